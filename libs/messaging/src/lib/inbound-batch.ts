@@ -1,0 +1,38 @@
+import type { CloudEvent } from '@penalty/contracts';
+
+/** One consumed, parsed and schema-valid event with its position on the topic. */
+export interface InboundEvent<T extends object = object> {
+  event: CloudEvent<T>;
+  /** Contract name of the topic (without namespace). */
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  raw: Buffer;
+}
+
+/** The valid events of one fetched batch of one partition, in offset order. */
+export interface InboundBatch {
+  topic: string;
+  partition: number;
+  events: InboundEvent[];
+}
+
+/**
+ * An input that the rules refuse (it will never succeed, whatever the retries): the event goes to the
+ * dead-letter topic with this code and message. Domain errors of the domain lib are mapped to it.
+ */
+export class EventRejection extends Error {
+  readonly retriable = false;
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** True for errors that say the input is wrong (coded, explicitly not retriable). */
+export function isRejection(error: unknown): error is { code: string; message: string } {
+  return (
+    error instanceof EventRejection ||
+    (!!error && typeof error === 'object' && (error as { retriable?: unknown }).retriable === false && typeof (error as { code?: unknown }).code === 'string')
+  );
+}

@@ -1,0 +1,210 @@
+import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
+import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { lastValueFrom, throwError, type Observable } from 'rxjs';
+import { eventTypesOfTopic, parseCloudEvent } from '@penalty/contracts';
+import type { Clock } from '@penalty/domain';
+import { isRetriableDatabaseError } from '@penalty/persistence';
+import type { PipelineMetrics } from '@penalty/runtime';
+import { deadLetterEntry, messageKey, type DeadLetter } from './dead-letter';
+import { isRejection, type InboundBatch, type InboundEvent } from './inbound-batch';
+import { ensureTopics, logicalTopic, physicalTopic, type KafkaSettings } from './kafka-connection';
+
+export interface KafkaBatchTransportOptions {
+  kafka: Kafka;
+  settings: KafkaSettings;
+  groupId: string;
+  metrics: PipelineMetrics;
+  clock: Clock;
+  /** Partitions processed in parallel by this instance (each partition stays sequential). */
+  partitionsConsumedConcurrently?: number;
+  /** Attempts per batch (and then per event) before a non-retriable failure is dead-lettered. */
+  attempts?: number;
+  retryBaseMs?: number;
+}
+
+/**
+ * Lets the original error reach the transport. Nest's default RPC filter replaces any error with a
+ * generic object, which would hide whether it is retriable or a rejection.
+ */
+@Catch()
+export class RethrowRpcErrorsFilter implements RpcExceptionFilter<unknown> {
+  catch(exception: unknown): Observable<never> {
+    return throwError(() => exception);
+  }
+}
+
+/**
+ * A Nest microservice transport that consumes Kafka with kafkajs `eachBatch`: handlers registered
+ * with `@EventPattern(<contract topic>)` receive a whole InboundBatch of parsed, schema-valid events
+ * and apply it in one database transaction. Messages that cannot be parsed go straight to
+ * `<topic>.dlq` with the reason in headers, so one poison message never blocks its partition.
+ * Offsets are committed only after the handler returned, i.e. after the state is durable.
+ */
+export class KafkaBatchTransport extends Server implements CustomTransportStrategy {
+  protected override readonly logger = new Logger(KafkaBatchTransport.name);
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private joined = false;
+
+  constructor(private readonly options: KafkaBatchTransportOptions) {
+    super();
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    this.start().then(() => callback(), callback);
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+    this.joined = false;
+  }
+
+  on(): never {
+    throw new Error('KafkaBatchTransport does not emit status events');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  /** True once the consumer has joined its group (used by the readiness probe). */
+  isReady(): boolean {
+    return this.joined;
+  }
+
+  private async start(): Promise<void> {
+    const { kafka, settings, groupId } = this.options;
+    const topics = [...this.messageHandlers.keys()];
+    await ensureTopics(kafka, settings, topics, topics);
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.producer.connect();
+    this.consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
+    this.consumer.on(this.consumer.events.CRASH, (e) => this.logger.error(`consumer crashed: ${e.payload.error.message}`));
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: topics.map((t) => physicalTopic(settings, t)), fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.consumeBatch(payload),
+    });
+  }
+
+  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const topic = logicalTopic(this.options.settings, batch.topic);
+    const handler = this.getHandlerByPattern(topic);
+    if (!handler) throw new Error(`No handler for topic ${topic}`);
+    this.options.metrics.consumed.inc({ topic }, batch.messages.length);
+
+    const { valid, deadLetters } = this.parseMessages(topic, batch.partition, batch.messages);
+    const inbound: InboundBatch = { topic, partition: batch.partition, events: valid };
+    if (valid.length > 0) {
+      deadLetters.push(...(await this.deliver(handler, inbound, heartbeat)));
+    }
+    await this.publishDeadLetters(deadLetters);
+
+    const last = batch.messages[batch.messages.length - 1].offset;
+    resolveOffset(last);
+    await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+    await heartbeat();
+    const lag = Number(BigInt(batch.highWatermark) - BigInt(last) - 1n);
+    this.options.metrics.consumerLag.set({ topic, partition: String(batch.partition) }, Math.max(0, lag));
+  }
+
+  private parseMessages(topic: string, partition: number, messages: KafkaMessage[]): { valid: InboundEvent[]; deadLetters: DeadLetter[] } {
+    const valid: InboundEvent[] = [];
+    const deadLetters: DeadLetter[] = [];
+    const expectedTypes = eventTypesOfTopic(topic);
+    for (const message of messages) {
+      const key = messageKey(message);
+      const position = { sourceTopic: topic, partition, offset: message.offset, key, value: message.value };
+      const parsed = parseCloudEvent(message.value ?? '', { expectedTypes });
+      if (!parsed.ok) {
+        const fields = parsed.violations.map((v) => `${v.field}: ${v.message}`).join('; ');
+        deadLetters.push({ ...position, reason: parsed.reason, message: fields ? `${parsed.message} (${fields})` : parsed.message });
+      } else if (key !== parsed.event.subject) {
+        deadLetters.push({ ...position, reason: 'KEY_MISMATCH', message: `message key ${JSON.stringify(key)} differs from subject ${JSON.stringify(parsed.event.subject)}` });
+      } else {
+        valid.push({ event: parsed.event, topic, partition, offset: message.offset, key, raw: message.value! });
+      }
+    }
+    return { valid, deadLetters };
+  }
+
+  /**
+   * Runs the handler on the whole batch, retrying with backoff. If the batch keeps failing with an
+   * error that is not retriable, each event is tried alone so that only the faulty one is dead-lettered.
+   * Retriable errors (database or broker unavailable) are thrown: kafkajs re-fetches from the last
+   * committed offset later, and nothing is dead-lettered because of an outage.
+   */
+  private async deliver(handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>, batch: InboundBatch, heartbeat: () => Promise<void>): Promise<DeadLetter[]> {
+    const failure = await this.attempt(() => this.invoke(handler, batch), heartbeat);
+    if (!failure) return [];
+    if (batch.events.length === 1) return [this.processingFailed(batch.events[0], failure)];
+    this.logger.warn(`batch ${batch.topic}[${batch.partition}] failed (${(failure as Error).message}); retrying event by event`);
+    const deadLetters: DeadLetter[] = [];
+    for (const event of batch.events) {
+      const single: InboundBatch = { ...batch, events: [event] };
+      const eventFailure = await this.attempt(() => this.invoke(handler, single), heartbeat);
+      if (eventFailure) deadLetters.push(this.processingFailed(event, eventFailure));
+    }
+    return deadLetters;
+  }
+
+  /** Returns undefined on success, the last error after the final failed attempt; throws if retriable. */
+  private async attempt(run: () => Promise<unknown>, heartbeat: () => Promise<void>): Promise<unknown> {
+    const attempts = this.options.attempts ?? 3;
+    const base = this.options.retryBaseMs ?? 200;
+    let lastError: unknown;
+    for (let i = 0; i < attempts; i++) {
+      try {
+        await run();
+        return undefined;
+      } catch (error) {
+        lastError = error;
+        if (isRejection(error)) return error;
+        await new Promise((r) => setTimeout(r, base * 2 ** i));
+        await heartbeat().catch(() => undefined);
+      }
+    }
+    if (isRetriableDatabaseError(lastError)) throw lastError;
+    return lastError;
+  }
+
+  private async invoke(handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>, batch: InboundBatch): Promise<unknown> {
+    const result = await handler(batch);
+    return lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+
+  private processingFailed(event: InboundEvent, error: unknown): DeadLetter {
+    const rejected = isRejection(error);
+    return {
+      sourceTopic: event.topic,
+      partition: event.partition,
+      offset: event.offset,
+      key: event.key,
+      value: event.raw,
+      reason: rejected ? 'REJECTED' : 'PROCESSING_FAILED',
+      code: rejected ? error.code : undefined,
+      message: error instanceof Error ? error.message : String(error),
+    };
+  }
+
+  private async publishDeadLetters(letters: DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    const now = this.options.clock.now();
+    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+    for (const letter of letters) {
+      const entry = deadLetterEntry(letter, now);
+      const topic = physicalTopic(this.options.settings, entry.topic);
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: entry.key, value: entry.value, headers: entry.headers ?? {} }]);
+      this.options.metrics.deadLettered.inc({ topic: letter.sourceTopic, reason: letter.reason });
+      this.logger.warn(`dead-lettered ${letter.sourceTopic}[${letter.partition}]@${letter.offset}: ${letter.reason} ${letter.message}`);
+    }
+    await this.producer!.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+  }
+}

@@ -1,0 +1,152 @@
+import { Logger, Module, type DynamicModule, type INestApplication, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Kafka } from 'kafkajs';
+import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
+import type { Clock } from '@penalty/domain';
+import { InboxOutbox1763856000000, openServiceDatabase } from '@penalty/persistence';
+import { CLOCK, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig } from '@penalty/runtime';
+import { createKafka, type KafkaSettings } from './kafka-connection';
+import { KafkaBatchTransport, RethrowRpcErrorsFilter } from './kafka-batch.transport';
+import { OutboxRelay } from './outbox';
+import { TransactionalInbox } from './transactional-inbox';
+
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
+export const PIPELINE_OPTIONS = Symbol('PIPELINE_OPTIONS');
+
+export interface PipelineServiceOptions {
+  /** Service name: Kafka client id, metrics label, log prefix. */
+  serviceName: string;
+  /** The PostgreSQL schema the service owns. */
+  schema: string;
+  /** The service's own migrations (the inbox/outbox migration is added first). */
+  migrations: MixedList<new () => MigrationInterface>;
+  /** Kafka consumer group; omit for a service that only publishes. */
+  consumerGroup?: string;
+}
+
+/** Starts the outbox relay with the app and registers readiness checks; stops everything on shutdown. */
+class PipelineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly dataSource: DataSource,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.readiness.register({ name: 'database', check: async () => void (await this.dataSource.query('SELECT 1')) });
+    await this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/**
+ * Everything a pipeline service shares: validated config, clock, metrics, its database schema with
+ * migrations applied, Kafka, the outbox relay, the transactional inbox, health and metrics endpoints.
+ */
+@Module({})
+export class PipelineModule {
+  static forService(options: PipelineServiceOptions): DynamicModule {
+    return {
+      module: PipelineModule,
+      global: true,
+      controllers: [OperationsController],
+      providers: [
+        { provide: PIPELINE_OPTIONS, useValue: options },
+        { provide: SERVICE_CONFIG, useFactory: () => loadConfig(ServiceConfig) },
+        clockProvider,
+        { provide: PipelineMetrics, useFactory: () => new PipelineMetrics(options.serviceName) },
+        {
+          provide: KAFKA_SETTINGS,
+          inject: [SERVICE_CONFIG],
+          useFactory: (config: ServiceConfig): KafkaSettings => ({
+            brokers: config.KAFKA_BROKERS.split(','),
+            clientId: options.serviceName,
+            topicNamespace: config.TOPIC_NAMESPACE,
+            partitions: config.TOPIC_PARTITIONS,
+          }),
+        },
+        { provide: Kafka, inject: [KAFKA_SETTINGS], useFactory: createKafka },
+        {
+          provide: DataSource,
+          inject: [SERVICE_CONFIG],
+          useFactory: (config: ServiceConfig) =>
+            openServiceDatabase({
+              url: config.DATABASE_URL,
+              schema: options.schema,
+              migrations: [InboxOutbox1763856000000, ...(options.migrations as (new () => MigrationInterface)[])],
+            }),
+        },
+        {
+          provide: OutboxRelay,
+          inject: [DataSource, Kafka, KAFKA_SETTINGS, PipelineMetrics],
+          useFactory: (ds: DataSource, kafka: Kafka, settings: KafkaSettings, metrics: PipelineMetrics) => new OutboxRelay(ds, kafka, settings, metrics),
+        },
+        {
+          provide: TransactionalInbox,
+          inject: [DataSource, CLOCK, PipelineMetrics, OutboxRelay],
+          useFactory: (ds: DataSource, clock: Clock, metrics: PipelineMetrics, relay: OutboxRelay) => new TransactionalInbox(ds, clock, metrics, () => relay.nudge()),
+        },
+        ReadinessRegistry,
+        {
+          provide: PipelineLifecycle,
+          inject: [OutboxRelay, DataSource, ReadinessRegistry],
+          useFactory: (relay: OutboxRelay, ds: DataSource, readiness: ReadinessRegistry) => new PipelineLifecycle(relay, ds, readiness),
+        },
+      ],
+      exports: [SERVICE_CONFIG, CLOCK, PipelineMetrics, KAFKA_SETTINGS, Kafka, DataSource, OutboxRelay, TransactionalInbox, ReadinessRegistry],
+    };
+  }
+}
+
+/**
+ * Boots a service: HTTP (health, metrics, its own routes, OpenAPI at /docs) and, when the service
+ * consumes, the Kafka batch transport as a connected microservice. Exits on a bad configuration.
+ */
+export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?: { title: string; description: string }): Promise<INestApplication> {
+  const logger = new Logger('bootstrap');
+  const app = await NestFactory.create(rootModule, { bufferLogs: false, logger: ['error', 'warn', 'log'] });
+  app.enableShutdownHooks();
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  const options = app.get<PipelineServiceOptions>(PIPELINE_OPTIONS);
+  const config = app.get<ServiceConfig>(SERVICE_CONFIG);
+  if (docs) {
+    const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(docs.title).setDescription(docs.description).setVersion('1.0').build());
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  }
+  if (options.consumerGroup) {
+    const transport = new KafkaBatchTransport({
+      kafka: app.get(Kafka),
+      settings: app.get(KAFKA_SETTINGS),
+      groupId: options.consumerGroup,
+      metrics: app.get(PipelineMetrics),
+      clock: app.get(CLOCK),
+    });
+    const microservice = app.connectMicroservice({ strategy: transport });
+    microservice.useGlobalFilters(new RethrowRpcErrorsFilter());
+    app.get(ReadinessRegistry).register({
+      name: 'kafka-consumer',
+      check: async () => {
+        if (!transport.isReady()) throw new Error('consumer has not joined its group yet');
+      },
+    });
+    await app.startAllMicroservices();
+  }
+  await app.listen(config.HTTP_PORT, '0.0.0.0');
+  logger.log(`${options.serviceName} listening on :${config.HTTP_PORT}`);
+  return app;
+}
+
+/** Runs bootstrap and turns a startup failure (e.g. a config error) into a clear message and exit code 1. */
+export function runPipelineService(rootModule: Type<unknown>, docs?: { title: string; description: string }): void {
+  bootstrapPipelineService(rootModule, docs).catch((error: Error) => {
+    // eslint-disable-next-line no-console
+    console.error(`startup failed: ${error.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,3 @@
+export * from './lib/service-database';
+export * from './lib/inbox-outbox.migration';
+export * from './lib/retriable-error';

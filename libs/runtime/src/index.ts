@@ -1,0 +1,5 @@
+export * from './lib/service-config';
+export * from './lib/clock.provider';
+export * from './lib/metrics';
+export * from './lib/health';
+export * from './lib/problem-details';

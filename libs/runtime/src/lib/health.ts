@@ -1,0 +1,63 @@
+import { Controller, Get, Header, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { PipelineMetrics } from './metrics';
+
+/** A named readiness probe: resolves when the dependency is usable, throws otherwise. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/** Collects readiness checks registered by the modules a service is made of. */
+@Injectable()
+export class ReadinessRegistry {
+  private readonly checks: ReadinessCheck[] = [];
+
+  register(check: ReadinessCheck): void {
+    this.checks.push(check);
+  }
+
+  async run(): Promise<Record<string, string>> {
+    const results: Record<string, string> = {};
+    await Promise.all(
+      this.checks.map(async (c) => {
+        try {
+          await c.check();
+          results[c.name] = 'up';
+        } catch (error) {
+          results[c.name] = `down: ${(error as Error).message}`;
+        }
+      }),
+    );
+    return results;
+  }
+}
+
+@ApiExcludeController()
+@Controller()
+export class OperationsController {
+  constructor(
+    private readonly readiness: ReadinessRegistry,
+    @Inject(PipelineMetrics) private readonly metrics: PipelineMetrics,
+  ) {}
+
+  @Get('health/live')
+  live(): { status: 'up' } {
+    return { status: 'up' };
+  }
+
+  @Get('health/ready')
+  async ready(): Promise<{ status: 'up'; checks: Record<string, string> }> {
+    const checks = await this.readiness.run();
+    if (Object.values(checks).some((v) => v !== 'up')) {
+      throw new HttpException({ status: 'down', checks }, HttpStatus.SERVICE_UNAVAILABLE);
+    }
+    return { status: 'up', checks };
+  }
+
+  @Get('metrics')
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  async prometheus(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

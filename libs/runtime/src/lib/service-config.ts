@@ -1,0 +1,58 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+/** Settings every service reads from the environment; validated once at boot. */
+export class ServiceConfig {
+  /** Comma-separated host:port list of the Kafka bootstrap brokers. */
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
+  KAFKA_BROKERS!: string;
+
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL!: string;
+
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HTTP_PORT!: number;
+
+  /**
+   * Prefix for every topic name. Empty in production (topic names are the contract's);
+   * tests set it so that each run gets fresh topics on a shared broker.
+   */
+  @IsOptional()
+  @Matches(/^[a-z0-9-]*\.?$/, { message: 'TOPIC_NAMESPACE must be lowercase letters, digits and dashes, optionally ending with a dot' })
+  TOPIC_NAMESPACE = '';
+
+  /** How many partitions each topic gets when the service creates it. */
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  TOPIC_PARTITIONS = 6;
+
+  @IsString()
+  @MinLength(1)
+  LOG_LEVEL = 'log';
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Validates `env` against a config class and returns the typed config.
+ * Throws a ConfigError naming every missing or malformed variable, so the process stops at boot.
+ */
+export function loadConfig<T extends object>(
+  configClass: new () => T,
+  env: Record<string, string | undefined> = process.env,
+  defaults: Partial<Record<keyof T, unknown>> = {},
+): T {
+  const raw: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') raw[key] = value;
+  const config = plainToInstance(configClass, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? { missing: 'is missing' }).join('; ')}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return config;
+}

@@ -1,0 +1,44 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Assessed violations and the per-merchant, per-natural-year point totals. */
+export class ScoringTables1763856100000 implements MigrationInterface {
+  name = 'ScoringTables1763856100000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE violation (
+        violation_id  text PRIMARY KEY,
+        assessment_id uuid NOT NULL UNIQUE,
+        event_id      text NOT NULL,
+        merchant_id   text NOT NULL,
+        code          text NOT NULL,
+        scenario      text,
+        severity      text NOT NULL,
+        occurred_at   timestamptz NOT NULL,
+        natural_year  integer NOT NULL,
+        track         text NOT NULL CHECK (track IN ('GENERAL', 'SERIOUS')),
+        base_points   integer NOT NULL CHECK (base_points >= 0),
+        points        integer NOT NULL CHECK (points >= 0),
+        waiver        text,
+        rule_version  text NOT NULL,
+        item_action   text NOT NULL,
+        item_ids      jsonb NOT NULL,
+        detected_by   text NOT NULL,
+        assessed_at   timestamptz NOT NULL
+      )`);
+    await queryRunner.query(`CREATE INDEX violation_merchant_year_scenario ON violation (merchant_id, natural_year, scenario)`);
+    await queryRunner.query(`
+      CREATE TABLE merchant_year_points (
+        merchant_id  text NOT NULL,
+        natural_year integer NOT NULL,
+        general      integer NOT NULL DEFAULT 0 CHECK (general >= 0),
+        serious      integer NOT NULL DEFAULT 0 CHECK (serious >= 0),
+        PRIMARY KEY (merchant_id, natural_year)
+      )`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE merchant_year_points');
+    await queryRunner.query('DROP TABLE violation');
+  }
+}

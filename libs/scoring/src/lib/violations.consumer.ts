@@ -1,0 +1,18 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern } from '@nestjs/microservices';
+import { Topics, type CloudEvent, type ViolationDetectedV1 } from '@penalty/contracts';
+import { TransactionalInbox, type InboundBatch } from '@penalty/messaging';
+import { AssessViolationHandler } from './assess-violation.handler';
+
+@Controller()
+export class ViolationsConsumer {
+  constructor(
+    private readonly inbox: TransactionalInbox,
+    private readonly assess: AssessViolationHandler,
+  ) {}
+
+  @EventPattern(Topics.ViolationsDetectedV1)
+  async onViolationsDetected(batch: InboundBatch): Promise<void> {
+    await this.inbox.apply(batch, (manager, inbound) => this.assess.handle(manager, inbound.event as CloudEvent<ViolationDetectedV1>));
+  }
+}
