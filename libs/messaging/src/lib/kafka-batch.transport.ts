@@ -2,7 +2,7 @@ import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom, throwError, type Observable } from 'rxjs';
-import { eventTypesOfTopic, parseCloudEvent } from '@penalty/contracts';
+import { eventTypesOn, parseCloudEvent, type TopicName } from '@penalty/contracts';
 import type { Clock } from '@penalty/domain';
 import { isRetriableDatabaseError } from '@penalty/persistence';
 import type { PipelineMetrics } from '@penalty/runtime';
@@ -118,7 +118,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private parseMessages(topic: string, partition: number, messages: KafkaMessage[]): { valid: InboundEvent[]; deadLetters: DeadLetter[] } {
     const valid: InboundEvent[] = [];
     const deadLetters: DeadLetter[] = [];
-    const expectedTypes = eventTypesOfTopic(topic);
+    const expectedTypes = eventTypesOn(topic as TopicName);
     for (const message of messages) {
       const key = messageKey(message);
       const position = { sourceTopic: topic, partition, offset: message.offset, key, value: message.value };

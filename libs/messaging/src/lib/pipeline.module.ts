@@ -1,12 +1,14 @@
 import { Logger, Module, type DynamicModule, type INestApplication, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
 import type { Clock } from '@penalty/domain';
 import { InboxOutbox1763856000000, openServiceDatabase } from '@penalty/persistence';
 import { CLOCK, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig } from '@penalty/runtime';
-import { createKafka, type KafkaSettings } from './kafka-connection';
+import { Topics } from '@penalty/contracts';
+import { createKafka, ensureTopics, type KafkaSettings } from './kafka-connection';
 import { KafkaBatchTransport, RethrowRpcErrorsFilter } from './kafka-batch.transport';
 import { OutboxRelay } from './outbox';
 import { TransactionalInbox } from './transactional-inbox';
@@ -32,9 +34,15 @@ class PipelineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly relay: OutboxRelay,
     private readonly dataSource: DataSource,
     private readonly readiness: ReadinessRegistry,
+    private readonly kafka: Kafka,
+    private readonly settings: KafkaSettings,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // The broker does not auto-create topics: every service makes sure the whole contract exists,
+    // so the relay never publishes to a missing topic whatever the start order.
+    const topics = Object.values(Topics);
+    await ensureTopics(this.kafka, this.settings, topics, topics);
     this.readiness.register({ name: 'database', check: async () => void (await this.dataSource.query('SELECT 1')) });
     await this.relay.start();
   }
@@ -95,8 +103,9 @@ export class PipelineModule {
         ReadinessRegistry,
         {
           provide: PipelineLifecycle,
-          inject: [OutboxRelay, DataSource, ReadinessRegistry],
-          useFactory: (relay: OutboxRelay, ds: DataSource, readiness: ReadinessRegistry) => new PipelineLifecycle(relay, ds, readiness),
+          inject: [OutboxRelay, DataSource, ReadinessRegistry, Kafka, KAFKA_SETTINGS],
+          useFactory: (relay: OutboxRelay, ds: DataSource, readiness: ReadinessRegistry, kafka: Kafka, settings: KafkaSettings) =>
+            new PipelineLifecycle(relay, ds, readiness, kafka, settings),
         },
       ],
       exports: [SERVICE_CONFIG, CLOCK, PipelineMetrics, KAFKA_SETTINGS, Kafka, DataSource, OutboxRelay, TransactionalInbox, ReadinessRegistry],
@@ -110,7 +119,9 @@ export class PipelineModule {
  */
 export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?: { title: string; description: string }): Promise<INestApplication> {
   const logger = new Logger('bootstrap');
-  const app = await NestFactory.create(rootModule, { bufferLogs: false, logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, { bodyParser: false, logger: ['error', 'warn', 'log'] });
+  // Producers POST CloudEvents as application/cloudevents+json as well as plain JSON.
+  app.useBodyParser('json', { type: ['application/json', 'application/*+json'], limit: '2mb' });
   app.enableShutdownHooks();
   app.useGlobalFilters(new ProblemDetailsFilter());
   const options = app.get<PipelineServiceOptions>(PIPELINE_OPTIONS);
@@ -145,7 +156,6 @@ export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?:
 /** Runs bootstrap and turns a startup failure (e.g. a config error) into a clear message and exit code 1. */
 export function runPipelineService(rootModule: Type<unknown>, docs?: { title: string; description: string }): void {
   bootstrapPipelineService(rootModule, docs).catch((error: Error) => {
-    // eslint-disable-next-line no-console
     console.error(`startup failed: ${error.message}`);
     process.exit(1);
   });

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { PipelineModule } from '@penalty/messaging';
+import { StandingModule, StandingTables1763856300000 } from '@penalty/standing';
+
+@Module({
+  imports: [
+    PipelineModule.forService({ serviceName: 'api', schema: 'api', migrations: [StandingTables1763856300000], consumerGroup: 'api-standing' }),
+    StandingModule,
+  ],
+})
+export class ApiModule {}

@@ -1,0 +1,26 @@
+import violationDetectedV1 from './violations-detected/v1/fixtures/violation-detected.v1.json';
+import merchantProfileUpdatedV1 from './merchants-profiles/v1/fixtures/merchant-profile-updated.v1.json';
+import penaltyAssessedV1 from './penalties-assessed/v1/fixtures/penalty-assessed.v1.json';
+import penaltyAdjustedV1 from './penalties-assessed/v1/fixtures/penalty-adjusted.v1.json';
+import sanctionImposedV1 from './sanctions-decided/v1/fixtures/sanction-imposed.v1.json';
+import sanctionLiftedV1 from './sanctions-decided/v1/fixtures/sanction-lifted.v1.json';
+import notificationSentV1 from './notifications-sent/v1/fixtures/notification-sent.v1.json';
+import { EventTypes, type EventType } from './topics';
+
+// One valid CloudEvent per type, exactly as it travels (JSON value of the Kafka message).
+// They are the AsyncAPI examples and the start of every contract test.
+const GOLDEN_FIXTURES: Record<EventType, object> = {
+  [EventTypes.ViolationDetectedV1]: violationDetectedV1,
+  [EventTypes.MerchantProfileUpdatedV1]: merchantProfileUpdatedV1,
+  [EventTypes.PenaltyAssessedV1]: penaltyAssessedV1,
+  [EventTypes.PenaltyAdjustedV1]: penaltyAdjustedV1,
+  [EventTypes.SanctionImposedV1]: sanctionImposedV1,
+  [EventTypes.SanctionLiftedV1]: sanctionLiftedV1,
+  [EventTypes.NotificationSentV1]: notificationSentV1,
+};
+
+/** A fresh copy of the golden CloudEvent of a type, safe to modify (loosely typed on purpose: tests break it). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function goldenFixture(type: EventType): Record<string, any> {
+  return structuredClone(GOLDEN_FIXTURES[type]) as Record<string, any>;
+}

@@ -1,0 +1,65 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  ValidateNested,
+} from 'class-validator';
+import {
+  STORE_TYPES,
+  TRADEMARK_STATUSES,
+  type StoreType,
+  type TrademarkStatus,
+} from '@penalty/domain';
+import { IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
+import { SchemaDoc } from '../../validation/schema-annotations';
+
+export class MerchantContactV1 {
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+
+  @IsOptional()
+  @IsNonEmptyString()
+  phone?: string;
+
+  @IsOptional()
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false })
+  @SchemaDoc({ format: 'uri' })
+  webhookUrl?: string;
+}
+
+/** `data` of `merchant.profile.updated.v1` (topic `merchants.profiles.v1`). */
+@SchemaDoc({ description: "A merchant's profile as the platform knows it (the whole profile, not a diff)." })
+export class MerchantProfileUpdatedV1 {
+  @IsMerchantId()
+  @SchemaDoc({ description: 'Equal to the Kafka message key and the CloudEvent subject.' })
+  merchantId: string;
+
+  @IsIn(STORE_TYPES)
+  storeType: StoreType;
+
+  @IsIn(TRADEMARK_STATUSES)
+  @SchemaDoc({ description: 'TM includes a pending trademark; R is registered only.' })
+  trademarkStatus: TrademarkStatus;
+
+  @IsArray()
+  @IsString({ each: true })
+  @SchemaDoc({ description: 'Category keys that the deposit overrides use (rulebook section 7).' })
+  categories: string[];
+
+  @IsBoolean()
+  @SchemaDoc({ description: 'May hold an exam-instead-of-penalty chance.' })
+  examEligible: boolean;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MerchantContactV1)
+  contact?: MerchantContactV1;
+}

@@ -1,0 +1,180 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
+import { CLOUDEVENT_ATTRIBUTES, CloudEvent } from './cloud-event';
+import { EventRegistry, isEventType, type EventDataOf, type EventType } from './topics';
+
+export const ParseFailureReasons = [
+  'UNPARSEABLE',
+  'ENVELOPE_INVALID',
+  'UNKNOWN_TYPE',
+  'DATA_INVALID',
+  'UNKNOWN_VIOLATION_CODE',
+] as const;
+export type ParseFailureReason = (typeof ParseFailureReasons)[number];
+
+/** One invalid field; `field` is a dotted path from the envelope root (`data.evidence.0.sha256`). */
+export interface FieldViolation {
+  field: string;
+  message: string;
+}
+
+export type ParseFailure = {
+  ok: false;
+  reason: ParseFailureReason;
+  message: string;
+  violations: FieldViolation[];
+};
+
+export type ParseResult<T extends object = object> = { ok: true; event: CloudEvent<T> } | ParseFailure;
+
+export interface ParseOptions {
+  /** Types accepted here (e.g. those of the topic being consumed); any other gives UNKNOWN_TYPE. */
+  expectedTypes?: readonly string[];
+}
+
+// Validation is synchronous (no async validators in the contract) and skips error targets and
+// values: consumers call this for every message.
+const VALIDATOR_OPTIONS: ValidatorOptions = {
+  whitelist: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+interface Finding extends FieldViolation {
+  constraint: string;
+}
+
+/**
+ * Parses and validates a Kafka message value or HTTP body as a CloudEvent of the contract.
+ * `raw` is bytes, JSON text, or an already parsed JSON value. Never throws. On success `data` is
+ * an instance of the type's data class, stripped of unknown fields, with defaults applied.
+ */
+export function parseCloudEvent<K extends EventType>(
+  raw: unknown,
+  opts: { expectedTypes: readonly K[] },
+): ParseResult<EventDataOf<K>>;
+export function parseCloudEvent(raw: unknown, opts?: ParseOptions): ParseResult;
+export function parseCloudEvent(raw: unknown, opts: ParseOptions = {}): ParseResult {
+  const decoded = decode(raw);
+  if ('failure' in decoded) return decoded.failure;
+  const value = decoded.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return failure('ENVELOPE_INVALID', [
+      { field: '', message: 'the message must be a JSON object', constraint: 'isObject' },
+    ]);
+  }
+
+  const envelope = new CloudEvent<object>();
+  const attributes = envelope as unknown as Record<string, unknown>;
+  for (const attribute of CLOUDEVENT_ATTRIBUTES) {
+    if (Object.prototype.hasOwnProperty.call(value, attribute)) {
+      attributes[attribute] = (value as Record<string, unknown>)[attribute];
+    }
+  }
+  const envelopeFindings = findings(validateSync(envelope, VALIDATOR_OPTIONS), []);
+  if (envelopeFindings.length > 0) return failure('ENVELOPE_INVALID', envelopeFindings);
+
+  const type = envelope.type;
+  if (!isEventType(type) || (opts.expectedTypes && !opts.expectedTypes.includes(type))) {
+    const expected = opts.expectedTypes ?? Object.keys(EventRegistry);
+    return failure('UNKNOWN_TYPE', [
+      {
+        field: 'type',
+        message: `type ${JSON.stringify(type)} is not one of ${expected.join(', ')}`,
+        constraint: 'isIn',
+      },
+    ]);
+  }
+
+  const { dataClass } = EventRegistry[type];
+  const data = plainToInstance(dataClass as new () => object, envelope.data);
+  const dataFindings = findings(validateSync(data, VALIDATOR_OPTIONS), ['data']);
+  const merchantId = (data as { merchantId?: unknown }).merchantId;
+  const merchantIdValid = !dataFindings.some((f) => f.field === 'data.merchantId');
+  if (typeof merchantId === 'string' && merchantIdValid && merchantId !== envelope.subject) {
+    dataFindings.push({
+      field: 'subject',
+      message: `subject ${JSON.stringify(envelope.subject)} must equal data.merchantId ${JSON.stringify(merchantId)} (the merchant id is also the message key)`,
+      constraint: 'equalsMerchantId',
+    });
+  }
+  if (dataFindings.length > 0) {
+    const onlyUnknownCode =
+      dataFindings.length === 1 &&
+      dataFindings[0].field === 'data.code' &&
+      dataFindings[0].constraint === 'isIn' &&
+      typeof (data as { code?: unknown }).code === 'string';
+    return failure(onlyUnknownCode ? 'UNKNOWN_VIOLATION_CODE' : 'DATA_INVALID', dataFindings);
+  }
+
+  envelope.data = data;
+  return { ok: true, event: envelope };
+}
+
+/** Narrows a parsed event by its type: `if (isCloudEventOf(e, EventTypes.SanctionLiftedV1)) e.data.reason`. */
+export function isCloudEventOf<K extends EventType>(
+  event: CloudEvent,
+  type: K,
+): event is CloudEvent<EventDataOf<K>> {
+  return event.type === type;
+}
+
+function decode(raw: unknown): { value: unknown } | { failure: ParseFailure } {
+  if (raw === null || raw === undefined) {
+    return { failure: failure('UNPARSEABLE', [{ field: '', message: 'the message is empty', constraint: 'json' }]) };
+  }
+  let text: string;
+  if (typeof raw === 'string') {
+    text = raw;
+  } else if (raw instanceof Uint8Array) {
+    try {
+      text = utf8.decode(raw);
+    } catch {
+      return { failure: failure('UNPARSEABLE', [{ field: '', message: 'the message is not valid UTF-8', constraint: 'utf8' }]) };
+    }
+  } else {
+    return { value: raw };
+  }
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { failure: failure('UNPARSEABLE', [{ field: '', message: `the message is not JSON: ${detail}`, constraint: 'json' }]) };
+  }
+}
+
+function findings(errors: ValidationError[], path: string[]): Finding[] {
+  const out: Finding[] = [];
+  for (const error of errors) {
+    const at = error.property === undefined || error.property === '' ? path : [...path, error.property];
+    for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
+      out.push({ field: at.join('.'), message, constraint });
+    }
+    out.push(...findings(error.children ?? [], at));
+  }
+  return out;
+}
+
+// The message ends up in a Kafka header (x-dlq-message) and logs: keep it bounded.
+const MAX_DETAILS_IN_MESSAGE = 10;
+
+const SUMMARY: Record<ParseFailureReason, string> = {
+  UNPARSEABLE: 'the message is not a JSON document',
+  ENVELOPE_INVALID: 'the message is not a valid CloudEvent',
+  UNKNOWN_TYPE: 'the CloudEvent type is not expected here',
+  DATA_INVALID: 'the CloudEvent data does not satisfy its contract',
+  UNKNOWN_VIOLATION_CODE: 'the violation code is not in the catalogue',
+};
+
+function failure(reason: ParseFailureReason, found: Finding[]): ParseFailure {
+  const violations = found.map(({ field, message }) => ({ field, message }));
+  const details = violations
+    .slice(0, MAX_DETAILS_IN_MESSAGE)
+    .map((v) => (v.field ? `${v.field}: ${v.message}` : v.message));
+  if (violations.length > MAX_DETAILS_IN_MESSAGE) {
+    details.push(`and ${violations.length - MAX_DETAILS_IN_MESSAGE} more`);
+  }
+  return { ok: false, reason, message: `${SUMMARY[reason]}: ${details.join('; ')}`, violations };
+}

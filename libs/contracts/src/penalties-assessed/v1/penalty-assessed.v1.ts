@@ -1,0 +1,58 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsObject, Min, ValidateNested } from 'class-validator';
+import { TRACKS, WAIVERS, type Track, type Waiver } from '@penalty/domain';
+import { IsEntityId, IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
+import { Nullable, SchemaDoc } from '../../validation/schema-annotations';
+
+export class PenaltyTotalsV1 {
+  @IsInt()
+  @Min(0)
+  general: number;
+
+  @IsInt()
+  @Min(0)
+  serious: number;
+}
+
+/**
+ * `data` of `penalty.assessed.v1` (one per distinct violation) and of `penalty.adjusted.v1`
+ * (points already assessed changed later); topic `penalties.assessed.v1`.
+ */
+@SchemaDoc({ description: 'Points a violation counts for, and the merchant totals after the change.' })
+export class PenaltyAssessedV1 {
+  @IsEntityId()
+  assessmentId: string;
+
+  @IsEntityId()
+  violationId: string;
+
+  @IsMerchantId()
+  merchantId: string;
+
+  @IsIn(TRACKS)
+  track: Track;
+
+  @IsInt()
+  @Min(0)
+  @SchemaDoc({ description: 'Points this violation now counts for.' })
+  points: number;
+
+  @Nullable()
+  @IsIn(WAIVERS)
+  @SchemaDoc({ description: 'Why it counts for fewer points than the rule data says; null if it does not.' })
+  waiver: Waiver | null;
+
+  @IsInt()
+  @SchemaDoc({ description: 'The Asia/Shanghai year of occurredAt.' })
+  naturalYear: number;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PenaltyTotalsV1)
+  @SchemaDoc({ description: "The merchant's totals for that year after this change." })
+  totals: PenaltyTotalsV1;
+
+  @IsNonEmptyString()
+  @SchemaDoc({ description: 'The rule version that was applied.' })
+  ruleVersion: string;
+}

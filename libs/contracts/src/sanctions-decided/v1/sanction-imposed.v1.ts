@@ -1,0 +1,107 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsString,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CURRENCY,
+  LADDER_NODES,
+  MEASURE_TYPES,
+  SANCTION_CAUSE_KINDS,
+  type LadderNode,
+  type MeasureType,
+  type SanctionCauseKind,
+} from '@penalty/domain';
+import { IsEntityId, IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
+import { IsRfc3339DateTime } from '../../validation/rfc3339-date-time';
+import { Nullable, SchemaDoc } from '../../validation/schema-annotations';
+
+const LADDER_NODE_KIND: SanctionCauseKind = 'LADDER_NODE';
+const isLadderCause = (cause: SanctionCauseV1) => cause.kind === LADDER_NODE_KIND;
+
+@SchemaDoc({
+  description: 'node and naturalYear are present for a LADDER_NODE cause only.',
+  if: { properties: { kind: { const: LADDER_NODE_KIND } }, required: ['kind'] },
+  then: { required: ['node', 'naturalYear'] },
+})
+export class SanctionCauseV1 {
+  @IsIn(SANCTION_CAUSE_KINDS)
+  kind: SanctionCauseKind;
+
+  @ValidateIf(isLadderCause)
+  @IsInt()
+  @IsIn(LADDER_NODES)
+  node?: LadderNode;
+
+  @ValidateIf(isLadderCause)
+  @IsInt()
+  naturalYear?: number;
+
+  @IsArray()
+  @IsString({ each: true })
+  violationIds: string[];
+}
+
+export class SanctionMeasureV1 {
+  @IsIn(MEASURE_TYPES)
+  type: MeasureType;
+
+  @IsRfc3339DateTime()
+  startsAt: string;
+
+  @Nullable()
+  @IsRfc3339DateTime()
+  @SchemaDoc({ description: 'null: permanent or one-off.' })
+  endsAt: string | null;
+}
+
+export class SanctionFineV1 {
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  @SchemaDoc({ description: 'Amount in fen (1 CNY = 100 fen).' })
+  amountFen: number;
+
+  @IsIn([CURRENCY])
+  currency: typeof CURRENCY;
+}
+
+/** `data` of `sanction.imposed.v1` (topic `sanctions.decided.v1`). */
+@SchemaDoc({ description: 'A sanction imposed on a merchant.' })
+export class SanctionImposedV1 {
+  @IsEntityId()
+  sanctionId: string;
+
+  @IsMerchantId()
+  merchantId: string;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SanctionCauseV1)
+  cause: SanctionCauseV1;
+
+  @IsArray()
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => SanctionMeasureV1)
+  measures: SanctionMeasureV1[];
+
+  @Nullable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SanctionFineV1)
+  fine: SanctionFineV1 | null;
+
+  @IsNonEmptyString()
+  ruleVersion: string;
+
+  @IsRfc3339DateTime()
+  appealDeadline: string;
+}

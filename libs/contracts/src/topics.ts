@@ -1,0 +1,112 @@
+import { ViolationDetectedV1 } from './violations-detected/v1/violation-detected.v1';
+import { MerchantProfileUpdatedV1 } from './merchants-profiles/v1/merchant-profile-updated.v1';
+import { PenaltyAssessedV1 } from './penalties-assessed/v1/penalty-assessed.v1';
+import { SanctionImposedV1 } from './sanctions-decided/v1/sanction-imposed.v1';
+import { SanctionLiftedV1 } from './sanctions-decided/v1/sanction-lifted.v1';
+import { NotificationSentV1 } from './notifications-sent/v1/notification-sent.v1';
+
+/** Kafka topics of the public contract. A breaking change adds a `…V2` topic beside `…V1`. */
+export const Topics = {
+  ViolationsDetectedV1: 'violations.detected.v1',
+  MerchantsProfilesV1: 'merchants.profiles.v1',
+  PenaltiesAssessedV1: 'penalties.assessed.v1',
+  SanctionsDecidedV1: 'sanctions.decided.v1',
+  NotificationsSentV1: 'notifications.sent.v1',
+} as const;
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+export type TopicDirection = 'in' | 'out';
+
+/** Seen from the platform: `in` topics are published by platform systems and consumed here. */
+export const TopicDirections = {
+  [Topics.ViolationsDetectedV1]: 'in',
+  [Topics.MerchantsProfilesV1]: 'in',
+  [Topics.PenaltiesAssessedV1]: 'out',
+  [Topics.SanctionsDecidedV1]: 'out',
+  [Topics.NotificationsSentV1]: 'out',
+} as const satisfies Record<TopicName, TopicDirection>;
+
+export const INBOUND_TOPICS: readonly TopicName[] = (Object.keys(TopicDirections) as TopicName[]).filter(
+  (topic) => TopicDirections[topic] === 'in',
+);
+
+export const deadLetterTopicOf = <T extends string>(topic: T): `${T}.dlq` => `${topic}.dlq`;
+
+/** Kafka headers on a dead-lettered message; its key and value are the original ones, unchanged. */
+export const DeadLetterHeaders = {
+  Reason: 'x-dlq-reason',
+  Message: 'x-dlq-message',
+  SourceTopic: 'x-dlq-source-topic',
+  SourcePartition: 'x-dlq-source-partition',
+  SourceOffset: 'x-dlq-source-offset',
+} as const;
+
+/** `content-type` Kafka header of every message: CloudEvents structured JSON mode. */
+export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
+
+/** CloudEvent `type`s of the public contract. */
+export const EventTypes = {
+  ViolationDetectedV1: 'violation.detected.v1',
+  MerchantProfileUpdatedV1: 'merchant.profile.updated.v1',
+  PenaltyAssessedV1: 'penalty.assessed.v1',
+  PenaltyAdjustedV1: 'penalty.adjusted.v1',
+  SanctionImposedV1: 'sanction.imposed.v1',
+  SanctionLiftedV1: 'sanction.lifted.v1',
+  NotificationSentV1: 'notification.sent.v1',
+} as const;
+export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
+
+export interface EventRegistration<T extends object = object> {
+  readonly topic: TopicName;
+  readonly dataClass: new () => T;
+  readonly description: string;
+}
+
+/** Each CloudEvent type: the topic it travels on and the class its `data` must satisfy. */
+export const EventRegistry = {
+  [EventTypes.ViolationDetectedV1]: {
+    topic: Topics.ViolationsDetectedV1,
+    dataClass: ViolationDetectedV1,
+    description: 'A platform system detected a violation by a merchant.',
+  },
+  [EventTypes.MerchantProfileUpdatedV1]: {
+    topic: Topics.MerchantsProfilesV1,
+    dataClass: MerchantProfileUpdatedV1,
+    description: "A merchant's profile was created or changed.",
+  },
+  [EventTypes.PenaltyAssessedV1]: {
+    topic: Topics.PenaltiesAssessedV1,
+    dataClass: PenaltyAssessedV1,
+    description: 'A distinct violation was assessed: the points it counts for.',
+  },
+  [EventTypes.PenaltyAdjustedV1]: {
+    topic: Topics.PenaltiesAssessedV1,
+    dataClass: PenaltyAssessedV1,
+    description: 'Points already assessed changed (exam passed, appeal accepted, chance voided).',
+  },
+  [EventTypes.SanctionImposedV1]: {
+    topic: Topics.SanctionsDecidedV1,
+    dataClass: SanctionImposedV1,
+    description: 'A sanction was imposed on a merchant.',
+  },
+  [EventTypes.SanctionLiftedV1]: {
+    topic: Topics.SanctionsDecidedV1,
+    dataClass: SanctionLiftedV1,
+    description: 'Measures of a sanction were lifted.',
+  },
+  [EventTypes.NotificationSentV1]: {
+    topic: Topics.NotificationsSentV1,
+    dataClass: NotificationSentV1,
+    description: 'A merchant was notified (or notifying failed).',
+  },
+} as const satisfies { readonly [K in EventType]: EventRegistration };
+
+/** The `data` class of a CloudEvent type, e.g. `EventDataOf<'violation.detected.v1'>`. */
+export type EventDataOf<K extends EventType> = InstanceType<(typeof EventRegistry)[K]['dataClass']>;
+
+export const isEventType = (type: unknown): type is EventType =>
+  typeof type === 'string' && Object.prototype.hasOwnProperty.call(EventRegistry, type);
+
+/** The CloudEvent types that travel on a topic, in registry order. */
+export const eventTypesOn = (topic: TopicName): EventType[] =>
+  (Object.keys(EventRegistry) as EventType[]).filter((type) => EventRegistry[type].topic === topic);

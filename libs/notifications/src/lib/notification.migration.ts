@@ -1,0 +1,52 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Merchant contact details (from merchant.profile.updated.v1) and one row per notification and channel.
+ * Tables are unqualified: the service's connections put the `notification` schema first on the search_path.
+ */
+export class NotificationTables1763856300000 implements MigrationInterface {
+  name = 'NotificationTables1763856300000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE merchant_contact (
+        merchant_id text PRIMARY KEY,
+        email       text,
+        phone       text,
+        webhook_url text,
+        locale      text NOT NULL DEFAULT 'zh-CN',
+        updated_at  timestamptz NOT NULL
+      )`);
+    await queryRunner.query(`
+      CREATE TABLE notification (
+        notification_id uuid PRIMARY KEY,
+        merchant_id     text NOT NULL,
+        channel         text NOT NULL CHECK (channel IN ('INBOX', 'EMAIL', 'SMS', 'WEBHOOK')),
+        template        text NOT NULL,
+        cause_event_id  text NOT NULL,
+        cause_type      text NOT NULL,
+        title           text NOT NULL,
+        body            text NOT NULL,
+        payload         text NOT NULL,
+        status          text NOT NULL CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED')),
+        attempts        integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        next_attempt_at timestamptz,
+        lease_until     timestamptz,
+        last_error      text,
+        created_at      timestamptz NOT NULL,
+        delivered_at    timestamptz,
+        UNIQUE (cause_event_id, channel)
+      )`);
+    // The delivery worker's claim: pending webhook rows in due order.
+    await queryRunner.query(
+      `CREATE INDEX notification_webhook_due ON notification (next_attempt_at) WHERE status = 'PENDING' AND channel = 'WEBHOOK'`,
+    );
+    // The HTTP reads: one merchant's notifications newest first (keyset on created_at, notification_id).
+    await queryRunner.query(`CREATE INDEX notification_merchant_recent ON notification (merchant_id, created_at DESC, notification_id DESC)`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE notification');
+    await queryRunner.query('DROP TABLE merchant_contact');
+  }
+}

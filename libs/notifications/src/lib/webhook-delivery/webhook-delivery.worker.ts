@@ -1,0 +1,192 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { CLOUDEVENTS_CONTENT_TYPE } from '@penalty/contracts';
+import type { Clock, WebhookRetryPolicy } from '@penalty/domain';
+import { OutboxRelay } from '@penalty/messaging';
+import { CLOCK, PipelineMetrics } from '@penalty/runtime';
+import { NOTIFICATION_CONFIG, type NotificationConfig } from '../notification.config';
+import { publishNotificationSent } from '../notification-sent.event';
+import { webhookAttemptOutcome, webhookRetryPolicyWith } from './webhook-attempt-outcome';
+import { signWebhook, WEBHOOK_DELIVERY_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from './webhook-signature';
+
+/** Rows claimed per poll; they are posted concurrently, each within the request timeout. */
+const CLAIM_BATCH = 20;
+/** How long a claim keeps other workers off a row; well above the request timeout. */
+const LEASE_MS = 30_000;
+const ERROR_BACKOFF_MS = 1_000;
+
+interface ClaimedWebhook {
+  notification_id: string;
+  merchant_id: string;
+  template: string;
+  cause_event_id: string;
+  payload: string;
+  attempts: number;
+  lease_until: Date;
+  webhook_url: string | null;
+}
+
+/**
+ * Delivers WEBHOOK notifications: claims due PENDING rows with a lease (so replicas share the work
+ * and a crashed worker's rows come back after the lease), POSTs the cause CloudEvent signed with
+ * WEBHOOK_SIGNING_SECRET outside any transaction, then records the outcome. A final outcome
+ * (DELIVERED, or FAILED after the last attempt) publishes notification.sent.v1 through the outbox in
+ * the transaction that writes it. Delivery is at-least-once: receivers deduplicate by x-penalty-delivery-id.
+ */
+@Injectable()
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WebhookDeliveryWorker.name);
+  private readonly policy: WebhookRetryPolicy;
+  private readonly deliveries: Counter<'outcome'>;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly relay: OutboxRelay,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(NOTIFICATION_CONFIG) private readonly config: NotificationConfig,
+    metrics: PipelineMetrics,
+  ) {
+    this.policy = webhookRetryPolicyWith({ maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, baseDelayMs: config.WEBHOOK_RETRY_BASE_MS });
+    const name = 'penalty_webhook_deliveries_total';
+    this.deliveries =
+      (metrics.registry.getSingleMetric(name) as Counter<'outcome'> | undefined) ??
+      new Counter({ name, help: 'Webhook attempts, by outcome (DELIVERED, PENDING = will retry, FAILED)', labelNames: ['outcome'], registers: [metrics.registry] });
+  }
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Before the data source closes (onApplicationShutdown): lets in-flight deliveries finish. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Claims and delivers one batch of due webhooks; returns how many were claimed. */
+  async deliverDue(): Promise<number> {
+    const claimed = await this.claimDue();
+    await Promise.all(claimed.map((row) => this.deliver(row)));
+    return claimed.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const claimed = await this.deliverDue();
+        if (claimed < CLAIM_BATCH) await this.sleep(this.config.WEBHOOK_POLL_MS);
+      } catch (error) {
+        this.logger.warn(`webhook delivery poll failed, retrying: ${(error as Error).message}`);
+        await this.sleep(ERROR_BACKOFF_MS);
+      }
+    }
+  }
+
+  private async claimDue(): Promise<ClaimedWebhook[]> {
+    const now = this.clock.now();
+    const leaseUntil = new Date(now.getTime() + LEASE_MS);
+    return this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE notification SET lease_until = $2
+          WHERE notification_id IN (
+            SELECT notification_id FROM notification
+             WHERE status = 'PENDING' AND channel = 'WEBHOOK' AND next_attempt_at <= $1
+               AND (lease_until IS NULL OR lease_until < $1)
+             ORDER BY next_attempt_at
+             LIMIT $3
+             FOR UPDATE SKIP LOCKED)
+         RETURNING *)
+       SELECT claimed.notification_id, claimed.merchant_id, claimed.template, claimed.cause_event_id, claimed.payload,
+              claimed.attempts, claimed.lease_until, contact.webhook_url
+         FROM claimed LEFT JOIN merchant_contact contact ON contact.merchant_id = claimed.merchant_id`,
+      [now, leaseUntil, CLAIM_BATCH],
+    );
+  }
+
+  private async deliver(row: ClaimedWebhook): Promise<void> {
+    const error = await this.post(row);
+    try {
+      await this.record(row, error);
+    } catch (recordError) {
+      // The lease runs out and the row is claimed again: one more (deduplicable) delivery at worst.
+      this.logger.warn(`could not record webhook outcome of ${row.notification_id}: ${(recordError as Error).message}`);
+    }
+  }
+
+  /** POSTs the cause event; returns undefined on a 2xx answer, else why it failed. */
+  private async post(row: ClaimedWebhook): Promise<string | undefined> {
+    // The URL is read at delivery time, so a merchant who fixes a broken endpoint gets the retries there.
+    if (!row.webhook_url) return 'the merchant has no webhook URL';
+    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    try {
+      const response = await fetch(row.webhook_url, {
+        method: 'POST',
+        headers: {
+          'content-type': CLOUDEVENTS_CONTENT_TYPE,
+          [WEBHOOK_DELIVERY_ID_HEADER]: row.notification_id,
+          [WEBHOOK_SIGNATURE_HEADER]: signWebhook(this.config.WEBHOOK_SIGNING_SECRET, timestamp, row.payload),
+        },
+        body: row.payload,
+        // A redirect is an answer we do not follow: the merchant registers the final URL.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
+      });
+      await response.body?.cancel().catch(() => undefined);
+      return response.status >= 200 && response.status < 300 ? undefined : `HTTP ${response.status}`;
+    } catch (error) {
+      return describeFetchError(error, this.config.WEBHOOK_TIMEOUT_MS);
+    }
+  }
+
+  private async record(row: ClaimedWebhook, error: string | undefined): Promise<void> {
+    const now = this.clock.now();
+    const outcome = webhookAttemptOutcome(row.attempts, error === undefined, now, this.policy);
+    const final = await this.dataSource.transaction(async (manager) => {
+      // Guarded by the lease: if it ran out and another worker took the row, that worker records instead.
+      const guard = `WHERE notification_id = $1 AND status = 'PENDING' AND lease_until = $2`;
+      if (outcome.status === 'PENDING') {
+        await manager.query(
+          `UPDATE notification SET attempts = $3, next_attempt_at = $4, lease_until = NULL, last_error = $5 ${guard}`,
+          [row.notification_id, row.lease_until, outcome.attempts, outcome.nextAttemptAt, error ?? null],
+        );
+        return false;
+      }
+      const [updated] = await manager.query(
+        `UPDATE notification SET status = $3, attempts = $4, lease_until = NULL, last_error = $5, delivered_at = $6 ${guard}
+         RETURNING notification_id`,
+        [row.notification_id, row.lease_until, outcome.status, outcome.attempts, error ?? null, outcome.status === 'DELIVERED' ? now : null],
+      );
+      // manager.query of an UPDATE … RETURNING answers [rows, affectedCount] with the pg driver.
+      if (!Array.isArray(updated) || updated.length === 0) return false;
+      await publishNotificationSent(manager, { ...row, channel: 'WEBHOOK', status: outcome.status, attempts: outcome.attempts }, now);
+      return true;
+    });
+    this.deliveries.inc({ outcome: outcome.status });
+    if (error) this.logger.warn(`webhook ${row.notification_id} attempt ${outcome.attempts} failed (${error}): ${outcome.status}`);
+    if (final) this.relay.nudge();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  const cause = e?.cause?.code ?? e?.cause?.message;
+  return cause ? `${e.message}: ${cause}` : String(e?.message ?? error);
+}

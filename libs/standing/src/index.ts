@@ -1,0 +1,2 @@
+export * from './lib/standing.module';
+export * from './lib/standing.migration';

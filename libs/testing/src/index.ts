@@ -1,0 +1,5 @@
+export * from './lib/test-infrastructure';
+export * from './lib/service-process';
+export * from './lib/topic-recorder';
+export * from './lib/pipeline-stack';
+export * from './lib/event-mothers';

@@ -1,0 +1,343 @@
+// Builds the published contract (JSON Schema per CloudEvent type, AsyncAPI 3.0 document) from the
+// class-validator metadata of @penalty/contracts. Pure: returns file contents, writes nothing.
+import { targetConstructorToSchema } from 'class-validator-jsonschema';
+import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
+import {
+  CLOUDEVENTS_CONTENT_TYPE,
+  CONTRACT_SCHEMA_CONVERTERS,
+  CloudEvent,
+  DeadLetterHeaders,
+  EventRegistry,
+  INBOUND_TOPICS,
+  MERCHANT_ID_MAX_LENGTH,
+  ParseFailureReasons,
+  TopicDirections,
+  Topics,
+  deadLetterTopicOf,
+  eventTypesOn,
+  goldenFixture,
+  schemaAnnotationsOf,
+  type EventType,
+  type TopicName,
+} from '@penalty/contracts';
+
+// The storage that @Type writes to; class-transformer only exposes it under cjs/ (no typings).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
+  defaultMetadataStorage: MetadataStorage;
+};
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+type Class = new () => object;
+
+/** Output directory, relative to the repository root. */
+export const GENERATED_DIR = 'libs/contracts/generated';
+export const SCHEMAS_DIR = `${GENERATED_DIR}/schemas`;
+export const ASYNCAPI_FILE = `${GENERATED_DIR}/asyncapi.json`;
+export const schemaFileOf = (type: EventType) => `${SCHEMAS_DIR}/${type}.schema.json`;
+
+const JSON_SCHEMA_DIALECT = 'http://json-schema.org/draft-07/schema#';
+const KAFKA_BINDING_VERSION = '0.5.0';
+
+/** Every generated file: path relative to the repository root -> exact content. */
+export function generateContractFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const type of eventTypes()) {
+    files[schemaFileOf(type)] = serialize(eventJsonSchema(type));
+  }
+  files[ASYNCAPI_FILE] = serialize(asyncApiDocument());
+  return files;
+}
+
+/** 2-space JSON with a trailing newline, the form the files are checked in. */
+export const serialize = (value: Json): string => `${JSON.stringify(value, null, 2)}\n`;
+
+const eventTypes = () => Object.keys(EventRegistry) as EventType[];
+const topics = () => Object.values(Topics) as TopicName[];
+
+// ---------------------------------------------------------------- class schemas
+
+/** Schemas of a class and of every class it nests, by class name, refs under `refPrefix`. */
+function classSchemas(root: Class, refPrefix: string): Record<string, JsonObject> {
+  const found = new Map<string, Class>();
+  const schemas: Record<string, JsonObject> = {};
+  const visit = (cls: Class) => {
+    const seen = found.get(cls.name);
+    if (seen === cls) return;
+    if (seen) throw new Error(`two contract classes are named ${cls.name}: schema names must be unique`);
+    found.set(cls.name, cls);
+    const raw = targetConstructorToSchema(cls, {
+      refPointerPrefix: refPrefix,
+      classTransformerMetadataStorage: defaultMetadataStorage,
+      additionalConverters: CONTRACT_SCHEMA_CONVERTERS,
+    }) as JsonObject;
+    schemas[cls.name] = annotate(cls, raw);
+    const properties = (raw.properties ?? {}) as Record<string, JsonObject>;
+    for (const property of Object.keys(properties)) {
+      const nested = defaultMetadataStorage.findTypeMetadata(cls, property)?.typeFunction();
+      if (typeof nested === 'function') visit(nested as Class);
+    }
+  };
+  visit(root);
+  return schemas;
+}
+
+/** Merges the lib's own schema annotations (docs, defaults, nullability) into a class schema. */
+function annotate(cls: Class, raw: JsonObject): JsonObject {
+  const annotations = schemaAnnotationsOf(cls);
+  const properties: JsonObject = {};
+  const required = new Set((raw.required as string[] | undefined) ?? []);
+  for (const [name, schema] of Object.entries((raw.properties ?? {}) as Record<string, JsonObject>)) {
+    const annotation = annotations.properties[name];
+    let property: JsonObject = { ...schema, ...((annotation?.schema ?? {}) as JsonObject) };
+    if (annotation?.nullable) {
+      const { description, ...rest } = property;
+      property = {
+        ...(description === undefined ? {} : { description }),
+        anyOf: [tidyRef(rest), { type: 'null' }],
+      };
+      required.add(name);
+    }
+    properties[name] = tidyRef(property);
+  }
+  return canonical({
+    ...(annotations.schema as JsonObject),
+    type: 'object',
+    properties,
+    ...(required.size > 0 ? { required: [...required].sort() } : {}),
+  }) as JsonObject;
+}
+
+/**
+ * `$ref` siblings are ignored by draft-07 validators: drop the redundant `type: object` that
+ * IsObject adds, and move documentation beside an `allOf` so it survives.
+ */
+function tidyRef(schema: JsonObject): JsonObject {
+  if (schema.type === 'array' && isObject(schema.items)) {
+    schema = { ...schema, items: tidyRef(schema.items) };
+  }
+  if (typeof schema.$ref !== 'string') return schema;
+  const { $ref, type, ...siblings } = schema;
+  void type;
+  return Object.keys(siblings).length === 0 ? { $ref } : { ...siblings, allOf: [{ $ref }] };
+}
+
+/** The CloudEvent envelope of one type, its `data` a reference to the type's data class. */
+function envelopeSchema(type: EventType, refPrefix: string): JsonObject {
+  const envelope = classSchemas(CloudEvent, refPrefix).CloudEvent;
+  const properties = envelope.properties as JsonObject;
+  const { dataClass, description } = EventRegistry[type];
+  return canonical({
+    ...envelope,
+    description: `${description} A CloudEvents 1.0 event in structured JSON mode.`,
+    properties: {
+      ...properties,
+      type: { type: 'string', const: type },
+      data: { $ref: `${refPrefix}${dataClass.name}` },
+    },
+  }) as JsonObject;
+}
+
+// ---------------------------------------------------------------- JSON Schema per type
+
+function eventJsonSchema(type: EventType): JsonObject {
+  const refPrefix = '#/definitions/';
+  const { dataClass } = EventRegistry[type];
+  return {
+    $schema: JSON_SCHEMA_DIALECT,
+    $id: `${type}.schema.json`,
+    title: type,
+    ...envelopeSchema(type, refPrefix),
+    definitions: sortedKeys(classSchemas(dataClass, refPrefix)),
+  };
+}
+
+// ---------------------------------------------------------------- AsyncAPI
+
+const camel = (dotted: string) =>
+  dotted.split(/[.\-_]/).map((part, i) => (i === 0 ? part : part[0].toUpperCase() + part.slice(1))).join('');
+const pascal = (dotted: string) => camel(dotted)[0].toUpperCase() + camel(dotted).slice(1);
+
+const channelIdOf = (topic: string) => camel(topic);
+const messageIdOf = (type: EventType) => camel(type);
+const envelopeSchemaNameOf = (type: EventType) => `${pascal(type)}CloudEvent`;
+const deadLetterMessageIdOf = (topic: TopicName) => `${camel(topic)}DeadLetter`;
+
+const TOPIC_DESCRIPTIONS: Record<TopicName, string> = {
+  [Topics.ViolationsDetectedV1]:
+    'Violations detected by platform systems (listing audit, IP-complaint handling, logistics monitoring, risk control).',
+  [Topics.MerchantsProfilesV1]: 'Merchant profiles published by platform systems.',
+  [Topics.PenaltiesAssessedV1]: 'Points assessed for violations, and later adjustments of those points.',
+  [Topics.SanctionsDecidedV1]: 'Sanctions imposed on merchants and lifted.',
+  [Topics.NotificationsSentV1]: 'Notifications sent to merchants.',
+};
+
+const merchantKey = (): JsonObject => ({
+  type: 'string',
+  minLength: 1,
+  maxLength: MERCHANT_ID_MAX_LENGTH,
+  description:
+    "The merchant id, equal to the CloudEvent subject: one merchant's events stay in order on one partition.",
+});
+
+const kafkaMessageBinding = (): JsonObject => ({
+  kafka: { key: merchantKey(), bindingVersion: KAFKA_BINDING_VERSION },
+});
+
+const kafkaChannelBinding = (topic: string): JsonObject => ({
+  kafka: { topic, bindingVersion: KAFKA_BINDING_VERSION },
+});
+
+function eventMessage(type: EventType): JsonObject {
+  const { description } = EventRegistry[type];
+  return {
+    name: type,
+    title: type,
+    summary: description,
+    contentType: CLOUDEVENTS_CONTENT_TYPE,
+    headers: { $ref: '#/components/schemas/CloudEventKafkaHeaders' },
+    payload: { $ref: `#/components/schemas/${envelopeSchemaNameOf(type)}` },
+    bindings: kafkaMessageBinding(),
+    examples: [
+      {
+        name: 'golden',
+        summary: `The golden fixture of ${type}.`,
+        headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE },
+        payload: goldenFixture(type) as JsonObject,
+      },
+    ],
+  };
+}
+
+function deadLetterMessage(topic: TopicName): JsonObject {
+  const digits = (description: string): JsonObject => ({ type: 'string', pattern: '^[0-9]+$', description });
+  return {
+    name: deadLetterTopicOf(topic),
+    title: `Dead letter of ${topic}`,
+    summary: `A message of ${topic} that could not be processed; the consumer moved on.`,
+    description:
+      'Key and value are those of the original message, byte for byte (the value may not even be JSON); the headers say why it was dead-lettered.',
+    headers: {
+      type: 'object',
+      properties: {
+        [DeadLetterHeaders.Reason]: {
+          type: 'string',
+          description:
+            'Why the message was dead-lettered: a parse failure reason, or the code of the error that remained after the last retry.',
+          examples: [...ParseFailureReasons],
+        },
+        [DeadLetterHeaders.Message]: { type: 'string', description: 'A human-readable explanation.' },
+        [DeadLetterHeaders.SourceTopic]: { type: 'string', const: topic },
+        [DeadLetterHeaders.SourcePartition]: digits('Partition of the original message (decimal).'),
+        [DeadLetterHeaders.SourceOffset]: digits('Offset of the original message (decimal).'),
+      },
+      required: Object.values(DeadLetterHeaders).sort(),
+    },
+    payload: { description: 'The original message value, unchanged.' },
+    bindings: kafkaMessageBinding(),
+  };
+}
+
+function asyncApiDocument(): JsonObject {
+  const channels: JsonObject = {};
+  const operations: JsonObject = {};
+  const messages: JsonObject = {};
+  const channelRef = (id: string) => ({ $ref: `#/channels/${id}` });
+  const messageRef = (channelId: string, messageId: string) => ({
+    $ref: `#/channels/${channelId}/messages/${messageId}`,
+  });
+
+  for (const topic of topics()) {
+    const channelId = channelIdOf(topic);
+    const types = eventTypesOn(topic);
+    channels[channelId] = {
+      address: topic,
+      title: topic,
+      description: TOPIC_DESCRIPTIONS[topic],
+      messages: Object.fromEntries(
+        types.map((type) => [messageIdOf(type), { $ref: `#/components/messages/${messageIdOf(type)}` }]),
+      ),
+      bindings: kafkaChannelBinding(topic),
+    };
+    for (const type of types) messages[messageIdOf(type)] = eventMessage(type);
+    const inbound = TopicDirections[topic] === 'in';
+    operations[`${inbound ? 'receive' : 'send'}${pascal(topic)}`] = {
+      action: inbound ? 'receive' : 'send',
+      channel: channelRef(channelId),
+      summary: inbound
+        ? `The platform consumes ${topic}; what it cannot process goes to ${deadLetterTopicOf(topic)}.`
+        : `The platform publishes ${topic}.`,
+      messages: types.map((type) => messageRef(channelId, messageIdOf(type))),
+    };
+  }
+
+  for (const topic of INBOUND_TOPICS) {
+    const dlq = deadLetterTopicOf(topic);
+    const channelId = channelIdOf(dlq);
+    const messageId = deadLetterMessageIdOf(topic);
+    channels[channelId] = {
+      address: dlq,
+      title: dlq,
+      description: `Dead-letter topic of ${topic}.`,
+      messages: { [messageId]: { $ref: `#/components/messages/${messageId}` } },
+      bindings: kafkaChannelBinding(dlq),
+    };
+    messages[messageId] = deadLetterMessage(topic);
+    operations[`send${pascal(dlq)}`] = {
+      action: 'send',
+      channel: channelRef(channelId),
+      summary: `The platform dead-letters messages of ${topic} that it cannot process.`,
+      messages: [messageRef(channelId, messageId)],
+    };
+  }
+
+  const refPrefix = '#/components/schemas/';
+  const schemas: Record<string, JsonObject> = {
+    CloudEventKafkaHeaders: {
+      type: 'object',
+      properties: { 'content-type': { type: 'string', const: CLOUDEVENTS_CONTENT_TYPE } },
+      required: ['content-type'],
+    },
+  };
+  for (const type of eventTypes()) {
+    schemas[envelopeSchemaNameOf(type)] = envelopeSchema(type, refPrefix);
+    Object.assign(schemas, classSchemas(EventRegistry[type].dataClass, refPrefix));
+  }
+
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Penalty platform events',
+      version: '1.0.0',
+      description:
+        'Kafka topics of the penalty platform. Every message value is a CloudEvents 1.0 event in structured JSON mode and its key is the merchant id. Unknown fields are ignored; a breaking change adds a new type and topic (…v2). Operations are seen from the platform.',
+    },
+    defaultContentType: CLOUDEVENTS_CONTENT_TYPE,
+    channels,
+    operations,
+    components: { schemas: sortedKeys(schemas), messages },
+  };
+}
+
+// ---------------------------------------------------------------- helpers
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function sortedKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Recursively sorted object keys (array order kept: enums read in domain order). */
+function canonical(value: unknown): Json {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (isObject(value)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical(value[key])]),
+    );
+  }
+  return value as Json;
+}
