@@ -3,7 +3,7 @@
 //   node -r @swc-node/register tools/contracts/generate-contracts.ts --check  CI: exit 1 if stale
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { SCHEMAS_DIR, generateContractFiles } from './contract-documents';
+import { SCHEMAS_DIR, generateContractFiles } from '../../libs/contracts/src/generation/contract-documents';
 
 const repoRoot = resolve(__dirname, '../..');
 

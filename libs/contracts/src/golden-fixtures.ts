@@ -20,7 +20,6 @@ const GOLDEN_FIXTURES: Record<EventType, object> = {
 };
 
 /** A fresh copy of the golden CloudEvent of a type, safe to modify (loosely typed on purpose: tests break it). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function goldenFixture(type: EventType): Record<string, any> {
   return structuredClone(GOLDEN_FIXTURES[type]) as Record<string, any>;
 }

@@ -34,8 +34,10 @@ export interface ParseOptions {
 
 // Validation is synchronous (no async validators in the contract) and skips error targets and
 // values: consumers call this for every message.
+// One message per invalid field (the first failing constraint) keeps problem details readable.
 const VALIDATOR_OPTIONS: ValidatorOptions = {
   whitelist: true,
+  stopAtFirstError: true,
   forbidUnknownValues: true,
   validationError: { target: false, value: false },
 };

@@ -1,5 +1,7 @@
 // Builds the published contract (JSON Schema per CloudEvent type, AsyncAPI 3.0 document) from the
-// class-validator metadata of @penalty/contracts. Pure: returns file contents, writes nothing.
+// class-validator metadata of this lib. Pure: returns file contents, writes nothing; the CLI is
+// tools/contracts/generate-contracts.ts. Not exported from the lib's index, so that services never
+// load class-validator-jsonschema (a dev dependency).
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
 import {
@@ -19,7 +21,7 @@ import {
   schemaAnnotationsOf,
   type EventType,
   type TopicName,
-} from '@penalty/contracts';
+} from '../index';
 
 // The storage that @Type writes to; class-transformer only exposes it under cjs/ (no typings).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
