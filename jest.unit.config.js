@@ -7,5 +7,5 @@ const roots = ['libs', 'apps'].flatMap((dir) =>
 );
 
 module.exports = {
-  projects: roots.filter((root) => fs.existsSync(path.join(root, 'jest.config.js'))).map((root) => `<rootDir>/${root}/jest.config.js`),
+  projects: roots.filter((root) => !root.endsWith('-e2e') && fs.existsSync(path.join(root, 'jest.config.js'))).map((root) => `<rootDir>/${root}/jest.config.js`),
 };

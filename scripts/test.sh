@@ -1,7 +1,23 @@
 #!/usr/bin/env bash
-# The README's test command: type check, unit tests, then (once present) integration tests against a
-# real Kafka broker and PostgreSQL, started here unless KAFKA_BROKERS / DATABASE_URL point elsewhere.
+# The README's test command. Runs every check: type check, lint (with module boundaries), the
+# contract documents' freshness, unit tests, then the integration tests on a real Kafka broker and
+# PostgreSQL: the ones named by KAFKA_BROKERS / DATABASE_URL, else containers when a Docker engine
+# answers, else the local servers that scripts/infra/up.sh installs and starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "== type check"; npx tsc -p tsconfig.json --noEmit
-echo "== unit tests"; npx jest -c jest.unit.config.js --ci
+export NX_DAEMON=false NX_NO_CLOUD=true
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "type check";   npx tsc -p tsconfig.json --noEmit
+step "lint";         npx nx show projects >/dev/null && npx eslint --max-warnings=0 apps libs tools
+step "contracts";    node -r @swc-node/register tools/contracts/generate-contracts.ts --check
+step "unit tests";   npx jest -c jest.unit.config.js --ci
+
+if [[ -z "${KAFKA_BROKERS:-}" || -z "${DATABASE_URL:-}" ]] && ! docker info >/dev/null 2>&1; then
+  step "starting local Kafka and PostgreSQL"
+  bash scripts/infra/up.sh >/dev/null
+  source scripts/infra/env.sh
+fi
+step "integration tests (real Kafka + PostgreSQL)"
+npx jest -c apps/pipeline-e2e/jest.config.js --ci --runInBand

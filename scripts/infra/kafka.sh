@@ -31,6 +31,8 @@ CONFIG_FILE="$STATE_DIR/server.properties"
 LOG4J_FILE="$STATE_DIR/log4j.properties"
 PID_FILE="$STATE_DIR/kafka.pid"
 LOG_FILE="$STATE_DIR/kafka.log"
+# The JVM's own stdout/stderr (crash and OOM messages); the broker logs to $LOG_FILE.
+OUT_FILE="$STATE_DIR/kafka.out"
 
 log() { echo "[kafka] $*" >&2; }
 die() { echo "[kafka] ERROR: $*" >&2; exit 1; }
@@ -69,9 +71,11 @@ ensure_libs() {
   fi
   rm -f "$tmp.mvn.log"
   touch "$tmp/.complete"
+  chmod 755 "$tmp"
   rm -rf "$LIBS_DIR"
   mv "$tmp" "$LIBS_DIR"
-  log "fetched $(ls "$LIBS_DIR" | wc -l) jars in $((SECONDS - started)) s"
+  local jars=("$LIBS_DIR"/*.jar)
+  log "fetched ${#jars[@]} jars in $((SECONDS - started)) s"
 }
 
 java_bin() { echo "${JAVA_HOME:+$JAVA_HOME/bin/}java"; }
@@ -130,14 +134,18 @@ num.network.threads=2
 num.io.threads=4
 num.recovery.threads.per.data.dir=1
 EOF
-  # Everything goes to stdout, i.e. to $LOG_FILE; request and state-change chatter is kept out.
-  cat >"$LOG4J_FILE" <<'EOF'
-log4j.rootLogger=INFO, stdout
-log4j.appender.stdout=org.apache.log4j.ConsoleAppender
-log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
-log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+  # A size-capped log: a dev broker may run for weeks and tests create many topics.
+  # Request and state-change chatter is kept out.
+  cat >"$LOG4J_FILE" <<EOF
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.RollingFileAppender
+log4j.appender.file.File=$LOG_FILE
+log4j.appender.file.MaxFileSize=10MB
+log4j.appender.file.MaxBackupIndex=3
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.logger.kafka.request.logger=WARN
-log4j.logger.kafka.network.RequestChannel$=WARN
+log4j.logger.kafka.network.RequestChannel\$=WARN
 log4j.logger.state.change.logger=WARN
 log4j.logger.kafka.authorizer.logger=WARN
 log4j.logger.org.apache.kafka.clients=WARN
@@ -156,13 +164,20 @@ format_storage() {
     || die "kafka.tools.StorageTool format failed"
 }
 
-tail_log() { [[ -f "$LOG_FILE" ]] && tail -n "${1:-40}" "$LOG_FILE" | sed 's/^/    /' >&2 || true; }
+tail_log() {
+  local f
+  for f in "$LOG_FILE" "$OUT_FILE"; do
+    [[ -s "$f" ]] || continue
+    echo "  --- last lines of $f:" >&2
+    tail -n "${1:-40}" "$f" | sed 's/^/    /' >&2
+  done
+}
 
 wait_until_ready() {
   local pid="$1" deadline=$((SECONDS + KAFKA_START_TIMEOUT))
   while ((SECONDS < deadline)); do
     if ! kill -0 "$pid" 2>/dev/null; then
-      log "broker process $pid exited during startup; last lines of $LOG_FILE:"
+      log "broker process $pid exited during startup"
       tail_log 60
       rm -f "$PID_FILE"
       die "Kafka did not start"
@@ -173,7 +188,7 @@ wait_until_ready() {
     fi
     sleep 0.5
   done
-  log "broker (pid $pid) not ready after ${KAFKA_START_TIMEOUT}s; last lines of $LOG_FILE:"
+  log "broker (pid $pid) not ready after ${KAFKA_START_TIMEOUT}s"
   tail_log 60
   die "Kafka did not become ready on 127.0.0.1:$KAFKA_PORT (it is still running; stop it with: $0 stop)"
 }
@@ -207,16 +222,18 @@ cmd_start() {
   write_config
   format_storage
 
-  # Keep the previous run's log for post-mortems; the readiness check reads only this run's.
-  [[ -f "$LOG_FILE" ]] && mv -f "$LOG_FILE" "$LOG_FILE.1"
+  # Each start begins a fresh log (the previous one is kept as .prev for post-mortems), so the
+  # readiness check below only sees this run's "started" line.
+  [[ -f "$LOG_FILE" ]] && mv -f "$LOG_FILE" "$LOG_FILE.prev"
   log "starting Kafka $KAFKA_VERSION (KRaft, node 1) on 127.0.0.1:$KAFKA_PORT, log $LOG_FILE"
   # setsid + nohup: the broker outlives the shell (and CI step) that started it. The inner shell
   # writes its own pid, which `exec` hands to the JVM, so the pid file names the JVM itself.
+  # shellcheck disable=SC2016 # $$ and $@ are the inner shell's
   setsid nohup bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
     "$(java_bin)" -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
     -Djava.awt.headless=true -Dlog4j.configuration="file:$LOG4J_FILE" -Dkafka.logs.dir="$STATE_DIR" \
     -cp "$LIBS_DIR/*" kafka.Kafka "$CONFIG_FILE" \
-    </dev/null >"$LOG_FILE" 2>&1 9>&- &
+    </dev/null >"$OUT_FILE" 2>&1 9>&- &
   # Wait for the pid file the inner shell writes.
   for _ in $(seq 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.1; done
   [[ -s "$PID_FILE" ]] || die "the broker process did not start (no pid file $PID_FILE)"

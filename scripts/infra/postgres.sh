@@ -47,7 +47,12 @@ as_db_user() {
   fi
 }
 
-installed_versions() { ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | awk -F/ '{print $5}' | sort -n; }
+installed_versions() {
+  local bin
+  for bin in /usr/lib/postgresql/*/bin/postgres; do
+    [[ -x "$bin" ]] && basename "$(dirname "$(dirname "$bin")")"
+  done | sort -n
+}
 
 ensure_installed() {
   [[ -n "$(installed_versions)" ]] && return 0
@@ -114,7 +119,7 @@ wait_until_ready() {
 }
 
 psql_admin() {
-  as_db_user "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres "$@"
+  as_db_user "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres
 }
 
 ensure_role_and_database() {

@@ -56,12 +56,12 @@ describe('generated contract (libs/contracts/generated)', () => {
     expect(doc.components.messages.violationDetectedV1.contentType).toBe('application/cloudevents+json');
     expect(doc.operations.receiveViolationsDetectedV1.action).toBe('receive');
     expect(doc.operations.sendSanctionsDecidedV1.action).toBe('send');
-    expect(Object.keys(doc.components.messages.violationsDetectedV1DeadLetter.headers.properties)).toEqual([
-      'x-dlq-reason',
+    expect(doc.components.messages.violationsDetectedV1DeadLetter.headers.required).toEqual([
       'x-dlq-message',
-      'x-dlq-source-topic',
-      'x-dlq-source-partition',
+      'x-dlq-reason',
       'x-dlq-source-offset',
+      'x-dlq-source-partition',
+      'x-dlq-source-topic',
     ]);
   });
 });

@@ -5,6 +5,7 @@ import 'reflect-metadata';
 export * from './topics';
 export * from './cloud-event';
 export * from './parse-cloud-event';
+export * from './dead-letter';
 
 export * from './violations-detected/v1/violation-detected.v1';
 export * from './merchants-profiles/v1/merchant-profile-updated.v1';

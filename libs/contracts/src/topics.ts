@@ -32,15 +32,6 @@ export const INBOUND_TOPICS: readonly TopicName[] = (Object.keys(TopicDirections
 
 export const deadLetterTopicOf = <T extends string>(topic: T): `${T}.dlq` => `${topic}.dlq`;
 
-/** Kafka headers on a dead-lettered message; its key and value are the original ones, unchanged. */
-export const DeadLetterHeaders = {
-  Reason: 'x-dlq-reason',
-  Message: 'x-dlq-message',
-  SourceTopic: 'x-dlq-source-topic',
-  SourcePartition: 'x-dlq-source-partition',
-  SourceOffset: 'x-dlq-source-offset',
-} as const;
-
 /** `content-type` Kafka header of every message: CloudEvents structured JSON mode. */
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 

@@ -1,17 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
-import { deadLetterTopicOf } from '@penalty/contracts';
+import { DeadLetterHeaders, deadLetterTopicOf, type DeadLetterReason } from '@penalty/contracts';
 import type { OutboxEntry } from './outbox';
-
-/** Why a message was dead-lettered: the parse reasons of the contracts lib plus processing outcomes. */
-export type DeadLetterReason =
-  | 'UNPARSEABLE'
-  | 'ENVELOPE_INVALID'
-  | 'UNKNOWN_TYPE'
-  | 'DATA_INVALID'
-  | 'UNKNOWN_VIOLATION_CODE'
-  | 'KEY_MISMATCH'
-  | 'REJECTED'
-  | 'PROCESSING_FAILED';
 
 export interface DeadLetter {
   /** Contract name of the topic the message was read from. */
@@ -30,13 +19,13 @@ export interface DeadLetter {
 /** Headers that tell an operator why the message is on the dead-letter topic and where it came from. */
 export function deadLetterHeaders(letter: DeadLetter, at: Date): Record<string, string> {
   return {
-    'x-dlq-reason': letter.reason,
-    'x-dlq-message': letter.message.slice(0, 4000),
-    ...(letter.code ? { 'x-dlq-code': letter.code } : {}),
-    'x-dlq-source-topic': letter.sourceTopic,
-    'x-dlq-source-partition': String(letter.partition),
-    'x-dlq-source-offset': letter.offset,
-    'x-dlq-at': at.toISOString(),
+    [DeadLetterHeaders.Reason]: letter.reason,
+    [DeadLetterHeaders.Message]: letter.message.slice(0, 4000),
+    ...(letter.code ? { [DeadLetterHeaders.Code]: letter.code } : {}),
+    [DeadLetterHeaders.SourceTopic]: letter.sourceTopic,
+    [DeadLetterHeaders.SourcePartition]: String(letter.partition),
+    [DeadLetterHeaders.SourceOffset]: letter.offset,
+    [DeadLetterHeaders.At]: at.toISOString(),
   };
 }
 

@@ -1,6 +1,6 @@
 import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { lastValueFrom, throwError, type Observable } from 'rxjs';
 import { eventTypesOn, parseCloudEvent, type TopicName } from '@penalty/contracts';
 import type { Clock } from '@penalty/domain';
@@ -78,7 +78,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const { kafka, settings, groupId } = this.options;
     const topics = [...this.messageHandlers.keys()];
     await ensureTopics(kafka, settings, topics, topics);
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
@@ -124,8 +124,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       const position = { sourceTopic: topic, partition, offset: message.offset, key, value: message.value };
       const parsed = parseCloudEvent(message.value ?? '', { expectedTypes });
       if (!parsed.ok) {
-        const fields = parsed.violations.map((v) => `${v.field}: ${v.message}`).join('; ');
-        deadLetters.push({ ...position, reason: parsed.reason, message: fields ? `${parsed.message} (${fields})` : parsed.message });
+        deadLetters.push({ ...position, reason: parsed.reason, message: parsed.message });
       } else if (key !== parsed.event.subject) {
         deadLetters.push({ ...position, reason: 'KEY_MISMATCH', message: `message key ${JSON.stringify(key)} differs from subject ${JSON.stringify(parsed.event.subject)}` });
       } else {

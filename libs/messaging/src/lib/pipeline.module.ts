@@ -1,4 +1,4 @@
-import { Logger, Module, type DynamicModule, type INestApplication, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type INestApplication, type INestMicroservice, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -26,6 +26,13 @@ export interface PipelineServiceOptions {
   migrations: MixedList<new () => MigrationInterface>;
   /** Kafka consumer group; omit for a service that only publishes. */
   consumerGroup?: string;
+}
+
+/** NestMicroservice methods used to finish a deferred initialization (public in @nestjs/microservices 11). */
+interface DeferredMicroservice {
+  registerListeners(): void;
+  setIsInitialized(value: boolean): void;
+  setIsInitHookCalled(value: boolean): void;
 }
 
 /** Starts the outbox relay with the app and registers readiness checks; stops everything on shutdown. */
@@ -134,12 +141,18 @@ export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?:
     const transport = new KafkaBatchTransport({
       kafka: app.get(Kafka),
       settings: app.get(KAFKA_SETTINGS),
-      groupId: options.consumerGroup,
+      // Namespaced like the topics, so isolated runs on one broker never share a group.
+      groupId: config.TOPIC_NAMESPACE + options.consumerGroup,
       metrics: app.get(PipelineMetrics),
       clock: app.get(CLOCK),
     });
-    const microservice = app.connectMicroservice({ strategy: transport });
+    // Deferred so that the filter is registered before the handlers are wrapped; then the listeners are
+    // registered exactly as connectMicroservice would (lifecycle hooks already ran with the app's module).
+    const microservice = app.connectMicroservice({ strategy: transport }, { deferInitialization: true }) as INestMicroservice & DeferredMicroservice;
     microservice.useGlobalFilters(new RethrowRpcErrorsFilter());
+    microservice.registerListeners();
+    microservice.setIsInitialized(true);
+    microservice.setIsInitHookCalled(true);
     app.get(ReadinessRegistry).register({
       name: 'kafka-consumer',
       check: async () => {

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { CLOUDEVENTS_CONTENT_TYPE, deadLetterTopicOf, Topics } from '@penalty/contracts';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from './test-infrastructure';
 import { freePort, SERVICE_APPS, ServiceProcess, type ServiceApp } from './service-process';
@@ -53,7 +53,7 @@ export class PipelineStack {
     // Sequential: each service creates its topics and runs its migrations on start.
     for (const service of this.services.values()) await service.start();
     const kafka = new Kafka({ clientId: 'pipeline-stack', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING });
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
   }
 

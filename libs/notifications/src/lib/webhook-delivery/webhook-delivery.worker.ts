@@ -10,7 +10,7 @@ import { publishNotificationSent } from '../notification-sent.event';
 import { webhookAttemptOutcome, webhookRetryPolicyWith } from './webhook-attempt-outcome';
 import { signWebhook, WEBHOOK_DELIVERY_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from './webhook-signature';
 
-/** Rows claimed per poll; they are posted concurrently, each within the request timeout. */
+/** Most rows claimed per poll, and most deliveries in flight at once. */
 const CLAIM_BATCH = 20;
 /** How long a claim keeps other workers off a row; well above the request timeout. */
 const LEASE_MS = 30_000;
@@ -41,6 +41,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   private readonly deliveries: Counter<'outcome'>;
   private running = false;
   private loop?: Promise<void>;
+  private readonly inFlight = new Set<Promise<void>>();
   private wake?: () => void;
 
   constructor(
@@ -67,20 +68,33 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     this.running = false;
     this.wake?.();
     await this.loop;
+    await Promise.all(this.inFlight);
   }
 
-  /** Claims and delivers one batch of due webhooks; returns how many were claimed. */
+  /** Claims due webhooks and delivers them; resolves when those deliveries are recorded. Returns how many were claimed. */
   async deliverDue(): Promise<number> {
-    const claimed = await this.claimDue();
+    const claimed = await this.claimDue(CLAIM_BATCH);
     await Promise.all(claimed.map((row) => this.deliver(row)));
     return claimed.length;
   }
 
+  /**
+   * Each poll tops the in-flight deliveries up to CLAIM_BATCH without waiting for the slow ones, so
+   * one endpoint that times out does not hold back the retries of the others.
+   */
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        const claimed = await this.deliverDue();
-        if (claimed < CLAIM_BATCH) await this.sleep(this.config.WEBHOOK_POLL_MS);
+        const free = CLAIM_BATCH - this.inFlight.size;
+        const claimed = free > 0 ? await this.claimDue(free) : [];
+        for (const row of claimed) {
+          const delivery = this.deliver(row).finally(() => {
+            this.inFlight.delete(delivery);
+            if (this.inFlight.size === CLAIM_BATCH - 1) this.wake?.();
+          });
+          this.inFlight.add(delivery);
+        }
+        if (claimed.length === 0 || claimed.length < free) await this.sleep(this.config.WEBHOOK_POLL_MS);
       } catch (error) {
         this.logger.warn(`webhook delivery poll failed, retrying: ${(error as Error).message}`);
         await this.sleep(ERROR_BACKOFF_MS);
@@ -88,7 +102,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
-  private async claimDue(): Promise<ClaimedWebhook[]> {
+  private async claimDue(limit: number): Promise<ClaimedWebhook[]> {
     const now = this.clock.now();
     const leaseUntil = new Date(now.getTime() + LEASE_MS);
     return this.dataSource.query(
@@ -105,7 +119,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
        SELECT claimed.notification_id, claimed.merchant_id, claimed.template, claimed.cause_event_id, claimed.payload,
               claimed.attempts, claimed.lease_until, contact.webhook_url
          FROM claimed LEFT JOIN merchant_contact contact ON contact.merchant_id = claimed.merchant_id`,
-      [now, leaseUntil, CLAIM_BATCH],
+      [now, leaseUntil, limit],
     );
   }
 
