@@ -77,7 +77,8 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
     const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(delivery.headers['x-penalty-signature']))!;
     expect(v1).toBe(createHmac('sha256', 'integration-test-signing-secret').update(`${t}.${delivery.body}`).digest('hex'));
     const inbox: any = await (await fetch(`${stack.service('notification-service').baseUrl}/v1/merchants/${merchantId}/inbox`)).json();
-    expect(inbox.length ?? inbox.items?.length).toBe(8);
+    expect(inbox.items).toHaveLength(8);
+    expect(inbox.items.map((i: { title: string }) => i.title)).toEqual(expect.arrayContaining(['处罚通知', '违规扣分通知']));
   });
 
   it('imposes only the highest node when one event passes several, and records the others as skipped', async () => {

@@ -60,8 +60,21 @@ export class PipelineStack {
   async stop(): Promise<void> {
     await this.producer?.disconnect();
     await Promise.all([...this.services.values()].map((s) => s.stop()));
+    if (this.infrastructure) await this.deleteTopics().catch(() => undefined);
     if (this.databaseUrl) await dropDatabase(this.infrastructure.databaseUrl, this.databaseName).catch(() => undefined);
     await this.infrastructure?.stop();
+  }
+
+  /** Removes this run's topics, so a shared broker does not collect them run after run. */
+  private async deleteTopics(): Promise<void> {
+    const admin = new Kafka({ clientId: 'pipeline-stack-admin', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const ours = (await admin.listTopics()).filter((t) => t.startsWith(this.namespace));
+      if (ours.length > 0) await admin.deleteTopics({ topics: ours });
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Publishes raw values (already serialized) to a contract topic, keyed as given. */

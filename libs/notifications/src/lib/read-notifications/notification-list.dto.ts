@@ -10,7 +10,7 @@ export type NotificationRowStatus = (typeof NOTIFICATION_ROW_STATUSES)[number];
 
 /** Query of both list endpoints: a page size and a keyset cursor. */
 export class NotificationListQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Page size.' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Page size.' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer' })
