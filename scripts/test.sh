@@ -10,7 +10,7 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 step() { printf '\n== %s\n' "$*"; }
 
 step "type check";   npx tsc -p tsconfig.json --noEmit
-step "lint";         npx nx show projects >/dev/null && npx eslint --max-warnings=0 apps libs tools
+step "lint";         npm run -s lint
 step "contracts";    node -r @swc-node/register tools/contracts/generate-contracts.ts --check
 step "unit tests";   npx jest -c jest.unit.config.js --ci
 
