@@ -1,15 +1,15 @@
 // A small demo feed: two merchant profiles over Kafka, then violations over the HTTP intake, enough
 // to reach the 12- and 24-point nodes for one merchant and use a self-check chance for the other.
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 
 const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const namespace = process.env.TOPIC_NAMESPACE ?? '';
 
-function event(type: string, merchantId: string, data: Record<string, unknown>) {
-  return { specversion: '1.0', id: randomUUID(), source: 'demo-feed', type, time: new Date().toISOString(), subject: merchantId, datacontenttype: 'application/json', data };
+// Stable ids: running the demo again is a redelivery, which the platform applies once.
+function event(id: string, type: string, merchantId: string, data: Record<string, unknown>) {
+  return { specversion: '1.0', id, source: 'demo-feed', type, time: new Date().toISOString(), subject: merchantId, datacontenttype: 'application/json', data };
 }
 
 async function main(): Promise<void> {
@@ -17,8 +17,8 @@ async function main(): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
   const profiles = [
-    event('merchant.profile.updated.v1', 'demo-m-1001', { merchantId: 'demo-m-1001', storeType: 'FLAGSHIP', trademarkStatus: 'R', categories: [], examEligible: true, contact: { email: 'owner@demo-m-1001.example' } }),
-    event('merchant.profile.updated.v1', 'demo-m-1002', { merchantId: 'demo-m-1002', storeType: 'FRANCHISE', trademarkStatus: 'TM', categories: [], examEligible: false }),
+    event('demo-profile-1001', 'merchant.profile.updated.v1', 'demo-m-1001', { merchantId: 'demo-m-1001', storeType: 'FLAGSHIP', trademarkStatus: 'R', categories: [], examEligible: true, contact: { email: 'owner@demo-m-1001.example' } }),
+    event('demo-profile-1002', 'merchant.profile.updated.v1', 'demo-m-1002', { merchantId: 'demo-m-1002', storeType: 'FRANCHISE', trademarkStatus: 'TM', categories: [], examEligible: false }),
   ];
   await producer.send({ topic: `${namespace}merchants.profiles.v1`, messages: profiles.map((p) => ({ key: p.subject, value: JSON.stringify(p) })) });
   await producer.disconnect();
@@ -30,13 +30,13 @@ async function main(): Promise<void> {
     ['demo-m-1002', 'INFORMATION_ABUSE', 'STANDARD', 'AD_INFO'],
     ['demo-m-1002', 'INFORMATION_ABUSE', 'STANDARD', 'AD_INFO'],
   ] as const;
-  for (const [merchantId, code, severity, scenario] of violations) {
-    const body = event('violation.detected.v1', merchantId, {
-      violationId: `demo-${randomUUID()}`, merchantId, code, severity, ...(scenario ? { scenario } : {}),
+  for (const [index, [merchantId, code, severity, scenario]] of violations.entries()) {
+    const body = event(`demo-event-${index + 1}`, 'violation.detected.v1', merchantId, {
+      violationId: `demo-violation-${index + 1}`, merchantId, code, severity, ...(scenario ? { scenario } : {}),
       occurredAt: new Date().toISOString().replace('Z', '+00:00'), detectedBy: 'demo-feed', itemIds: ['demo-item-1'], itemAction: 'DELIST',
     });
     const response = await fetch(`${api}/v1/violations`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(body) });
-    console.log(`POST ${merchantId} ${code}${scenario ? `/${scenario}` : ''} ${severity}: ${response.status}`);
+    console.log(`POST ${merchantId} ${code}${scenario ? `/${scenario}` : ''} ${severity}: ${response.status} ${((await response.json()) as { status?: string }).status ?? ''}`);
   }
 }
 

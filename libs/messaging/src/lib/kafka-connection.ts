@@ -30,25 +30,43 @@ export function logicalTopic(settings: Pick<KafkaSettings, 'topicNamespace'>, to
 }
 
 /**
- * Creates the given contract topics and their dead-letter topics when missing. The broker runs with
- * auto-creation off so that a typo in a topic name fails loudly instead of creating a stray topic.
+ * Creates the given contract topics and their dead-letter topics when missing, then waits until every
+ * partition has a leader. The broker runs with auto-creation off so that a typo in a topic name fails
+ * loudly. Services start concurrently and race to create the same topics: "already exists" counts as
+ * success, and the wait covers a topic another service created a moment ago.
  */
-export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, topics: string[], withDeadLetters: string[] = []): Promise<void> {
+export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, topics: string[], withDeadLetters: string[] = [], timeoutMs = 60_000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const wanted = [...topics, ...withDeadLetters.map(deadLetterTopicOf)].map((t) => physicalTopic(settings, t));
+    const wanted = [...new Set([...topics, ...withDeadLetters.map(deadLetterTopicOf)].map((t) => physicalTopic(settings, t)))];
     const existing = new Set(await admin.listTopics());
-    const missing: ITopicConfig[] = [...new Set(wanted)]
+    const missing: ITopicConfig[] = wanted
       .filter((t) => !existing.has(t))
       .map((topic) => ({ topic, numPartitions: settings.partitions, replicationFactor: 1 }));
     if (missing.length > 0) {
-      // Concurrent creators race; "already exists" is success for us.
-      await admin.createTopics({ topics: missing, waitForLeaders: true }).catch((error: { type?: string }) => {
-        if (error?.type !== 'TOPIC_ALREADY_EXISTS') throw error;
+      await admin.createTopics({ topics: missing, waitForLeaders: false }).catch((error: unknown) => {
+        if (!onlyAlreadyExists(error)) throw error;
       });
+    }
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ready = await admin
+        .fetchTopicMetadata({ topics: wanted })
+        .then((m) => m.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+        .catch(() => false);
+      if (ready) return;
+      if (Date.now() > deadline) throw new Error(`topics have no leader after ${timeoutMs} ms: ${wanted.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 200));
     }
   } finally {
     await admin.disconnect();
   }
+}
+
+/** kafkajs reports topic creation as one aggregate error with one entry per topic. */
+function onlyAlreadyExists(error: unknown): boolean {
+  const e = error as { type?: string; errors?: { type?: string }[] };
+  if (e?.type === 'TOPIC_ALREADY_EXISTS') return true;
+  return Array.isArray(e?.errors) && e.errors.length > 0 && e.errors.every((x) => x?.type === 'TOPIC_ALREADY_EXISTS');
 }

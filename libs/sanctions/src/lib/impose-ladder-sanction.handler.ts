@@ -52,18 +52,18 @@ export class ImposeLadderSanctionHandler {
       'INSERT INTO sanction (sanction_id, merchant_id, cause, fine_fen, rule_version, decided_at, appeal_deadline) VALUES ($1, $2, $3, $4, $5, $6, $7)',
       [sanctionId, assessed.merchantId, JSON.stringify({ ...cause, skippedNodes: decision.skipped }), fineFen, ruleSet.version, now, plan.appealDeadline],
     );
-    const nodes = [{ node: plan.node, status: 'IMPOSED' }, ...decision.skipped.map((node) => ({ node, status: 'SKIPPED' }))];
-    for (const { node, status } of nodes) {
-      await manager.query(
-        'INSERT INTO ladder_node (merchant_id, natural_year, track, node, status, sanction_id, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [assessed.merchantId, assessed.naturalYear, assessed.track, node, status, sanctionId, now],
-      );
-    }
-    for (const measure of plan.measures) {
-      await manager.query('INSERT INTO measure (sanction_id, merchant_id, type, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5)', [
-        sanctionId, assessed.merchantId, measure.type, measure.startsAt, measure.endsAt,
-      ]);
-    }
+    // One statement each for the nodes and the measures: a sanction has up to 8 measures and 4 nodes.
+    const nodes = [plan.node, ...decision.skipped];
+    await manager.query(
+      `INSERT INTO ladder_node (merchant_id, natural_year, track, node, status, sanction_id, decided_at)
+       SELECT $1, $2, $3, node, CASE WHEN node = $4 THEN 'IMPOSED' ELSE 'SKIPPED' END, $5, $6 FROM unnest($7::int[]) AS node`,
+      [assessed.merchantId, assessed.naturalYear, assessed.track, plan.node, sanctionId, now, nodes],
+    );
+    await manager.query(
+      `INSERT INTO measure (sanction_id, merchant_id, type, starts_at, ends_at)
+       SELECT $1, $2, m.type, m.starts_at, m.ends_at FROM unnest($3::text[], $4::timestamptz[], $5::timestamptz[]) AS m (type, starts_at, ends_at)`,
+      [sanctionId, assessed.merchantId, plan.measures.map((m) => m.type), plan.measures.map((m) => m.startsAt), plan.measures.map((m) => m.endsAt)],
+    );
     if (fineFen !== null && fineFen > 0) {
       await manager.query(
         `INSERT INTO merchant_account (merchant_id, fines_charged_fen, updated_at) VALUES ($1, $2, $3)

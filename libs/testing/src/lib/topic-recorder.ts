@@ -7,6 +7,8 @@ export interface RecordedMessage {
   key: string | null;
   value: string;
   headers: Record<string, string>;
+  /** Broker/producer timestamp of the message (ms since epoch). */
+  timestamp: number;
   /** The parsed value when it is JSON, else undefined. */
   json?: { id: string; type: string; subject: string; time: string; data: Record<string, any> } & Record<string, any>;
 }
@@ -40,7 +42,7 @@ export class TopicRecorder {
         }
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
-        this.messages.push({ topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value, headers, json });
+        this.messages.push({ topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value, headers, timestamp: Number(message.timestamp), json });
       },
     });
     await hasJoined;
