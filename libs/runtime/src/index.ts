@@ -3,3 +3,4 @@ export * from './lib/clock.provider';
 export * from './lib/metrics';
 export * from './lib/health';
 export * from './lib/problem-details';
+export * from './lib/wakeable-pause';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { PipelineMetrics } from '@penalty/runtime';
+import { WakeablePause, type PipelineMetrics } from '@penalty/runtime';
 import { CLOUDEVENTS_CONTENT_TYPE, type CloudEvent } from '@penalty/contracts';
 import { physicalTopic, type KafkaSettings } from './kafka-connection';
 
@@ -51,7 +51,7 @@ export class OutboxRelay {
   private producer?: Producer;
   private running = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly idle = new WakeablePause();
   private pending = false;
 
   constructor(
@@ -72,12 +72,12 @@ export class OutboxRelay {
   /** Asks the relay to look at the outbox now instead of at its next poll. */
   nudge(): void {
     this.pending = true;
-    this.wake?.();
+    this.idle.wake();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.idle.wake();
     await this.loop;
     await this.producer?.disconnect();
   }
@@ -89,10 +89,10 @@ export class OutboxRelay {
         published = await this.publishBatch();
       } catch (error) {
         this.logger.warn(`outbox publish failed, retrying: ${(error as Error).message}`);
-        await this.sleep(this.options.errorBackoffMs);
+        await this.idle.pause(this.options.errorBackoffMs);
         continue;
       }
-      if (published < this.options.batchSize && !this.pending) await this.sleep(this.options.idleMs);
+      if (published < this.options.batchSize && !this.pending) await this.idle.pause(this.options.idleMs);
       this.pending = false;
     }
   }
@@ -126,17 +126,6 @@ export class OutboxRelay {
       const [{ backlog }] = await manager.query('SELECT count(*)::int AS backlog FROM outbox_message WHERE published_at IS NULL');
       this.metrics.outboxBacklog.set(backlog);
       return rows.length;
-    });
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
     });
   }
 }

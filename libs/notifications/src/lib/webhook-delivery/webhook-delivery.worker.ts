@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@penalty/contracts';
 import type { Clock, WebhookRetryPolicy } from '@penalty/domain';
 import { OutboxRelay } from '@penalty/messaging';
-import { CLOCK, PipelineMetrics } from '@penalty/runtime';
+import { CLOCK, PipelineMetrics, WakeablePause } from '@penalty/runtime';
 import { NOTIFICATION_CONFIG, type NotificationConfig } from '../notification.config';
 import { publishNotificationSent } from '../notification-sent.event';
 import { webhookAttemptOutcome, webhookRetryPolicyWith } from './webhook-attempt-outcome';
@@ -42,7 +42,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   private running = false;
   private loop?: Promise<void>;
   private readonly inFlight = new Set<Promise<void>>();
-  private wake?: () => void;
+  private readonly idle = new WakeablePause();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -66,7 +66,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   /** Before the data source closes (onApplicationShutdown): lets in-flight deliveries finish. */
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.idle.wake();
     await this.loop;
     await Promise.all(this.inFlight);
   }
@@ -90,14 +90,14 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
         for (const row of claimed) {
           const delivery = this.deliver(row).finally(() => {
             this.inFlight.delete(delivery);
-            if (this.inFlight.size === CLAIM_BATCH - 1) this.wake?.();
+            if (this.inFlight.size === CLAIM_BATCH - 1) this.idle.wake();
           });
           this.inFlight.add(delivery);
         }
-        if (claimed.length === 0 || claimed.length < free) await this.sleep(this.config.WEBHOOK_POLL_MS);
+        if (claimed.length === 0 || claimed.length < free) await this.idle.pause(this.config.WEBHOOK_POLL_MS);
       } catch (error) {
         this.logger.warn(`webhook delivery poll failed, retrying: ${(error as Error).message}`);
-        await this.sleep(ERROR_BACKOFF_MS);
+        await this.idle.pause(ERROR_BACKOFF_MS);
       }
     }
   }
@@ -184,17 +184,6 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     this.deliveries.inc({ outcome: outcome.status });
     if (error) this.logger.warn(`webhook ${row.notification_id} attempt ${outcome.attempts} failed (${error}): ${outcome.status}`);
     if (final) this.relay.nudge();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
   }
 }
 
