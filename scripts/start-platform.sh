@@ -4,7 +4,7 @@
 # running; `bash scripts/infra/down.sh` stops them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[[ -d node_modules ]] || npm ci --no-audit --no-fund
+[[ -d node_modules ]] || npm install --no-audit --no-fund
 
 bash scripts/infra/up.sh >/dev/null
 source scripts/infra/env.sh
