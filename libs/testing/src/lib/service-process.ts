@@ -15,8 +15,15 @@ export class ServiceProcess {
   constructor(
     readonly app: ServiceApp,
     readonly port: number,
-    private readonly env: Record<string, string>,
+    private env: Record<string, string>,
   ) {}
+
+  /** Stops the process and starts it again, optionally with changed environment (e.g. CLOCK_OFFSET_MS). */
+  async restart(envChanges: Record<string, string> = {}): Promise<void> {
+    await this.stop();
+    this.env = { ...this.env, ...envChanges };
+    await this.start();
+  }
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.port}`;
