@@ -5,3 +5,4 @@ export * from './lib/inbound-batch';
 export * from './lib/transactional-inbox';
 export * from './lib/kafka-batch.transport';
 export * from './lib/pipeline.module';
+export * from './lib/scheduled-tasks';

@@ -1,3 +1,4 @@
 export * from './lib/service-database';
 export * from './lib/inbox-outbox.migration';
 export * from './lib/retriable-error';
+export * from './lib/scheduled-task.migration';

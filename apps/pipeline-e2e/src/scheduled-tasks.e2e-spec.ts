@@ -1,0 +1,113 @@
+import type { DataSource } from 'typeorm';
+import { DomainError, FixedClock } from '@penalty/domain';
+import { cancelTasks, scheduleTask, ScheduledTaskRunner, type TaskHandler } from '@penalty/messaging';
+import { InboxOutbox1763856000000, openServiceDatabase, ScheduledTasks1763857000000 } from '@penalty/persistence';
+import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
+
+/** The durable scheduler on a real PostgreSQL: exactly-once effects, retries, rejections, cancellation. */
+describe('scheduled tasks (real PostgreSQL)', () => {
+  const databaseName = `it_tasks_${runId()}`;
+  const clock = new FixedClock('2026-11-23T10:00:00+08:00');
+  let infrastructure: Infrastructure;
+  let first: DataSource;
+  let second: DataSource;
+
+  const open = (url: string) => openServiceDatabase({ url, schema: 'tasks', migrations: [InboxOutbox1763856000000, ScheduledTasks1763857000000] });
+
+  beforeAll(async () => {
+    infrastructure = await obtainInfrastructure();
+    const url = await createFreshDatabase(infrastructure.databaseUrl, databaseName);
+    first = await open(url);
+    second = await open(url);
+    await first.query('CREATE TABLE effect (task_key text NOT NULL, at timestamptz NOT NULL)');
+  }, 120_000);
+
+  afterAll(async () => {
+    await first?.destroy();
+    await second?.destroy();
+    await dropDatabase(infrastructure.databaseUrl, databaseName);
+    await infrastructure.stop();
+  });
+
+  beforeEach(async () => {
+    await first.query('TRUNCATE effect, scheduled_task');
+    clock.set('2026-11-23T10:00:00+08:00');
+  });
+
+  const recordEffect: TaskHandler = async (manager, task) => {
+    await manager.query('INSERT INTO effect (task_key, at) VALUES ($1, $2)', [task.key, clock.now()]);
+  };
+  const effects = async () => (await first.query('SELECT task_key FROM effect ORDER BY task_key')).map((r: { task_key: string }) => r.task_key);
+  const schedule = (key: string, dueAt: string) =>
+    first.transaction((m) => scheduleTask(m, { kind: 'REMIND', key, merchantId: 'm-1', dueAt: new Date(dueAt), payload: { note: key } }));
+
+  it('runs a task once it is due, exactly once, and ignores scheduling the same key again', async () => {
+    expect(await schedule('a', '2026-11-24T10:00:00+08:00')).toBe(true);
+    expect(await schedule('a', '2026-11-25T10:00:00+08:00')).toBe(false);
+    const runner = new ScheduledTaskRunner(first, clock, { REMIND: recordEffect });
+    expect(await runner.runDue()).toBe(0);
+    clock.set('2026-11-24T10:00:00+08:00');
+    expect(await runner.runDue()).toBe(1);
+    expect(await runner.runDue()).toBe(0);
+    expect(await effects()).toEqual(['a']);
+  });
+
+  it('never runs a task twice when two runners (two replicas) poll at the same moment', async () => {
+    for (let i = 0; i < 40; i++) await schedule(`t${String(i).padStart(2, '0')}`, '2026-11-23T09:00:00+08:00');
+    const slowEffect: TaskHandler = async (manager, task) => {
+      await recordEffect(manager, task);
+      await new Promise((r) => setTimeout(r, 5));
+    };
+    const options = { batchSize: 10, pollMs: 10, retryBaseMs: 1000, retryMaxMs: 1000 };
+    const a = new ScheduledTaskRunner(first, clock, { REMIND: slowEffect }, undefined, options);
+    const b = new ScheduledTaskRunner(second, clock, { REMIND: slowEffect }, undefined, options);
+    let total = 0;
+    for (let round = 0; round < 10; round++) total += (await Promise.all([a.runDue(), b.runDue()])).reduce((x, y) => x + y, 0);
+    expect(total).toBe(40);
+    const keys = await effects();
+    expect(keys).toHaveLength(40);
+    expect(new Set(keys).size).toBe(40);
+  });
+
+  it('retries a failing task later with backoff, and completes it when the handler recovers', async () => {
+    await schedule('flaky', '2026-11-23T09:00:00+08:00');
+    let failures = 1;
+    const flaky: TaskHandler = async (manager, task) => {
+      if (failures-- > 0) throw new Error('webhook relay unavailable');
+      await recordEffect(manager, task);
+    };
+    const runner = new ScheduledTaskRunner(first, clock, { REMIND: flaky }, undefined, { batchSize: 10, pollMs: 10, retryBaseMs: 60_000, retryMaxMs: 600_000 });
+    expect(await runner.runDue()).toBe(0);
+    const [row] = await first.query(`SELECT attempts, last_error, due_at FROM scheduled_task WHERE task_key = 'flaky'`);
+    expect(row).toMatchObject({ attempts: 1, last_error: 'webhook relay unavailable' });
+    expect(new Date(row.due_at).getTime()).toBe(clock.now().getTime() + 60_000);
+    expect(await runner.runDue()).toBe(0);
+    clock.advance(60_000);
+    expect(await runner.runDue()).toBe(1);
+    expect(await effects()).toEqual(['flaky']);
+  });
+
+  it('closes a task the rules reject, with the reason, and undoes its partial effect', async () => {
+    await schedule('refused', '2026-11-23T09:00:00+08:00');
+    const refuse: TaskHandler = async (manager, task) => {
+      await recordEffect(manager, task);
+      throw new DomainError('APPEAL.ALREADY_DECIDED', 'the appeal was decided before its window closed');
+    };
+    const runner = new ScheduledTaskRunner(first, clock, { REMIND: refuse });
+    expect(await runner.runDue()).toBe(0);
+    const [row] = await first.query(`SELECT done_at, last_error FROM scheduled_task WHERE task_key = 'refused'`);
+    expect(row.done_at).not.toBeNull();
+    expect(row.last_error).toBe('APPEAL.ALREADY_DECIDED: the appeal was decided before its window closed');
+    expect(await effects()).toEqual([]);
+  });
+
+  it('does not run cancelled tasks, and leaves tasks of other kinds or keys alone', async () => {
+    await schedule('case-1/week', '2026-11-23T09:00:00+08:00');
+    await schedule('case-1/day', '2026-11-23T09:00:00+08:00');
+    await schedule('case-2/day', '2026-11-23T09:00:00+08:00');
+    expect(await first.transaction((m) => cancelTasks(m, 'REMIND', 'case-1/', clock.now()))).toBe(2);
+    expect(await first.transaction((m) => cancelTasks(m, 'OTHER', 'case-2/', clock.now()))).toBe(0);
+    expect(await new ScheduledTaskRunner(first, clock, { REMIND: recordEffect }).runDue()).toBe(1);
+    expect(await effects()).toEqual(['case-2/day']);
+  });
+});
