@@ -10,3 +10,6 @@ export * from './lib/read-notifications/notification-list.request';
 export * from './lib/webhook-delivery/webhook-signature';
 export * from './lib/webhook-delivery/webhook-attempt-outcome';
 export * from './lib/webhook-delivery/webhook-delivery.worker';
+export * from './lib/notify-merchant/record-notifications';
+export * from './lib/deadline-reminders/deadline-of-decision';
+export * from './lib/deadline-reminders/send-deadline-reminder.handler';

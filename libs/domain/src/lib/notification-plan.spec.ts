@@ -21,6 +21,16 @@ describe('notification plan (section 8)', () => {
     expect(() => renderTemplate('unknown.v1', 'en', {})).toThrow('no notification template');
   });
 
+  it('renders a deadline reminder with the deadline named in the merchant\'s language', () => {
+    const params = { what: 'appeal window', reference: 'sanction s-1', deadline: '2026-12-08T10:00:00+08:00' };
+    expect(renderTemplate('deadline.reminder', 'en', params)).toEqual({
+      key: 'deadline-reminder',
+      title: 'Deadline reminder',
+      body: 'Reminder: the appeal window for sanction s-1 closes at 2026-12-08T10:00:00+08:00.',
+    });
+    expect(renderTemplate('deadline.reminder', 'zh-CN', { ...params, what: '申诉期', reference: '处罚 s-1' }).body).toBe('提醒：处罚 s-1 的申诉期将于 2026-12-08T10:00:00+08:00 截止。');
+  });
+
   it('formats fen as yuan', () => {
     expect(formatFen(2_000_000)).toBe('¥20,000.00');
     expect(formatFen(5)).toBe('¥0.05');

@@ -65,6 +65,14 @@ export const NOTIFICATION_TEMPLATES: Record<string, NotificationTemplate> = {
       en: 'Sanction {sanctionId} was imposed: {measures}. Fine: {fine}. Appeal by {appealDeadline}.',
     },
   },
+  'deadline.reminder': {
+    key: 'deadline-reminder',
+    title: { 'zh-CN': '截止提醒', en: 'Deadline reminder' },
+    body: {
+      'zh-CN': '提醒：{reference} 的{what}将于 {deadline} 截止。',
+      en: 'Reminder: the {what} for {reference} closes at {deadline}.',
+    },
+  },
   'sanction.lifted.v1': {
     key: 'sanction-lifted',
     title: { 'zh-CN': '处罚解除通知', en: 'Sanction lifted' },
@@ -89,3 +97,11 @@ export function formatFen(fen: number): string {
   const abs = Math.abs(fen);
   return `${sign}¥${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`;
 }
+
+/** How a deadline is named to the merchant, by kind (section 8 lists these four). */
+export const DEADLINE_LABELS: Record<string, Record<Locale, string>> = {
+  APPEAL_WINDOW: { 'zh-CN': '申诉期', en: 'appeal window' },
+  EXAM_CHOICE: { 'zh-CN': '以考代罚选择期', en: 'exam-instead-of-penalty choice' },
+  DEPOSIT_TOP_UP: { 'zh-CN': '保证金补缴期', en: 'deposit top-up period' },
+  FORGERY_REMEDIATION: { 'zh-CN': '资质造假整改期', en: 'forgery remediation window' },
+};

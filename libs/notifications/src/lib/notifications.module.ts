@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationTaskRunner } from './deadline-reminders/send-deadline-reminder.handler';
 import { notificationConfigProvider } from './notification.config';
 import { DecisionsConsumer } from './notify-merchant/decisions.consumer';
 import { NotifyMerchantHandler } from './notify-merchant/notify-merchant.handler';
@@ -10,11 +11,11 @@ import { WebhookDeliveryWorker } from './webhook-delivery/webhook-delivery.worke
 
 /**
  * The notification context: contacts from merchant profiles, one notification per decision and
- * channel, the webhook delivery worker and the merchant-facing reads. Needs PipelineModule (global).
+ * channel, deadline reminders, the webhook delivery worker and the merchant-facing reads. Needs PipelineModule (global).
  */
 @Module({
   controllers: [MerchantProfilesConsumer, DecisionsConsumer, NotificationsController],
-  providers: [notificationConfigProvider, RecordMerchantContactHandler, NotifyMerchantHandler, NotificationReads, WebhookDeliveryWorker],
+  providers: [notificationConfigProvider, RecordMerchantContactHandler, NotifyMerchantHandler, NotificationReads, WebhookDeliveryWorker, NotificationTaskRunner],
   exports: [WebhookDeliveryWorker],
 })
 export class NotificationsModule {}

@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '@penalty/domain';
-import { EventRejection, type InboundEvent } from '@penalty/messaging';
+import { EventRejection, scheduleTask, type InboundEvent } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
-import { publishNotificationSent } from '../notification-sent.event';
+import { deadlineOfDecision, reminderInstants } from '../deadline-reminders/deadline-of-decision';
+import { DEADLINE_REMINDER_TASK } from '../deadline-reminders/send-deadline-reminder.handler';
 import { isDecisionEvent, planDecisionNotification, type ContactDetails } from './decision-notification';
+import { recordNotifications } from './record-notifications';
 
 /**
- * Tells the merchant about one decision (penalty assessed or adjusted, sanction imposed or lifted):
- * one notification per channel. The inbox copy is delivered by being written, so it is DELIVERED at
- * once and its notification.sent.v1 goes to the outbox in this transaction; a webhook copy starts
- * PENDING for the delivery worker. Runs inside the inbox transaction of the consumed batch.
+ * Tells the merchant about one decision (penalty assessed or adjusted, sanction imposed or lifted) on
+ * each of its channels, and schedules the reminders of the appeal window the decision opens.
+ * Runs inside the inbox transaction of the consumed batch.
  */
 @Injectable()
 export class NotifyMerchantHandler {
@@ -27,29 +27,23 @@ export class NotifyMerchantHandler {
     );
     const plan = planDecisionNotification(event, contact ?? null);
     const now = this.clock.now();
-    // The webhook receives the decision exactly as it was published.
-    const payload = inbound.raw.toString('utf8');
+    await recordNotifications(
+      manager,
+      // The webhook receives the decision exactly as it was published.
+      { merchantId, channels: plan.channels, template: plan.template, title: plan.title, body: plan.body, causeEventId: event.id, causeType: event.type, payload: inbound.raw.toString('utf8') },
+      now,
+    );
 
-    for (const channel of plan.channels) {
-      const delivered = channel === 'INBOX';
-      const inserted: { notification_id: string }[] = await manager.query(
-        `INSERT INTO notification (notification_id, merchant_id, channel, template, cause_event_id, cause_type, title, body, payload,
-                                   status, attempts, next_attempt_at, created_at, delivered_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         ON CONFLICT (cause_event_id, channel) DO NOTHING
-         RETURNING notification_id`,
-        [
-          randomUUID(), merchantId, channel, plan.template, event.id, event.type, plan.title, plan.body, payload,
-          delivered ? 'DELIVERED' : 'PENDING', delivered ? 1 : 0, delivered ? null : now, now, delivered ? now : null,
-        ],
-      );
-      if (delivered && inserted.length > 0) {
-        await publishNotificationSent(
-          manager,
-          { notification_id: inserted[0].notification_id, merchant_id: merchantId, channel, template: plan.template, cause_event_id: event.id, status: 'DELIVERED', attempts: 1 },
-          now,
-        );
-      }
+    const deadline = deadlineOfDecision(event);
+    if (!deadline) return;
+    for (const reminder of reminderInstants(deadline, now)) {
+      await scheduleTask(manager, {
+        kind: DEADLINE_REMINDER_TASK,
+        key: `${deadline.kind}/${deadline.reference}/${reminder.leadDays}d`,
+        merchantId,
+        dueAt: reminder.at,
+        payload: { deadlineKind: deadline.kind, closesAt: deadline.closesAt.toISOString(), reference: deadline.reference, referenceKind: deadline.referenceKind, leadDays: reminder.leadDays },
+      });
     }
   }
 }
