@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import type { NotificationChannel } from '@penalty/domain';
 import { loadConfig, ServiceConfig } from '@penalty/runtime';
 
 const toNumber = ({ value }: { value: unknown }) => (value === undefined ? undefined : Number(value));
@@ -7,7 +8,7 @@ const toNumber = ({ value }: { value: unknown }) => (value === undefined ? undef
 /** Injection token of the validated NotificationConfig. */
 export const NOTIFICATION_CONFIG = Symbol('NOTIFICATION_CONFIG');
 
-/** The notification service's settings: the shared ones plus webhook delivery. Validated at boot. */
+/** The notification service's settings: the shared ones plus webhook and e-mail delivery. Validated at boot. */
 export class NotificationConfig extends ServiceConfig {
   /** HMAC-SHA256 key of the `x-penalty-signature` header; merchants verify webhooks with it. */
   @IsString()
@@ -40,6 +41,25 @@ export class NotificationConfig extends ServiceConfig {
   @IsInt()
   @Min(10)
   WEBHOOK_POLL_MS = 200;
+
+  /** SMTP server for the EMAIL channel, e.g. smtp://user:pass@mail.example:587; unset: no e-mail is sent. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** Sender of notification e-mails. */
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'Penalty Platform <no-reply@penalty-platform.example>';
+}
+
+/**
+ * Channels this service can deliver with its configuration: the inbox and webhooks always, e-mail when
+ * an SMTP server is configured. SMS comes with its provider later. No row is made for a channel nobody
+ * can deliver (it would sit PENDING for ever).
+ */
+export function deliverableChannels(config: Pick<NotificationConfig, 'SMTP_URL'>): NotificationChannel[] {
+  return ['INBOX', 'WEBHOOK', ...(config.SMTP_URL ? (['EMAIL'] as const) : [])];
 }
 
 export const notificationConfigProvider = {

@@ -7,7 +7,7 @@ import { NotificationReads } from './read-notifications/notification-reads';
 import { NotificationsController } from './read-notifications/notifications.controller';
 import { MerchantProfilesConsumer } from './record-contact/merchant-profiles.consumer';
 import { RecordMerchantContactHandler } from './record-contact/record-merchant-contact.handler';
-import { WebhookDeliveryWorker } from './webhook-delivery/webhook-delivery.worker';
+import { NotificationDeliveryWorker } from './delivery/notification-delivery.worker';
 
 /**
  * The notification context: contacts from merchant profiles, one notification per decision and
@@ -15,7 +15,7 @@ import { WebhookDeliveryWorker } from './webhook-delivery/webhook-delivery.worke
  */
 @Module({
   controllers: [MerchantProfilesConsumer, DecisionsConsumer, NotificationsController],
-  providers: [notificationConfigProvider, RecordMerchantContactHandler, NotifyMerchantHandler, NotificationReads, WebhookDeliveryWorker, NotificationTaskRunner],
-  exports: [WebhookDeliveryWorker],
+  providers: [notificationConfigProvider, RecordMerchantContactHandler, NotifyMerchantHandler, NotificationReads, NotificationDeliveryWorker, NotificationTaskRunner],
+  exports: [NotificationDeliveryWorker],
 })
 export class NotificationsModule {}

@@ -1,9 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { channelsFor, DEADLINE_LABELS, formatShanghai, renderTemplate, type Clock } from '@penalty/domain';
+import { channelsFor, DEADLINE_LABELS, formatShanghai, renderTemplate, type Clock, type NotificationChannel } from '@penalty/domain';
 import { OutboxRelay, ScheduledTaskRunner, type DueTask } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
-import { DELIVERED_CHANNELS, localeOf, type ContactDetails } from '../notify-merchant/decision-notification';
+import { deliverableChannels, NOTIFICATION_CONFIG, type NotificationConfig } from '../notification.config';
+import { localeOf, type ContactDetails } from '../notify-merchant/decision-notification';
 import { recordNotifications } from '../notify-merchant/record-notifications';
 
 export const DEADLINE_REMINDER_TASK = 'DEADLINE_REMINDER';
@@ -12,7 +13,7 @@ export const DEADLINE_REMINDER_EVENT_TYPE = 'deadline.reminder.v1';
 const REFERENCE_NAMES = { SANCTION: { 'zh-CN': '处罚', en: 'sanction' }, VIOLATION: { 'zh-CN': '违规', en: 'violation' } } as const;
 
 /** Sends one scheduled deadline reminder on the merchant's channels, inside the task runner's transaction. */
-export async function sendDeadlineReminder(manager: EntityManager, task: DueTask, now: Date): Promise<void> {
+export async function sendDeadlineReminder(manager: EntityManager, task: DueTask, now: Date, deliverable: readonly NotificationChannel[]): Promise<void> {
   const [contact]: ContactDetails[] = await manager.query(
     'SELECT email, phone, webhook_url AS "webhookUrl", locale FROM merchant_contact WHERE merchant_id = $1',
     [task.merchantId],
@@ -41,7 +42,7 @@ export async function sendDeadlineReminder(manager: EntityManager, task: DueTask
     manager,
     {
       merchantId: task.merchantId,
-      channels: channelsFor(contact ?? null).filter((c) => DELIVERED_CHANNELS.includes(c)),
+      channels: channelsFor(contact ?? null).filter((c) => deliverable.includes(c)),
       template: rendered.key,
       title: rendered.title,
       body: rendered.body,
@@ -58,8 +59,9 @@ export async function sendDeadlineReminder(manager: EntityManager, task: DueTask
 export class NotificationTaskRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly runner: ScheduledTaskRunner;
 
-  constructor(dataSource: DataSource, relay: OutboxRelay, @Inject(CLOCK) clock: Clock) {
-    this.runner = new ScheduledTaskRunner(dataSource, clock, { [DEADLINE_REMINDER_TASK]: (manager, task) => sendDeadlineReminder(manager, task, clock.now()) }, () => relay.nudge());
+  constructor(dataSource: DataSource, relay: OutboxRelay, @Inject(CLOCK) clock: Clock, @Inject(NOTIFICATION_CONFIG) config: NotificationConfig) {
+    const deliverable = deliverableChannels(config);
+    this.runner = new ScheduledTaskRunner(dataSource, clock, { [DEADLINE_REMINDER_TASK]: (manager, task) => sendDeadlineReminder(manager, task, clock.now(), deliverable) }, () => relay.nudge());
   }
 
   onApplicationBootstrap(): void {

@@ -2,12 +2,6 @@ import type { CloudEvent, PenaltyAssessedV1, SanctionImposedV1, SanctionLiftedV1
 import { EventTypes } from '@penalty/contracts';
 import { channelsFor, formatFen, LOCALES, renderTemplate, type Locale, type MerchantContact, type NotificationChannel } from '@penalty/domain';
 
-/**
- * Channels this service delivers today. EMAIL and SMS come with their own providers later; until then
- * no rows are made for them (a row nobody can deliver would sit PENDING for ever).
- */
-export const DELIVERED_CHANNELS: readonly NotificationChannel[] = ['INBOX', 'WEBHOOK'];
-
 export const DECISION_EVENT_TYPES = [
   EventTypes.PenaltyAssessedV1,
   EventTypes.PenaltyAdjustedV1,
@@ -44,12 +38,12 @@ export function localeOf(contact: ContactDetails | null): Locale {
   return (LOCALES as readonly string[]).includes(contact?.locale ?? '') ? (contact!.locale as Locale) : DEFAULT_LOCALE;
 }
 
-/** Renders the decision in the merchant's locale and picks the channels: the inbox always, plus those the contact allows. */
-export function planDecisionNotification(event: CloudEvent<object>, contact: ContactDetails | null): DecisionNotification {
+/** Renders the decision in the merchant's locale and picks the channels: the inbox always, plus those the contact allows and the service can deliver. */
+export function planDecisionNotification(event: CloudEvent<object>, contact: ContactDetails | null, deliverable: readonly NotificationChannel[]): DecisionNotification {
   if (!isDecisionEvent(event.type)) throw new Error(`${event.type} is not a decision the merchant is told about`);
   const locale = localeOf(contact);
   const { key, title, body } = renderTemplate(event.type, locale, templateParams(event.type, event.data, locale));
-  const channels = channelsFor(contact).filter((channel) => DELIVERED_CHANNELS.includes(channel));
+  const channels = channelsFor(contact).filter((channel) => deliverable.includes(channel));
   return { template: key, title, body, channels };
 }
 

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Clock } from '@penalty/domain';
+import type { Clock, NotificationChannel } from '@penalty/domain';
 import { EventRejection, scheduleTask, type InboundEvent } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
 import { deadlineOfDecision, reminderInstants } from '../deadline-reminders/deadline-of-decision';
+import { deliverableChannels, NOTIFICATION_CONFIG, type NotificationConfig } from '../notification.config';
 import { DEADLINE_REMINDER_TASK } from '../deadline-reminders/send-deadline-reminder.handler';
 import { isDecisionEvent, planDecisionNotification, type ContactDetails } from './decision-notification';
 import { recordNotifications } from './record-notifications';
@@ -15,7 +16,14 @@ import { recordNotifications } from './record-notifications';
  */
 @Injectable()
 export class NotifyMerchantHandler {
-  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+  private readonly deliverable: NotificationChannel[];
+
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(NOTIFICATION_CONFIG) config: NotificationConfig,
+  ) {
+    this.deliverable = deliverableChannels(config);
+  }
 
   async handle(manager: EntityManager, inbound: InboundEvent): Promise<void> {
     const { event } = inbound;
@@ -25,7 +33,7 @@ export class NotifyMerchantHandler {
       'SELECT email, phone, webhook_url AS "webhookUrl", locale FROM merchant_contact WHERE merchant_id = $1',
       [merchantId],
     );
-    const plan = planDecisionNotification(event, contact ?? null);
+    const plan = planDecisionNotification(event, contact ?? null, this.deliverable);
     const now = this.clock.now();
     await recordNotifications(
       manager,

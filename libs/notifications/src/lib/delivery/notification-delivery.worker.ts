@@ -5,10 +5,11 @@ import { CLOUDEVENTS_CONTENT_TYPE } from '@penalty/contracts';
 import type { Clock, WebhookRetryPolicy } from '@penalty/domain';
 import { OutboxRelay } from '@penalty/messaging';
 import { CLOCK, PipelineMetrics, WakeablePause } from '@penalty/runtime';
-import { NOTIFICATION_CONFIG, type NotificationConfig } from '../notification.config';
+import { deliverableChannels, NOTIFICATION_CONFIG, type NotificationConfig } from '../notification.config';
 import { publishNotificationSent } from '../notification-sent.event';
-import { webhookAttemptOutcome, webhookRetryPolicyWith } from './webhook-attempt-outcome';
-import { signWebhook, WEBHOOK_DELIVERY_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from './webhook-signature';
+import { webhookAttemptOutcome, webhookRetryPolicyWith } from '../webhook-delivery/webhook-attempt-outcome';
+import { signWebhook, WEBHOOK_DELIVERY_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from '../webhook-delivery/webhook-signature';
+import { EmailSender } from './email-sender';
 
 /** Most rows claimed per poll, and most deliveries in flight at once. */
 const CLAIM_BATCH = 20;
@@ -16,9 +17,13 @@ const CLAIM_BATCH = 20;
 const LEASE_MS = 30_000;
 const ERROR_BACKOFF_MS = 1_000;
 
-interface ClaimedWebhook {
+interface ClaimedNotification {
   notification_id: string;
   merchant_id: string;
+  channel: 'WEBHOOK' | 'EMAIL';
+  title: string;
+  body: string;
+  email: string | null;
   template: string;
   cause_event_id: string;
   payload: string;
@@ -28,21 +33,24 @@ interface ClaimedWebhook {
 }
 
 /**
- * Delivers WEBHOOK notifications: claims due PENDING rows with a lease (so replicas share the work
- * and a crashed worker's rows come back after the lease), POSTs the cause CloudEvent signed with
- * WEBHOOK_SIGNING_SECRET outside any transaction, then records the outcome. A final outcome
+ * Delivers the notifications that leave the platform (WEBHOOK, EMAIL): claims due PENDING rows with a
+ * lease (so replicas share the work and a crashed worker's rows come back after the lease), sends them
+ * outside any transaction (a webhook POSTs the cause CloudEvent signed with WEBHOOK_SIGNING_SECRET; an
+ * e-mail goes to the merchant's address through SMTP), then records the outcome. A final outcome
  * (DELIVERED, or FAILED after the last attempt) publishes notification.sent.v1 through the outbox in
- * the transaction that writes it. Delivery is at-least-once: receivers deduplicate by x-penalty-delivery-id.
+ * the transaction that writes it. Delivery is at-least-once: receivers deduplicate by x-penalty-delivery-id (X-Penalty-Notification-Id in mail).
  */
 @Injectable()
-export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(WebhookDeliveryWorker.name);
+export class NotificationDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(NotificationDeliveryWorker.name);
   private readonly policy: WebhookRetryPolicy;
-  private readonly deliveries: Counter<'outcome'>;
+  private readonly deliveries: Counter<'channel' | 'outcome'>;
   private running = false;
   private loop?: Promise<void>;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly idle = new WakeablePause();
+  private readonly channels: string[];
+  private readonly email?: EmailSender;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -52,10 +60,12 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     metrics: PipelineMetrics,
   ) {
     this.policy = webhookRetryPolicyWith({ maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, baseDelayMs: config.WEBHOOK_RETRY_BASE_MS });
-    const name = 'penalty_webhook_deliveries_total';
+    this.channels = deliverableChannels(config).filter((channel) => channel !== 'INBOX');
+    if (config.SMTP_URL) this.email = new EmailSender(config.SMTP_URL, config.MAIL_FROM, config.WEBHOOK_TIMEOUT_MS);
+    const name = 'penalty_notification_deliveries_total';
     this.deliveries =
-      (metrics.registry.getSingleMetric(name) as Counter<'outcome'> | undefined) ??
-      new Counter({ name, help: 'Webhook attempts, by outcome (DELIVERED, PENDING = will retry, FAILED)', labelNames: ['outcome'], registers: [metrics.registry] });
+      (metrics.registry.getSingleMetric(name) as Counter<'channel' | 'outcome'> | undefined) ??
+      new Counter({ name, help: 'Delivery attempts, by channel and outcome (DELIVERED, PENDING = will retry, FAILED)', labelNames: ['channel', 'outcome'], registers: [metrics.registry] });
   }
 
   onApplicationBootstrap(): void {
@@ -69,9 +79,10 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     this.idle.wake();
     await this.loop;
     await Promise.all(this.inFlight);
+    this.email?.close();
   }
 
-  /** Claims due webhooks and delivers them; resolves when those deliveries are recorded. Returns how many were claimed. */
+  /** Claims due notifications and delivers them; resolves when those deliveries are recorded. Returns how many were claimed. */
   async deliverDue(): Promise<number> {
     const claimed = await this.claimDue(CLAIM_BATCH);
     await Promise.all(claimed.map((row) => this.deliver(row)));
@@ -96,13 +107,13 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
         }
         if (claimed.length === 0 || claimed.length < free) await this.idle.pause(this.config.WEBHOOK_POLL_MS);
       } catch (error) {
-        this.logger.warn(`webhook delivery poll failed, retrying: ${(error as Error).message}`);
+        this.logger.warn(`delivery poll failed, retrying: ${(error as Error).message}`);
         await this.idle.pause(ERROR_BACKOFF_MS);
       }
     }
   }
 
-  private async claimDue(limit: number): Promise<ClaimedWebhook[]> {
+  private async claimDue(limit: number): Promise<ClaimedNotification[]> {
     const now = this.clock.now();
     const leaseUntil = new Date(now.getTime() + LEASE_MS);
     return this.dataSource.query(
@@ -110,31 +121,38 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
          UPDATE notification SET lease_until = $2
           WHERE notification_id IN (
             SELECT notification_id FROM notification
-             WHERE status = 'PENDING' AND channel = 'WEBHOOK' AND next_attempt_at <= $1
+             WHERE status = 'PENDING' AND channel = ANY($4::text[]) AND next_attempt_at <= $1
                AND (lease_until IS NULL OR lease_until < $1)
              ORDER BY next_attempt_at
              LIMIT $3
              FOR UPDATE SKIP LOCKED)
          RETURNING *)
-       SELECT claimed.notification_id, claimed.merchant_id, claimed.template, claimed.cause_event_id, claimed.payload,
-              claimed.attempts, claimed.lease_until, contact.webhook_url
+       SELECT claimed.notification_id, claimed.merchant_id, claimed.channel, claimed.template, claimed.title, claimed.body,
+              claimed.cause_event_id, claimed.payload, claimed.attempts, claimed.lease_until, contact.webhook_url, contact.email
          FROM claimed LEFT JOIN merchant_contact contact ON contact.merchant_id = claimed.merchant_id`,
-      [now, leaseUntil, limit],
+      [now, leaseUntil, limit, this.channels],
     );
   }
 
-  private async deliver(row: ClaimedWebhook): Promise<void> {
-    const error = await this.post(row);
+  private async deliver(row: ClaimedNotification): Promise<void> {
+    const error = row.channel === 'EMAIL' ? await this.mail(row) : await this.post(row);
     try {
       await this.record(row, error);
     } catch (recordError) {
       // The lease runs out and the row is claimed again: one more (deduplicable) delivery at worst.
-      this.logger.warn(`could not record webhook outcome of ${row.notification_id}: ${(recordError as Error).message}`);
+      this.logger.warn(`could not record the delivery outcome of ${row.notification_id}: ${(recordError as Error).message}`);
     }
   }
 
+  /** Mails the notification to the merchant's current address; returns undefined once accepted, else why it failed. */
+  private async mail(row: ClaimedNotification): Promise<string | undefined> {
+    if (!row.email) return 'the merchant has no e-mail address';
+    if (!this.email) return 'no SMTP server is configured';
+    return this.email.send({ notificationId: row.notification_id, to: row.email, subject: row.title, text: row.body });
+  }
+
   /** POSTs the cause event; returns undefined on a 2xx answer, else why it failed. */
-  private async post(row: ClaimedWebhook): Promise<string | undefined> {
+  private async post(row: ClaimedNotification): Promise<string | undefined> {
     // The URL is read at delivery time, so a merchant who fixes a broken endpoint gets the retries there.
     if (!row.webhook_url) return 'the merchant has no webhook URL';
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
@@ -158,7 +176,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
-  private async record(row: ClaimedWebhook, error: string | undefined): Promise<void> {
+  private async record(row: ClaimedNotification, error: string | undefined): Promise<void> {
     const now = this.clock.now();
     const outcome = webhookAttemptOutcome(row.attempts, error === undefined, now, this.policy);
     const final = await this.dataSource.transaction(async (manager) => {
@@ -178,11 +196,11 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       );
       // manager.query of an UPDATE … RETURNING answers [rows, affectedCount] with the pg driver.
       if (!Array.isArray(updated) || updated.length === 0) return false;
-      await publishNotificationSent(manager, { ...row, channel: 'WEBHOOK', status: outcome.status, attempts: outcome.attempts }, now);
+      await publishNotificationSent(manager, { ...row, status: outcome.status, attempts: outcome.attempts }, now);
       return true;
     });
-    this.deliveries.inc({ outcome: outcome.status });
-    if (error) this.logger.warn(`webhook ${row.notification_id} attempt ${outcome.attempts} failed (${error}): ${outcome.status}`);
+    this.deliveries.inc({ channel: row.channel, outcome: outcome.status });
+    if (error) this.logger.warn(`${row.channel} ${row.notification_id} attempt ${outcome.attempts} failed (${error}): ${outcome.status}`);
     if (final) this.relay.nudge();
   }
 }
