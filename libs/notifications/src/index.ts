@@ -14,3 +14,4 @@ export * from './lib/delivery/email-sender';
 export * from './lib/notify-merchant/record-notifications';
 export * from './lib/deadline-reminders/deadline-of-decision';
 export * from './lib/deadline-reminders/send-deadline-reminder.handler';
+export * from './lib/delivery/sms-provider';

@@ -51,15 +51,25 @@ export class NotificationConfig extends ServiceConfig {
   @IsString()
   @MinLength(3)
   MAIL_FROM = 'Penalty Platform <no-reply@penalty-platform.example>';
+
+  /** HTTP endpoint of the SMS provider; unset: no SMS is sent. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'SMS_PROVIDER_URL must be an http(s):// URL' })
+  SMS_PROVIDER_URL?: string;
+
+  /** Bearer token for the SMS provider. */
+  @IsOptional()
+  @IsString()
+  SMS_PROVIDER_TOKEN?: string;
 }
 
 /**
  * Channels this service can deliver with its configuration: the inbox and webhooks always, e-mail when
- * an SMTP server is configured. SMS comes with its provider later. No row is made for a channel nobody
- * can deliver (it would sit PENDING for ever).
+ * an SMTP server is configured, SMS when a provider is. No row is made for a channel nobody can
+ * deliver (it would sit PENDING for ever).
  */
-export function deliverableChannels(config: Pick<NotificationConfig, 'SMTP_URL'>): NotificationChannel[] {
-  return ['INBOX', 'WEBHOOK', ...(config.SMTP_URL ? (['EMAIL'] as const) : [])];
+export function deliverableChannels(config: Pick<NotificationConfig, 'SMTP_URL' | 'SMS_PROVIDER_URL'>): NotificationChannel[] {
+  return ['INBOX', 'WEBHOOK', ...(config.SMTP_URL ? (['EMAIL'] as const) : []), ...(config.SMS_PROVIDER_URL ? (['SMS'] as const) : [])];
 }
 
 export const notificationConfigProvider = {

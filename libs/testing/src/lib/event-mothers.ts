@@ -45,6 +45,7 @@ export interface ProfileEventOptions {
   examEligible?: boolean;
   webhookUrl?: string;
   email?: string;
+  phone?: string;
 }
 
 export function aProfileEvent(o: ProfileEventOptions) {
@@ -62,7 +63,9 @@ export function aProfileEvent(o: ProfileEventOptions) {
       trademarkStatus: o.trademarkStatus ?? 'R',
       categories: o.categories ?? [],
       examEligible: o.examEligible ?? false,
-      ...(o.webhookUrl || o.email ? { contact: { ...(o.webhookUrl ? { webhookUrl: o.webhookUrl } : {}), ...(o.email ? { email: o.email } : {}) } } : {}),
+      ...(o.webhookUrl || o.email || o.phone
+        ? { contact: { ...(o.webhookUrl ? { webhookUrl: o.webhookUrl } : {}), ...(o.email ? { email: o.email } : {}), ...(o.phone ? { phone: o.phone } : {}) } }
+        : {}),
     },
   };
 }

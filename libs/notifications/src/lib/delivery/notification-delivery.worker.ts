@@ -10,6 +10,7 @@ import { publishNotificationSent } from '../notification-sent.event';
 import { webhookAttemptOutcome, webhookRetryPolicyWith } from '../webhook-delivery/webhook-attempt-outcome';
 import { signWebhook, WEBHOOK_DELIVERY_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from '../webhook-delivery/webhook-signature';
 import { EmailSender } from './email-sender';
+import { HttpSmsProvider, type SmsProvider } from './sms-provider';
 
 /** Most rows claimed per poll, and most deliveries in flight at once. */
 const CLAIM_BATCH = 20;
@@ -20,10 +21,11 @@ const ERROR_BACKOFF_MS = 1_000;
 interface ClaimedNotification {
   notification_id: string;
   merchant_id: string;
-  channel: 'WEBHOOK' | 'EMAIL';
+  channel: 'WEBHOOK' | 'EMAIL' | 'SMS';
   title: string;
   body: string;
   email: string | null;
+  phone: string | null;
   template: string;
   cause_event_id: string;
   payload: string;
@@ -33,10 +35,10 @@ interface ClaimedNotification {
 }
 
 /**
- * Delivers the notifications that leave the platform (WEBHOOK, EMAIL): claims due PENDING rows with a
+ * Delivers the notifications that leave the platform (WEBHOOK, EMAIL, SMS): claims due PENDING rows with a
  * lease (so replicas share the work and a crashed worker's rows come back after the lease), sends them
  * outside any transaction (a webhook POSTs the cause CloudEvent signed with WEBHOOK_SIGNING_SECRET; an
- * e-mail goes to the merchant's address through SMTP), then records the outcome. A final outcome
+ * e-mail goes to the merchant's address through SMTP; an SMS through the provider), then records the outcome. A final outcome
  * (DELIVERED, or FAILED after the last attempt) publishes notification.sent.v1 through the outbox in
  * the transaction that writes it. Delivery is at-least-once: receivers deduplicate by x-penalty-delivery-id (X-Penalty-Notification-Id in mail).
  */
@@ -51,6 +53,7 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
   private readonly idle = new WakeablePause();
   private readonly channels: string[];
   private readonly email?: EmailSender;
+  private readonly sms?: SmsProvider;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -62,6 +65,7 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
     this.policy = webhookRetryPolicyWith({ maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, baseDelayMs: config.WEBHOOK_RETRY_BASE_MS });
     this.channels = deliverableChannels(config).filter((channel) => channel !== 'INBOX');
     if (config.SMTP_URL) this.email = new EmailSender(config.SMTP_URL, config.MAIL_FROM, config.WEBHOOK_TIMEOUT_MS);
+    if (config.SMS_PROVIDER_URL) this.sms = new HttpSmsProvider(config.SMS_PROVIDER_URL, config.SMS_PROVIDER_TOKEN, config.WEBHOOK_TIMEOUT_MS);
     const name = 'penalty_notification_deliveries_total';
     this.deliveries =
       (metrics.registry.getSingleMetric(name) as Counter<'channel' | 'outcome'> | undefined) ??
@@ -128,14 +132,14 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
              FOR UPDATE SKIP LOCKED)
          RETURNING *)
        SELECT claimed.notification_id, claimed.merchant_id, claimed.channel, claimed.template, claimed.title, claimed.body,
-              claimed.cause_event_id, claimed.payload, claimed.attempts, claimed.lease_until, contact.webhook_url, contact.email
+              claimed.cause_event_id, claimed.payload, claimed.attempts, claimed.lease_until, contact.webhook_url, contact.email, contact.phone
          FROM claimed LEFT JOIN merchant_contact contact ON contact.merchant_id = claimed.merchant_id`,
       [now, leaseUntil, limit, this.channels],
     );
   }
 
   private async deliver(row: ClaimedNotification): Promise<void> {
-    const error = row.channel === 'EMAIL' ? await this.mail(row) : await this.post(row);
+    const error = row.channel === 'EMAIL' ? await this.mail(row) : row.channel === 'SMS' ? await this.text(row) : await this.post(row);
     try {
       await this.record(row, error);
     } catch (recordError) {
@@ -149,6 +153,13 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
     if (!row.email) return 'the merchant has no e-mail address';
     if (!this.email) return 'no SMTP server is configured';
     return this.email.send({ notificationId: row.notification_id, to: row.email, subject: row.title, text: row.body });
+  }
+
+  /** Texts the notification's body to the merchant's current phone number through the SMS provider. */
+  private async text(row: ClaimedNotification): Promise<string | undefined> {
+    if (!row.phone) return 'the merchant has no phone number';
+    if (!this.sms) return 'no SMS provider is configured';
+    return this.sms.send({ notificationId: row.notification_id, to: row.phone, text: row.body });
   }
 
   /** POSTs the cause event; returns undefined on a 2xx answer, else why it failed. */

@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import { SMTPServer } from 'smtp-server';
 import { Topics } from '@penalty/contracts';
 import { aMerchantId, aProfileEvent, aViolationEvent, freePort, PipelineStack, TopicRecorder, type RecordedMessage } from '@penalty/testing';
@@ -17,8 +18,11 @@ function header(raw: string, name: string): string | undefined {
   return unfolded.split(/\r\n/).find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim();
 }
 
-/** The EMAIL channel against a real SMTP server: delivered mail, and a refused recipient ending FAILED. */
-describe('e-mail notifications (real SMTP, Kafka, PostgreSQL)', () => {
+/**
+ * The EMAIL channel against a real SMTP server (delivered mail, a refused recipient ending FAILED) and the
+ * SMS channel against a stub HTTP provider.
+ */
+describe('e-mail and SMS notifications (real SMTP, Kafka, PostgreSQL)', () => {
   const mails: ReceivedMail[] = [];
   const smtp = new SMTPServer({
     authOptional: true,
@@ -37,15 +41,27 @@ describe('e-mail notifications (real SMTP, Kafka, PostgreSQL)', () => {
       });
     },
   });
+  const texts: { authorization?: string; body: { to: string; text: string; reference: string } }[] = [];
+  const smsProvider: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      texts.push({ authorization: req.headers.authorization, body: JSON.parse(body) });
+      res.statusCode = 202;
+      res.end();
+    });
+  });
   let stack: PipelineStack;
   let recorder: TopicRecorder;
 
   beforeAll(async () => {
     const port = await freePort();
     await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+    const smsPort = await freePort();
+    await new Promise<void>((resolve) => smsProvider.listen(smsPort, '127.0.0.1', resolve));
     stack = new PipelineStack({
       apps: ['scoring-service', 'notification-service'],
-      env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Penalty Platform <no-reply@penalty.test>', WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_RETRY_BASE_MS: '100' },
+      env: { SMS_PROVIDER_URL: `http://127.0.0.1:${smsPort}/messages`, SMS_PROVIDER_TOKEN: 'sms-test-token', SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Penalty Platform <no-reply@penalty.test>', WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_RETRY_BASE_MS: '100' },
     });
     await stack.start();
     recorder = new TopicRecorder(stack.brokers, [stack.topic(Topics.NotificationsSentV1)]);
@@ -56,6 +72,7 @@ describe('e-mail notifications (real SMTP, Kafka, PostgreSQL)', () => {
     await recorder?.stop();
     await stack?.stop();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await new Promise<void>((resolve) => smsProvider.close(() => resolve()));
   });
 
   const sentTo = (merchantId: string) => (m: RecordedMessage) => m.key === merchantId && m.json?.type === 'notification.sent.v1';
@@ -86,5 +103,20 @@ describe('e-mail notifications (real SMTP, Kafka, PostgreSQL)', () => {
     expect(sent.find((m) => m.json!.data.channel === 'EMAIL')!.json!.data).toMatchObject({ status: 'FAILED', attempts: 3 });
     const listing = (await (await fetch(`${stack.service('notification-service').baseUrl}/v1/merchants/${merchantId}/notifications`)).json()) as { items: Record<string, unknown>[] };
     expect(listing.items.find((n) => n.channel === 'EMAIL')).toMatchObject({ status: 'FAILED', attempts: 3 });
+  });
+
+  it('texts each decision to the merchant\'s phone through the SMS provider, with the notification id as reference', async () => {
+    const merchantId = aMerchantId('sms');
+    await stack.publish(Topics.MerchantsProfilesV1, [aProfileEvent({ merchantId, phone: '+8613800138000' })]);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const event = aViolationEvent({ merchantId, code: 'DELAYED_SHIPMENT', severity: 'STANDARD' });
+    await stack.publish(Topics.ViolationsDetectedV1, [event]);
+    const sent = await recorder.waitFor(sentTo(merchantId), 2);
+    const sms = sent.find((m) => m.json!.data.channel === 'SMS')!.json!.data;
+    expect(sms).toMatchObject({ status: 'DELIVERED', attempts: 1 });
+    const text = texts.find((t) => t.body.reference === sms.notificationId)!;
+    expect(text.authorization).toBe('Bearer sms-test-token');
+    expect(text.body.to).toBe('+8613800138000');
+    expect(text.body.text).toContain(event.data.violationId);
   });
 });
