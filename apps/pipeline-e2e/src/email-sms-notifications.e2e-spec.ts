@@ -105,9 +105,9 @@ describe('e-mail and SMS notifications (real SMTP, Kafka, PostgreSQL)', () => {
     expect(listing.items.find((n) => n.channel === 'EMAIL')).toMatchObject({ status: 'FAILED', attempts: 3 });
   });
 
-  it('texts each decision to the merchant\'s phone through the SMS provider, with the notification id as reference', async () => {
+  it('texts each decision to the merchant\'s phone through the SMS provider, in the merchant\'s language, with the notification id as reference', async () => {
     const merchantId = aMerchantId('sms');
-    await stack.publish(Topics.MerchantsProfilesV1, [aProfileEvent({ merchantId, phone: '+8613800138000' })]);
+    await stack.publish(Topics.MerchantsProfilesV1, [aProfileEvent({ merchantId, phone: '+8613800138000', locale: 'en' })]);
     await new Promise((r) => setTimeout(r, 1_000));
     const event = aViolationEvent({ merchantId, code: 'DELAYED_SHIPMENT', severity: 'STANDARD' });
     await stack.publish(Topics.ViolationsDetectedV1, [event]);
@@ -117,6 +117,7 @@ describe('e-mail and SMS notifications (real SMTP, Kafka, PostgreSQL)', () => {
     const text = texts.find((t) => t.body.reference === sms.notificationId)!;
     expect(text.authorization).toBe('Bearer sms-test-token');
     expect(text.body.to).toBe('+8613800138000');
-    expect(text.body.text).toContain(event.data.violationId);
+    // The merchant chose English: the text is the English template.
+    expect(text.body.text).toBe(`Violation ${event.data.violationId} was assessed: 3 GENERAL point(s). Totals for 2026: general 3, serious 0.`);
   });
 });

@@ -46,6 +46,7 @@ export interface ProfileEventOptions {
   webhookUrl?: string;
   email?: string;
   phone?: string;
+  locale?: 'zh-CN' | 'en';
 }
 
 export function aProfileEvent(o: ProfileEventOptions) {
@@ -63,8 +64,8 @@ export function aProfileEvent(o: ProfileEventOptions) {
       trademarkStatus: o.trademarkStatus ?? 'R',
       categories: o.categories ?? [],
       examEligible: o.examEligible ?? false,
-      ...(o.webhookUrl || o.email || o.phone
-        ? { contact: { ...(o.webhookUrl ? { webhookUrl: o.webhookUrl } : {}), ...(o.email ? { email: o.email } : {}), ...(o.phone ? { phone: o.phone } : {}) } }
+      ...(o.webhookUrl || o.email || o.phone || o.locale
+        ? { contact: { ...(o.webhookUrl ? { webhookUrl: o.webhookUrl } : {}), ...(o.email ? { email: o.email } : {}), ...(o.phone ? { phone: o.phone } : {}), ...(o.locale ? { locale: o.locale } : {}) } }
         : {}),
     },
   };

@@ -11,8 +11,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
+  LOCALES,
   STORE_TYPES,
   TRADEMARK_STATUSES,
+  type Locale,
   type StoreType,
   type TrademarkStatus,
 } from '@penalty/domain';
@@ -32,6 +34,12 @@ export class MerchantContactV1 {
   @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false })
   @SchemaDoc({ format: 'uri' })
   webhookUrl?: string;
+
+  /** Project addition (optional, so v1 stays compatible): the language of the merchant's notifications. */
+  @IsOptional()
+  @IsIn(LOCALES)
+  @SchemaDoc({ description: 'Language of notifications; zh-CN when absent.' })
+  locale?: Locale;
 }
 
 /** `data` of `merchant.profile.updated.v1` (topic `merchants.profiles.v1`). */
