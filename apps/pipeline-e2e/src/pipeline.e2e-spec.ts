@@ -203,6 +203,47 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
     expect(metrics).toMatch(/penalty_events_processed_total\{[^}]*topic="violations.detected.v1"[^}]*\} [1-9]/);
   });
 
+  it('lets an operator lift measures early: audited, published as OPERATOR, gone from standing; refusals are problem details', async () => {
+    const merchantId = aMerchantId('oplift');
+    await stack.publish(Topics.ViolationsDetectedV1, [aViolationEvent({ merchantId, code: 'PRIVACY_LEAK', severity: 'STANDARD' })]);
+    const [imposed] = await imposedFor(merchantId, 1);
+    const sanctionId = imposed.json!.data.sanctionId;
+    await waitForStanding(merchantId, (s) => s.activeMeasures.length === 7);
+    const sanctionService = stack.service('sanction-service').baseUrl;
+    const lift = (body: unknown, headers: Record<string, string> = { 'x-actor': 'ops.li@marketplace' }, id = sanctionId) =>
+      fetch(`${sanctionService}/v1/sanctions/${id}/lifts`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+    const lifted = await lift({ measureTypes: ['STORE_SHIELDING', 'MARKETING_BAN'], reason: 'Counterfeit claim withdrawn by the brand owner' });
+    expect(lifted.status).toBe(200);
+    expect(((await lifted.json()) as any).measureTypes).toEqual(['STORE_SHIELDING', 'MARKETING_BAN']);
+    const [event] = await recorder.waitFor(on(Topics.SanctionsDecidedV1, 'sanction.lifted.v1', merchantId));
+    expect(event.json!.data).toMatchObject({ sanctionId, reason: 'OPERATOR', measureTypes: ['STORE_SHIELDING', 'MARKETING_BAN'] });
+    const standing = await waitForStanding(merchantId, (s) => s.activeMeasures.length === 5);
+    expect(standing.activeMeasures.map((m) => m.type)).not.toEqual(expect.arrayContaining(['STORE_SHIELDING']));
+
+    const audit: any = await (await fetch(`${sanctionService}/v1/merchants/${merchantId}/audit`)).json();
+    expect(audit.items).toHaveLength(1);
+    expect(audit.items[0]).toMatchObject({
+      actor: 'ops.li@marketplace', action: 'SANCTION.LIFT', subjectType: 'SANCTION', subjectId: sanctionId,
+      reason: 'Counterfeit claim withdrawn by the brand owner', details: { measureTypes: ['STORE_SHIELDING', 'MARKETING_BAN'] },
+    });
+
+    const noActor = await lift({ reason: 'no identity given' }, {});
+    expect(noActor.status).toBe(400);
+    expect(((await noActor.json()) as any).errors[0].field).toBe('header x-actor');
+    const again = await lift({ measureTypes: ['STORE_SHIELDING'], reason: 'lifted twice by mistake' });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as any).code).toBe('SANCTION.NOTHING_TO_LIFT');
+    const unknown = await lift({ reason: 'no such sanction' }, undefined, '00000000-0000-4000-8000-000000000000');
+    expect(unknown.status).toBe(404);
+    const invalid = await lift({ measureTypes: ['TELEPORTATION'], reason: '' });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as any).errors.map((e: { field: string }) => e.field).sort()).toEqual(['measureTypes', 'reason']);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(recorder.matching(on(Topics.SanctionsDecidedV1, 'sanction.lifted.v1', merchantId))).toHaveLength(1);
+    expect(((await (await fetch(`${sanctionService}/v1/merchants/${merchantId}/audit`)).json()) as any).items).toHaveLength(1);
+  });
+
   interface Standing {
     naturalYear: number;
     points: { general: number; serious: number };

@@ -2,3 +2,5 @@ export * from './lib/service-database';
 export * from './lib/inbox-outbox.migration';
 export * from './lib/retriable-error';
 export * from './lib/scheduled-task.migration';
+export * from './lib/audit-trail.migration';
+export * from './lib/audit-trail';

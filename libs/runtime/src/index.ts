@@ -4,3 +4,4 @@ export * from './lib/metrics';
 export * from './lib/health';
 export * from './lib/problem-details';
 export * from './lib/wakeable-pause';
+export * from './lib/request-input';

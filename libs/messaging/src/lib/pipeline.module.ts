@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
 import type { Clock } from '@penalty/domain';
-import { InboxOutbox1763856000000, openServiceDatabase, ScheduledTasks1763857000000 } from '@penalty/persistence';
+import { AuditTrail1763857200000, InboxOutbox1763856000000, openServiceDatabase, ScheduledTasks1763857000000 } from '@penalty/persistence';
 import { CLOCK, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig } from '@penalty/runtime';
 import { Topics } from '@penalty/contracts';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka-connection';
@@ -22,7 +22,7 @@ export interface PipelineServiceOptions {
   serviceName: string;
   /** The PostgreSQL schema the service owns. */
   schema: string;
-  /** The service's own migrations (the shared inbox/outbox and scheduled-task migrations are added first). */
+  /** The service's own migrations (the shared inbox/outbox, scheduled-task and audit-trail migrations are added first). */
   migrations: MixedList<new () => MigrationInterface>;
   /** Kafka consumer group; omit for a service that only publishes. */
   consumerGroup?: string;
@@ -94,7 +94,7 @@ export class PipelineModule {
             openServiceDatabase({
               url: config.DATABASE_URL,
               schema: options.schema,
-              migrations: [InboxOutbox1763856000000, ScheduledTasks1763857000000, ...(options.migrations as (new () => MigrationInterface)[])],
+              migrations: [InboxOutbox1763856000000, ScheduledTasks1763857000000, AuditTrail1763857200000, ...(options.migrations as (new () => MigrationInterface)[])],
             }),
         },
         {

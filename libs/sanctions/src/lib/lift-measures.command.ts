@@ -1,0 +1,110 @@
+import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post, Query } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { buildCloudEvent, EventTypes, Topics, type SanctionLiftedV1 } from '@penalty/contracts';
+import { formatShanghai, MEASURE_TYPES, type Clock, type MeasureType } from '@penalty/domain';
+import { appendEventToOutbox, OutboxRelay } from '@penalty/messaging';
+import { readAuditTrail, recordAudit } from '@penalty/persistence';
+import { Actor, ACTOR_HEADER, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
+import { SANCTION_SOURCE } from './impose-ladder-sanction.handler';
+
+export class LiftMeasuresRequest {
+  @ApiPropertyOptional({ enum: MEASURE_TYPES, isArray: true, description: 'Measures to lift; all active measures of the sanction when absent' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(MEASURE_TYPES, { each: true })
+  measureTypes?: MeasureType[];
+
+  @ApiProperty({ description: 'Why the operator lifts them (kept in the audit trail)', minLength: 3, maxLength: 2000 })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class LiftedDto {
+  @ApiProperty() sanctionId: string;
+  @ApiProperty({ enum: MEASURE_TYPES, isArray: true }) measureTypes: MeasureType[];
+  @ApiProperty({ description: 'RFC 3339, Asia/Shanghai' }) liftedAt: string;
+}
+
+/**
+ * An operator lifts active measures of a sanction before their end (reason OPERATOR). The lift, its
+ * sanction.lifted.v1 event and the audit entry commit together.
+ */
+@Injectable()
+export class LiftMeasuresHandler {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly relay: OutboxRelay,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async lift(sanctionId: string, request: LiftMeasuresRequest, actor: string): Promise<LiftedDto> {
+    const now = this.clock.now();
+    const result = await this.dataSource.transaction(async (manager) => {
+      const [sanction]: { merchant_id: string }[] = await manager.query('SELECT merchant_id FROM sanction WHERE sanction_id = $1 FOR UPDATE', [sanctionId]);
+      if (!sanction) throw ProblemException.notFound('SANCTION.NOT_FOUND', `No sanction ${sanctionId}.`);
+      const active: { id: string; type: MeasureType }[] = await manager.query(
+        `SELECT id, type FROM measure WHERE sanction_id = $1 AND lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $2) ORDER BY id`,
+        [sanctionId, now],
+      );
+      const wanted = request.measureTypes ?? active.map((m) => m.type);
+      const notActive = wanted.filter((type) => !active.some((m) => m.type === type));
+      if (notActive.length > 0 || wanted.length === 0) {
+        throw new ProblemException(409, 'SANCTION.NOTHING_TO_LIFT', 'Nothing to lift', `Not active on sanction ${sanctionId}: ${notActive.join(', ') || 'any measure'}.`);
+      }
+      const lifting = active.filter((m) => wanted.includes(m.type));
+      await manager.query(`UPDATE measure SET lifted_at = $2, lift_reason = 'OPERATOR' WHERE id = ANY($1::bigint[])`, [lifting.map((m) => m.id), now]);
+      const measureTypes = lifting.map((m) => m.type);
+      const data = { sanctionId, merchantId: sanction.merchant_id, measureTypes, reason: 'OPERATOR', liftedAt: formatShanghai(now) } as SanctionLiftedV1;
+      await appendEventToOutbox(manager, Topics.SanctionsDecidedV1, buildCloudEvent({ type: EventTypes.SanctionLiftedV1, source: SANCTION_SOURCE, subject: sanction.merchant_id, data, time: now }));
+      await recordAudit(manager, {
+        actor,
+        action: 'SANCTION.LIFT',
+        merchantId: sanction.merchant_id,
+        subjectType: 'SANCTION',
+        subjectId: sanctionId,
+        reason: request.reason,
+        details: { measureTypes },
+        occurredAt: now,
+      });
+      return { sanctionId, measureTypes, liftedAt: data.liftedAt };
+    });
+    this.relay.nudge();
+    return result;
+  }
+}
+
+@ApiTags('sanctions')
+@Controller('v1')
+export class SanctionCommandsController {
+  constructor(
+    private readonly lifts: LiftMeasuresHandler,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Post('sanctions/:sanctionId/lifts')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Lift active measures of a sanction before their end (operator action, reason OPERATOR, audited)" })
+  @ApiHeader({ name: ACTOR_HEADER, required: true, description: 'Who acts (until operators sign in)' })
+  @ApiOkResponse({ type: LiftedDto })
+  async lift(@Param('sanctionId') sanctionId: string, @Body() body: unknown, @Actor() actor: string): Promise<LiftedDto> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sanctionId)) {
+      throw ProblemException.validation([{ field: 'sanctionId', message: 'must be a sanction id (UUID)' }]);
+    }
+    return this.lifts.lift(sanctionId, validRequest(LiftMeasuresRequest, body), actor);
+  }
+
+  @Get('merchants/:merchantId/audit')
+  @ApiOperation({ summary: "The merchant's audit trail in the sanction service, newest first" })
+  async audit(@Param('merchantId') merchantId: string, @Query('limit') limit?: string): Promise<{ merchantId: string; items: object[] }> {
+    const max = limit === undefined ? 100 : Number(limit);
+    if (!Number.isInteger(max) || max < 1 || max > 500) throw ProblemException.validation([{ field: 'limit', message: 'must be a whole number from 1 to 500' }]);
+    const items = await readAuditTrail(this.dataSource.manager, merchantId, max);
+    return { merchantId, items: items.map((e) => ({ ...e, occurredAt: formatShanghai(e.occurredAt) })) };
+  }
+}
