@@ -45,4 +45,18 @@ export interface RuleSet {
   ladders: Record<Track, LadderStep[]>;
   appealWindowDays: number;
   forgery: ForgeryRule;
+  /** Section 4: what a forgery clear-out imposes (termination of the store, confiscation of the deposit). */
+  forgeryClearOutMeasures: MeasureType[];
+  /** Section 4: what a remediation window closing without accepted documents imposes (one-off acts). */
+  forgeryUnremediedMeasures: MeasureType[];
+  /** Section 5: a rejected appeal may be followed by one more within the original window or this many days of the rejection, whichever is later. */
+  secondAppealGraceDays: number;
+  /** Section 6: exam chances an eligible merchant may be granted per natural year. */
+  examChancesPerYear: number;
+  /** Section 6: natural days after a decision within which the merchant may choose to use the chance. */
+  examChoiceWindowDays: number;
+  /** Section 6: the scenarios whose points an exam may waive. */
+  examScenarios: Scenario[];
+  /** Section 7: natural days to top the deposit back up before the store is supervised. */
+  depositTopUpDays: number;
 }

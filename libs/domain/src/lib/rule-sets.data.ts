@@ -52,6 +52,13 @@ const COMMON = {
   pointlessCodes: ['QUALIFICATION_FORGERY' as const],
   ladders: { GENERAL: [], SERIOUS: SERIOUS_LADDER },
   appealWindowDays: 15,
+  forgeryClearOutMeasures: ['TERMINATION', 'DEPOSIT_FORFEITURE'],
+  forgeryUnremediedMeasures: ['BRAND_AUTHORIZATION_REVOCATION', 'DELIST_RELATED_ITEMS'],
+  secondAppealGraceDays: 7,
+  examChancesPerYear: 1,
+  examChoiceWindowDays: 15,
+  examScenarios: [...EXAM_ELIGIBLE_SCENARIOS],
+  depositTopUpDays: 15,
 } satisfies Omit<RuleSet, 'version' | 'effectiveFrom' | 'forgery'>;
 
 /** Every rule version, oldest first. They differ in the qualification-forgery rule (section 4). */

@@ -10,6 +10,9 @@ import { deadLetterEntry, messageKey, type DeadLetter } from './dead-letter';
 import { isRejection, type InboundBatch, type InboundEvent } from './inbound-batch';
 import { ensureTopics, logicalTopic, physicalTopic, type KafkaSettings } from './kafka-connection';
 
+const SESSION_TIMEOUT_MS = 30_000;
+const WATCHDOG_INTERVAL_MS = 5_000;
+
 export interface KafkaBatchTransportOptions {
   kafka: Kafka;
   settings: KafkaSettings;
@@ -46,6 +49,9 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private consumer?: Consumer;
   private producer?: Producer;
   private joined = false;
+  private lastActivity = 0;
+  private restarting = false;
+  private watchdog?: NodeJS.Timeout;
 
   constructor(private readonly options: KafkaBatchTransportOptions) {
     super();
@@ -56,6 +62,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   }
 
   async close(): Promise<void> {
+    clearInterval(this.watchdog);
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     this.joined = false;
@@ -75,22 +82,67 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   }
 
   private async start(): Promise<void> {
-    const { kafka, settings, groupId } = this.options;
+    const { kafka, settings } = this.options;
     const topics = [...this.messageHandlers.keys()];
     await ensureTopics(kafka, settings, topics, topics);
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
-    this.consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
-    this.consumer.on(this.consumer.events.CRASH, (e) => this.logger.error(`consumer crashed: ${e.payload.error.message}`));
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: topics.map((t) => physicalTopic(settings, t)), fromBeginning: true });
-    await this.consumer.run({
+    await this.startConsumer(topics);
+    this.watchdog = setInterval(() => void this.checkConsumerAlive(topics), WATCHDOG_INTERVAL_MS);
+  }
+
+  private async startConsumer(topics: string[]): Promise<void> {
+    const { kafka, settings, groupId } = this.options;
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 3_000 });
+    this.consumer = consumer;
+    this.lastActivity = Date.now();
+    const alive = () => (this.lastActivity = Date.now());
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      alive();
+      this.joined = true;
+    });
+    consumer.on(consumer.events.FETCH, alive);
+    consumer.on(consumer.events.HEARTBEAT, alive);
+    consumer.on(consumer.events.START_BATCH_PROCESS, alive);
+    consumer.on(consumer.events.CRASH, (e) =>
+      this.logger.error(`consumer crashed (restart: ${e.payload.restart}): ${e.payload.error.stack ?? e.payload.error.message}`),
+    );
+    consumer.on(consumer.events.STOP, () => (this.joined = false));
+    await consumer.connect();
+    await consumer.subscribe({ topics: topics.map((t) => physicalTopic(settings, t)), fromBeginning: true });
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.consumeBatch(payload),
+      eachBatch: (payload) =>
+        this.consumeBatch(payload).catch((error: Error) => {
+          // kafkajs re-fetches from the last committed offset; the log says why.
+          this.logger.warn(`batch ${payload.batch.topic}[${payload.batch.partition}] not committed, will be re-read: ${error.stack ?? error.message}`);
+          throw error;
+        }),
     });
+  }
+
+  /**
+   * A joined consumer fetches or heartbeats every few seconds. One that has done neither for a whole
+   * session timeout has been evicted by the broker and will not come back by itself (seen once in CI:
+   * a consumer that stopped right after joining), so it is replaced by a fresh one.
+   */
+  private async checkConsumerAlive(topics: string[]): Promise<void> {
+    if (this.restarting || !this.consumer || Date.now() - this.lastActivity < SESSION_TIMEOUT_MS) return;
+    this.restarting = true;
+    this.joined = false;
+    this.logger.error(`consumer of group ${this.options.groupId} silent for ${Date.now() - this.lastActivity} ms: replacing it`);
+    try {
+      const stuck = this.consumer;
+      await Promise.race([stuck.disconnect(), new Promise((r) => setTimeout(r, 5_000))]).catch(() => undefined);
+      await this.startConsumer(topics);
+    } catch (error) {
+      this.logger.error(`could not restart the consumer, will retry: ${(error as Error).message}`);
+      this.lastActivity = 0;
+    } finally {
+      this.restarting = false;
+    }
   }
 
   private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {

@@ -1,7 +1,10 @@
+import path from 'node:path';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { CLOUDEVENTS_CONTENT_TYPE, deadLetterTopicOf, Topics } from '@penalty/contracts';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from './test-infrastructure';
 import { freePort, SERVICE_APPS, ServiceProcess, type ServiceApp } from './service-process';
+
+const repoRoot = path.resolve(__dirname, '../../../..');
 
 export interface PipelineStackOptions {
   /** Extra environment for every service (e.g. webhook retry settings). */
@@ -60,6 +63,8 @@ export class PipelineStack {
   async stop(): Promise<void> {
     await this.producer?.disconnect();
     await Promise.all([...this.services.values()].map((s) => s.stop()));
+    // Each run's service output stays in .local/e2e-logs/<namespace>/ for diagnosing a failure.
+    for (const service of this.services.values()) service.saveLogs(path.join(repoRoot, '.local/e2e-logs', this.namespace.replace(/\.$/, '')));
     if (this.infrastructure) await this.deleteTopics().catch(() => undefined);
     if (this.databaseUrl) await dropDatabase(this.infrastructure.databaseUrl, this.databaseName).catch(() => undefined);
     await this.infrastructure?.stop();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -36,9 +37,10 @@ export class ServiceProcess {
       env: { ...process.env, ...this.env, HTTP_PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000));
+    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-200_000));
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);
+    this.child.once('exit', (code, signal) => keep(Buffer.from(`\n[service-process] ${this.app} exited (code ${code}, signal ${signal}) at ${new Date().toISOString()}\n`)));
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`${this.app} exited with ${this.child.exitCode}:\n${this.output}`);
@@ -64,8 +66,23 @@ export class ServiceProcess {
     clearTimeout(timer);
   }
 
+  /** Freezes the process (SIGSTOP), e.g. to outlast its Kafka session as a stalled service would. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   logs(): string {
     return this.output;
+  }
+
+  /** Keeps the process's recent output in a file, for reading after a failed run. */
+  saveLogs(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `${this.app}.log`), this.output);
   }
 }
 
