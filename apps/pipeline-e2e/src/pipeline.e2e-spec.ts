@@ -251,7 +251,7 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
     deposit: { requiredFen: number | null; balanceFen: number | null; topUpDueAt: string | null };
   }
 
-  async function waitForStanding(merchantId: string, ready: (s: Standing) => boolean, timeoutMs = 30_000): Promise<Standing> {
+  async function waitForStanding(merchantId: string, ready: (s: Standing) => boolean, timeoutMs = 60_000): Promise<Standing> {
     const deadline = Date.now() + timeoutMs;
     let last: unknown;
     while (Date.now() < deadline) {

@@ -64,7 +64,12 @@ export class PipelineStack {
     await this.producer?.disconnect();
     await Promise.all([...this.services.values()].map((s) => s.stop()));
     // Each run's service output stays in .local/e2e-logs/<namespace>/ for diagnosing a failure.
-    for (const service of this.services.values()) service.saveLogs(path.join(repoRoot, '.local/e2e-logs', this.namespace.replace(/\.$/, '')));
+    for (const service of this.services.values()) {
+      service.saveLogs(path.join(repoRoot, '.local/e2e-logs', this.namespace.replace(/\.$/, '')));
+      // Errors a service logged go into the test output too, so a CI failure carries its own evidence.
+      const errors = service.logs().split('\n').filter((line) => /\bERROR\b|crashed|silent for|exited \(code/.test(line));
+      if (errors.length > 0) console.warn(`${service.app} (${this.namespace}) logged:\n${errors.slice(-20).join('\n')}`);
+    }
     if (this.infrastructure) await this.deleteTopics().catch(() => undefined);
     if (this.databaseUrl) await dropDatabase(this.infrastructure.databaseUrl, this.databaseName).catch(() => undefined);
     await this.infrastructure?.stop();

@@ -53,7 +53,7 @@ export class TopicRecorder {
   }
 
   /** Messages matching `predicate`, waiting until at least `count` are there (or failing with what was seen). */
-  async waitFor(predicate: (m: RecordedMessage) => boolean, count = 1, timeoutMs = 30_000): Promise<RecordedMessage[]> {
+  async waitFor(predicate: (m: RecordedMessage) => boolean, count = 1, timeoutMs = 60_000): Promise<RecordedMessage[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.messages.filter(predicate);
