@@ -13,6 +13,7 @@ export * from './penalties-assessed/v1/penalty-assessed.v1';
 export * from './sanctions-decided/v1/sanction-imposed.v1';
 export * from './sanctions-decided/v1/sanction-lifted.v1';
 export * from './notifications-sent/v1/notification-sent.v1';
+export * from './remedies-updated/v1/remedies-updated.v1';
 
 export { isRfc3339DateTime, IsRfc3339DateTime, toRfc3339 } from './validation/rfc3339-date-time';
 export {

@@ -20,6 +20,7 @@ describe('topics', () => {
     }
     expect(eventTypesOn(Topics.PenaltiesAssessedV1)).toEqual(['penalty.assessed.v1', 'penalty.adjusted.v1']);
     expect(eventTypesOn(Topics.SanctionsDecidedV1)).toEqual(['sanction.imposed.v1', 'sanction.lifted.v1']);
+    expect(eventTypesOn(Topics.RemediesUpdatedV1)).toEqual(['appeal.updated.v1', 'exam-chance.updated.v1', 'deposit.updated.v1', 'forgery-case.updated.v1']);
   });
 
   it('consumes the violation and profile topics', () => {

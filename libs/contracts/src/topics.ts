@@ -4,6 +4,7 @@ import { PenaltyAssessedV1 } from './penalties-assessed/v1/penalty-assessed.v1';
 import { SanctionImposedV1 } from './sanctions-decided/v1/sanction-imposed.v1';
 import { SanctionLiftedV1 } from './sanctions-decided/v1/sanction-lifted.v1';
 import { NotificationSentV1 } from './notifications-sent/v1/notification-sent.v1';
+import { AppealUpdatedV1, DepositUpdatedV1, ExamChanceUpdatedV1, ForgeryCaseUpdatedV1 } from './remedies-updated/v1/remedies-updated.v1';
 
 /** Kafka topics of the public contract. A breaking change adds a `…V2` topic beside `…V1`. */
 export const Topics = {
@@ -12,6 +13,7 @@ export const Topics = {
   PenaltiesAssessedV1: 'penalties.assessed.v1',
   SanctionsDecidedV1: 'sanctions.decided.v1',
   NotificationsSentV1: 'notifications.sent.v1',
+  RemediesUpdatedV1: 'remedies.updated.v1',
 } as const;
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
@@ -24,6 +26,7 @@ export const TopicDirections = {
   [Topics.PenaltiesAssessedV1]: 'out',
   [Topics.SanctionsDecidedV1]: 'out',
   [Topics.NotificationsSentV1]: 'out',
+  [Topics.RemediesUpdatedV1]: 'out',
 } as const satisfies Record<TopicName, TopicDirection>;
 
 export const INBOUND_TOPICS: readonly TopicName[] = (Object.keys(TopicDirections) as TopicName[]).filter(
@@ -44,6 +47,10 @@ export const EventTypes = {
   SanctionImposedV1: 'sanction.imposed.v1',
   SanctionLiftedV1: 'sanction.lifted.v1',
   NotificationSentV1: 'notification.sent.v1',
+  AppealUpdatedV1: 'appeal.updated.v1',
+  ExamChanceUpdatedV1: 'exam-chance.updated.v1',
+  DepositUpdatedV1: 'deposit.updated.v1',
+  ForgeryCaseUpdatedV1: 'forgery-case.updated.v1',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
@@ -89,6 +96,26 @@ export const EventRegistry = {
     topic: Topics.NotificationsSentV1,
     dataClass: NotificationSentV1,
     description: 'A merchant was notified (or notifying failed).',
+  },
+  [EventTypes.AppealUpdatedV1]: {
+    topic: Topics.RemediesUpdatedV1,
+    dataClass: AppealUpdatedV1,
+    description: 'An appeal against a decision was filed or decided.',
+  },
+  [EventTypes.ExamChanceUpdatedV1]: {
+    topic: Topics.RemediesUpdatedV1,
+    dataClass: ExamChanceUpdatedV1,
+    description: 'An exam-instead-of-penalty chance was granted, offered for a violation, chosen, passed, failed, refused or voided.',
+  },
+  [EventTypes.DepositUpdatedV1]: {
+    topic: Topics.RemediesUpdatedV1,
+    dataClass: DepositUpdatedV1,
+    description: "A merchant's deposit changed: requirement, fine, refund, payment, forfeiture, or an overdue top-up.",
+  },
+  [EventTypes.ForgeryCaseUpdatedV1]: {
+    topic: Topics.RemediesUpdatedV1,
+    dataClass: ForgeryCaseUpdatedV1,
+    description: 'A qualification-forgery case was opened or changed.',
   },
 } as const satisfies { readonly [K in EventType]: EventRegistration };
 

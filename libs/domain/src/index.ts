@@ -9,3 +9,7 @@ export * from './lib/assess-violation';
 export * from './lib/serious-ladder';
 export * from './lib/deposit-requirement';
 export * from './lib/notification-plan';
+export * from './lib/appeal';
+export * from './lib/exam-chance';
+export * from './lib/deposit-account';
+export * from './lib/forgery-case';

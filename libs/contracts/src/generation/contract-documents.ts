@@ -174,6 +174,7 @@ const TOPIC_DESCRIPTIONS: Record<TopicName, string> = {
   [Topics.PenaltiesAssessedV1]: 'Points assessed for violations, and later adjustments of those points.',
   [Topics.SanctionsDecidedV1]: 'Sanctions imposed on merchants and lifted.',
   [Topics.NotificationsSentV1]: 'Notifications sent to merchants.',
+  [Topics.RemediesUpdatedV1]: "The merchant's remedies after each change: appeals, exam chances, the deposit, forgery cases (whole state in each event).",
 };
 
 const merchantKey = (): JsonObject => ({

@@ -1,0 +1,87 @@
+import { DomainError } from './domain-error';
+import { addNaturalDays, endOfNaturalYear, formatShanghai, naturalYearOf } from './natural-year';
+import type { RuleSet } from './rule-set';
+import type { Scenario } from './vocabulary';
+
+/**
+ * Section 6, the life of an exam-instead-of-penalty chance: GRANTED, then CHOSEN for one violation
+ * (exam pending), then PASSED (points waived) or FAILED. Operators may REFUSE a chance not yet decided
+ * by an exam, or VOID it at any point before it ends (voiding a PASSED chance restores the points).
+ * A GRANTED chance past 31 December 24:00 of its year reads as EXPIRED.
+ */
+export const EXAM_CHANCE_STATUSES = ['GRANTED', 'CHOSEN', 'PASSED', 'FAILED', 'REFUSED', 'VOIDED', 'EXPIRED'] as const;
+export type ExamChanceStatus = (typeof EXAM_CHANCE_STATUSES)[number];
+
+export const EXAM_RESULTS = ['PASSED', 'FAILED'] as const;
+export type ExamResult = (typeof EXAM_RESULTS)[number];
+
+export interface ExamChanceState {
+  status: ExamChanceStatus;
+  expiresAt: Date;
+}
+
+/** A chance is valid for the natural year it was granted in: it ends 31 December 24:00 Asia/Shanghai. */
+export function examChanceExpiresAt(grantedAt: Date): Date {
+  return endOfNaturalYear(naturalYearOf(grantedAt));
+}
+
+/** The status as of `now`: a chance granted but never chosen expires with its year. */
+export function examChanceStatusAt(chance: ExamChanceState, now: Date): ExamChanceStatus {
+  return chance.status === 'GRANTED' && now.getTime() >= chance.expiresAt.getTime() ? 'EXPIRED' : chance.status;
+}
+
+/** Only merchants flagged eligible get a chance, and no more than the rule data's number per natural year. */
+export function decideExamChanceGrant(input: { eligible: boolean; grantedThisYear: number; ruleSet: RuleSet }): void {
+  if (!input.eligible) throw new DomainError('EXAM.NOT_ELIGIBLE', 'The merchant is not flagged eligible for exam-instead-of-penalty.');
+  if (input.grantedThisYear >= input.ruleSet.examChancesPerYear) {
+    throw new DomainError('EXAM.ALREADY_GRANTED', `The merchant already holds ${input.ruleSet.examChancesPerYear} chance(s) this natural year.`);
+  }
+}
+
+/** The violation a merchant wants to use the chance on, as the scoring service assessed it. */
+export interface ExamCandidateViolation {
+  scenario: Scenario | null;
+  points: number;
+  /** When the points were decided; the choice window runs from here. */
+  decidedAt: Date;
+}
+
+/** The last moment the merchant may choose to use a chance on a decision. */
+export function examChoiceCloses(decidedAt: Date, ruleSet: RuleSet): Date {
+  return addNaturalDays(decidedAt, ruleSet.examChoiceWindowDays);
+}
+
+/**
+ * May the merchant use this chance on this violation now? Only the exam scenarios, only a violation
+ * that scored, only within the choice window, and only with a chance still GRANTED and unexpired.
+ */
+export function decideExamChanceUse(input: { chance: ExamChanceState; violation: ExamCandidateViolation; now: Date; ruleSet: RuleSet }): { choiceClosesAt: Date } {
+  const { chance, violation, now, ruleSet } = input;
+  const status = examChanceStatusAt(chance, now);
+  if (status === 'EXPIRED') throw new DomainError('EXAM.CHANCE_EXPIRED', `The chance expired at ${formatShanghai(chance.expiresAt)}.`);
+  if (status !== 'GRANTED') throw new DomainError('EXAM.CHANCE_NOT_USABLE', `The chance is ${status} and cannot be used.`);
+  if (!violation.scenario || !ruleSet.examScenarios.includes(violation.scenario)) {
+    throw new DomainError('EXAM.SCENARIO_NOT_ELIGIBLE', `Only violations of the scenarios ${ruleSet.examScenarios.join(', ')} can be waived by an exam.`);
+  }
+  if (violation.points === 0) throw new DomainError('EXAM.NOTHING_TO_WAIVE', 'The violation counts for no points (self-check chance or already waived).');
+  const choiceClosesAt = examChoiceCloses(violation.decidedAt, ruleSet);
+  if (now.getTime() > choiceClosesAt.getTime()) throw new DomainError('EXAM.CHOICE_WINDOW_CLOSED', `The choice window closed at ${formatShanghai(choiceClosesAt)}.`);
+  return { choiceClosesAt };
+}
+
+/** The exam result of a CHOSEN chance: passing waives the violation's points; item handling stays. */
+export function decideExamResult(input: { status: ExamChanceStatus; result: ExamResult }): { status: ExamResult; waivesPoints: boolean } {
+  if (input.status !== 'CHOSEN') throw new DomainError('EXAM.NO_EXAM_PENDING', `The chance is ${input.status}; a result is recorded only for a chosen chance.`);
+  return { status: input.result, waivesPoints: input.result === 'PASSED' };
+}
+
+/** Operators refuse a chance not yet decided by an exam; the merchant cannot use it any more. */
+export function decideExamChanceRefusal(status: ExamChanceStatus): void {
+  if (status !== 'GRANTED' && status !== 'CHOSEN') throw new DomainError('EXAM.CHANCE_NOT_REFUSABLE', `A ${status} chance cannot be refused.`);
+}
+
+/** Operators void a chance; voiding a PASSED one restores the points it waived. */
+export function decideExamChanceVoid(status: ExamChanceStatus): { restoresPoints: boolean } {
+  if (status === 'VOIDED' || status === 'REFUSED' || status === 'EXPIRED') throw new DomainError('EXAM.CHANCE_ALREADY_ENDED', `A ${status} chance cannot be voided.`);
+  return { restoresPoints: status === 'PASSED' };
+}
