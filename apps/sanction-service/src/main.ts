@@ -4,5 +4,5 @@ import { SanctionServiceModule } from './sanction-service.module';
 
 runPipelineService(SanctionServiceModule, {
   title: 'Sanction service',
-  description: 'Operator commands on sanctions (audited) and the audit trail. Errors are RFC 9457 problem details.',
+  description: 'Sanctions, deposits, qualification-forgery cases and their appeals: merchant and operator commands (audited) and the audit trail. Errors are RFC 9457 problem details.',
 });

@@ -13,3 +13,4 @@ export * from './lib/appeal';
 export * from './lib/exam-chance';
 export * from './lib/deposit-account';
 export * from './lib/forgery-case';
+export * from './lib/rule-book';

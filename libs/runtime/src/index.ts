@@ -5,3 +5,4 @@ export * from './lib/health';
 export * from './lib/problem-details';
 export * from './lib/wakeable-pause';
 export * from './lib/request-input';
+export * from './lib/rule-book.provider';

@@ -24,6 +24,11 @@ export interface KafkaBatchTransportOptions {
   /** Attempts per batch (and then per event) before a non-retriable failure is dead-lettered. */
   attempts?: number;
   retryBaseMs?: number;
+  /**
+   * Topics this service reads but another service owns the dead letters of: events that fail to parse
+   * there are skipped (the owner dead-letters them), so one poison message is not dead-lettered twice.
+   */
+  observedTopics?: readonly string[];
 }
 
 /**
@@ -152,7 +157,13 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     if (!handler) throw new Error(`No handler for topic ${topic}`);
     this.options.metrics.consumed.inc({ topic }, batch.messages.length);
 
-    const { valid, deadLetters } = this.parseMessages(topic, batch.partition, batch.messages);
+    const parsed = this.parseMessages(topic, batch.partition, batch.messages);
+    const { valid } = parsed;
+    let deadLetters = parsed.deadLetters;
+    if (deadLetters.length > 0 && this.options.observedTopics?.includes(topic)) {
+      this.logger.warn(`skipped ${deadLetters.length} invalid event(s) on ${topic}; its owner dead-letters them`);
+      deadLetters = [];
+    }
     const inbound: InboundBatch = { topic, partition: batch.partition, events: valid };
     if (valid.length > 0) {
       deadLetters.push(...(await this.deliver(handler, inbound, heartbeat)));

@@ -4,9 +4,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
-import type { Clock } from '@penalty/domain';
+import { RuleBook, type Clock } from '@penalty/domain';
 import { AuditTrail1763857200000, InboxOutbox1763856000000, openServiceDatabase, ScheduledTasks1763857000000 } from '@penalty/persistence';
-import { CLOCK, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig } from '@penalty/runtime';
+import { CLOCK, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider } from '@penalty/runtime';
 import { Topics } from '@penalty/contracts';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka-connection';
 import { KafkaBatchTransport, RethrowRpcErrorsFilter } from './kafka-batch.transport';
@@ -26,6 +26,8 @@ export interface PipelineServiceOptions {
   migrations: MixedList<new () => MigrationInterface>;
   /** Kafka consumer group; omit for a service that only publishes. */
   consumerGroup?: string;
+  /** Topics consumed but dead-lettered by another service (see KafkaBatchTransportOptions.observedTopics). */
+  observedTopics?: readonly string[];
 }
 
 /** NestMicroservice methods used to finish a deferred initialization (public in @nestjs/microservices 11). */
@@ -75,6 +77,7 @@ export class PipelineModule {
         { provide: PIPELINE_OPTIONS, useValue: options },
         { provide: SERVICE_CONFIG, useFactory: () => loadConfig(ServiceConfig) },
         clockProvider,
+        ruleBookProvider,
         { provide: PipelineMetrics, useFactory: () => new PipelineMetrics(options.serviceName) },
         {
           provide: KAFKA_SETTINGS,
@@ -115,7 +118,7 @@ export class PipelineModule {
             new PipelineLifecycle(relay, ds, readiness, kafka, settings),
         },
       ],
-      exports: [SERVICE_CONFIG, CLOCK, PipelineMetrics, KAFKA_SETTINGS, Kafka, DataSource, OutboxRelay, TransactionalInbox, ReadinessRegistry],
+      exports: [SERVICE_CONFIG, CLOCK, RuleBook, PipelineMetrics, KAFKA_SETTINGS, Kafka, DataSource, OutboxRelay, TransactionalInbox, ReadinessRegistry],
     };
   }
 }
@@ -145,6 +148,7 @@ export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?:
       groupId: config.TOPIC_NAMESPACE + options.consumerGroup,
       metrics: app.get(PipelineMetrics),
       clock: app.get(CLOCK),
+      observedTopics: options.observedTopics,
     });
     // Deferred so that the filter is registered before the handlers are wrapped; then the listeners are
     // registered exactly as connectMicroservice would (lifecycle hooks already ran with the app's module).

@@ -1,3 +1,4 @@
+import { DomainError } from '@penalty/domain';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 
@@ -70,6 +71,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         ...(exception.detail ? { detail: exception.detail } : {}),
         ...(exception.errors ? { errors: exception.errors } : {}),
       };
+    }
+    // A rule of the rulebook refuses the request in the state the merchant's case is in.
+    if (exception instanceof DomainError) {
+      return { type: problemTypeOf(exception.code), title: 'Refused by the rules', status: HttpStatus.CONFLICT, code: exception.code, detail: exception.message };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

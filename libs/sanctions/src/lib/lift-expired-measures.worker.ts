@@ -4,7 +4,7 @@ import { buildCloudEvent, EventTypes, Topics, type SanctionLiftedV1 } from '@pen
 import { formatShanghai, type Clock, type MeasureType } from '@penalty/domain';
 import { appendEventToOutbox, OutboxRelay } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
-import { SANCTION_SOURCE } from './impose-ladder-sanction.handler';
+import { SANCTION_SOURCE } from './sanction-source';
 
 interface DueMeasure {
   id: string;

@@ -7,7 +7,7 @@ import { formatShanghai, MEASURE_TYPES, type Clock, type MeasureType } from '@pe
 import { appendEventToOutbox, OutboxRelay } from '@penalty/messaging';
 import { readAuditTrail, recordAudit } from '@penalty/persistence';
 import { Actor, ACTOR_HEADER, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
-import { SANCTION_SOURCE } from './impose-ladder-sanction.handler';
+import { SANCTION_SOURCE } from './sanction-source';
 
 export class LiftMeasuresRequest {
   @ApiPropertyOptional({ enum: MEASURE_TYPES, isArray: true, description: 'Measures to lift; all active measures of the sanction when absent' })

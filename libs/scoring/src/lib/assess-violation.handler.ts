@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { buildCloudEvent, EventTypes, Topics, type CloudEvent, type PenaltyAssessedV1, type ViolationDetectedV1 } from '@penalty/contracts';
-import { assessViolation, naturalYearOf, ruleSetAt, type Clock } from '@penalty/domain';
+import { assessViolation, naturalYearOf, RuleBook, type Clock } from '@penalty/domain';
 import { appendEventToOutbox } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
-
-export const SCORING_SOURCE = 'scoring-service';
+import { lockViolation, SCORING_SOURCE } from './adjust-points';
+import { ExamChances } from './exam-chances';
 
 /**
  * Turns one violation-detected event into an assessment: points under the rule version in force at
@@ -15,7 +15,11 @@ export const SCORING_SOURCE = 'scoring-service';
  */
 @Injectable()
 export class AssessViolationHandler {
-  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly rules: RuleBook,
+    private readonly examChances: ExamChances,
+  ) {}
 
   async handle(manager: EntityManager, event: CloudEvent<ViolationDetectedV1>): Promise<void> {
     const violation = event.data;
@@ -35,7 +39,7 @@ export class AssessViolationHandler {
     const assessment = assessViolation(
       { code: violation.code, severity: violation.severity, scenario, occurredAt },
       { scenarioAlreadySeenThisYear: scenarioSeen.length > 0 },
-      ruleSetAt(occurredAt),
+      this.rules.at(occurredAt),
     );
 
     const general = assessment.track === 'GENERAL' ? assessment.points : 0;
@@ -73,5 +77,7 @@ export class AssessViolationHandler {
     } as PenaltyAssessedV1;
     const assessed = buildCloudEvent({ type: EventTypes.PenaltyAssessedV1, source: SCORING_SOURCE, subject: violation.merchantId, data, time: this.clock.now() });
     await appendEventToOutbox(manager, Topics.PenaltiesAssessedV1, assessed);
+    // Section 6: a violation that may use the merchant's exam chance opens the choice.
+    if (assessment.examEligible && assessment.points > 0) await this.examChances.offerIfUsable(manager, (await lockViolation(manager, violation.violationId))!, this.clock.now());
   }
 }

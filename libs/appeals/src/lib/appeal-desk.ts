@@ -1,0 +1,174 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { buildCloudEvent, EventTypes, Topics, type AppealUpdatedV1 } from '@penalty/contracts';
+import {
+  decideAppealFiling,
+  decideAppealReview,
+  formatShanghai,
+  secondAppealCloses,
+  type AppealRejectionReason,
+  type AppealStatus,
+  type AppealSubjectKind,
+  type Clock,
+  type RuleSet,
+} from '@penalty/domain';
+import { appendEventToOutbox, OutboxRelay } from '@penalty/messaging';
+import { recordAudit } from '@penalty/persistence';
+import { CLOCK, ProblemException } from '@penalty/runtime';
+import type { AppealDto, DecideAppealRequest, EvidenceDocumentRequest, FileAppealRequest } from './appeal.requests';
+
+/** A decision as the service that owns it knows it: whose, when it was made, under which rules. */
+export interface AppealableDecision {
+  merchantId: string;
+  decidedAt: Date;
+  ruleSet: RuleSet;
+}
+
+/**
+ * The decisions a service owns and lets merchants appeal. `find` locks the decision for the rest of
+ * the transaction; `revoke` undoes it when an appeal is accepted (restore points, lift, refund).
+ */
+export interface AppealSubjects {
+  readonly kinds: readonly AppealSubjectKind[];
+  readonly source: string;
+  find(manager: EntityManager, kind: AppealSubjectKind, id: string): Promise<AppealableDecision | null>;
+  revoke(manager: EntityManager, kind: AppealSubjectKind, id: string, context: { appealId: string; now: Date; actor: string }): Promise<void>;
+}
+
+export const APPEAL_SUBJECTS = Symbol('APPEAL_SUBJECTS');
+
+interface AppealRow {
+  appeal_id: string;
+  merchant_id: string;
+  subject_kind: AppealSubjectKind;
+  subject_id: string;
+  round: number;
+  status: AppealStatus;
+  statement: string;
+  evidence: EvidenceDocumentRequest[];
+  filed_at: Date;
+  window_closes_at: Date;
+  rejection_reason: AppealRejectionReason | null;
+  decided_at: Date | null;
+  second_appeal_closes_at: Date | null;
+}
+
+const iso = (d: Date | null) => (d ? formatShanghai(new Date(d)) : null);
+
+function toDto(row: AppealRow): AppealDto {
+  return {
+    appealId: row.appeal_id,
+    merchantId: row.merchant_id,
+    subjectKind: row.subject_kind,
+    subjectId: row.subject_id,
+    round: row.round,
+    status: row.status,
+    statement: row.statement,
+    evidence: row.evidence,
+    filedAt: iso(row.filed_at)!,
+    windowClosesAt: iso(row.window_closes_at)!,
+    rejectionReason: row.rejection_reason,
+    decidedAt: iso(row.decided_at),
+    secondAppealClosesAt: iso(row.second_appeal_closes_at),
+  };
+}
+
+/**
+ * Section 5 for the decisions of one service: merchants file appeals inside the window (late ones are
+ * refused at once), reviewers accept or reject with one of the source's reasons, one second appeal
+ * follows a rejection. Each change, its appeal.updated.v1 event, the decision's revocation and the
+ * audit entry commit together.
+ */
+@Injectable()
+export class AppealDesk {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly relay: OutboxRelay,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APPEAL_SUBJECTS) private readonly subjects: AppealSubjects,
+  ) {}
+
+  serves(kind: AppealSubjectKind): boolean {
+    return this.subjects.kinds.includes(kind);
+  }
+
+  async file(kind: AppealSubjectKind, subjectId: string, request: FileAppealRequest, actor: string): Promise<AppealDto> {
+    const now = this.clock.now();
+    const dto = await this.dataSource.transaction(async (manager) => {
+      const decision = await this.subjects.find(manager, kind, subjectId);
+      if (!decision) throw ProblemException.notFound('APPEAL.DECISION_NOT_FOUND', `No ${kind.toLowerCase().replace('_', ' ')} ${subjectId}.`);
+      const previous: { round: number; status: AppealStatus; decided_at: Date | null }[] = await manager.query(
+        'SELECT round, status, decided_at FROM appeal WHERE subject_kind = $1 AND subject_id = $2 ORDER BY round',
+        [kind, subjectId],
+      );
+      const { round, windowClosesAt } = decideAppealFiling({
+        decidedAt: decision.decidedAt,
+        now,
+        previous: previous.map((p) => ({ round: p.round, status: p.status, decidedAt: p.decided_at ? new Date(p.decided_at) : null })),
+        ruleSet: decision.ruleSet,
+      });
+      const [row]: AppealRow[] = await manager.query(
+        `INSERT INTO appeal (appeal_id, merchant_id, subject_kind, subject_id, round, status, statement, evidence, filed_at, filed_by, window_closes_at)
+         VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7, $8, $9, $10) RETURNING *`,
+        [randomUUID(), decision.merchantId, kind, subjectId, round, request.statement, JSON.stringify(request.evidence), now, actor, windowClosesAt],
+      );
+      await this.publish(manager, row, now);
+      await recordAudit(manager, {
+        actor, action: 'APPEAL.FILE', merchantId: decision.merchantId, subjectType: kind, subjectId, reason: request.statement,
+        details: { appealId: row.appeal_id, round, evidence: request.evidence.length }, occurredAt: now,
+      });
+      return toDto(row);
+    });
+    this.relay.nudge();
+    return dto;
+  }
+
+  async decide(appealId: string, request: DecideAppealRequest, actor: string, expected: { kind: AppealSubjectKind; subjectId: string }): Promise<AppealDto> {
+    const now = this.clock.now();
+    const dto = await this.dataSource.transaction(async (manager) => {
+      const [appeal]: AppealRow[] = await manager.query('SELECT * FROM appeal WHERE appeal_id = $1 FOR UPDATE', [appealId]);
+      if (!appeal || appeal.subject_kind !== expected.kind || appeal.subject_id !== expected.subjectId) throw ProblemException.notFound('APPEAL.NOT_FOUND', `No appeal ${appealId}.`);
+      const review = decideAppealReview({ status: appeal.status, decision: request.decision, rejectionReason: request.rejectionReason ?? null });
+      const decision = await this.subjects.find(manager, appeal.subject_kind, appeal.subject_id);
+      if (!decision) throw ProblemException.notFound('APPEAL.DECISION_NOT_FOUND', `The decision appealed by ${appealId} no longer exists.`);
+      const secondAppealClosesAt = review.status === 'REJECTED' && appeal.round === 1 ? secondAppealCloses(decision.decidedAt, now, decision.ruleSet) : null;
+      // With the pg driver, TypeORM answers an UPDATE with [rows, affectedCount].
+      const [[row]]: [AppealRow[], number] = await manager.query(
+        `UPDATE appeal SET status = $2, rejection_reason = $3, review_note = $4, decided_at = $5, decided_by = $6, second_appeal_closes_at = $7
+         WHERE appeal_id = $1 RETURNING *`,
+        [appealId, review.status, review.rejectionReason, request.note ?? null, now, actor, secondAppealClosesAt],
+      );
+      if (review.status === 'ACCEPTED') await this.subjects.revoke(manager, appeal.subject_kind, appeal.subject_id, { appealId, now, actor });
+      await this.publish(manager, row, now);
+      await recordAudit(manager, {
+        actor, action: `APPEAL.${review.status === 'ACCEPTED' ? 'ACCEPT' : 'REJECT'}`, merchantId: appeal.merchant_id, subjectType: appeal.subject_kind,
+        subjectId: appeal.subject_id, reason: request.note ?? review.rejectionReason ?? 'accepted', details: { appealId, round: appeal.round, rejectionReason: review.rejectionReason }, occurredAt: now,
+      });
+      return toDto(row);
+    });
+    this.relay.nudge();
+    return dto;
+  }
+
+  async listForMerchant(merchantId: string): Promise<AppealDto[]> {
+    const rows: AppealRow[] = await this.dataSource.query('SELECT * FROM appeal WHERE merchant_id = $1 ORDER BY filed_at DESC, appeal_id', [merchantId]);
+    return rows.filter((r) => this.serves(r.subject_kind)).map(toDto);
+  }
+
+  private async publish(manager: EntityManager, row: AppealRow, now: Date): Promise<void> {
+    const data: AppealUpdatedV1 = {
+      appealId: row.appeal_id,
+      merchantId: row.merchant_id,
+      subject: { kind: row.subject_kind, id: row.subject_id },
+      round: row.round,
+      status: row.status,
+      rejectionReason: row.rejection_reason,
+      evidence: row.evidence,
+      filedAt: iso(row.filed_at)!,
+      decidedAt: iso(row.decided_at),
+      secondAppealClosesAt: iso(row.second_appeal_closes_at),
+    };
+    await appendEventToOutbox(manager, Topics.RemediesUpdatedV1, buildCloudEvent({ type: EventTypes.AppealUpdatedV1, source: this.subjects.source, subject: row.merchant_id, data, time: now }));
+  }
+}

@@ -1,0 +1,26 @@
+import { applyRuleOverrides, OVERRIDABLE_RULES, RULE_SETS, RuleBook, type RuleOverrides } from '@penalty/domain';
+import { ConfigError } from './service-config';
+
+/**
+ * The rule versions this deployment runs with: the rulebook's, with the project defaults an operator
+ * changed in RULE_OVERRIDES (JSON, e.g. {"appealWindowDays":15,"ladders":{"GENERAL":[…]}}). Every
+ * service of a deployment must be given the same overrides.
+ */
+export function ruleBookFromEnvironment(env: Record<string, string | undefined> = process.env): RuleBook {
+  const raw = env.RULE_OVERRIDES;
+  if (raw === undefined || raw.trim() === '') return new RuleBook();
+  let overrides: unknown;
+  try {
+    overrides = JSON.parse(raw);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  RULE_OVERRIDES: not JSON (${(error as Error).message})`);
+  }
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+    throw new ConfigError('Invalid configuration:\n  RULE_OVERRIDES: must be a JSON object');
+  }
+  const unknown = Object.keys(overrides).filter((key) => !(OVERRIDABLE_RULES as readonly string[]).includes(key));
+  if (unknown.length > 0) throw new ConfigError(`Invalid configuration:\n  RULE_OVERRIDES: unknown rules ${unknown.join(', ')} (known: ${OVERRIDABLE_RULES.join(', ')})`);
+  return new RuleBook(applyRuleOverrides(RULE_SETS, overrides as RuleOverrides));
+}
+
+export const ruleBookProvider = { provide: RuleBook, useFactory: (): RuleBook => ruleBookFromEnvironment() };

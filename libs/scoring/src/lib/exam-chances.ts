@@ -1,0 +1,309 @@
+import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { buildCloudEvent, EventTypes, Topics, type ExamChanceUpdatedV1 } from '@penalty/contracts';
+import {
+  decideExamChanceGrant,
+  decideExamChanceRefusal,
+  decideExamChanceUse,
+  decideExamChanceVoid,
+  decideExamResult,
+  EXAM_CHANCE_STATUSES,
+  EXAM_RESULTS,
+  examChanceExpiresAt,
+  examChanceStatusAt,
+  examChoiceCloses,
+  formatShanghai,
+  naturalYearOf,
+  RuleBook,
+  type Clock,
+  type ExamChanceStatus,
+  type ExamResult,
+  type Scenario,
+} from '@penalty/domain';
+import { appendEventToOutbox, OutboxRelay } from '@penalty/messaging';
+import { recordAudit } from '@penalty/persistence';
+import { Actor, ACTOR_HEADER, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
+import { adjustPoints, lockViolation, SCORING_SOURCE, type ScoredViolation } from './adjust-points';
+
+interface ChanceRow {
+  chance_id: string;
+  merchant_id: string;
+  natural_year: number;
+  status: Exclude<ExamChanceStatus, 'EXPIRED'>;
+  granted_at: Date;
+  expires_at: Date;
+  violation_id: string | null;
+  reason: string | null;
+}
+
+export class GrantExamChanceRequest {
+  @ApiPropertyOptional({ description: 'Why (kept in the audit trail)', maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class UseExamChanceRequest {
+  @ApiProperty({ description: 'The violation whose points the exam would waive' })
+  @IsString()
+  @Length(1, 128)
+  violationId: string;
+}
+
+export class ExamResultRequest {
+  @ApiProperty({ enum: EXAM_RESULTS })
+  @IsIn(EXAM_RESULTS)
+  result: ExamResult;
+}
+
+export class OperatorReasonRequest {
+  @ApiProperty({ description: 'Why the operator refuses or voids the chance (kept in the audit trail and told to the merchant)', minLength: 3, maxLength: 2000 })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class ExamChanceDto {
+  @ApiProperty() chanceId: string;
+  @ApiProperty() merchantId: string;
+  @ApiProperty() naturalYear: number;
+  @ApiProperty({ enum: EXAM_CHANCE_STATUSES }) status: ExamChanceStatus;
+  @ApiProperty({ description: 'RFC 3339, Asia/Shanghai' }) grantedAt: string;
+  @ApiProperty({ description: '31 December 24:00 Asia/Shanghai of the grant year' }) expiresAt: string;
+  @ApiProperty({ nullable: true }) violationId: string | null;
+  @ApiProperty({ nullable: true }) reason: string | null;
+}
+
+/**
+ * Section 6 over HTTP and events: operators grant chances to eligible merchants, merchants choose to
+ * use one on a violation within the choice window, the exam result waives the points (or not), and
+ * operators refuse or void chances (voiding a passed one restores the points). Each change, its
+ * exam-chance.updated.v1 event, any penalty.adjusted.v1 and the audit entry commit together.
+ */
+@Injectable()
+export class ExamChances {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly relay: OutboxRelay,
+    private readonly rules: RuleBook,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async grant(merchantId: string, request: GrantExamChanceRequest, actor: string): Promise<ExamChanceDto> {
+    return this.change(async (manager, now) => {
+      const [profile]: { exam_eligible: boolean }[] = await manager.query('SELECT exam_eligible FROM merchant_profile WHERE merchant_id = $1 FOR UPDATE', [merchantId]);
+      const naturalYear = naturalYearOf(now);
+      const [{ count }]: { count: number }[] = await manager.query(
+        'SELECT count(*)::int AS count FROM exam_chance WHERE merchant_id = $1 AND natural_year = $2',
+        [merchantId, naturalYear],
+      );
+      decideExamChanceGrant({ eligible: profile?.exam_eligible ?? false, grantedThisYear: count, ruleSet: this.rules.at(now) });
+      const [chance]: ChanceRow[] = await manager.query(
+        `INSERT INTO exam_chance (chance_id, merchant_id, natural_year, status, granted_at, expires_at, updated_at)
+         VALUES ($1, $2, $3, 'GRANTED', $4, $5, $4) RETURNING *`,
+        [randomUUID(), merchantId, naturalYear, now, examChanceExpiresAt(now)],
+      );
+      return { chance, action: 'EXAM.GRANT', reason: request.note ?? 'granted' };
+    }, actor);
+  }
+
+  async use(chanceId: string, request: UseExamChanceRequest, actor: string): Promise<ExamChanceDto> {
+    return this.change(async (manager, now) => {
+      const chance = await this.lockChance(manager, chanceId);
+      const violation = await lockViolation(manager, request.violationId);
+      if (!violation || violation.merchant_id !== chance.merchant_id) {
+        throw ProblemException.notFound('EXAM.VIOLATION_NOT_FOUND', `No violation ${request.violationId} of merchant ${chance.merchant_id}.`);
+      }
+      decideExamChanceUse({
+        chance: { status: chance.status, expiresAt: new Date(chance.expires_at) },
+        violation: { scenario: violation.scenario as Scenario | null, points: violation.points, decidedAt: new Date(violation.assessed_at) },
+        now,
+        ruleSet: this.rules.ofVersion(violation.rule_version, new Date(violation.assessed_at)),
+      });
+      const updated = await this.update(manager, chanceId, { status: 'CHOSEN', violation_id: violation.violation_id, chosen_at: now }, now);
+      return { chance: updated, action: 'EXAM.USE', reason: `chosen for violation ${violation.violation_id}` };
+    }, actor);
+  }
+
+  async recordResult(chanceId: string, request: ExamResultRequest, actor: string): Promise<ExamChanceDto> {
+    return this.change(async (manager, now) => {
+      const chance = await this.lockChance(manager, chanceId);
+      const outcome = decideExamResult({ status: chance.status, result: request.result });
+      if (outcome.waivesPoints) {
+        const violation = (await lockViolation(manager, chance.violation_id!))!;
+        // Item handling (delisting, deletion) is not undone: only the points are waived.
+        await adjustPoints(manager, violation, { points: 0, waiver: 'EXAM' }, now);
+      }
+      const updated = await this.update(manager, chanceId, { status: outcome.status, decided_at: now }, now);
+      return { chance: updated, action: `EXAM.${outcome.status}`, reason: `exam ${outcome.status.toLowerCase()}` };
+    }, actor);
+  }
+
+  async refuse(chanceId: string, request: OperatorReasonRequest, actor: string): Promise<ExamChanceDto> {
+    return this.change(async (manager, now) => {
+      const chance = await this.lockChance(manager, chanceId);
+      decideExamChanceRefusal(examChanceStatusAt({ status: chance.status, expiresAt: new Date(chance.expires_at) }, now));
+      const updated = await this.update(manager, chanceId, { status: 'REFUSED', reason: request.reason, decided_at: now }, now);
+      return { chance: updated, action: 'EXAM.REFUSE', reason: request.reason };
+    }, actor);
+  }
+
+  async void(chanceId: string, request: OperatorReasonRequest, actor: string): Promise<ExamChanceDto> {
+    return this.change(async (manager, now) => {
+      const chance = await this.lockChance(manager, chanceId);
+      const { restoresPoints } = decideExamChanceVoid(examChanceStatusAt({ status: chance.status, expiresAt: new Date(chance.expires_at) }, now));
+      if (restoresPoints) {
+        const violation = (await lockViolation(manager, chance.violation_id!))!;
+        // Points waived by this exam come back (an accepted appeal since then keeps them waived).
+        if (violation.waiver === 'EXAM') await adjustPoints(manager, violation, { points: violation.base_points, waiver: null }, now);
+      }
+      const updated = await this.update(manager, chanceId, { status: 'VOIDED', reason: request.reason, decided_at: now }, now);
+      return { chance: updated, action: 'EXAM.VOID', reason: request.reason };
+    }, actor);
+  }
+
+  async list(merchantId: string): Promise<ExamChanceDto[]> {
+    const rows: ChanceRow[] = await this.dataSource.query('SELECT * FROM exam_chance WHERE merchant_id = $1 ORDER BY granted_at DESC', [merchantId]);
+    const now = this.clock.now();
+    return rows.map((r) => this.toDto(r, now));
+  }
+
+  /**
+   * Called when a violation is assessed: if it may use the merchant's chance (exam scenario, scored,
+   * chance still usable), the merchant is offered the choice until the window closes.
+   */
+  async offerIfUsable(manager: EntityManager, violation: ScoredViolation, now: Date): Promise<void> {
+    if (!violation.scenario || violation.points === 0) return;
+    const ruleSet = this.rules.ofVersion(violation.rule_version, now);
+    if (!ruleSet.examScenarios.includes(violation.scenario as Scenario)) return;
+    const [chance]: ChanceRow[] = await manager.query(
+      `SELECT * FROM exam_chance WHERE merchant_id = $1 AND status = 'GRANTED' AND expires_at > $2 ORDER BY expires_at LIMIT 1`,
+      [violation.merchant_id, now],
+    );
+    if (!chance) return;
+    const choiceClosesAt = examChoiceCloses(new Date(violation.assessed_at), ruleSet);
+    await this.publish(manager, chance, now, { violationId: violation.violation_id, choiceClosesAt: formatShanghai(choiceClosesAt) });
+  }
+
+  private async change(work: (manager: EntityManager, now: Date) => Promise<{ chance: ChanceRow; action: string; reason: string }>, actor: string): Promise<ExamChanceDto> {
+    const now = this.clock.now();
+    const dto = await this.dataSource.transaction(async (manager) => {
+      const { chance, action, reason } = await work(manager, now);
+      await this.publish(manager, chance, now, null);
+      await recordAudit(manager, {
+        actor, action, merchantId: chance.merchant_id, subjectType: 'EXAM_CHANCE', subjectId: chance.chance_id, reason,
+        details: { status: chance.status, violationId: chance.violation_id }, occurredAt: now,
+      });
+      return this.toDto(chance, now);
+    });
+    this.relay.nudge();
+    return dto;
+  }
+
+  private async lockChance(manager: EntityManager, chanceId: string): Promise<ChanceRow> {
+    const [chance]: ChanceRow[] = await manager.query('SELECT * FROM exam_chance WHERE chance_id = $1 FOR UPDATE', [chanceId]);
+    if (!chance) throw ProblemException.notFound('EXAM.CHANCE_NOT_FOUND', `No exam chance ${chanceId}.`);
+    return chance;
+  }
+
+  private async update(manager: EntityManager, chanceId: string, fields: Record<string, unknown>, now: Date): Promise<ChanceRow> {
+    const names = Object.keys(fields);
+    const [[row]]: [ChanceRow[], number] = await manager.query(
+      `UPDATE exam_chance SET ${names.map((n, i) => `${n} = $${i + 2}`).join(', ')}, updated_at = $${names.length + 2} WHERE chance_id = $1 RETURNING *`,
+      [chanceId, ...Object.values(fields), now],
+    );
+    return row;
+  }
+
+  private toDto(row: ChanceRow, now: Date): ExamChanceDto {
+    return {
+      chanceId: row.chance_id,
+      merchantId: row.merchant_id,
+      naturalYear: row.natural_year,
+      status: examChanceStatusAt({ status: row.status, expiresAt: new Date(row.expires_at) }, now),
+      grantedAt: formatShanghai(new Date(row.granted_at)),
+      expiresAt: formatShanghai(new Date(row.expires_at)),
+      violationId: row.violation_id,
+      reason: row.reason,
+    };
+  }
+
+  private async publish(manager: EntityManager, chance: ChanceRow, now: Date, offer: ExamChanceUpdatedV1['offer']): Promise<void> {
+    const dto = this.toDto(chance, now);
+    const data: ExamChanceUpdatedV1 = {
+      chanceId: dto.chanceId,
+      merchantId: dto.merchantId,
+      naturalYear: dto.naturalYear,
+      status: dto.status,
+      expiresAt: dto.expiresAt,
+      violationId: dto.violationId,
+      offer,
+      reason: dto.reason,
+    };
+    await appendEventToOutbox(manager, Topics.RemediesUpdatedV1, buildCloudEvent({ type: EventTypes.ExamChanceUpdatedV1, source: SCORING_SOURCE, subject: chance.merchant_id, data, time: now }));
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const chanceIdOf = (chanceId: string) => {
+  if (!UUID.test(chanceId)) throw ProblemException.validation([{ field: 'chanceId', message: 'must be an exam chance id (UUID)' }]);
+  return chanceId;
+};
+
+@ApiTags('exam chances')
+@ApiHeader({ name: ACTOR_HEADER, required: true, description: 'Who acts (until sign-in exists)' })
+@Controller('v1')
+export class ExamChancesController {
+  constructor(private readonly chances: ExamChances) {}
+
+  @Post('merchants/:merchantId/exam-chances')
+  @ApiOperation({ summary: 'Grant an eligible merchant its exam-instead-of-penalty chance of the natural year (operator). Audited.' })
+  @ApiCreatedResponse({ type: ExamChanceDto })
+  grant(@Param('merchantId') merchantId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
+    return this.chances.grant(merchantId, validRequest(GrantExamChanceRequest, body ?? {}), actor);
+  }
+
+  @Get('merchants/:merchantId/exam-chances')
+  @ApiOperation({ summary: "The merchant's exam chances, newest first" })
+  @ApiOkResponse({ type: ExamChanceDto, isArray: true })
+  async list(@Param('merchantId') merchantId: string): Promise<{ merchantId: string; items: ExamChanceDto[] }> {
+    return { merchantId, items: await this.chances.list(merchantId) };
+  }
+
+  @Post('exam-chances/:chanceId/use')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The merchant chooses to use the chance on a violation (exam scenarios, scored, within 15 days). Audited.' })
+  @ApiOkResponse({ type: ExamChanceDto })
+  use(@Param('chanceId') chanceId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
+    return this.chances.use(chanceIdOf(chanceId), validRequest(UseExamChanceRequest, body), actor);
+  }
+
+  @Post('exam-chances/:chanceId/result')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record the exam result of a chosen chance; PASSED waives the points (penalty.adjusted.v1, waiver EXAM). Audited.' })
+  @ApiOkResponse({ type: ExamChanceDto })
+  result(@Param('chanceId') chanceId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
+    return this.chances.recordResult(chanceIdOf(chanceId), validRequest(ExamResultRequest, body), actor);
+  }
+
+  @Post('exam-chances/:chanceId/refusal')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'An operator refuses a chance not yet decided by an exam. Audited.' })
+  @ApiOkResponse({ type: ExamChanceDto })
+  refuse(@Param('chanceId') chanceId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
+    return this.chances.refuse(chanceIdOf(chanceId), validRequest(OperatorReasonRequest, body), actor);
+  }
+
+  @Post('exam-chances/:chanceId/voiding')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'An operator voids a chance; voiding a passed one restores the waived points, which may reach a ladder node. Audited.' })
+  @ApiOkResponse({ type: ExamChanceDto })
+  void(@Param('chanceId') chanceId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
+    return this.chances.void(chanceIdOf(chanceId), validRequest(OperatorReasonRequest, body), actor);
+  }
+}
