@@ -2,12 +2,11 @@ import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post, Query
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { buildCloudEvent, EventTypes, Topics, type SanctionLiftedV1 } from '@penalty/contracts';
 import { formatShanghai, MEASURE_TYPES, type Clock, type MeasureType } from '@penalty/domain';
-import { appendEventToOutbox, OutboxRelay } from '@penalty/messaging';
+import { OutboxRelay } from '@penalty/messaging';
 import { readAuditTrail, recordAudit } from '@penalty/persistence';
 import { Actor, ACTOR_HEADER, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
-import { SANCTION_SOURCE } from './sanction-source';
+import { MeasureLifter } from './measure-lifter';
 
 export class LiftMeasuresRequest {
   @ApiPropertyOptional({ enum: MEASURE_TYPES, isArray: true, description: 'Measures to lift; all active measures of the sanction when absent' })
@@ -40,6 +39,7 @@ export class LiftMeasuresHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
+    private readonly lifter: MeasureLifter,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -48,8 +48,8 @@ export class LiftMeasuresHandler {
     const result = await this.dataSource.transaction(async (manager) => {
       const [sanction]: { merchant_id: string }[] = await manager.query('SELECT merchant_id FROM sanction WHERE sanction_id = $1 FOR UPDATE', [sanctionId]);
       if (!sanction) throw ProblemException.notFound('SANCTION.NOT_FOUND', `No sanction ${sanctionId}.`);
-      const active: { id: string; type: MeasureType }[] = await manager.query(
-        `SELECT id, type FROM measure WHERE sanction_id = $1 AND lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $2) ORDER BY id`,
+      const active: { type: MeasureType }[] = await manager.query(
+        `SELECT type FROM measure WHERE sanction_id = $1 AND lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $2) ORDER BY id`,
         [sanctionId, now],
       );
       const wanted = request.measureTypes ?? active.map((m) => m.type);
@@ -57,11 +57,7 @@ export class LiftMeasuresHandler {
       if (notActive.length > 0 || wanted.length === 0) {
         throw new ProblemException(409, 'SANCTION.NOTHING_TO_LIFT', 'Nothing to lift', `Not active on sanction ${sanctionId}: ${notActive.join(', ') || 'any measure'}.`);
       }
-      const lifting = active.filter((m) => wanted.includes(m.type));
-      await manager.query(`UPDATE measure SET lifted_at = $2, lift_reason = 'OPERATOR' WHERE id = ANY($1::bigint[])`, [lifting.map((m) => m.id), now]);
-      const measureTypes = lifting.map((m) => m.type);
-      const data = { sanctionId, merchantId: sanction.merchant_id, measureTypes, reason: 'OPERATOR', liftedAt: formatShanghai(now) } as SanctionLiftedV1;
-      await appendEventToOutbox(manager, Topics.SanctionsDecidedV1, buildCloudEvent({ type: EventTypes.SanctionLiftedV1, source: SANCTION_SOURCE, subject: sanction.merchant_id, data, time: now }));
+      const measureTypes = await this.lifter.lift(manager, sanctionId, 'OPERATOR', now, wanted);
       await recordAudit(manager, {
         actor,
         action: 'SANCTION.LIFT',
@@ -72,7 +68,7 @@ export class LiftMeasuresHandler {
         details: { measureTypes },
         occurredAt: now,
       });
-      return { sanctionId, measureTypes, liftedAt: data.liftedAt };
+      return { sanctionId, measureTypes, liftedAt: formatShanghai(now) };
     });
     this.relay.nudge();
     return result;

@@ -136,8 +136,8 @@ export class ExamChances {
       const outcome = decideExamResult({ status: chance.status, result: request.result });
       if (outcome.waivesPoints) {
         const violation = (await lockViolation(manager, chance.violation_id!))!;
-        // Item handling (delisting, deletion) is not undone: only the points are waived.
-        await adjustPoints(manager, violation, { points: 0, waiver: 'EXAM' }, now);
+        // Item handling (delisting, deletion) is not undone: only the points are waived (unless an accepted appeal already did).
+        if (violation.waiver !== 'APPEAL') await adjustPoints(manager, violation, { points: 0, waiver: 'EXAM' }, now);
       }
       const updated = await this.update(manager, chanceId, { status: outcome.status, decided_at: now }, now);
       return { chance: updated, action: `EXAM.${outcome.status}`, reason: `exam ${outcome.status.toLowerCase()}` };
