@@ -1,5 +1,6 @@
 // A small demo feed: two merchant profiles over Kafka, then violations over the HTTP intake, enough
-// to reach the 12- and 24-point nodes for one merchant and use a self-check chance for the other.
+// to reach the 12- and 24-point nodes for one merchant (whose fines empty the deposit and open a
+// top-up window) and, for the other, use a self-check chance and open a forgery case.
 import 'reflect-metadata';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
     ['demo-m-1001', 'FRAUD', 'STANDARD', undefined],
     ['demo-m-1002', 'INFORMATION_ABUSE', 'STANDARD', 'AD_INFO'],
     ['demo-m-1002', 'INFORMATION_ABUSE', 'STANDARD', 'AD_INFO'],
+    // Opens a forgery case with a 15-day remediation window (rule version 2022-06-27).
+    ['demo-m-1002', 'QUALIFICATION_FORGERY', 'STANDARD', undefined],
   ] as const;
   for (const [index, [merchantId, code, severity, scenario]] of violations.entries()) {
     const body = event(`demo-event-${index + 1}`, 'violation.detected.v1', merchantId, {
