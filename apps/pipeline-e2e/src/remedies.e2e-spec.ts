@@ -111,6 +111,37 @@ describe('remedies: forgery, appeals, exam chances, deposits (real Kafka + Postg
     expect(recorder.matching(of(merchantId, 'appeal.updated.v1')).map((m) => m.json!.data.status)).toEqual(['PENDING', 'ACCEPTED']);
   });
 
+  it('takes one second appeal after a rejection; accepting it revokes the sanction: measures lifted APPEAL_ACCEPTED, fine refunded', async () => {
+    const merchantId = aMerchantId('second-appeal');
+    await withProfile(merchantId);
+    await stack.publish(Topics.ViolationsDetectedV1, [aViolationEvent({ merchantId, code: 'COUNTERFEIT_GOODS', severity: 'STANDARD' })]);
+    const [imposed] = await recorder.waitFor(of(merchantId, 'sanction.imposed.v1'));
+    const sanctionId = imposed.json!.data.sanctionId;
+    const appeals = `/v1/sanctions/${sanctionId}/appeals`;
+
+    const first = await call('sanction-service', appeals, { statement: 'Supplier invoices attached.', evidence: evidence() });
+    expect(first).toMatchObject({ status: 201, json: { round: 1, status: 'PENDING', subjectKind: 'SANCTION' } });
+    // A rejection must name one of the source's reasons.
+    const unexplained = await call('sanction-service', `${appeals}/${first.json.appealId}/decision`, { decision: 'REJECTED' });
+    expect(unexplained).toMatchObject({ status: 400, json: { code: 'REQUEST.INVALID', errors: [expect.objectContaining({ field: 'rejectionReason' })] } });
+    const rejected = await call('sanction-service', `${appeals}/${first.json.appealId}/decision`, { decision: 'REJECTED', rejectionReason: 'MATERIALS_INCOMPLETE' });
+    expect(rejected).toMatchObject({ status: 200, json: { status: 'REJECTED', rejectionReason: 'MATERIALS_INCOMPLETE' } });
+    expect(Date.parse(rejected.json.secondAppealClosesAt)).toBeGreaterThanOrEqual(Date.parse(imposed.json!.data.appealDeadline));
+
+    const second = await call('sanction-service', appeals, { statement: 'The complete purchase chain.', evidence: evidence() });
+    expect(second).toMatchObject({ status: 201, json: { round: 2, status: 'PENDING' } });
+    expect(await call('sanction-service', `${appeals}/${second.json.appealId}/decision`, { decision: 'ACCEPTED' })).toMatchObject({ status: 200, json: { status: 'ACCEPTED' } });
+    const [lifted] = await recorder.waitFor(of(merchantId, 'sanction.lifted.v1'));
+    expect(lifted.json!.data).toMatchObject({ sanctionId, reason: 'APPEAL_ACCEPTED' });
+    expect(lifted.json!.data.measureTypes).toHaveLength(imposed.json!.data.measures.length);
+    const [refund] = await recorder.waitFor(of(merchantId, 'deposit.updated.v1', (d) => d.change.kind === 'FINE_REFUNDED'));
+    expect(refund.json!.data).toMatchObject({ balanceFen: 5_000_000, shortfallFen: 0, topUpDueAt: null, change: { amountFen: 2_000_000 } });
+    expect(await call('sanction-service', appeals, { statement: 'once more', evidence: evidence() })).toMatchObject({ status: 409, json: { code: 'APPEAL.ALREADY_ACCEPTED' } });
+
+    const trail = await call('sanction-service', `/v1/merchants/${merchantId}/audit`);
+    expect(trail.json.items.map((e: { action: string }) => e.action).slice(0, 4)).toEqual(['APPEAL.ACCEPT', 'APPEAL.FILE', 'APPEAL.REJECT', 'APPEAL.FILE']);
+  });
+
   it('waives the points of the second AD_INFO when the exam is passed; the item stays delisted', async () => {
     const merchantId = aMerchantId('exam');
     await withProfile(merchantId, true);
@@ -196,6 +227,11 @@ describe('remedies: forgery, appeals, exam chances, deposits (real Kafka + Postg
     expect(await call('sanction-service', `/v1/merchants/${shortMerchant}/deposit/payments`, payment)).toMatchObject({ status: 200, json: { balanceFen: 5_000_000 } });
     const [lifted] = await recorder.waitFor(of(shortMerchant, 'sanction.lifted.v1', (d) => d.reason === 'DEPOSIT_TOPPED_UP'));
     expect(lifted.json!.data).toMatchObject({ sanctionId: supervision.json!.data.sanctionId, measureTypes: ['STORE_SUPERVISION'] });
+
+    // The node-12 sanction's 15-day appeal window closed a day ago: a late appeal is refused at once.
+    const nodeSanction = recorder.matching(of(shortMerchant, 'sanction.imposed.v1', (d) => d.cause.kind === 'LADDER_NODE'))[0].json!.data;
+    const late = await call('sanction-service', `/v1/sanctions/${nodeSanction.sanctionId}/appeals`, { statement: 'late', evidence: evidence() });
+    expect(late).toMatchObject({ status: 409, json: { code: 'APPEAL.WINDOW_CLOSED' } });
 
     await sanctionService.restart();
     await new Promise((r) => setTimeout(r, 2_000));
