@@ -1,8 +1,8 @@
 import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { lastValueFrom, throwError, type Observable } from 'rxjs';
-import { eventTypesOn, parseCloudEvent, type TopicName } from '@penalty/contracts';
+import { DeadLetterReasons, eventTypesOn, parseCloudEvent, type TopicName } from '@penalty/contracts';
 import type { Clock } from '@penalty/domain';
 import { isRetriableDatabaseError } from '@penalty/persistence';
 import type { PipelineMetrics } from '@penalty/runtime';
@@ -12,6 +12,8 @@ import { ensureTopics, logicalTopic, physicalTopic, type KafkaSettings } from '.
 
 const SESSION_TIMEOUT_MS = 30_000;
 const WATCHDOG_INTERVAL_MS = 5_000;
+/** How often consumer lag is sampled from the broker, so it stays current while nothing is consumed. */
+const LAG_SAMPLE_INTERVAL_MS = 15_000;
 
 export interface KafkaBatchTransportOptions {
   kafka: Kafka;
@@ -57,6 +59,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private lastActivity = 0;
   private restarting = false;
   private watchdog?: NodeJS.Timeout;
+  private lagSampler?: NodeJS.Timeout;
+  private admin?: Admin;
 
   constructor(private readonly options: KafkaBatchTransportOptions) {
     super();
@@ -68,6 +72,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
 
   async close(): Promise<void> {
     clearInterval(this.watchdog);
+    clearInterval(this.lagSampler);
+    await this.admin?.disconnect().catch(() => undefined);
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     this.joined = false;
@@ -92,8 +98,29 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     await ensureTopics(kafka, settings, topics, topics);
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
+    // Every dead-letter series starts at 0, so increase() sees the first dead letter after a restart.
+    for (const topic of topics) for (const reason of DeadLetterReasons) this.options.metrics.deadLettered.inc({ topic, reason }, 0);
     await this.startConsumer(topics);
     this.watchdog = setInterval(() => void this.checkConsumerAlive(topics), WATCHDOG_INTERVAL_MS);
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    this.lagSampler = setInterval(() => void this.sampleLag(topics).catch((e: Error) => this.logger.warn(`lag sampling failed: ${e.message}`)), LAG_SAMPLE_INTERVAL_MS);
+  }
+
+  /** Lag per partition from the broker: high watermark minus the group's committed offset. */
+  private async sampleLag(topics: string[]): Promise<void> {
+    const { settings, groupId, metrics } = this.options;
+    const admin = this.admin!;
+    const committed = await admin.fetchOffsets({ groupId, topics: topics.map((t) => physicalTopic(settings, t)) });
+    for (const { topic: physical, partitions } of committed) {
+      const ends = new Map((await admin.fetchTopicOffsets(physical)).map((p) => [p.partition, BigInt(p.high)]));
+      const topic = logicalTopic(settings, physical);
+      for (const { partition, offset } of partitions) {
+        const high = ends.get(partition) ?? 0n;
+        const done = offset === '-1' ? 0n : BigInt(offset);
+        metrics.consumerLag.set({ topic, partition: String(partition) }, Number(high > done ? high - done : 0n));
+      }
+    }
   }
 
   private async startConsumer(topics: string[]): Promise<void> {

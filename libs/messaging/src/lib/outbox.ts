@@ -89,6 +89,11 @@ export class OutboxRelay {
         published = await this.publishBatch();
       } catch (error) {
         this.logger.warn(`outbox publish failed, retrying: ${(error as Error).message}`);
+        // The backlog keeps growing while publishing fails: keep the gauge honest.
+        await this.dataSource
+          .query('SELECT count(*)::int AS backlog FROM outbox_message WHERE published_at IS NULL')
+          .then(([{ backlog }]: { backlog: number }[]) => this.metrics.outboxBacklog.set(backlog))
+          .catch(() => undefined);
         await this.idle.pause(this.options.errorBackoffMs);
         continue;
       }
