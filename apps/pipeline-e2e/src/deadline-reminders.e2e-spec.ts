@@ -7,7 +7,8 @@ const HOUR = 3_600_000;
 
 /**
  * Section 8: a reminder a week and a day before each deadline. A 12-point violation opens two appeal
- * windows (the penalty's and the sanction's, 15 days); the notification service is restarted in the
+ * windows (the penalty's and the sanction's, 15 days) and, its fine leaving the deposit short, a
+ * 15-day top-up window; the notification service is restarted in the
  * future (CLOCK_OFFSET_MS) and each reminder goes out once, on the inbox and the signed webhook.
  */
 describe('deadline reminders (real Kafka + PostgreSQL)', () => {
@@ -43,22 +44,22 @@ describe('deadline reminders (real Kafka + PostgreSQL)', () => {
 
     const notificationService = stack.service('notification-service');
     await notificationService.restart({ CLOCK_OFFSET_MS: String(8 * DAY + HOUR) });
-    const weekBefore = await recorder.waitFor(reminders(merchantId), 4);
-    expect(weekBefore.map((m) => m.json!.data.channel).sort()).toEqual(['INBOX', 'INBOX', 'WEBHOOK', 'WEBHOOK']);
+    const weekBefore = await recorder.waitFor(reminders(merchantId), 6);
+    expect(weekBefore.map((m) => m.json!.data.channel).sort()).toEqual(['INBOX', 'INBOX', 'INBOX', 'WEBHOOK', 'WEBHOOK', 'WEBHOOK']);
     expect(weekBefore.every((m) => m.json!.data.status === 'DELIVERED')).toBe(true);
 
     await notificationService.restart();
     await new Promise((r) => setTimeout(r, 2_000));
-    expect(recorder.matching(reminders(merchantId))).toHaveLength(4);
+    expect(recorder.matching(reminders(merchantId))).toHaveLength(6);
 
     await notificationService.restart({ CLOCK_OFFSET_MS: String(14 * DAY + HOUR) });
-    await recorder.waitFor(reminders(merchantId), 8);
+    await recorder.waitFor(reminders(merchantId), 12);
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(recorder.matching(reminders(merchantId))).toHaveLength(8);
+    expect(recorder.matching(reminders(merchantId))).toHaveLength(12);
 
     const inbox = (await (await fetch(`${notificationService.baseUrl}/v1/merchants/${merchantId}/inbox?limit=50`)).json()) as { items: { template: string; body: string }[] };
     const reminderBodies = inbox.items.filter((i) => i.template === 'deadline-reminder').map((i) => i.body);
-    expect(reminderBodies).toHaveLength(4);
+    expect(reminderBodies).toHaveLength(6);
     expect(reminderBodies).toContain(`提醒：处罚 ${imposed.json!.data.sanctionId} 的申诉期将于 ${imposed.json!.data.appealDeadline} 截止。`);
 
     const hook = webhooks.received.find((w) => w.path === `/ok/${merchantId}` && JSON.parse(w.body).type === 'deadline.reminder.v1')!;

@@ -1,5 +1,5 @@
-import { buildCloudEvent, EventTypes } from '@penalty/contracts';
-import { deadlineOfDecision, reminderInstants } from './deadline-of-decision';
+import { buildCloudEvent, EventTypes, goldenFixture, type CloudEvent } from '@penalty/contracts';
+import { closedReminderPrefix, deadlinesOf, reminderInstants, reminderKey } from './deadline-of-decision';
 
 const sanctionImposed = buildCloudEvent({
   type: EventTypes.SanctionImposedV1,
@@ -19,21 +19,73 @@ const penalty = (points: number) =>
 
 describe('deadlines of decisions and their reminders', () => {
   it('a sanction states its appeal deadline', () => {
-    expect(deadlineOfDecision(sanctionImposed)).toEqual({ kind: 'APPEAL_WINDOW', closesAt: new Date('2026-12-08T10:00:00+08:00'), reference: 's-1', referenceKind: 'SANCTION' });
+    expect(deadlinesOf(sanctionImposed)).toEqual({ open: [{ kind: 'APPEAL_WINDOW', closesAt: new Date('2026-12-08T10:00:00+08:00'), reference: 's-1', referenceKind: 'SANCTION', scope: 's-1' }], close: [] });
   });
 
   it('a penalty that counts points can be appealed for 15 natural days; one that counts none opens no window', () => {
-    expect(deadlineOfDecision(penalty(3))).toEqual({ kind: 'APPEAL_WINDOW', closesAt: new Date('2026-12-08T10:00:00+08:00'), reference: 'v-1', referenceKind: 'VIOLATION' });
-    expect(deadlineOfDecision(penalty(0))).toBeNull();
+    expect(deadlinesOf(penalty(3)).open).toEqual([{ kind: 'APPEAL_WINDOW', closesAt: new Date('2026-12-08T10:00:00+08:00'), reference: 'v-1', referenceKind: 'VIOLATION', scope: 'v-1' }]);
+    expect(deadlinesOf(penalty(0))).toEqual({ open: [], close: [] });
   });
 
   it('reminds a week and a day before, skipping reminders already past', () => {
-    const deadline = deadlineOfDecision(sanctionImposed)!;
+    const [deadline] = deadlinesOf(sanctionImposed).open;
     expect(reminderInstants(deadline, new Date('2026-11-23T10:00:00+08:00'))).toEqual([
       { leadDays: 7, at: new Date('2026-12-01T10:00:00+08:00') },
       { leadDays: 1, at: new Date('2026-12-07T10:00:00+08:00') },
     ]);
     expect(reminderInstants(deadline, new Date('2026-12-03T00:00:00+08:00'))).toEqual([{ leadDays: 1, at: new Date('2026-12-07T10:00:00+08:00') }]);
     expect(reminderInstants(deadline, new Date('2026-12-07T10:00:00+08:00'))).toEqual([]);
+  });
+
+  const remedy = (type: Parameters<typeof goldenFixture>[0], data: Record<string, unknown> = {}) => {
+    const golden = goldenFixture(type);
+    return { ...golden, data: { ...golden.data, ...data } } as CloudEvent<object>;
+  };
+
+  it('a rejected appeal closes the first window and opens the second; filing or acceptance only closes', () => {
+    expect(deadlinesOf(remedy(EventTypes.AppealUpdatedV1))).toEqual({
+      open: [{ kind: 'APPEAL_WINDOW', closesAt: new Date('2023-08-25T11:00:00+08:00'), reference: 'sn-20230810-0001', referenceKind: 'SANCTION', scope: 'sn-20230810-0001' }],
+      close: [{ kind: 'APPEAL_WINDOW', scope: 'sn-20230810-0001' }],
+    });
+    for (const status of ['PENDING', 'ACCEPTED']) {
+      expect(deadlinesOf(remedy(EventTypes.AppealUpdatedV1, { status, rejectionReason: null, secondAppealClosesAt: null }))).toEqual({ open: [], close: [{ kind: 'APPEAL_WINDOW', scope: 'sn-20230810-0001' }] });
+    }
+    const onPenalty = deadlinesOf(remedy(EventTypes.AppealUpdatedV1, { subject: { kind: 'PENALTY', id: 'v-9' } }));
+    expect(onPenalty.open[0]).toMatchObject({ reference: 'v-9', referenceKind: 'VIOLATION' });
+  });
+
+  it('an exam offer opens the choice deadline of its violation; using or ending the chance closes it', () => {
+    expect(deadlinesOf(remedy(EventTypes.ExamChanceUpdatedV1)).open).toEqual([
+      { kind: 'EXAM_CHOICE', closesAt: new Date('2023-10-16T12:00:00+08:00'), reference: 'v-20231001-0002', referenceKind: 'VIOLATION', scope: 'ec-2023-m-10001' },
+    ]);
+    expect(deadlinesOf(remedy(EventTypes.ExamChanceUpdatedV1, { offer: null }))).toEqual({ open: [], close: [] });
+    for (const status of ['CHOSEN', 'PASSED', 'FAILED', 'REFUSED', 'VOIDED']) {
+      expect(deadlinesOf(remedy(EventTypes.ExamChanceUpdatedV1, { status, offer: null }))).toEqual({ open: [], close: [{ kind: 'EXAM_CHOICE', scope: 'ec-2023-m-10001' }] });
+    }
+  });
+
+  it('a deposit shortfall opens the top-up deadline; a deposit back in order closes it', () => {
+    expect(deadlinesOf(remedy(EventTypes.DepositUpdatedV1)).open).toEqual([
+      { kind: 'DEPOSIT_TOP_UP', closesAt: new Date('2023-08-25T11:00:00+08:00'), reference: 'm-10001', referenceKind: 'DEPOSIT', scope: 'm-10001' },
+    ]);
+    expect(deadlinesOf(remedy(EventTypes.DepositUpdatedV1, { topUpDueAt: null, shortfallFen: 0 }))).toEqual({ open: [], close: [{ kind: 'DEPOSIT_TOP_UP', scope: 'm-10001' }] });
+  });
+
+  it('an open forgery case has a remediation deadline until it is closed', () => {
+    for (const status of ['OPEN', 'REMEDIATION_SUBMITTED']) {
+      expect(deadlinesOf(remedy(EventTypes.ForgeryCaseUpdatedV1, { status })).open).toEqual([
+        { kind: 'FORGERY_REMEDIATION', closesAt: new Date('2023-03-16T10:00:00+08:00'), reference: 'fc-20230301-0001', referenceKind: 'FORGERY_CASE', scope: 'fc-20230301-0001' },
+      ]);
+    }
+    for (const status of ['REMEDIED', 'UNREMEDIED', 'CLEARED_OUT', 'REVOKED']) {
+      expect(deadlinesOf(remedy(EventTypes.ForgeryCaseUpdatedV1, { status }))).toEqual({ open: [], close: [{ kind: 'FORGERY_REMEDIATION', scope: 'fc-20230301-0001' }] });
+    }
+  });
+
+  it('keys a reminder by deadline, instant and lead; a closed deadline cancels by kind and scope', () => {
+    const [deadline] = deadlinesOf(remedy(EventTypes.DepositUpdatedV1)).open;
+    expect(reminderKey(deadline, 7)).toBe('DEPOSIT_TOP_UP/m-10001/2023-08-25T03:00:00.000Z/7d');
+    expect(reminderKey(deadline, 7).startsWith(closedReminderPrefix({ kind: 'DEPOSIT_TOP_UP', scope: 'm-10001' }))).toBe(true);
+    expect(reminderKey(deadline, 7).startsWith(closedReminderPrefix({ kind: 'DEPOSIT_TOP_UP', scope: 'm-1000' }))).toBe(false);
   });
 });

@@ -1,35 +1,103 @@
-import { EventTypes, type CloudEvent, type PenaltyAssessedV1, type SanctionImposedV1 } from '@penalty/contracts';
+import {
+  EventTypes, type AppealUpdatedV1, type CloudEvent, type DepositUpdatedV1, type ExamChanceUpdatedV1, type ForgeryCaseUpdatedV1, type PenaltyAssessedV1, type SanctionImposedV1,
+} from '@penalty/contracts';
 import { addNaturalDays, ruleSetAt, ruleSetOfVersion } from '@penalty/domain';
+
+export type DeadlineKind = 'APPEAL_WINDOW' | 'EXAM_CHOICE' | 'DEPOSIT_TOP_UP' | 'FORGERY_REMEDIATION';
 
 /** A deadline the merchant must be reminded of (rulebook section 8). */
 export interface Deadline {
-  kind: 'APPEAL_WINDOW' | 'EXAM_CHOICE' | 'DEPOSIT_TOP_UP' | 'FORGERY_REMEDIATION';
+  kind: DeadlineKind;
   closesAt: Date;
   /** What it is about, as the merchant knows it, e.g. the sanction or violation id. */
   reference: string;
-  referenceKind: 'SANCTION' | 'VIOLATION';
+  referenceKind: 'SANCTION' | 'VIOLATION' | 'FORGERY_CASE' | 'DEPOSIT';
+  /** What the deadline belongs to (reminder keys start with kind/scope/, so they can be cancelled together). */
+  scope: string;
+}
+
+/** Reminders no longer due: every pending one of a kind and scope. */
+export interface ClosedDeadline {
+  kind: DeadlineKind;
+  scope: string;
+}
+
+export interface DeadlineChanges {
+  open: Deadline[];
+  close: ClosedDeadline[];
 }
 
 /** Reminders go out a week and a day before a deadline (section 8). */
 export const REMINDER_LEAD_DAYS = [7, 1] as const;
 
+const APPEAL_REFERENCE_KINDS = { PENALTY: 'VIOLATION', SANCTION: 'SANCTION', FORGERY_CASE: 'FORGERY_CASE' } as const;
+const NONE: DeadlineChanges = { open: [], close: [] };
+
 /**
- * The appeal window a decision opens: a sanction states its deadline; a penalty that counts points
- * can be appealed for the rule version's window from the decision.
+ * The deadlines a decision opens and the ones it closes: appeal windows of penalties and sanctions
+ * (and a second appeal's after a rejection), exam choices offered, deposit top-ups, forgery
+ * remediation windows. An appeal filed or decided, a chance used or ended, a deposit topped up or a
+ * case closed ends the reminders of the deadline it settles.
  */
-export function deadlineOfDecision(event: CloudEvent<object>): Deadline | null {
-  if (event.type === EventTypes.SanctionImposedV1) {
-    const sanction = event.data as SanctionImposedV1;
-    return { kind: 'APPEAL_WINDOW', closesAt: new Date(sanction.appealDeadline), reference: sanction.sanctionId, referenceKind: 'SANCTION' };
+export function deadlinesOf(event: CloudEvent<object>): DeadlineChanges {
+  switch (event.type) {
+    case EventTypes.SanctionImposedV1: {
+      const sanction = event.data as SanctionImposedV1;
+      return { open: [{ kind: 'APPEAL_WINDOW', closesAt: new Date(sanction.appealDeadline), reference: sanction.sanctionId, referenceKind: 'SANCTION', scope: sanction.sanctionId }], close: [] };
+    }
+    case EventTypes.PenaltyAssessedV1: {
+      const penalty = event.data as PenaltyAssessedV1;
+      if (penalty.points === 0) return NONE;
+      const decidedAt = new Date(event.time);
+      const ruleSet = ruleSetOfVersion(penalty.ruleVersion) ?? ruleSetAt(decidedAt);
+      const closesAt = addNaturalDays(decidedAt, ruleSet.appealWindowDays);
+      return { open: [{ kind: 'APPEAL_WINDOW', closesAt, reference: penalty.violationId, referenceKind: 'VIOLATION', scope: penalty.violationId }], close: [] };
+    }
+    case EventTypes.AppealUpdatedV1: {
+      const appeal = event.data as AppealUpdatedV1;
+      const close: ClosedDeadline[] = [{ kind: 'APPEAL_WINDOW', scope: appeal.subject.id }];
+      if (appeal.status !== 'REJECTED' || !appeal.secondAppealClosesAt) return { open: [], close };
+      const second: Deadline = {
+        kind: 'APPEAL_WINDOW',
+        closesAt: new Date(appeal.secondAppealClosesAt),
+        reference: appeal.subject.id,
+        referenceKind: APPEAL_REFERENCE_KINDS[appeal.subject.kind],
+        scope: appeal.subject.id,
+      };
+      return { open: [second], close };
+    }
+    case EventTypes.ExamChanceUpdatedV1: {
+      const chance = event.data as ExamChanceUpdatedV1;
+      if (chance.status === 'GRANTED' && chance.offer) {
+        return { open: [{ kind: 'EXAM_CHOICE', closesAt: new Date(chance.offer.choiceClosesAt), reference: chance.offer.violationId, referenceKind: 'VIOLATION', scope: chance.chanceId }], close: [] };
+      }
+      return chance.status === 'GRANTED' ? NONE : { open: [], close: [{ kind: 'EXAM_CHOICE', scope: chance.chanceId }] };
+    }
+    case EventTypes.DepositUpdatedV1: {
+      const deposit = event.data as DepositUpdatedV1;
+      if (!deposit.topUpDueAt) return { open: [], close: [{ kind: 'DEPOSIT_TOP_UP', scope: deposit.merchantId }] };
+      return { open: [{ kind: 'DEPOSIT_TOP_UP', closesAt: new Date(deposit.topUpDueAt), reference: deposit.merchantId, referenceKind: 'DEPOSIT', scope: deposit.merchantId }], close: [] };
+    }
+    case EventTypes.ForgeryCaseUpdatedV1: {
+      const forgery = event.data as ForgeryCaseUpdatedV1;
+      if ((forgery.status === 'OPEN' || forgery.status === 'REMEDIATION_SUBMITTED') && forgery.remediationClosesAt) {
+        return { open: [{ kind: 'FORGERY_REMEDIATION', closesAt: new Date(forgery.remediationClosesAt), reference: forgery.caseId, referenceKind: 'FORGERY_CASE', scope: forgery.caseId }], close: [] };
+      }
+      return { open: [], close: [{ kind: 'FORGERY_REMEDIATION', scope: forgery.caseId }] };
+    }
+    default:
+      return NONE;
   }
-  if (event.type === EventTypes.PenaltyAssessedV1) {
-    const penalty = event.data as PenaltyAssessedV1;
-    if (penalty.points === 0) return null;
-    const decidedAt = new Date(event.time);
-    const ruleSet = ruleSetOfVersion(penalty.ruleVersion) ?? ruleSetAt(decidedAt);
-    return { kind: 'APPEAL_WINDOW', closesAt: addNaturalDays(decidedAt, ruleSet.appealWindowDays), reference: penalty.violationId, referenceKind: 'VIOLATION' };
-  }
-  return null;
+}
+
+/** The key of one reminder: unique per deadline and lead, so redelivered decisions schedule nothing twice. */
+export function reminderKey(deadline: Deadline, leadDays: number): string {
+  return `${deadline.kind}/${deadline.scope}/${deadline.closesAt.toISOString()}/${leadDays}d`;
+}
+
+/** The prefix of every reminder key of a closed deadline. */
+export function closedReminderPrefix(closed: ClosedDeadline): string {
+  return `${closed.kind}/${closed.scope}/`;
 }
 
 /** The reminder instants of a deadline that are still ahead of `now`. */

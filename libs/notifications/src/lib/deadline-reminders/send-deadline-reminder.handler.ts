@@ -10,7 +10,12 @@ import { recordNotifications } from '../notify-merchant/record-notifications';
 export const DEADLINE_REMINDER_TASK = 'DEADLINE_REMINDER';
 export const DEADLINE_REMINDER_EVENT_TYPE = 'deadline.reminder.v1';
 
-const REFERENCE_NAMES = { SANCTION: { 'zh-CN': '处罚', en: 'sanction' }, VIOLATION: { 'zh-CN': '违规', en: 'violation' } } as const;
+const REFERENCE_NAMES = {
+  SANCTION: { 'zh-CN': '处罚', en: 'sanction' },
+  VIOLATION: { 'zh-CN': '违规', en: 'violation' },
+  FORGERY_CASE: { 'zh-CN': '资质造假案件', en: 'forgery case' },
+  DEPOSIT: { 'zh-CN': '保证金', en: 'the deposit of' },
+} as const;
 
 /** Sends one scheduled deadline reminder on the merchant's channels, inside the task runner's transaction. */
 export async function sendDeadlineReminder(manager: EntityManager, task: DueTask, now: Date, deliverable: readonly NotificationChannel[]): Promise<void> {

@@ -21,4 +21,10 @@ export class DecisionsConsumer {
   async onSanctions(batch: InboundBatch): Promise<void> {
     await this.inbox.apply(batch, (manager, inbound) => this.notify.handle(manager, inbound));
   }
+
+  /** The merchant's remedies: appeals, exam chances, the deposit, forgery cases. */
+  @EventPattern(Topics.RemediesUpdatedV1)
+  async onRemedies(batch: InboundBatch): Promise<void> {
+    await this.inbox.apply(batch, (manager, inbound) => this.notify.handle(manager, inbound));
+  }
 }

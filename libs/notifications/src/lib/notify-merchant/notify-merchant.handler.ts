@@ -1,17 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Clock, NotificationChannel } from '@penalty/domain';
-import { EventRejection, scheduleTask, type InboundEvent } from '@penalty/messaging';
+import { cancelTasks, EventRejection, scheduleTask, type InboundEvent } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
-import { deadlineOfDecision, reminderInstants } from '../deadline-reminders/deadline-of-decision';
+import { closedReminderPrefix, deadlinesOf, reminderInstants, reminderKey } from '../deadline-reminders/deadline-of-decision';
 import { deliverableChannels, NOTIFICATION_CONFIG, type NotificationConfig } from '../notification.config';
 import { DEADLINE_REMINDER_TASK } from '../deadline-reminders/send-deadline-reminder.handler';
 import { isDecisionEvent, planDecisionNotification, type ContactDetails } from './decision-notification';
 import { recordNotifications } from './record-notifications';
 
 /**
- * Tells the merchant about one decision (penalty assessed or adjusted, sanction imposed or lifted) on
- * each of its channels, and schedules the reminders of the appeal window the decision opens.
+ * Tells the merchant about one decision (penalty assessed or adjusted, sanction imposed or lifted, a
+ * remedy's new state) on each of its channels, schedules the reminders of the deadlines it opens and
+ * cancels those of the deadlines it settles.
  * Runs inside the inbox transaction of the consumed batch.
  */
 @Injectable()
@@ -42,16 +43,19 @@ export class NotifyMerchantHandler {
       now,
     );
 
-    const deadline = deadlineOfDecision(event);
-    if (!deadline) return;
-    for (const reminder of reminderInstants(deadline, now)) {
-      await scheduleTask(manager, {
-        kind: DEADLINE_REMINDER_TASK,
-        key: `${deadline.kind}/${deadline.reference}/${reminder.leadDays}d`,
-        merchantId,
-        dueAt: reminder.at,
-        payload: { deadlineKind: deadline.kind, closesAt: deadline.closesAt.toISOString(), reference: deadline.reference, referenceKind: deadline.referenceKind, leadDays: reminder.leadDays },
-      });
+    // Close first: a rejected appeal closes the first window's reminders and opens the second's.
+    const { open, close } = deadlinesOf(event);
+    for (const closed of close) await cancelTasks(manager, DEADLINE_REMINDER_TASK, closedReminderPrefix(closed), now);
+    for (const deadline of open) {
+      for (const reminder of reminderInstants(deadline, now)) {
+        await scheduleTask(manager, {
+          kind: DEADLINE_REMINDER_TASK,
+          key: reminderKey(deadline, reminder.leadDays),
+          merchantId,
+          dueAt: reminder.at,
+          payload: { deadlineKind: deadline.kind, closesAt: deadline.closesAt.toISOString(), reference: deadline.reference, referenceKind: deadline.referenceKind, leadDays: reminder.leadDays },
+        });
+      }
     }
   }
 }
