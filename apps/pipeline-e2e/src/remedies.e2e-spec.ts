@@ -23,7 +23,7 @@ const evidence = () => [
  * and voided, and a deposit shortfall that ends in supervision and is lifted by a payment.
  */
 describe('remedies: forgery, appeals, exam chances, deposits (real Kafka + PostgreSQL)', () => {
-  const stack = new PipelineStack({ apps: ['scoring-service', 'sanction-service'], env: { RULE_OVERRIDES: JSON.stringify({ ladders: { GENERAL: [GENERAL_NODE] } }) } });
+  const stack = new PipelineStack({ apps: ['api', 'scoring-service', 'sanction-service'], env: { RULE_OVERRIDES: JSON.stringify({ ladders: { GENERAL: [GENERAL_NODE] } }) } });
   let recorder: TopicRecorder;
 
   beforeAll(async () => {
@@ -40,7 +40,19 @@ describe('remedies: forgery, appeals, exam chances, deposits (real Kafka + Postg
   const of = (merchantId: string, type: string, where: (data: Record<string, any>) => boolean = () => true) => (m: RecordedMessage) =>
     m.key === merchantId && m.json?.type === type && where(m.json.data);
 
-  async function call(app: 'scoring-service' | 'sanction-service', path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  /** Polls the api's read model until `ready` holds (it follows the topics asynchronously). */
+  async function readModel(path: string, ready: (body: any) => boolean): Promise<any> {
+    const deadline = Date.now() + 30_000;
+    let body: any;
+    while (Date.now() < deadline) {
+      body = (await call('api', path)).json;
+      if (ready(body)) return body;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return body;
+  }
+
+  async function call(app: 'api' | 'scoring-service' | 'sanction-service', path: string, body?: unknown): Promise<{ status: number; json: any }> {
     const response = await fetch(`${stack.service(app).baseUrl}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
       headers: { 'content-type': 'application/json', 'x-actor': 'e2e-reviewer' },
@@ -63,6 +75,10 @@ describe('remedies: forgery, appeals, exam chances, deposits (real Kafka + Postg
     const forgeryCase = opened.json!.data;
     expect(forgeryCase).toMatchObject({ status: 'OPEN', caseNumber: 1, ruleVersion: '2022-06-27', sanctionIds: [] });
     expect(Date.parse(forgeryCase.remediationClosesAt) - Date.parse(forgeryCase.openedAt)).toBe(15 * DAY);
+    // The api lists the case and its remediation deadline.
+    const cases = await readModel(`/v1/merchants/${merchantId}/cases`, (b) => b.forgeryCases?.length === 1);
+    expect(cases.forgeryCases[0]).toMatchObject({ caseId: forgeryCase.caseId, status: 'OPEN', caseNumber: 1 });
+    expect(cases.deadlines).toEqual([{ kind: 'FORGERY_REMEDIATION', closesAt: forgeryCase.remediationClosesAt, reference: forgeryCase.caseId, referenceKind: 'FORGERY_CASE' }]);
     // The detection itself scores nothing: forgery follows section 4.
     expect((await recorder.waitFor(of(merchantId, 'penalty.assessed.v1')))[0].json!.data.points).toBe(0);
 
@@ -169,6 +185,8 @@ describe('remedies: forgery, appeals, exam chances, deposits (real Kafka + Postg
     expect(adjusted.json!.data).toMatchObject({ violationId: second.data.violationId, points: 0, waiver: 'EXAM', totals: { general: 0 } });
     // Item handling is not undone: nothing was lifted or revoked.
     expect(recorder.matching(of(merchantId, 'sanction.lifted.v1'))).toHaveLength(0);
+    const standing = await readModel(`/v1/merchants/${merchantId}/standing`, (b) => b.examChance?.status === 'PASSED' && b.points?.general === 0);
+    expect(standing).toMatchObject({ points: { general: 0 }, examChance: { status: 'PASSED', expiresAt: granted.json.expiresAt } });
   });
 
   it('restores the waived points when a used chance is voided, which reaches a ladder node and imposes it', async () => {
@@ -207,6 +225,8 @@ describe('remedies: forgery, appeals, exam chances, deposits (real Kafka + Postg
     const [short] = await recorder.waitFor(of(shortMerchant, 'deposit.updated.v1', (d) => d.change.kind === 'FINE_CHARGED'));
     expect(short.json!.data).toMatchObject({ requiredFen: 5_000_000, balanceFen: 3_000_000, shortfallFen: 2_000_000 });
     const topUpDueAt = Date.parse(short.json!.data.topUpDueAt);
+    const shortStanding = await readModel(`/v1/merchants/${shortMerchant}/standing`, (b) => b.deposit?.topUpDueAt !== null && b.deposit?.topUpDueAt !== undefined);
+    expect(shortStanding.deposit).toEqual({ requiredFen: 5_000_000, balanceFen: 3_000_000, topUpDueAt: short.json!.data.topUpDueAt });
 
     // The sanction service comes back 16 days later: both windows are overdue and each closes once.
     const sanctionService = stack.service('sanction-service');
@@ -227,6 +247,9 @@ describe('remedies: forgery, appeals, exam chances, deposits (real Kafka + Postg
     expect(await call('sanction-service', `/v1/merchants/${shortMerchant}/deposit/payments`, payment)).toMatchObject({ status: 200, json: { balanceFen: 5_000_000 } });
     const [lifted] = await recorder.waitFor(of(shortMerchant, 'sanction.lifted.v1', (d) => d.reason === 'DEPOSIT_TOPPED_UP'));
     expect(lifted.json!.data).toMatchObject({ sanctionId: supervision.json!.data.sanctionId, measureTypes: ['STORE_SUPERVISION'] });
+    const standing = await readModel(`/v1/merchants/${shortMerchant}/standing`, (b) => b.deposit?.balanceFen === 5_000_000);
+    expect(standing.deposit).toEqual({ requiredFen: 5_000_000, balanceFen: 5_000_000, topUpDueAt: null });
+    expect(standing.activeMeasures.map((m: { type: string }) => m.type)).not.toContain('STORE_SUPERVISION');
 
     // The node-12 sanction's 15-day appeal window closed a day ago: a late appeal is refused at once.
     const nodeSanction = recorder.matching(of(shortMerchant, 'sanction.imposed.v1', (d) => d.cause.kind === 'LADDER_NODE'))[0].json!.data;

@@ -1,2 +1,3 @@
 export * from './lib/standing.module';
 export * from './lib/standing.migration';
+export * from './lib/standing-remedies.migration';

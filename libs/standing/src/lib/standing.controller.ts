@@ -1,11 +1,15 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { formatShanghai, naturalYearOf, type Clock, type MeasureType } from '@penalty/domain';
+import { examChanceStatusAt, formatShanghai, naturalYearOf, type Clock, type ExamChanceStatus, type MeasureType } from '@penalty/domain';
 import { CLOCK, ProblemException } from '@penalty/runtime';
+import { MerchantCasesDto } from './cases.dto';
+import { openDeadlines } from './open-deadlines';
 import { StandingDto } from './standing.dto';
 
 const MERCHANT_ID = /^.{1,64}$/su;
+/** A row of the read model's own tables, mapped field by field below. */
+type Row = Record<string, any>;
 
 @ApiTags('merchants')
 @Controller('v1/merchants')
@@ -23,14 +27,16 @@ export class StandingController {
     const now = this.clock.now();
     const naturalYear = naturalYearOf(now);
     const q = (sql: string, params: unknown[]) => this.dataSource.query(sql, params);
-    const [[points], measures, [profile], [fines], [known]] = await Promise.all([
+    const [[points], measures, [profile], [fines], [known], [deposit], [chance]] = await Promise.all([
       q('SELECT general, serious FROM standing_points WHERE merchant_id = $1 AND natural_year = $2', [merchantId, naturalYear]),
       q(`SELECT type, sanction_id, ends_at FROM standing_measure
          WHERE merchant_id = $1 AND lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $2) ORDER BY ends_at NULLS LAST, type`, [merchantId, now]),
       q('SELECT required_fen, exam_eligible FROM standing_profile WHERE merchant_id = $1', [merchantId]),
       q('SELECT coalesce(sum(fine_fen), 0)::bigint AS total FROM standing_sanction WHERE merchant_id = $1', [merchantId]),
       q(`SELECT EXISTS (SELECT 1 FROM standing_points WHERE merchant_id = $1) OR EXISTS (SELECT 1 FROM standing_profile WHERE merchant_id = $1)
-           OR EXISTS (SELECT 1 FROM standing_sanction WHERE merchant_id = $1) AS known`, [merchantId]),
+           OR EXISTS (SELECT 1 FROM standing_sanction WHERE merchant_id = $1) OR EXISTS (SELECT 1 FROM standing_deposit WHERE merchant_id = $1) AS known`, [merchantId]),
+      q('SELECT required_fen, balance_fen, top_up_due_at FROM standing_deposit WHERE merchant_id = $1', [merchantId]),
+      q('SELECT status, expires_at FROM standing_exam_chance WHERE merchant_id = $1 AND natural_year = $2 ORDER BY updated_at DESC LIMIT 1', [merchantId, naturalYear]),
     ]);
     if (!known.known) throw ProblemException.notFound('MERCHANT.NOT_FOUND', `No violation, profile or sanction is known for merchant ${merchantId}.`);
     const requiredFen = profile ? Number(profile.required_fen) : null;
@@ -43,9 +49,67 @@ export class StandingController {
         sanctionId: m.sanction_id,
         endsAt: m.ends_at ? formatShanghai(new Date(m.ends_at)) : null,
       })),
-      // Issue scope: the deposit is assumed paid in full on entry; payments and top-up windows come with deposit handling.
-      deposit: { requiredFen, balanceFen: requiredFen === null ? null : requiredFen - Number(fines.total), topUpDueAt: null },
-      examChance: { status: profile?.exam_eligible ? 'NOT_GRANTED' : 'NOT_ELIGIBLE', expiresAt: null },
+      // The sanction service's deposit ledger when it has spoken; before that, the requirement as paid on entry less fines.
+      deposit: deposit
+        ? {
+            requiredFen: deposit.required_fen === null ? null : Number(deposit.required_fen),
+            balanceFen: Number(deposit.balance_fen),
+            topUpDueAt: deposit.top_up_due_at ? formatShanghai(new Date(deposit.top_up_due_at)) : null,
+          }
+        : { requiredFen, balanceFen: requiredFen === null ? null : requiredFen - Number(fines.total), topUpDueAt: null },
+      examChance: chance
+        ? { status: examChanceStatusAt({ status: chance.status as ExamChanceStatus, expiresAt: new Date(chance.expires_at) }, now), expiresAt: formatShanghai(new Date(chance.expires_at)) }
+        : { status: profile?.exam_eligible ? 'NOT_GRANTED' : 'NOT_ELIGIBLE', expiresAt: null },
+    };
+  }
+
+  @Get(':merchantId/cases')
+  @ApiOperation({ summary: "A merchant's forgery cases, appeals, exam chances, deposit and the deadlines still open, soonest first" })
+  @ApiOkResponse({ type: MerchantCasesDto })
+  async cases(@Param('merchantId') merchantId: string): Promise<MerchantCasesDto> {
+    if (!MERCHANT_ID.test(merchantId)) throw ProblemException.validation([{ field: 'merchantId', message: 'must be 1 to 64 characters' }]);
+    const now = this.clock.now();
+    const q = (sql: string) => this.dataSource.query(sql, [merchantId]);
+    const [sanctions, forgery, appeals, chances, [deposit], [known]] = await Promise.all([
+      q('SELECT sanction_id, appeal_deadline FROM standing_sanction WHERE merchant_id = $1'),
+      q('SELECT * FROM standing_forgery_case WHERE merchant_id = $1 ORDER BY opened_at DESC'),
+      q('SELECT * FROM standing_appeal WHERE merchant_id = $1 ORDER BY filed_at DESC'),
+      q('SELECT * FROM standing_exam_chance WHERE merchant_id = $1 ORDER BY natural_year DESC, updated_at DESC'),
+      q('SELECT * FROM standing_deposit WHERE merchant_id = $1'),
+      q(`SELECT EXISTS (SELECT 1 FROM standing_points WHERE merchant_id = $1) OR EXISTS (SELECT 1 FROM standing_profile WHERE merchant_id = $1)
+           OR EXISTS (SELECT 1 FROM standing_sanction WHERE merchant_id = $1) OR EXISTS (SELECT 1 FROM standing_deposit WHERE merchant_id = $1) AS known`),
+    ]);
+    if (!known.known) throw ProblemException.notFound('MERCHANT.NOT_FOUND', `No violation, profile or sanction is known for merchant ${merchantId}.`);
+    const at = (v: Date | string | null) => (v ? formatShanghai(new Date(v)) : null);
+    const date = (v: Date | string | null) => (v ? new Date(v) : null);
+    const deadlines = openDeadlines(
+      {
+        sanctions: sanctions.map((s: Row) => ({ sanctionId: s.sanction_id, appealDeadline: date(s.appeal_deadline) })),
+        forgeryCases: forgery.map((c: Row) => ({ caseId: c.case_id, status: c.status, remediationClosesAt: date(c.remediation_closes_at) })),
+        examChances: chances.map((c: Row) => ({ chanceId: c.chance_id, status: c.status, offerViolationId: c.offer_violation_id, offerChoiceClosesAt: date(c.offer_choice_closes_at) })),
+        appeals: appeals.map((a: Row) => ({ subjectId: a.subject_id, subjectKind: a.subject_kind, status: a.status, round: a.round, secondAppealClosesAt: date(a.second_appeal_closes_at) })),
+        deposit: deposit ? { merchantId, topUpDueAt: date(deposit.top_up_due_at) } : null,
+      },
+      now,
+    );
+    return {
+      merchantId,
+      forgeryCases: forgery.map((c: Row) => ({
+        caseId: c.case_id, violationId: c.violation_id, caseNumber: c.case_number, severity: c.severity, ruleVersion: c.rule_version, status: c.status,
+        openedAt: at(c.opened_at)!, remediationClosesAt: at(c.remediation_closes_at), sanctionIds: c.sanction_ids,
+      })),
+      appeals: appeals.map((a: Row) => ({
+        appealId: a.appeal_id, subjectKind: a.subject_kind, subjectId: a.subject_id, round: a.round, status: a.status, rejectionReason: a.rejection_reason,
+        filedAt: at(a.filed_at)!, decidedAt: at(a.decided_at), secondAppealClosesAt: at(a.second_appeal_closes_at), evidence: a.evidence,
+      })),
+      examChances: chances.map((c: Row) => ({
+        chanceId: c.chance_id, naturalYear: c.natural_year, status: examChanceStatusAt({ status: c.status, expiresAt: new Date(c.expires_at) }, now),
+        expiresAt: at(c.expires_at)!, violationId: c.violation_id, reason: c.reason,
+      })),
+      deposit: deposit
+        ? { requiredFen: deposit.required_fen === null ? null : Number(deposit.required_fen), balanceFen: Number(deposit.balance_fen), shortfallFen: Number(deposit.shortfall_fen), topUpDueAt: at(deposit.top_up_due_at) }
+        : null,
+      deadlines: deadlines.map((d) => ({ ...d, closesAt: formatShanghai(d.closesAt) })),
     };
   }
 }

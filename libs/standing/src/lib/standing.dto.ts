@@ -21,7 +21,7 @@ export class DepositDto {
 }
 
 export class ExamChanceDto {
-  @ApiProperty({ enum: ['NOT_ELIGIBLE', 'NOT_GRANTED'] }) status: string;
+  @ApiProperty({ enum: ['NOT_ELIGIBLE', 'NOT_GRANTED', 'GRANTED', 'CHOSEN', 'PASSED', 'FAILED', 'REFUSED', 'VOIDED', 'EXPIRED'], description: "The chance of the current natural year" }) status: string;
   @ApiProperty({ nullable: true, type: String }) expiresAt: string | null;
 }
 

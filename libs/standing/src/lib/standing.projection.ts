@@ -2,7 +2,8 @@ import { Controller } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import type { EntityManager } from 'typeorm';
 import {
-  EventTypes, Topics, type CloudEvent, type MerchantProfileUpdatedV1, type PenaltyAssessedV1, type SanctionImposedV1, type SanctionLiftedV1,
+  EventTypes, Topics, type AppealUpdatedV1, type CloudEvent, type DepositUpdatedV1, type ExamChanceUpdatedV1, type ForgeryCaseUpdatedV1,
+  type MerchantProfileUpdatedV1, type PenaltyAssessedV1, type SanctionImposedV1, type SanctionLiftedV1,
 } from '@penalty/contracts';
 import { depositRequirementFen } from '@penalty/domain';
 import { TransactionalInbox, type InboundBatch } from '@penalty/messaging';
@@ -29,7 +30,7 @@ export class StandingProjection {
   async onSanctions(batch: InboundBatch): Promise<void> {
     await this.inbox.apply(batch, (manager, { event }) =>
       event.type === EventTypes.SanctionImposedV1
-        ? this.imposed(manager, (event as CloudEvent<SanctionImposedV1>).data)
+        ? this.imposed(manager, (event as CloudEvent<SanctionImposedV1>).data, event.time)
         : this.lifted(manager, (event as CloudEvent<SanctionLiftedV1>).data),
     );
   }
@@ -46,10 +47,63 @@ export class StandingProjection {
     });
   }
 
-  private async imposed(manager: EntityManager, s: SanctionImposedV1): Promise<void> {
-    await manager.query('INSERT INTO standing_sanction (sanction_id, merchant_id, fine_fen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-      s.sanctionId, s.merchantId, s.fine?.amountFen ?? null,
-    ]);
+  /** The merchant's remedies: each event carries the whole state, and one merchant's arrive in order, so the latest wins. */
+  @EventPattern(Topics.RemediesUpdatedV1)
+  async onRemedies(batch: InboundBatch): Promise<void> {
+    await this.inbox.apply(batch, async (manager, { event }) => {
+      switch (event.type) {
+        case EventTypes.DepositUpdatedV1: {
+          const d = (event as CloudEvent<DepositUpdatedV1>).data;
+          await manager.query(
+            `INSERT INTO standing_deposit (merchant_id, required_fen, balance_fen, shortfall_fen, top_up_due_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (merchant_id) DO UPDATE SET required_fen = EXCLUDED.required_fen, balance_fen = EXCLUDED.balance_fen,
+               shortfall_fen = EXCLUDED.shortfall_fen, top_up_due_at = EXCLUDED.top_up_due_at, updated_at = EXCLUDED.updated_at`,
+            [d.merchantId, d.requiredFen, d.balanceFen, d.shortfallFen, d.topUpDueAt, event.time],
+          );
+          return;
+        }
+        case EventTypes.ExamChanceUpdatedV1: {
+          const c = (event as CloudEvent<ExamChanceUpdatedV1>).data;
+          await manager.query(
+            `INSERT INTO standing_exam_chance (chance_id, merchant_id, natural_year, status, expires_at, violation_id, offer_violation_id, offer_choice_closes_at, reason, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             ON CONFLICT (chance_id) DO UPDATE SET status = EXCLUDED.status, violation_id = EXCLUDED.violation_id, reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at,
+               offer_violation_id = coalesce(EXCLUDED.offer_violation_id, standing_exam_chance.offer_violation_id),
+               offer_choice_closes_at = coalesce(EXCLUDED.offer_choice_closes_at, standing_exam_chance.offer_choice_closes_at)`,
+            [c.chanceId, c.merchantId, c.naturalYear, c.status, c.expiresAt, c.violationId, c.offer?.violationId ?? null, c.offer?.choiceClosesAt ?? null, c.reason, event.time],
+          );
+          return;
+        }
+        case EventTypes.ForgeryCaseUpdatedV1: {
+          const f = (event as CloudEvent<ForgeryCaseUpdatedV1>).data;
+          await manager.query(
+            `INSERT INTO standing_forgery_case (case_id, merchant_id, violation_id, case_number, severity, rule_version, status, opened_at, remediation_closes_at, sanction_ids, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             ON CONFLICT (case_id) DO UPDATE SET status = EXCLUDED.status, sanction_ids = EXCLUDED.sanction_ids, updated_at = EXCLUDED.updated_at`,
+            [f.caseId, f.merchantId, f.violationId, f.caseNumber, f.severity, f.ruleVersion, f.status, f.openedAt, f.remediationClosesAt, JSON.stringify(f.sanctionIds), event.time],
+          );
+          return;
+        }
+        case EventTypes.AppealUpdatedV1: {
+          const a = (event as CloudEvent<AppealUpdatedV1>).data;
+          await manager.query(
+            `INSERT INTO standing_appeal (appeal_id, merchant_id, subject_kind, subject_id, round, status, rejection_reason, evidence, filed_at, decided_at, second_appeal_closes_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (appeal_id) DO UPDATE SET status = EXCLUDED.status, rejection_reason = EXCLUDED.rejection_reason, decided_at = EXCLUDED.decided_at,
+               second_appeal_closes_at = EXCLUDED.second_appeal_closes_at, updated_at = EXCLUDED.updated_at`,
+            [a.appealId, a.merchantId, a.subject.kind, a.subject.id, a.round, a.status, a.rejectionReason, JSON.stringify(a.evidence), a.filedAt, a.decidedAt, a.secondAppealClosesAt, event.time],
+          );
+          return;
+        }
+      }
+    });
+  }
+
+  private async imposed(manager: EntityManager, s: SanctionImposedV1, decidedAt: string): Promise<void> {
+    await manager.query(
+      'INSERT INTO standing_sanction (sanction_id, merchant_id, fine_fen, appeal_deadline, decided_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+      [s.sanctionId, s.merchantId, s.fine?.amountFen ?? null, s.appealDeadline, decidedAt],
+    );
     for (const m of s.measures) {
       await manager.query('INSERT INTO standing_measure (sanction_id, merchant_id, type, ends_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
         s.sanctionId, s.merchantId, m.type, m.endsAt,
