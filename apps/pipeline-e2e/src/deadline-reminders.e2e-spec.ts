@@ -62,7 +62,7 @@ describe('deadline reminders (real Kafka + PostgreSQL)', () => {
     expect(reminderBodies).toHaveLength(6);
     expect(reminderBodies).toContain(`提醒：处罚 ${imposed.json!.data.sanctionId} 的申诉期将于 ${imposed.json!.data.appealDeadline} 截止。`);
 
-    const hook = webhooks.received.find((w) => w.path === `/ok/${merchantId}` && JSON.parse(w.body).type === 'deadline.reminder.v1')!;
+    const hook = webhooks.received.find((w) => w.path === `/ok/${merchantId}` && JSON.parse(w.body).type === 'deadline.reminder.v1' && JSON.parse(w.body).data.deadlineKind === 'APPEAL_WINDOW')!;
     expect(hook.headers['x-penalty-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
     expect(JSON.parse(hook.body)).toMatchObject({ specversion: '1.0', subject: merchantId, data: { deadlineKind: 'APPEAL_WINDOW', merchantId } });
   });

@@ -68,16 +68,20 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
     expect(standing.points).toEqual({ general: 0, serious: 48 });
     expect(standing.deposit).toEqual({ requiredFen: 30_000_000, balanceFen: 0, topUpDueAt: null });
 
-    // Every decision reaches the merchant's inbox and its webhook, signed.
-    const sent = await recorder.waitFor(on(Topics.NotificationsSentV1, 'notification.sent.v1', merchantId), 16);
+    // Every decision reaches the merchant's inbox and its webhook, signed: 4 penalties, 4 sanctions and
+    // 5 deposit changes (the requirement, three fines, the forfeiture).
+    const sent = await recorder.waitFor(on(Topics.NotificationsSentV1, 'notification.sent.v1', merchantId), 26);
     const channels = sent.map((m) => `${m.json!.data.channel}:${m.json!.data.status}`);
-    expect(channels.filter((c) => c === 'INBOX:DELIVERED')).toHaveLength(8);
-    expect(channels.filter((c) => c === 'WEBHOOK:DELIVERED')).toHaveLength(8);
+    expect(channels.filter((c) => c === 'INBOX:DELIVERED')).toHaveLength(13);
+    expect(channels.filter((c) => c === 'WEBHOOK:DELIVERED')).toHaveLength(13);
+    expect(sent.filter((m) => m.json!.data.channel === 'INBOX').map((m) => m.json!.data.template).sort()).toEqual(
+      [...Array(4).fill('penalty-assessed'), ...Array(4).fill('sanction-imposed'), 'deposit-shortfall', 'deposit-shortfall', 'deposit-shortfall', 'deposit-updated', 'deposit-updated'].sort(),
+    );
     const delivery = webhooks.received.find((w) => w.path === `/ok/${merchantId}`)!;
     const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(delivery.headers['x-penalty-signature']))!;
     expect(v1).toBe(createHmac('sha256', 'integration-test-signing-secret').update(`${t}.${delivery.body}`).digest('hex'));
     const inbox: any = await (await fetch(`${stack.service('notification-service').baseUrl}/v1/merchants/${merchantId}/inbox`)).json();
-    expect(inbox.items).toHaveLength(8);
+    expect(inbox.items).toHaveLength(13);
     expect(inbox.items.map((i: { title: string }) => i.title)).toEqual(expect.arrayContaining(['处罚通知', '违规扣分通知']));
   });
 
@@ -186,11 +190,12 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
     await stack.publish(Topics.MerchantsProfilesV1, [aProfileEvent({ merchantId, webhookUrl: webhooks.url(`/fail/${merchantId}`) })]);
     await waitForStanding(merchantId, (s) => s.deposit.requiredFen !== null);
     await stack.publish(Topics.ViolationsDetectedV1, [aViolationEvent({ merchantId, code: 'DELAYED_SHIPMENT', severity: 'MINOR' })]);
-    const sent = await recorder.waitFor(on(Topics.NotificationsSentV1, 'notification.sent.v1', merchantId), 2);
+    const assessed = (m: RecordedMessage) => on(Topics.NotificationsSentV1, 'notification.sent.v1', merchantId)(m) && m.json!.data.template === 'penalty-assessed';
+    const sent = await recorder.waitFor(assessed, 2);
     const byChannel = Object.fromEntries(sent.map((m) => [m.json!.data.channel, m.json!.data]));
-    expect(byChannel.INBOX).toMatchObject({ status: 'DELIVERED', attempts: 1, template: expect.any(String) });
+    expect(byChannel.INBOX).toMatchObject({ status: 'DELIVERED', attempts: 1, template: 'penalty-assessed' });
     expect(byChannel.WEBHOOK).toMatchObject({ status: 'FAILED', attempts: 3 });
-    expect(webhooks.received.filter((w) => w.path === `/fail/${merchantId}`)).toHaveLength(3);
+    expect(webhooks.received.filter((w) => w.path === `/fail/${merchantId}` && JSON.parse(w.body).type === 'penalty.assessed.v1')).toHaveLength(3);
   });
 
   it('answers 404 problem details for a merchant it has never heard of, and serves OpenAPI and metrics', async () => {

@@ -26,13 +26,15 @@ describe('deposit account (rulebook section 7)', () => {
     expect(reviewDeposit({ requiredFen: required, balanceFen: 0, topUpDueAt: due }, { now, terminated: false, ruleSet: rules })).toEqual({ action: 'NONE' });
   });
 
-  it('opens no window for a terminated merchant (nothing left to supervise)', () => {
+  it('opens no window for a terminated merchant, and closes one already open (nothing left to supervise)', () => {
     expect(reviewDeposit({ requiredFen: required, balanceFen: 0, topUpDueAt: null }, { now, terminated: true, ruleSet: rules })).toEqual({ action: 'NONE' });
+    const due = new Date('2023-08-25T11:00:00+08:00');
+    expect(reviewDeposit({ requiredFen: required, balanceFen: 0, topUpDueAt: due }, { now, terminated: true, ruleSet: rules })).toEqual({ action: 'CLOSE_TOP_UP_WINDOW', toppedUp: false });
   });
 
   it('closes the window once the balance is back at the requirement, and not before', () => {
     const due = new Date('2023-08-25T11:00:00+08:00');
-    expect(reviewDeposit({ requiredFen: required, balanceFen: required, topUpDueAt: due }, { now, terminated: false, ruleSet: rules })).toEqual({ action: 'CLOSE_TOP_UP_WINDOW' });
+    expect(reviewDeposit({ requiredFen: required, balanceFen: required, topUpDueAt: due }, { now, terminated: false, ruleSet: rules })).toEqual({ action: 'CLOSE_TOP_UP_WINDOW', toppedUp: true });
     expect(reviewDeposit({ requiredFen: required, balanceFen: required - 1, topUpDueAt: due }, { now, terminated: false, ruleSet: rules })).toEqual({ action: 'NONE' });
   });
 

@@ -13,7 +13,8 @@ export interface DepositPosition {
 export type DepositReview =
   | { action: 'NONE' }
   | { action: 'OPEN_TOP_UP_WINDOW'; topUpDueAt: Date; shortfallFen: number }
-  | { action: 'CLOSE_TOP_UP_WINDOW' };
+  /** toppedUp: the balance is back (supervision ends); otherwise the merchant was terminated meanwhile. */
+  | { action: 'CLOSE_TOP_UP_WINDOW'; toppedUp: boolean };
 
 export function depositShortfallFen(position: Pick<DepositPosition, 'requiredFen' | 'balanceFen'>): number {
   return position.requiredFen === null ? 0 : Math.max(0, position.requiredFen - position.balanceFen);
@@ -21,15 +22,16 @@ export function depositShortfallFen(position: Pick<DepositPosition, 'requiredFen
 
 /**
  * Section 7, after any change of balance or requirement: a shortfall opens a top-up window of the rule
- * data's days (a terminated merchant gets none: there is no store left to supervise); a balance back
- * at the requirement closes it, which ends any supervision.
+ * data's days (a terminated merchant gets none, and an open one closes: there is no store left to
+ * supervise); a balance back at the requirement closes it, which ends any supervision.
  */
 export function reviewDeposit(position: DepositPosition, context: { now: Date; terminated: boolean; ruleSet: RuleSet }): DepositReview {
   const shortfallFen = depositShortfallFen(position);
   if (shortfallFen > 0 && position.topUpDueAt === null && !context.terminated) {
     return { action: 'OPEN_TOP_UP_WINDOW', topUpDueAt: addNaturalDays(context.now, context.ruleSet.depositTopUpDays), shortfallFen };
   }
-  if (shortfallFen === 0 && position.topUpDueAt !== null) return { action: 'CLOSE_TOP_UP_WINDOW' };
+  if (position.topUpDueAt !== null && shortfallFen === 0) return { action: 'CLOSE_TOP_UP_WINDOW', toppedUp: true };
+  if (position.topUpDueAt !== null && context.terminated) return { action: 'CLOSE_TOP_UP_WINDOW', toppedUp: false };
   return { action: 'NONE' };
 }
 

@@ -112,7 +112,7 @@ export class DepositLedger {
       await manager.query('UPDATE merchant_account SET top_up_due_at = NULL WHERE merchant_id = $1', [merchantId]);
       await cancelTasks(manager, DEPOSIT_TOP_UP_DUE_TASK, `${merchantId}/`, now);
       // Topped up: supervision imposed for the shortfall ends.
-      const supervised: { sanction_id: string }[] = await manager.query(
+      const supervised: { sanction_id: string }[] = !decision.toppedUp ? [] : await manager.query(
         `SELECT DISTINCT sanction_id FROM measure WHERE merchant_id = $1 AND type = 'STORE_SUPERVISION' AND lifted_at IS NULL`,
         [merchantId],
       );

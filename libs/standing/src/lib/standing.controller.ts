@@ -53,7 +53,8 @@ export class StandingController {
       deposit: deposit
         ? {
             requiredFen: deposit.required_fen === null ? null : Number(deposit.required_fen),
-            balanceFen: Number(deposit.balance_fen),
+            // Without a profile the deposit paid on entry is unknown, and so is the balance.
+            balanceFen: deposit.required_fen === null ? null : Number(deposit.balance_fen),
             topUpDueAt: deposit.top_up_due_at ? formatShanghai(new Date(deposit.top_up_due_at)) : null,
           }
         : { requiredFen, balanceFen: requiredFen === null ? null : requiredFen - Number(fines.total), topUpDueAt: null },
