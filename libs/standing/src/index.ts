@@ -1,3 +1,4 @@
 export * from './lib/standing.module';
 export * from './lib/standing.migration';
 export * from './lib/standing-remedies.migration';
+export * from './lib/standing-exam-offers.migration';

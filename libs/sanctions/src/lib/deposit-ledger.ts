@@ -40,14 +40,17 @@ export class DepositLedger {
   ) {}
 
   async position(manager: EntityManager, merchantId: string): Promise<DepositState> {
-    await manager.query(
-      `INSERT INTO merchant_account (merchant_id, updated_at) VALUES ($1, $2) ON CONFLICT (merchant_id) DO NOTHING`,
-      [merchantId, this.clock.now()],
-    );
-    const [a]: AccountRow[] = await manager.query(
-      'SELECT required_fen, initial_fen, fines_charged_fen, payments_fen, refunds_fen, top_up_due_at FROM merchant_account WHERE merchant_id = $1 FOR UPDATE',
-      [merchantId],
-    );
+    const lock = () =>
+      manager.query(
+        'SELECT required_fen, initial_fen, fines_charged_fen, payments_fen, refunds_fen, top_up_due_at FROM merchant_account WHERE merchant_id = $1 FOR UPDATE',
+        [merchantId],
+      ) as Promise<AccountRow[]>;
+    let [a] = await lock();
+    if (!a) {
+      // A merchant fined before its first profile: the account starts empty, its requirement unknown.
+      await manager.query('INSERT INTO merchant_account (merchant_id, updated_at) VALUES ($1, $2) ON CONFLICT (merchant_id) DO NOTHING', [merchantId, this.clock.now()]);
+      [a] = await lock();
+    }
     const requiredFen = num(a.required_fen);
     const balanceFen = (num(a.initial_fen) ?? 0) + Number(a.payments_fen) + Number(a.refunds_fen) - Number(a.fines_charged_fen);
     const topUpDueAt = a.top_up_due_at ? new Date(a.top_up_due_at) : null;

@@ -36,17 +36,17 @@ export class ImposeLadderSanctionHandler {
     const newTotal = assessed.track === 'SERIOUS' ? assessed.totals.serious : assessed.totals.general;
     const scope = [assessed.merchantId, assessed.naturalYear, assessed.track];
 
-    // Points restored below imposed nodes: those decisions no longer apply.
-    const unreached: { sanction_id: string }[] = await manager.query(
-      `SELECT DISTINCT sanction_id FROM ladder_node WHERE merchant_id = $1 AND natural_year = $2 AND track = $3 AND status = 'IMPOSED' AND node > $4`,
-      [...scope, newTotal],
+    const nodes: { node: number; status: string; sanction_id: string }[] = await manager.query(
+      'SELECT node, status, sanction_id FROM ladder_node WHERE merchant_id = $1 AND natural_year = $2 AND track = $3',
+      scope,
     );
-    for (const { sanction_id } of unreached) {
-      await this.sanctions.revoke(manager, sanction_id, 'POINTS_RESTORED', now);
-      await manager.query('DELETE FROM ladder_node WHERE sanction_id = $1', [sanction_id]);
+    // Points restored below imposed nodes: those decisions no longer apply, and the nodes can be reached again.
+    const unreached = [...new Set(nodes.filter((n) => n.status === 'IMPOSED' && n.node > newTotal).map((n) => n.sanction_id))];
+    for (const sanctionId of unreached) {
+      await this.sanctions.revoke(manager, sanctionId, 'POINTS_RESTORED', now);
+      await manager.query('DELETE FROM ladder_node WHERE sanction_id = $1', [sanctionId]);
     }
-
-    const passed: { node: number }[] = await manager.query('SELECT node FROM ladder_node WHERE merchant_id = $1 AND natural_year = $2 AND track = $3', scope);
+    const passed = nodes.filter((n) => !unreached.includes(n.sanction_id));
     const decision = decideLadder({ ladder, alreadyImposedNodes: passed.map((p) => p.node), newTotal });
     if (!decision.impose) return;
 

@@ -3,6 +3,8 @@ import { APPEAL_REJECTION_REASONS, APPEAL_STATUSES, APPEAL_SUBJECT_KINDS, EXAM_C
 
 export const DEADLINE_KINDS = ['APPEAL_WINDOW', 'EXAM_CHOICE', 'DEPOSIT_TOP_UP', 'FORGERY_REMEDIATION'] as const;
 export type DeadlineKindDto = (typeof DEADLINE_KINDS)[number];
+export const DEADLINE_REFERENCE_KINDS = ['SANCTION', 'VIOLATION', 'FORGERY_CASE', 'DEPOSIT'] as const;
+export type DeadlineReferenceKindDto = (typeof DEADLINE_REFERENCE_KINDS)[number];
 
 export class ForgeryCaseViewDto {
   @ApiProperty() caseId: string;
@@ -29,18 +31,25 @@ export class AppealViewDto {
   @ApiProperty({ description: 'Evidence documents as filed', type: 'array', items: { type: 'object' } }) evidence: object[];
 }
 
+export class ExamOfferViewDto {
+  @ApiProperty({ description: 'The exam-eligible violation the chance may be used on' }) violationId: string;
+  @ApiProperty({ description: 'RFC 3339, Asia/Shanghai: the last moment to choose the exam for this violation' }) choiceClosesAt: string;
+}
+
 export class ExamChanceViewDto {
   @ApiProperty() chanceId: string;
   @ApiProperty() naturalYear: number;
   @ApiProperty({ enum: EXAM_CHANCE_STATUSES }) status: string;
   @ApiProperty() expiresAt: string;
-  @ApiProperty({ nullable: true, type: String }) violationId: string | null;
-  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The violation the chance was chosen for, once chosen' }) violationId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "The operator's reason for a refusal or a voiding" }) reason: string | null;
+  @ApiProperty({ type: [ExamOfferViewDto], description: 'Every choice offered on the chance, soonest closing first' }) offers: ExamOfferViewDto[];
 }
 
 export class DepositViewDto {
   @ApiProperty({ nullable: true, type: Number }) requiredFen: number | null;
-  @ApiProperty() balanceFen: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'null while the merchant has no profile: the deposit paid on entry is unknown' })
+  balanceFen: number | null;
   @ApiProperty() shortfallFen: number;
   @ApiProperty({ nullable: true, type: String }) topUpDueAt: string | null;
 }
@@ -48,8 +57,8 @@ export class DepositViewDto {
 export class DeadlineDto {
   @ApiProperty({ enum: DEADLINE_KINDS }) kind: DeadlineKindDto;
   @ApiProperty({ description: 'RFC 3339, Asia/Shanghai' }) closesAt: string;
-  @ApiProperty() reference: string;
-  @ApiProperty({ enum: ['SANCTION', 'VIOLATION', 'FORGERY_CASE', 'DEPOSIT', 'EXAM_CHANCE'] }) referenceKind: string;
+  @ApiProperty({ description: 'The sanction, violation, forgery case or merchant (deposit) the deadline is about' }) reference: string;
+  @ApiProperty({ enum: DEADLINE_REFERENCE_KINDS }) referenceKind: DeadlineReferenceKindDto;
 }
 
 export class MerchantCasesDto {
@@ -58,5 +67,5 @@ export class MerchantCasesDto {
   @ApiProperty({ type: [AppealViewDto] }) appeals: AppealViewDto[];
   @ApiProperty({ type: [ExamChanceViewDto] }) examChances: ExamChanceViewDto[];
   @ApiProperty({ type: DepositViewDto, nullable: true }) deposit: DepositViewDto | null;
-  @ApiProperty({ type: [DeadlineDto], description: 'Deadlines still open, soonest first' }) deadlines: DeadlineDto[];
+  @ApiProperty({ type: [DeadlineDto], description: "Deadlines still open at the server's now, soonest first" }) deadlines: DeadlineDto[];
 }

@@ -47,7 +47,7 @@ export class StandingProjection {
     });
   }
 
-  /** The merchant's remedies: each event carries the whole state, and one merchant's arrive in order, so the latest wins. */
+  /** The merchant's remedies: each event carries the whole state, and one merchant's arrive in order, so the latest wins: every column is overwritten, except the exam offer a later change does not repeat. */
   @EventPattern(Topics.RemediesUpdatedV1)
   async onRemedies(batch: InboundBatch): Promise<void> {
     await this.inbox.apply(batch, async (manager, { event }) => {
@@ -67,11 +67,21 @@ export class StandingProjection {
           await manager.query(
             `INSERT INTO standing_exam_chance (chance_id, merchant_id, natural_year, status, expires_at, violation_id, offer_violation_id, offer_choice_closes_at, reason, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-             ON CONFLICT (chance_id) DO UPDATE SET status = EXCLUDED.status, violation_id = EXCLUDED.violation_id, reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at,
+             ON CONFLICT (chance_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, natural_year = EXCLUDED.natural_year, status = EXCLUDED.status,
+               expires_at = EXCLUDED.expires_at, violation_id = EXCLUDED.violation_id, reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at,
+               -- An offer comes with the assessment of one violation; later changes carry none, and the offer stands until it closes.
                offer_violation_id = coalesce(EXCLUDED.offer_violation_id, standing_exam_chance.offer_violation_id),
                offer_choice_closes_at = coalesce(EXCLUDED.offer_choice_closes_at, standing_exam_chance.offer_choice_closes_at)`,
             [c.chanceId, c.merchantId, c.naturalYear, c.status, c.expiresAt, c.violationId, c.offer?.violationId ?? null, c.offer?.choiceClosesAt ?? null, c.reason, event.time],
           );
+          // Each offer of the chance, not only the latest: the merchant may choose any of them until it closes.
+          if (c.offer) {
+            await manager.query(
+              `INSERT INTO standing_exam_offer (chance_id, violation_id, merchant_id, choice_closes_at, offered_at) VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT (chance_id, violation_id) DO UPDATE SET choice_closes_at = EXCLUDED.choice_closes_at`,
+              [c.chanceId, c.offer.violationId, c.merchantId, c.offer.choiceClosesAt, event.time],
+            );
+          }
           return;
         }
         case EventTypes.ForgeryCaseUpdatedV1: {
@@ -79,7 +89,9 @@ export class StandingProjection {
           await manager.query(
             `INSERT INTO standing_forgery_case (case_id, merchant_id, violation_id, case_number, severity, rule_version, status, opened_at, remediation_closes_at, sanction_ids, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-             ON CONFLICT (case_id) DO UPDATE SET status = EXCLUDED.status, sanction_ids = EXCLUDED.sanction_ids, updated_at = EXCLUDED.updated_at`,
+             ON CONFLICT (case_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, violation_id = EXCLUDED.violation_id, case_number = EXCLUDED.case_number,
+               severity = EXCLUDED.severity, rule_version = EXCLUDED.rule_version, status = EXCLUDED.status, opened_at = EXCLUDED.opened_at,
+               remediation_closes_at = EXCLUDED.remediation_closes_at, sanction_ids = EXCLUDED.sanction_ids, updated_at = EXCLUDED.updated_at`,
             [f.caseId, f.merchantId, f.violationId, f.caseNumber, f.severity, f.ruleVersion, f.status, f.openedAt, f.remediationClosesAt, JSON.stringify(f.sanctionIds), event.time],
           );
           return;
@@ -89,8 +101,9 @@ export class StandingProjection {
           await manager.query(
             `INSERT INTO standing_appeal (appeal_id, merchant_id, subject_kind, subject_id, round, status, rejection_reason, evidence, filed_at, decided_at, second_appeal_closes_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-             ON CONFLICT (appeal_id) DO UPDATE SET status = EXCLUDED.status, rejection_reason = EXCLUDED.rejection_reason, decided_at = EXCLUDED.decided_at,
-               second_appeal_closes_at = EXCLUDED.second_appeal_closes_at, updated_at = EXCLUDED.updated_at`,
+             ON CONFLICT (appeal_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, subject_kind = EXCLUDED.subject_kind, subject_id = EXCLUDED.subject_id,
+               round = EXCLUDED.round, status = EXCLUDED.status, rejection_reason = EXCLUDED.rejection_reason, evidence = EXCLUDED.evidence, filed_at = EXCLUDED.filed_at,
+               decided_at = EXCLUDED.decided_at, second_appeal_closes_at = EXCLUDED.second_appeal_closes_at, updated_at = EXCLUDED.updated_at`,
             [a.appealId, a.merchantId, a.subject.kind, a.subject.id, a.round, a.status, a.rejectionReason, JSON.stringify(a.evidence), a.filedAt, a.decidedAt, a.secondAppealClosesAt, event.time],
           );
           return;
