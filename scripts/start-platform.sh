@@ -10,6 +10,21 @@ bash scripts/infra/up.sh >/dev/null
 source scripts/infra/env.sh
 export WEBHOOK_SIGNING_SECRET="${WEBHOOK_SIGNING_SECRET:-local-demo-webhook-signing-secret}"
 mkdir -p .local/logs
+# Local sign-in for the demo: an admin account and an API key for the demo feed, made once and kept in
+# .local/demo-credentials (not committed). A real deployment sets these from its secret store.
+if [[ ! -f .local/demo-credentials ]]; then
+  {
+    echo "AUTH_SESSION_SECRET=$(node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))")"
+    echo "BOOTSTRAP_ADMIN_USERNAME=admin"
+    echo "BOOTSTRAP_ADMIN_PASSWORD=$(node -e "console.log(require('crypto').randomBytes(12).toString('base64url'))")"
+    echo "BOOTSTRAP_API_KEY=pk_$(node -e "console.log(require('crypto').randomBytes(6).toString('hex') + '_' + require('crypto').randomBytes(32).toString('base64url'))")"
+  } > .local/demo-credentials
+  chmod 600 .local/demo-credentials
+fi
+set -a; source .local/demo-credentials; set +a
+export BOOTSTRAP_API_KEY_SCOPES=violations:write,standing:read
+# Plain http on 127.0.0.1: browsers keep Secure cookies on localhost, other clients may not.
+export COOKIE_SECURE="${COOKIE_SECURE:-false}"
 
 declare -A PORTS=([api]=3000 [scoring-service]=3001 [sanction-service]=3002 [notification-service]=3003)
 pids=()
@@ -29,12 +44,14 @@ for app in api scoring-service sanction-service notification-service; do
   echo "$app ready on http://127.0.0.1:${PORTS[$app]}"
 done
 
-node -r @swc-node/register tools/demo/demo-feed.ts
+API_KEY="$BOOTSTRAP_API_KEY" node -r @swc-node/register tools/demo/demo-feed.ts
 
 cat <<INFO
 
 The platform is running.
   API + OpenAPI:        http://127.0.0.1:3000/docs
+  Sign in:              POST http://127.0.0.1:3000/v1/auth/sign-in {"username":"admin","password":"$BOOTSTRAP_ADMIN_PASSWORD"}
+                        (credentials in .local/demo-credentials), or send x-api-key: $BOOTSTRAP_API_KEY
   A merchant's standing: http://127.0.0.1:3000/v1/merchants/demo-m-1001/standing
   Its inbox:            http://127.0.0.1:3003/v1/merchants/demo-m-1001/inbox
   Metrics:              http://127.0.0.1:300{0,1,2,3}/metrics

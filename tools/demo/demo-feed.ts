@@ -7,6 +7,8 @@ import { Kafka, logLevel } from 'kafkajs';
 const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const namespace = process.env.TOPIC_NAMESPACE ?? '';
+// The demo posts as a platform system would: with an API key allowed to report violations.
+const apiKey = process.env.API_KEY ?? '';
 
 // Stable ids: running the demo again is a redelivery, which the platform applies once.
 function event(id: string, type: string, merchantId: string, data: Record<string, unknown>) {
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
       violationId: `demo-violation-${index + 1}`, merchantId, code, severity, ...(scenario ? { scenario } : {}),
       occurredAt: new Date().toISOString().replace('Z', '+00:00'), detectedBy: 'demo-feed', itemIds: ['demo-item-1'], itemAction: 'DELIST',
     });
-    const response = await fetch(`${api}/v1/violations`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${api}/v1/violations`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json', 'x-api-key': apiKey }, body: JSON.stringify(body) });
     console.log(`POST ${merchantId} ${code}${scenario ? `/${scenario}` : ''} ${severity}: ${response.status} ${((await response.json()) as { status?: string }).status ?? ''}`);
   }
 }

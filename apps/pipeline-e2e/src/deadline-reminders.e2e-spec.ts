@@ -57,7 +57,7 @@ describe('deadline reminders (real Kafka + PostgreSQL)', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect(recorder.matching(reminders(merchantId))).toHaveLength(12);
 
-    const inbox = (await (await fetch(`${notificationService.baseUrl}/v1/merchants/${merchantId}/inbox?limit=50`)).json()) as { items: { template: string; body: string }[] };
+    const inbox = (await (await fetch(`${notificationService.baseUrl}/v1/merchants/${merchantId}/inbox?limit=50`, { headers: await stack.operatorHeaders('viewer') })).json()) as { items: { template: string; body: string }[] };
     const reminderBodies = inbox.items.filter((i) => i.template === 'deadline-reminder').map((i) => i.body);
     expect(reminderBodies).toHaveLength(6);
     expect(reminderBodies).toContain(`提醒：处罚 ${imposed.json!.data.sanctionId} 的申诉期将于 ${imposed.json!.data.appealDeadline} 截止。`);

@@ -101,7 +101,7 @@ describe('e-mail and SMS notifications (real SMTP, Kafka, PostgreSQL)', () => {
     await stack.publish(Topics.ViolationsDetectedV1, [aViolationEvent({ merchantId, code: 'DELAYED_SHIPMENT', severity: 'MINOR' })]);
     const sent = await recorder.waitFor(sentTo(merchantId), 2);
     expect(sent.find((m) => m.json!.data.channel === 'EMAIL')!.json!.data).toMatchObject({ status: 'FAILED', attempts: 3 });
-    const listing = (await (await fetch(`${stack.service('notification-service').baseUrl}/v1/merchants/${merchantId}/notifications`)).json()) as { items: Record<string, unknown>[] };
+    const listing = (await (await fetch(`${stack.service('notification-service').baseUrl}/v1/merchants/${merchantId}/notifications`, { headers: await stack.operatorHeaders('viewer') })).json()) as { items: Record<string, unknown>[] };
     expect(listing.items.find((n) => n.channel === 'EMAIL')).toMatchObject({ status: 'FAILED', attempts: 3 });
   });
 

@@ -59,7 +59,7 @@ describe('measure expiry across restarts (real Kafka + PostgreSQL)', () => {
     const deadline = Date.now() + 20_000;
     let standing: { activeMeasures: unknown[] } | undefined;
     while (Date.now() < deadline) {
-      standing = (await (await fetch(`${stack.service('api').baseUrl}/v1/merchants/${merchantId}/standing`)).json()) as { activeMeasures: unknown[] };
+      standing = (await (await fetch(`${stack.service('api').baseUrl}/v1/merchants/${merchantId}/standing`, { headers: await stack.operatorHeaders('viewer') })).json()) as { activeMeasures: unknown[] };
       if (standing.activeMeasures.length === 0) break;
       await new Promise((r) => setTimeout(r, 200));
     }

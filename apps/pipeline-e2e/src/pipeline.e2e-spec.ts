@@ -80,7 +80,7 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
     const delivery = webhooks.received.find((w) => w.path === `/ok/${merchantId}`)!;
     const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(delivery.headers['x-penalty-signature']))!;
     expect(v1).toBe(createHmac('sha256', 'integration-test-signing-secret').update(`${t}.${delivery.body}`).digest('hex'));
-    const inbox: any = await (await fetch(`${stack.service('notification-service').baseUrl}/v1/merchants/${merchantId}/inbox`)).json();
+    const inbox: any = await (await fetch(`${stack.service('notification-service').baseUrl}/v1/merchants/${merchantId}/inbox`, { headers: await stack.operatorHeaders('viewer') })).json();
     expect(inbox.items).toHaveLength(13);
     expect(inbox.items.map((i: { title: string }) => i.title)).toEqual(expect.arrayContaining(['处罚通知', '违规扣分通知']));
   });
@@ -156,7 +156,7 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
   it('accepts a violation over HTTP with 202 once, and answers a duplicate POST without publishing it again', async () => {
     const merchantId = aMerchantId('http');
     const event = aViolationEvent({ merchantId, code: 'FAKE_TRANSACTION', severity: 'MINOR' });
-    const post = () => fetch(`${api()}/v1/violations`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(event) });
+    const post = () => fetch(`${api()}/v1/violations`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json', 'x-api-key': stack.apiKey }, body: JSON.stringify(event) });
     const first = await post();
     expect(first.status).toBe(202);
     expect(await first.json()).toEqual({ id: event.id, status: 'ACCEPTED' });
@@ -172,7 +172,7 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
   it('answers an invalid POST with RFC 9457 problem details naming each bad field', async () => {
     const event = aViolationEvent({ merchantId: aMerchantId('bad') });
     Object.assign(event.data, { code: 'NOT_A_CODE', severity: 'HUGE', occurredAt: '2026-11-20 10:00' });
-    const response = await fetch(`${api()}/v1/violations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    const response = await fetch(`${api()}/v1/violations`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey }, body: JSON.stringify(event) });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     const problem: any = await response.json();
@@ -180,7 +180,7 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
     const fields = problem.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['data.code', 'data.severity', 'data.occurredAt']));
 
-    const malformed = await fetch(`${api()}/v1/violations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id": ' });
+    const malformed = await fetch(`${api()}/v1/violations`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey }, body: '{"id": ' });
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get('content-type')).toContain('application/problem+json');
   });
@@ -199,7 +199,7 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
   });
 
   it('answers 404 problem details for a merchant it has never heard of, and serves OpenAPI and metrics', async () => {
-    const response = await fetch(`${api()}/v1/merchants/nobody-${stack.id}/standing`);
+    const response = await fetch(`${api()}/v1/merchants/nobody-${stack.id}/standing`, { headers: await stack.operatorHeaders('viewer') });
     expect(response.status).toBe(404);
     expect(((await response.json()) as any).code).toBe('MERCHANT.NOT_FOUND');
     const openapi: any = await (await fetch(`${api()}/docs/openapi.json`)).json();
@@ -215,7 +215,8 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
     const sanctionId = imposed.json!.data.sanctionId;
     await waitForStanding(merchantId, (s) => s.activeMeasures.length === 7);
     const sanctionService = stack.service('sanction-service').baseUrl;
-    const lift = (body: unknown, headers: Record<string, string> = { 'x-actor': 'ops.li@marketplace' }, id = sanctionId) =>
+    const admin = { authorization: `Bearer ${await stack.operatorToken('admin', 'ops.li@marketplace')}` };
+    const lift = (body: unknown, headers: Record<string, string> = admin, id = sanctionId) =>
       fetch(`${sanctionService}/v1/sanctions/${id}/lifts`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
     const lifted = await lift({ measureTypes: ['STORE_SHIELDING', 'MARKETING_BAN'], reason: 'Counterfeit claim withdrawn by the brand owner' });
@@ -226,16 +227,19 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
     const standing = await waitForStanding(merchantId, (s) => s.activeMeasures.length === 5);
     expect(standing.activeMeasures.map((m) => m.type)).not.toEqual(expect.arrayContaining(['STORE_SHIELDING']));
 
-    const audit: any = await (await fetch(`${sanctionService}/v1/merchants/${merchantId}/audit`)).json();
+    const audit: any = await (await fetch(`${sanctionService}/v1/merchants/${merchantId}/audit`, { headers: admin })).json();
     expect(audit.items).toHaveLength(1);
     expect(audit.items[0]).toMatchObject({
       actor: 'ops.li@marketplace', action: 'SANCTION.LIFT', subjectType: 'SANCTION', subjectId: sanctionId,
       reason: 'Counterfeit claim withdrawn by the brand owner', details: { measureTypes: ['STORE_SHIELDING', 'MARKETING_BAN'] },
     });
 
+    // Nobody signed in: 401; a reviewer may not lift (admins only): 403.
     const noActor = await lift({ reason: 'no identity given' }, {});
-    expect(noActor.status).toBe(400);
-    expect(((await noActor.json()) as any).errors[0].field).toBe('header x-actor');
+    expect(noActor.status).toBe(401);
+    expect(((await noActor.json()) as any).code).toBe('AUTH.UNAUTHENTICATED');
+    const reviewer = await lift({ reason: 'not allowed to' }, { authorization: `Bearer ${await stack.operatorToken('reviewer')}` });
+    expect(reviewer.status).toBe(403);
     const again = await lift({ measureTypes: ['STORE_SHIELDING'], reason: 'lifted twice by mistake' });
     expect(again.status).toBe(409);
     expect(((await again.json()) as any).code).toBe('SANCTION.NOTHING_TO_LIFT');
@@ -246,7 +250,7 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
     expect(((await invalid.json()) as any).errors.map((e: { field: string }) => e.field).sort()).toEqual(['measureTypes', 'reason']);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(recorder.matching(on(Topics.SanctionsDecidedV1, 'sanction.lifted.v1', merchantId))).toHaveLength(1);
-    expect(((await (await fetch(`${sanctionService}/v1/merchants/${merchantId}/audit`)).json()) as any).items).toHaveLength(1);
+    expect(((await (await fetch(`${sanctionService}/v1/merchants/${merchantId}/audit`, { headers: admin })).json()) as any).items).toHaveLength(1);
   });
 
   interface Standing {
@@ -260,7 +264,7 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
     const deadline = Date.now() + timeoutMs;
     let last: unknown;
     while (Date.now() < deadline) {
-      const response = await fetch(`${api()}/v1/merchants/${merchantId}/standing`);
+      const response = await fetch(`${api()}/v1/merchants/${merchantId}/standing`, { headers: await stack.operatorHeaders('viewer') });
       last = await response.json();
       if (response.ok && ready(last as Standing)) return last as Standing;
       await new Promise((r) => setTimeout(r, 100));

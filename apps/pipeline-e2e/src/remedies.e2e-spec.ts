@@ -55,7 +55,7 @@ describe('remedies: forgery, appeals, exam chances, deposits (real Kafka + Postg
   async function call(app: 'api' | 'scoring-service' | 'sanction-service', path: string, body?: unknown): Promise<{ status: number; json: any }> {
     const response = await fetch(`${stack.service(app).baseUrl}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: { 'content-type': 'application/json', 'x-actor': 'e2e-reviewer' },
+      headers: await stack.operatorHeaders(app === 'sanction-service' && path.includes('/deposit/') ? 'admin' : 'reviewer'),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, json: await response.json() };

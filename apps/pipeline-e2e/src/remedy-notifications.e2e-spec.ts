@@ -38,7 +38,7 @@ describe('remedy notifications and their deadlines (real Kafka + PostgreSQL)', (
     m.key === merchantId && m.json?.type === 'notification.sent.v1' && m.json.data.template === template;
 
   async function inbox(merchantId: string): Promise<InboxItem[]> {
-    const response = await fetch(`${stack.service('notification-service').baseUrl}/v1/merchants/${merchantId}/inbox?limit=100`);
+    const response = await fetch(`${stack.service('notification-service').baseUrl}/v1/merchants/${merchantId}/inbox?limit=100`, { headers: await stack.operatorHeaders('viewer') });
     return ((await response.json()) as { items: InboxItem[] }).items;
   }
 
@@ -69,7 +69,7 @@ describe('remedy notifications and their deadlines (real Kafka + PostgreSQL)', (
     // Topped up: told on every channel, and the day-before reminder of the top-up is cancelled.
     const paid = await fetch(`${stack.service('sanction-service').baseUrl}/v1/merchants/${merchantId}/deposit/payments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-actor': 'finance-system' },
+      headers: await stack.operatorHeaders('admin'),
       body: JSON.stringify({ paymentId: `pay-${merchantId}`, amountFen: 2_000_000 }),
     });
     expect(paid.status).toBe(201);

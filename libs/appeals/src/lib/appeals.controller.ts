@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AppealSubjectKind } from '@penalty/domain';
-import { Actor, ACTOR_HEADER, ProblemException, validRequest } from '@penalty/runtime';
+import { Requires } from '@penalty/auth';
+import { Actor, ProblemException, validRequest } from '@penalty/runtime';
 import { AppealDesk } from './appeal-desk';
 import { AppealDto, DecideAppealRequest, FileAppealRequest } from './appeal.requests';
 
@@ -24,7 +25,7 @@ export class AppealsController {
   @Post(':collection/:subjectId/appeals')
   @ApiOperation({ summary: 'File an appeal against a decision inside its window (penalties: violationId; sanctions: sanctionId; forgery-cases: caseId). Audited.' })
   @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS) })
-  @ApiHeader({ name: ACTOR_HEADER, required: true, description: 'Who acts (until sign-in exists)' })
+  @Requires('reviewer')
   @ApiCreatedResponse({ type: AppealDto })
   async file(@Param('collection') collection: string, @Param('subjectId') subjectId: string, @Body() body: unknown, @Actor() actor: string): Promise<AppealDto> {
     const kind = this.kindOf(collection);
@@ -36,7 +37,7 @@ export class AppealsController {
   @HttpCode(200)
   @ApiOperation({ summary: "A reviewer accepts (the decision is revoked) or rejects (with one of the source's reasons) a pending appeal. Audited." })
   @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS) })
-  @ApiHeader({ name: ACTOR_HEADER, required: true, description: 'Who acts (until sign-in exists)' })
+  @Requires('reviewer')
   @ApiOkResponse({ type: AppealDto })
   async decide(@Param('collection') collection: string, @Param('subjectId') subjectId: string, @Param('appealId') appealId: string, @Body() body: unknown, @Actor() actor: string): Promise<AppealDto> {
     const kind = this.kindOf(collection);

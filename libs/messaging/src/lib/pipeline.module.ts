@@ -1,3 +1,6 @@
+import cookieParser from 'cookie-parser';
+import { APP_GUARD } from '@nestjs/core';
+import { API_KEY_HEADER, AUTH_CONFIG, AuthGuard, loadAuthConfig, SESSION_COOKIE } from '@penalty/auth';
 import { Logger, Module, type DynamicModule, type INestApplication, type INestMicroservice, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -78,6 +81,9 @@ export class PipelineModule {
         { provide: SERVICE_CONFIG, useFactory: () => loadConfig(ServiceConfig) },
         clockProvider,
         ruleBookProvider,
+        { provide: AUTH_CONFIG, useFactory: () => loadAuthConfig() },
+        // Every HTTP route needs a signed-in principal unless marked @Public.
+        { provide: APP_GUARD, useClass: AuthGuard },
         { provide: PipelineMetrics, useFactory: () => new PipelineMetrics(options.serviceName) },
         {
           provide: KAFKA_SETTINGS,
@@ -118,7 +124,7 @@ export class PipelineModule {
             new PipelineLifecycle(relay, ds, readiness, kafka, settings),
         },
       ],
-      exports: [SERVICE_CONFIG, CLOCK, RuleBook, PipelineMetrics, KAFKA_SETTINGS, Kafka, DataSource, OutboxRelay, TransactionalInbox, ReadinessRegistry],
+      exports: [SERVICE_CONFIG, CLOCK, RuleBook, AUTH_CONFIG, PipelineMetrics, KAFKA_SETTINGS, Kafka, DataSource, OutboxRelay, TransactionalInbox, ReadinessRegistry],
     };
   }
 }
@@ -134,10 +140,12 @@ export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?:
   app.useBodyParser('json', { type: ['application/json', 'application/*+json'], limit: '2mb' });
   app.enableShutdownHooks();
   app.useGlobalFilters(new ProblemDetailsFilter());
+  // Operators' browsers authenticate with the session cookie (see AuthGuard).
+  app.use(cookieParser());
   const options = app.get<PipelineServiceOptions>(PIPELINE_OPTIONS);
   const config = app.get<ServiceConfig>(SERVICE_CONFIG);
   if (docs) {
-    const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(docs.title).setDescription(docs.description).setVersion('1.0').build());
+    const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(docs.title).setDescription(docs.description).setVersion('1.0').addBearerAuth().addCookieAuth(SESSION_COOKIE).addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }).addSecurityRequirements('bearer').build());
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   }
   if (options.consumerGroup) {

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from './request-input';
 import { PipelineMetrics } from './metrics';
 
 /** A named readiness probe: resolves when the dependency is usable, throws otherwise. */
@@ -34,6 +35,7 @@ export class ReadinessRegistry {
 }
 
 @ApiExcludeController()
+@Public()
 @Controller()
 export class OperationsController {
   constructor(

@@ -1,19 +1,17 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ProblemException, type FieldProblem } from './problem-details';
 
-/** The header naming who acts. Until operators sign in (issue 4), callers state their identity here. */
-export const ACTOR_HEADER = 'x-actor';
-const ACTOR = /^[\p{L}\p{N}._@:-]{1,128}$/u;
+/** Metadata key of routes open to anyone (health, metrics, sign-in); the auth guard skips them. */
+export const PUBLIC_ROUTE = 'auth:public';
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
-/** The acting operator or system, from the x-actor header; a 400 problem when missing or malformed. */
+/** The authenticated principal's identity (set by the auth guard): who acts, for the audit trail. */
 export const Actor = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
-  const value = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers[ACTOR_HEADER];
-  if (!value || !ACTOR.test(value)) {
-    throw ProblemException.validation([{ field: `header ${ACTOR_HEADER}`, message: 'must name the acting operator or system (1-128 letters, digits, . _ @ : -)' }]);
-  }
-  return value;
+  const subject = context.switchToHttp().getRequest<{ principal?: { subject: string } }>().principal?.subject;
+  if (!subject) throw new ProblemException(401, 'AUTH.UNAUTHENTICATED', 'Unauthenticated', 'Sign in, or send a bearer token or an API key.');
+  return subject;
 });
 
 /** Validates a request body against a class-validator class; a 400 problem names every invalid field. */

@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Inject, Injectable, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { DataSource, type EntityManager } from 'typeorm';
 import { decideTopUpDeadline, formatShanghai, RuleBook, type Clock } from '@penalty/domain';
 import { OutboxRelay, type DueTask } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
-import { Actor, ACTOR_HEADER, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
+import { Requires } from '@penalty/auth';
+import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
 import { DepositLedger, type DepositState } from './deposit-ledger';
 import { SanctionBook } from './sanction-book';
 
@@ -118,7 +119,7 @@ export class DepositsController {
 
   @Post('payments')
   @ApiOperation({ summary: 'Record a deposit payment (idempotent per paymentId: 201 when recorded, 200 when already known). Audited.' })
-  @ApiHeader({ name: ACTOR_HEADER, required: true })
+  @Requires('admin')
   @ApiCreatedResponse({ type: DepositDto })
   async pay(@Param('merchantId') merchantId: string, @Body() body: unknown, @Actor() actor: string, @Res({ passthrough: true }) response: Response): Promise<DepositDto> {
     if (!/^.{1,64}$/su.test(merchantId)) throw ProblemException.validation([{ field: 'merchantId', message: 'must be 1 to 64 characters' }]);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -23,7 +23,8 @@ import {
 } from '@penalty/domain';
 import { appendEventToOutbox, cancelTasks, OutboxRelay, scheduleTask, type DueTask } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
-import { Actor, ACTOR_HEADER, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
+import { Requires } from '@penalty/auth';
+import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
 import { SanctionBook } from './sanction-book';
 import { SANCTION_SOURCE } from './sanction-source';
 
@@ -260,7 +261,7 @@ export class ForgeryCasesController {
   @Post('forgery-cases/:caseId/remediation')
   @HttpCode(200)
   @ApiOperation({ summary: 'The merchant submits remediation documents inside the window. Audited.' })
-  @ApiHeader({ name: ACTOR_HEADER, required: true })
+  @Requires('reviewer')
   @ApiOkResponse({ type: ForgeryCaseDto })
   submit(@Param('caseId') caseId: string, @Body() body: unknown, @Actor() actor: string): Promise<ForgeryCaseDto> {
     return this.cases.submitRemediation(caseIdOf(caseId), validRequest(SubmitRemediationRequest, body), actor);
@@ -269,7 +270,7 @@ export class ForgeryCasesController {
   @Post('forgery-cases/:caseId/remediation/review')
   @HttpCode(200)
   @ApiOperation({ summary: 'A reviewer accepts (fine by case number) or rejects the submitted documents. Audited.' })
-  @ApiHeader({ name: ACTOR_HEADER, required: true })
+  @Requires('reviewer')
   @ApiOkResponse({ type: ForgeryCaseDto })
   review(@Param('caseId') caseId: string, @Body() body: unknown, @Actor() actor: string): Promise<ForgeryCaseDto> {
     return this.cases.reviewRemediation(caseIdOf(caseId), validRequest(ReviewRemediationRequest, body), actor);

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { formatShanghai, MEASURE_TYPES, type Clock, type MeasureType } from '@penalty/domain';
 import { OutboxRelay } from '@penalty/messaging';
 import { readAuditTrail, recordAudit } from '@penalty/persistence';
-import { Actor, ACTOR_HEADER, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
+import { Requires } from '@penalty/auth';
+import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
 import { MeasureLifter } from './measure-lifter';
 
 export class LiftMeasuresRequest {
@@ -86,7 +87,7 @@ export class SanctionCommandsController {
   @Post('sanctions/:sanctionId/lifts')
   @HttpCode(200)
   @ApiOperation({ summary: "Lift active measures of a sanction before their end (operator action, reason OPERATOR, audited)" })
-  @ApiHeader({ name: ACTOR_HEADER, required: true, description: 'Who acts (until operators sign in)' })
+  @Requires('admin')
   @ApiOkResponse({ type: LiftedDto })
   async lift(@Param('sanctionId') sanctionId: string, @Body() body: unknown, @Actor() actor: string): Promise<LiftedDto> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sanctionId)) {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, MaxLength, MinLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -25,7 +25,8 @@ import {
 } from '@penalty/domain';
 import { appendEventToOutbox, OutboxRelay } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
-import { Actor, ACTOR_HEADER, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
+import { Requires } from '@penalty/auth';
+import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
 import { adjustPoints, lockViolation, SCORING_SOURCE, type ScoredViolation } from './adjust-points';
 
 interface ChanceRow {
@@ -256,7 +257,7 @@ const chanceIdOf = (chanceId: string) => {
 };
 
 @ApiTags('exam chances')
-@ApiHeader({ name: ACTOR_HEADER, required: true, description: 'Who acts (until sign-in exists)' })
+@Requires('reviewer')
 @Controller('v1')
 export class ExamChancesController {
   constructor(private readonly chances: ExamChances) {}
@@ -269,6 +270,7 @@ export class ExamChancesController {
   }
 
   @Get('merchants/:merchantId/exam-chances')
+  @Requires('viewer')
   @ApiOperation({ summary: "The merchant's exam chances, newest first" })
   @ApiOkResponse({ type: ExamChanceDto, isArray: true })
   async list(@Param('merchantId') merchantId: string): Promise<{ merchantId: string; items: ExamChanceDto[] }> {

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { examChanceStatusAt, formatShanghai, naturalYearOf, type Clock, type MeasureType } from '@penalty/domain';
+import { ApiKeyScope } from '@penalty/auth';
 import { CLOCK, ProblemException } from '@penalty/runtime';
 import { MerchantCasesDto } from './cases.dto';
 import { openDeadlines } from './open-deadlines';
@@ -30,6 +31,8 @@ const ledgerOf = (row: Row | undefined): DepositLedger | null =>
 
 @ApiTags('merchants')
 @Controller('v1/merchants')
+// Downstream systems may read standing with an API key; operators need the viewer role.
+@ApiKeyScope('standing:read')
 export class StandingController {
   constructor(
     private readonly dataSource: DataSource,

@@ -1,4 +1,6 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
+import { ApiKeyScope, PrincipalThrottlerGuard, Requires } from '@penalty/auth';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CLOUDEVENTS_CONTENT_TYPE, EventTypes, Topics, parseCloudEvent } from '@penalty/contracts';
@@ -21,6 +23,11 @@ export class ViolationIntakeController {
 
   @Post()
   @HttpCode(202)
+  // Platform systems hold an API key with violations:write; admins may post by hand. Rate-limited per key.
+  @ApiKeyScope('violations:write')
+  @Requires('admin')
+  @UseGuards(PrincipalThrottlerGuard)
+  @SkipThrottle({ 'sign-in': true })
   @ApiOperation({ summary: 'Report a violation as a violation.detected.v1 CloudEvent (structured JSON mode)' })
   @ApiBody({ description: 'CloudEvents 1.0 envelope whose data is a violation.detected.v1 payload; see the AsyncAPI document', schema: { type: 'object' } })
   @ApiAcceptedResponse({ type: AcceptedDto })

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { issueSessionToken, newApiKey, type Role } from '@penalty/auth';
 import { CLOUDEVENTS_CONTENT_TYPE, deadLetterTopicOf, Topics } from '@penalty/contracts';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from './test-infrastructure';
 import { freePort, SERVICE_APPS, ServiceProcess, type ServiceApp } from './service-process';
@@ -21,6 +23,10 @@ export class PipelineStack {
   readonly namespace = `it-${this.id}.`;
   readonly databaseName = `it_${this.id}`;
   readonly services = new Map<ServiceApp, ServiceProcess>();
+  /** Signs operator sessions in every service of this stack. */
+  readonly sessionSecret = `it-session-secret-${randomUUID()}`;
+  /** An API key the api seeds at start, for platform systems' calls (ingestion, standing reads). */
+  readonly apiKey = newApiKey().key;
   infrastructure!: Infrastructure;
   databaseUrl!: string;
   private producer?: Producer;
@@ -50,6 +56,9 @@ export class PipelineStack {
       TOPIC_NAMESPACE: this.namespace,
       TOPIC_PARTITIONS: '3',
       WEBHOOK_SIGNING_SECRET: 'integration-test-signing-secret',
+      AUTH_SESSION_SECRET: this.sessionSecret,
+      BOOTSTRAP_API_KEY: this.apiKey,
+      BOOTSTRAP_API_KEY_SCOPES: 'violations:write,standing:read',
       ...this.options.env,
     };
     for (const app of this.options.apps ?? SERVICE_APPS) this.services.set(app, new ServiceProcess(app, await freePort(), env));
@@ -73,6 +82,16 @@ export class PipelineStack {
     if (this.infrastructure) await this.deleteTopics().catch(() => undefined);
     if (this.databaseUrl) await dropDatabase(this.infrastructure.databaseUrl, this.databaseName).catch(() => undefined);
     await this.infrastructure?.stop();
+  }
+
+  /** A signed session of an operator with `role`, as sign-in would issue (bearer form). */
+  async operatorToken(role: Role = 'admin', subject = `it-${role}`): Promise<string> {
+    return issueSessionToken(this.sessionSecret, { subject, roles: [role], csrf: randomUUID(), sessionId: randomUUID() }, 3600);
+  }
+
+  /** Headers of an authenticated JSON request by an operator with `role`. */
+  async operatorHeaders(role: Role = 'admin'): Promise<Record<string, string>> {
+    return { 'content-type': 'application/json', authorization: `Bearer ${await this.operatorToken(role)}` };
   }
 
   /** Removes this run's topics, so a shared broker does not collect them run after run. */

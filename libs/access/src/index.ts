@@ -1,0 +1,4 @@
+export * from './lib/access.migration';
+export * from './lib/access.module';
+export * from './lib/api-keys';
+export * from './lib/operators';

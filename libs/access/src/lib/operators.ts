@@ -1,0 +1,208 @@
+import { Body, Controller, Get, HttpCode, Inject, Injectable, Logger, Param, Post, Req, Res, UseGuards, type OnApplicationBootstrap } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import {
+  AUTH_CONFIG, CSRF_COOKIE, hashPassword, issueSessionToken, randomToken, Requires, ROLES, SESSION_COOKIE, verifyPassword, type AuthConfig, type Principal, type Role,
+} from '@penalty/auth';
+import type { Clock } from '@penalty/domain';
+import { recordAudit } from '@penalty/persistence';
+import { Actor, CLOCK, ProblemException, Public, validRequest } from '@penalty/runtime';
+import { ApiKeys, type ApiKeyScopeName } from './api-keys';
+
+/** How long a session lasts; operators sign in again after a working day. */
+export const SESSION_TTL_SECONDS = 8 * 3600;
+const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+
+export class SignInRequest {
+  @ApiProperty() @IsString() @MaxLength(64) username: string;
+  @ApiProperty() @IsString() @MaxLength(256) password: string;
+}
+
+export class CreateOperatorRequest {
+  @ApiProperty({ description: '3-64 lowercase letters, digits, . _ -' })
+  @Matches(USERNAME, { message: 'username must be 3-64 lowercase letters, digits, . _ - starting with a letter or digit' })
+  username: string;
+
+  @ApiProperty({ minLength: 12, maxLength: 256 })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(256)
+  password: string;
+
+  @ApiProperty({ enum: ROLES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(ROLES, { each: true })
+  roles: Role[];
+}
+
+export class SessionDto {
+  @ApiProperty() username: string;
+  @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
+  @ApiProperty({ description: 'Send it as the x-csrf-token header on every POST made with the session cookie' }) csrfToken: string;
+  @ApiProperty() expiresAt: string;
+}
+
+export class OperatorDto {
+  @ApiProperty() username: string;
+  @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ nullable: true, type: String }) disabledAt: string | null;
+}
+
+interface AccountRow {
+  username: string;
+  password_hash: string;
+  roles: Role[];
+  created_at: Date;
+  disabled_at: Date | null;
+}
+
+const toDto = (r: AccountRow): OperatorDto => ({ username: r.username, roles: r.roles, createdAt: new Date(r.created_at).toISOString(), disabledAt: r.disabled_at ? new Date(r.disabled_at).toISOString() : null });
+
+/** Local operator accounts: passwords hashed with scrypt, sessions as signed tokens in http-only cookies. */
+@Injectable()
+export class Operators implements OnApplicationBootstrap {
+  private readonly logger = new Logger(Operators.name);
+  /** Compared against when the username is unknown, so timing does not tell which usernames exist. */
+  private readonly decoy = hashPassword(randomToken());
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeys,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** The first admin and the first API key of a fresh deployment come from the environment. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { BOOTSTRAP_ADMIN_USERNAME: username, BOOTSTRAP_ADMIN_PASSWORD: password, BOOTSTRAP_API_KEY: key, BOOTSTRAP_API_KEY_SCOPES: scopes } = process.env;
+    if (username && password) {
+      const [known] = await this.dataSource.query('SELECT 1 FROM operator_account WHERE username = $1', [username]);
+      if (!known) {
+        await this.create({ username, password, roles: ['admin'] }, 'bootstrap');
+        this.logger.log(`created the bootstrap admin ${username}`);
+      }
+    }
+    if (key) {
+      const [known] = await this.dataSource.query('SELECT 1 FROM api_key WHERE key_id = $1', [key.split('_')[1]]);
+      if (!known) await this.apiKeys.create({ name: 'bootstrap', scopes: (scopes ?? 'violations:write').split(',') as ApiKeyScopeName[] }, 'bootstrap', key);
+    }
+  }
+
+  async signIn(request: SignInRequest, response: Response): Promise<SessionDto> {
+    const now = this.clock.now();
+    const [account]: AccountRow[] = await this.dataSource.query('SELECT * FROM operator_account WHERE username = $1', [request.username]);
+    const valid = await verifyPassword(request.password, account?.password_hash ?? (await this.decoy));
+    if (!account || !valid || account.disabled_at) {
+      await this.audit(request.username.slice(0, 64), 'AUTH.SIGN_IN_FAILED', 'wrong username or password, or account disabled');
+      throw new ProblemException(401, 'AUTH.SIGN_IN_FAILED', 'Sign-in failed', 'Wrong username or password.');
+    }
+    const csrf = randomToken();
+    const token = await issueSessionToken(this.config.AUTH_SESSION_SECRET, { subject: account.username, roles: account.roles, csrf, sessionId: randomUUID() }, SESSION_TTL_SECONDS, now);
+    const cookie = { secure: this.config.COOKIE_SECURE === 'true', sameSite: 'strict' as const, path: '/', maxAge: SESSION_TTL_SECONDS * 1000 };
+    response.cookie(SESSION_COOKIE, token, { ...cookie, httpOnly: true });
+    // Readable by the dashboard's script, which echoes it in x-csrf-token; a forged request cannot read it.
+    response.cookie(CSRF_COOKIE, csrf, { ...cookie, httpOnly: false });
+    await this.audit(account.username, 'AUTH.SIGN_IN', 'signed in');
+    return { username: account.username, roles: account.roles, csrfToken: csrf, expiresAt: new Date(now.getTime() + SESSION_TTL_SECONDS * 1000).toISOString() };
+  }
+
+  async create(request: CreateOperatorRequest, actor: string): Promise<OperatorDto> {
+    const now = this.clock.now();
+    const passwordHash = await hashPassword(request.password);
+    return this.dataSource.transaction(async (manager) => {
+      const [row]: AccountRow[] = await manager.query(
+        'INSERT INTO operator_account (username, password_hash, roles, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO NOTHING RETURNING *',
+        [request.username, passwordHash, request.roles, now],
+      );
+      if (!row) throw new ProblemException(409, 'OPERATOR.EXISTS', 'Operator exists', `An operator named ${request.username} exists.`);
+      await recordAudit(manager, { actor, action: 'OPERATOR.CREATE', merchantId: '', subjectType: 'OPERATOR', subjectId: request.username, reason: 'account created', details: { roles: request.roles }, occurredAt: now });
+      return toDto(row);
+    });
+  }
+
+  async disable(username: string, actor: string): Promise<OperatorDto> {
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      const [[row]]: [AccountRow[], number] = await manager.query('UPDATE operator_account SET disabled_at = $2 WHERE username = $1 AND disabled_at IS NULL RETURNING *', [username, now]);
+      if (!row) throw ProblemException.notFound('OPERATOR.NOT_FOUND', `No active operator ${username}.`);
+      await recordAudit(manager, { actor, action: 'OPERATOR.DISABLE', merchantId: '', subjectType: 'OPERATOR', subjectId: username, reason: 'account disabled', occurredAt: now });
+      return toDto(row);
+    });
+  }
+
+  async list(): Promise<OperatorDto[]> {
+    return ((await this.dataSource.query('SELECT * FROM operator_account ORDER BY username')) as AccountRow[]).map(toDto);
+  }
+
+  private async audit(actor: string, action: string, reason: string): Promise<void> {
+    await this.dataSource.transaction((manager) => recordAudit(manager, { actor, action, merchantId: '', subjectType: 'OPERATOR', subjectId: actor, reason, occurredAt: this.clock.now() }));
+  }
+}
+
+@ApiTags('access')
+@Controller('v1/auth')
+export class SessionsController {
+  constructor(private readonly operators: Operators) {}
+
+  @Post('sign-in')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  @SkipThrottle({ ingestion: true })
+  @ApiOperation({ summary: 'Sign in with a local account: sets the http-only session cookie and the CSRF cookie (rate-limited)' })
+  @ApiOkResponse({ type: SessionDto })
+  signIn(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<SessionDto> {
+    return this.operators.signIn(validRequest(SignInRequest, body), response);
+  }
+
+  @Post('sign-out')
+  @Requires('viewer')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out: clears the session cookies' })
+  signOut(@Res({ passthrough: true }) response: Response): void {
+    response.clearCookie(SESSION_COOKIE, { path: '/' });
+    response.clearCookie(CSRF_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  @ApiOperation({ summary: 'Who is signed in, and with which roles' })
+  me(@Req() request: Request & { principal: Principal }): Principal {
+    return request.principal;
+  }
+}
+
+@ApiTags('access')
+@Controller('v1/operators')
+@Requires('admin')
+export class OperatorsController {
+  constructor(private readonly operators: Operators) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a local operator account (admin). Audited.' })
+  @ApiCreatedResponse({ type: OperatorDto })
+  create(@Body() body: unknown, @Actor() actor: string): Promise<OperatorDto> {
+    return this.operators.create(validRequest(CreateOperatorRequest, body), actor);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: OperatorDto, isArray: true })
+  async list(): Promise<{ items: OperatorDto[] }> {
+    return { items: await this.operators.list() };
+  }
+
+  @Post(':username/disabling')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Disable an operator account (admin). Audited.' })
+  @ApiOkResponse({ type: OperatorDto })
+  disable(@Param('username') username: string, @Actor() actor: string): Promise<OperatorDto> {
+    return this.operators.disable(username, actor);
+  }
+}
+

@@ -1,0 +1,4 @@
+export * from './lib/roles';
+export * from './lib/tokens';
+export * from './lib/secrets';
+export * from './lib/auth.guard';

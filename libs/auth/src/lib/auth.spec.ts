@@ -1,0 +1,85 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { roleAllows, ROLES } from './roles';
+import { hashApiKeySecret, hashPassword, newApiKey, parseApiKey, verifyPassword } from './secrets';
+import { issueSessionToken, OidcVerifier, rolesOf, verifySessionToken } from './tokens';
+
+const SECRET = 'a-session-secret-of-at-least-32-characters';
+
+describe('roles', () => {
+  it('each role includes the ones before it', () => {
+    const matrix = ROLES.map((held) => ROLES.map((needed) => roleAllows([held], needed)));
+    expect(matrix).toEqual([
+      [true, false, false],
+      [true, true, false],
+      [true, true, true],
+    ]);
+    expect(roleAllows([], 'viewer')).toBe(false);
+  });
+
+  it('keeps only known roles from a claim, as an array or a space-separated string', () => {
+    expect(rolesOf(['admin', 'superuser'])).toEqual(['admin']);
+    expect(rolesOf('viewer reviewer root')).toEqual(['viewer', 'reviewer']);
+    expect(rolesOf(undefined)).toEqual([]);
+  });
+});
+
+describe('session tokens', () => {
+  const claims = { subject: 'ops.li', roles: ['reviewer' as const], csrf: 'c-1', sessionId: 's-1' };
+
+  it('round-trip with the shared secret', async () => {
+    expect(await verifySessionToken(SECRET, await issueSessionToken(SECRET, claims, 60))).toEqual(claims);
+  });
+
+  it('are refused when signed with another secret, tampered with or expired', async () => {
+    const token = await issueSessionToken(SECRET, claims, 60, new Date('2026-11-23T08:00:00Z'));
+    await expect(verifySessionToken(`${SECRET}-other`, token, new Date('2026-11-23T08:00:30Z'))).rejects.toThrow();
+    await expect(verifySessionToken(SECRET, token.replace(/\.[^.]+\./, '.eyJzdWIiOiJhZG1pbiJ9.'), new Date('2026-11-23T08:00:30Z'))).rejects.toThrow();
+    await expect(verifySessionToken(SECRET, token, new Date('2026-11-23T08:01:01Z'))).rejects.toThrow(/exp/);
+  });
+});
+
+describe('passwords and API keys', () => {
+  it('hash passwords with scrypt and a fresh salt each time', async () => {
+    const [a, b] = [await hashPassword('correct horse'), await hashPassword('correct horse')];
+    expect(a).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword('correct horse', a)).toBe(true);
+    expect(await verifyPassword('correct hors', a)).toBe(false);
+    expect(await verifyPassword('correct horse', 'md5$abc')).toBe(false);
+  });
+
+  it('make API keys of an id and a secret, and store only the secret\'s hash', () => {
+    const { id, secret, key } = newApiKey();
+    expect(parseApiKey(key)).toEqual({ id, secret });
+    expect(parseApiKey(`${key}x`)).toBeNull();
+    expect(parseApiKey(`pk_${id}_short`)).toBeNull();
+    expect(hashApiKeySecret(secret)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashApiKeySecret(secret)).not.toContain(secret);
+  });
+});
+
+describe('OIDC bearer tokens', () => {
+  let server: Server;
+  let jwksUrl: string;
+  let sign: (claims: Record<string, unknown>, issuer?: string) => Promise<string>;
+
+  beforeAll(async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    server = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+    sign = (claims, issuer = 'https://idp.example') =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('u-42').setIssuer(issuer).setAudience('penalty').setExpirationTime('5m').sign(privateKey);
+  });
+
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('verifies the identity provider\'s tokens against its JWKS and maps roles from the configured claim', async () => {
+    const verifier = new OidcVerifier({ issuer: 'https://idp.example', jwksUrl, audience: 'penalty', rolesClaim: 'realm_access.roles' });
+    expect(await verifier.verify(await sign({ realm_access: { roles: ['reviewer', 'offline_access'] } }))).toEqual({ subject: 'oidc:u-42', roles: ['reviewer'], via: 'OIDC', scopes: [] });
+    await expect(verifier.verify(await sign({}, 'https://evil.example'))).rejects.toThrow();
+  });
+});

@@ -1,0 +1,77 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { isRole, type Principal, type Role } from './roles';
+
+export const SESSION_ISSUER = 'penalty-platform';
+export const SESSION_AUDIENCE = 'penalty-operators';
+
+/** Claims of a session the platform issued after a local sign-in. */
+export interface SessionClaims {
+  subject: string;
+  roles: Role[];
+  /** The CSRF token bound to this session; unsafe requests must echo it in a header. */
+  csrf: string;
+  sessionId: string;
+}
+
+const keyOf = (secret: string) => new TextEncoder().encode(secret);
+
+/** A session token (JWT, HS256) for an http-only cookie; every service verifies it with the shared secret. */
+export async function issueSessionToken(secret: string, claims: SessionClaims, ttlSeconds: number, now = new Date()): Promise<string> {
+  return new SignJWT({ roles: claims.roles, csrf: claims.csrf })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.subject)
+    .setJti(claims.sessionId)
+    .setIssuer(SESSION_ISSUER)
+    .setAudience(SESSION_AUDIENCE)
+    .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setExpirationTime(Math.floor(now.getTime() / 1000) + ttlSeconds)
+    .sign(keyOf(secret));
+}
+
+export async function verifySessionToken(secret: string, token: string, now = new Date()): Promise<SessionClaims> {
+  const { payload } = await jwtVerify(token, keyOf(secret), { issuer: SESSION_ISSUER, audience: SESSION_AUDIENCE, algorithms: ['HS256'], currentDate: now });
+  return { subject: payload.sub!, roles: rolesOf(payload.roles), csrf: String(payload.csrf ?? ''), sessionId: String(payload.jti ?? '') };
+}
+
+/** Only known roles count; an IdP may send them as an array or a space-separated string. */
+export function rolesOf(claim: unknown): Role[] {
+  const values = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(/\s+/) : [];
+  return values.filter(isRole);
+}
+
+export interface OidcSettings {
+  issuer: string;
+  jwksUrl: string;
+  audience: string;
+  rolesClaim: string;
+}
+
+/** Verifies bearer tokens of the company identity provider against its JWKS (fetched and cached by jose). */
+export class OidcVerifier {
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
+
+  constructor(private readonly settings: OidcSettings) {
+    this.jwks = createRemoteJWKSet(new URL(settings.jwksUrl));
+  }
+
+  async verify(token: string): Promise<Principal> {
+    const { payload } = await jwtVerify(token, this.jwks, { issuer: this.settings.issuer, audience: this.settings.audience });
+    return { subject: `oidc:${payload.sub}`, roles: rolesOf(claimAt(payload, this.settings.rolesClaim)), via: 'OIDC', scopes: [] };
+  }
+}
+
+/** A claim by dotted path, e.g. `realm_access.roles`. */
+function claimAt(payload: JWTPayload, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), payload);
+}
+
+/** A random token for CSRF and session ids, URL-safe. */
+export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
+
+/** Constant-time comparison of two strings. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y) && a.length === b.length;
+}
