@@ -46,9 +46,15 @@ done
 
 API_KEY="$BOOTSTRAP_API_KEY" node -r @swc-node/register tools/demo/demo-feed.ts
 
+# The ops dashboard: built once, served with a same-origin proxy to the services.
+npx vite build -c apps/ops-dashboard/vite.config.mts --logLevel error
+HTTP_PORT=8080 node -r @swc-node/register apps/ops-dashboard/server/main.ts >.local/logs/ops-dashboard.log 2>&1 &
+pids+=($!)
+
 cat <<INFO
 
 The platform is running.
+  Ops dashboard:        http://127.0.0.1:8080  (sign in as admin; the password is in .local/demo-credentials)
   API + OpenAPI:        http://127.0.0.1:3000/docs
   Sign in:              POST http://127.0.0.1:3000/v1/auth/sign-in {"username":"admin","password":"$BOOTSTRAP_ADMIN_PASSWORD"}
                         (credentials in .local/demo-credentials), or send x-api-key: $BOOTSTRAP_API_KEY

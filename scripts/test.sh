@@ -9,7 +9,7 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "type check";   npx tsc -p tsconfig.json --noEmit
+step "type check";   npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/ops-dashboard/tsconfig.json
 step "lint";         npm run -s lint
 step "contracts";    node -r @swc-node/register tools/contracts/generate-contracts.ts --check
 step "unit tests";   npx jest -c jest.unit.config.js --ci
@@ -19,5 +19,12 @@ if [[ -z "${KAFKA_BROKERS:-}" || -z "${DATABASE_URL:-}" ]] && ! docker info >/de
   bash scripts/infra/up.sh >/dev/null
   source scripts/infra/env.sh
 fi
+# The dashboard's browser tests drive Debian's Chromium (no downloaded browser) on the built dashboard.
+if ! command -v chromium >/dev/null 2>&1 && [[ -z "${CHROMIUM_PATH:-}" ]]; then
+  step "installing Debian's Chromium (browser tests)"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null
+fi
+step "building the ops dashboard"
+npx vite build -c apps/ops-dashboard/vite.config.mts --logLevel error
 step "integration tests (real Kafka + PostgreSQL)"
 npx jest -c apps/pipeline-e2e/jest.config.js --ci --runInBand

@@ -2,3 +2,4 @@ export * from './lib/standing.module';
 export * from './lib/standing.migration';
 export * from './lib/standing-remedies.migration';
 export * from './lib/standing-exam-offers.migration';
+export * from './lib/standing-ops.migration';

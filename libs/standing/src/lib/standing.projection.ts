@@ -114,8 +114,8 @@ export class StandingProjection {
 
   private async imposed(manager: EntityManager, s: SanctionImposedV1, decidedAt: string): Promise<void> {
     await manager.query(
-      'INSERT INTO standing_sanction (sanction_id, merchant_id, fine_fen, appeal_deadline, decided_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
-      [s.sanctionId, s.merchantId, s.fine?.amountFen ?? null, s.appealDeadline, decidedAt],
+      'INSERT INTO standing_sanction (sanction_id, merchant_id, fine_fen, appeal_deadline, decided_at, kind, node) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING',
+      [s.sanctionId, s.merchantId, s.fine?.amountFen ?? null, s.appealDeadline, decidedAt, s.cause.kind, s.cause.node ?? null],
     );
     for (const m of s.measures) {
       await manager.query('INSERT INTO standing_measure (sanction_id, merchant_id, type, ends_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [

@@ -1,0 +1,1 @@
+module.exports = { ...require('../../jest.preset.js'), displayName: 'ops-dashboard', rootDir: __dirname, testMatch: ['<rootDir>/server/**/*.spec.ts'] };

@@ -1,0 +1,84 @@
+import { App as AntApp, Button, ConfigProvider, Layout, Menu, Segmented, Space, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { StrictMode, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { call, type Me } from './api';
+import { LangContext, useT, type Lang } from './i18n';
+import { MerchantPage, Merchants } from './pages/Merchants';
+import { Overview } from './pages/Overview';
+import { ReviewQueue } from './pages/ReviewQueue';
+import { Rules } from './pages/Rules';
+import { SignIn } from './pages/SignIn';
+
+type Page = { name: 'overview' | 'merchants' | 'reviewQueue' | 'rules' } | { name: 'merchant'; merchantId: string };
+
+/** The page in the URL hash (#/merchants/m-1), so a page can be linked and reloaded. */
+function pageFromHash(): Page {
+  const [, first, second] = window.location.hash.split('/');
+  if (first === 'merchants' && second) return { name: 'merchant', merchantId: decodeURIComponent(second) };
+  if (first === 'merchants' || first === 'reviewQueue' || first === 'rules') return { name: first };
+  return { name: 'overview' };
+}
+
+function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l: Lang) => void; signOut: () => void }) {
+  const t = useT();
+  const [page, setPage] = useState<Page>(pageFromHash);
+  useEffect(() => {
+    const onHash = () => setPage(pageFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const go = (hash: string) => (window.location.hash = hash);
+  const canReview = me.roles.some((r) => r === 'reviewer' || r === 'admin');
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24 }}>
+        <span style={{ color: '#fff', fontWeight: 600 }}>Penalty platform</span>
+        <Menu theme="dark" mode="horizontal" style={{ flex: 1 }} selectedKeys={[page.name === 'merchant' ? 'merchants' : page.name]}
+          onClick={(e) => go(`#/${e.key}`)}
+          items={[
+            { key: 'overview', label: t('overview') },
+            { key: 'merchants', label: t('merchants') },
+            ...(canReview ? [{ key: 'reviewQueue', label: t('reviewQueue') }] : []),
+            { key: 'rules', label: t('rules') },
+          ]} />
+        <Space>
+          <Segmented value={lang} onChange={(v) => setLang(v as Lang)} options={[{ value: 'zh', label: '中文' }, { value: 'en', label: 'EN' }]} />
+          <span style={{ color: '#fff' }} data-testid="me">{me.subject} ({me.roles.join(', ')})</span>
+          <Button size="small" onClick={signOut}>{t('signOut')}</Button>
+        </Space>
+      </Layout.Header>
+      <Layout.Content style={{ padding: 24 }}>
+        {page.name === 'overview' && <Overview />}
+        {page.name === 'merchants' && <Merchants open={(id) => go(`#/merchants/${encodeURIComponent(id)}`)} />}
+        {page.name === 'merchant' && <MerchantPage merchantId={page.merchantId} />}
+        {page.name === 'reviewQueue' && <ReviewQueue />}
+        {page.name === 'rules' && <Rules />}
+      </Layout.Content>
+    </Layout>
+  );
+}
+
+function Root() {
+  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem('lang') as Lang) ?? 'zh');
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  useEffect(() => void call<Me>('api', '/v1/auth/me').then(setMe).catch(() => setMe(null)), []);
+  useEffect(() => localStorage.setItem('lang', lang), [lang]);
+  const signOut = () => void call('api', '/v1/auth/sign-out', {}).finally(() => setMe(null));
+  return (
+    <LangContext.Provider value={lang}>
+      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS}>
+        <AntApp>
+          {me === undefined ? <Spin style={{ marginTop: 200, width: '100%' }} /> : me === null ? <SignIn onSignedIn={setMe} /> : <Shell me={me} lang={lang} setLang={setLang} signOut={signOut} />}
+        </AntApp>
+      </ConfigProvider>
+    </LangContext.Provider>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Root />
+  </StrictMode>,
+);

@@ -1,0 +1,109 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { Requires } from '@penalty/auth';
+import { CATALOGUE, DEPOSIT_TABLE_FEN, formatShanghai, naturalYearOf, RuleBook, SCENARIOS, startOfNaturalYear, type Clock } from '@penalty/domain';
+import { CLOCK, ProblemException } from '@penalty/runtime';
+
+const DAY_MS = 86_400_000;
+const SHANGHAI_MS = 8 * 3_600_000;
+/** Midnight Asia/Shanghai of the day `now` falls in. */
+const startOfShanghaiDay = (now: Date) => new Date(Math.floor((now.getTime() + SHANGHAI_MS) / DAY_MS) * DAY_MS - SHANGHAI_MS);
+
+/**
+ * Views for the ops dashboard over the api's read model: merchant search, the review queue across
+ * merchants, today's and the last 30 days' decisions, and the rule data the services run with.
+ */
+@ApiTags('operations')
+@Controller('v1/ops')
+export class OpsViewsController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rules: RuleBook,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get('merchants')
+  @ApiOperation({ summary: 'Merchants whose id contains the query (case-insensitive), with this year\'s points' })
+  async merchants(@Query('query') query = ''): Promise<{ items: { merchantId: string; general: number; serious: number }[] }> {
+    if (query.length > 64) throw ProblemException.validation([{ field: 'query', message: 'must be at most 64 characters' }]);
+    // The query is a bound parameter, and LIKE's own wildcards in it are escaped: it matches literally.
+    const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const items = await this.dataSource.query(
+      `SELECT m.merchant_id AS "merchantId", coalesce(p.general, 0) AS general, coalesce(p.serious, 0) AS serious
+       FROM (SELECT merchant_id FROM standing_profile UNION SELECT merchant_id FROM standing_points UNION SELECT merchant_id FROM standing_sanction) m
+       LEFT JOIN standing_points p ON p.merchant_id = m.merchant_id AND p.natural_year = $2
+       WHERE m.merchant_id ILIKE $1 ORDER BY coalesce(p.serious, 0) DESC, m.merchant_id LIMIT 50`,
+      [pattern, naturalYearOf(this.clock.now())],
+    );
+    return { items };
+  }
+
+  @Get('review-queue')
+  @Requires('reviewer')
+  @ApiOperation({ summary: 'Open appeals and submitted forgery remediations across merchants, soonest deadline first' })
+  async reviewQueue(): Promise<{ items: object[] }> {
+    const [appeals, remediations] = await Promise.all([
+      this.dataSource.query(
+        `SELECT a.appeal_id, a.merchant_id, a.subject_kind, a.subject_id, a.round, a.filed_at, a.evidence, s.appeal_deadline
+         FROM standing_appeal a LEFT JOIN standing_sanction s ON a.subject_kind = 'SANCTION' AND s.sanction_id = a.subject_id
+         WHERE a.status = 'PENDING'`,
+      ),
+      this.dataSource.query(`SELECT case_id, merchant_id, violation_id, case_number, remediation_closes_at, updated_at FROM standing_forgery_case WHERE status = 'REMEDIATION_SUBMITTED'`),
+    ]);
+    const at = (v: Date | string | null) => (v ? formatShanghai(new Date(v)) : null);
+    const items = [
+      ...appeals.map((a: Record<string, any>) => ({
+        kind: 'APPEAL', id: a.appeal_id, merchantId: a.merchant_id, subjectKind: a.subject_kind, subjectId: a.subject_id, round: a.round,
+        submittedAt: at(a.filed_at), deadline: at(a.appeal_deadline), evidence: a.evidence,
+      })),
+      ...remediations.map((c: Record<string, any>) => ({
+        kind: 'FORGERY_REMEDIATION', id: c.case_id, merchantId: c.merchant_id, subjectKind: 'FORGERY_CASE', subjectId: c.case_id, caseNumber: c.case_number,
+        violationId: c.violation_id, submittedAt: at(c.updated_at), deadline: at(c.remediation_closes_at), evidence: [],
+      })),
+    ];
+    // Soonest deadline first; items without one (penalty appeals) by submission.
+    items.sort((a, b) => (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999') || String(a.submittedAt).localeCompare(String(b.submittedAt)));
+    return { items };
+  }
+
+  @Get('decisions')
+  @ApiOperation({ summary: 'Sanctions imposed and fines charged, today by node and per day for the last 30 days (Asia/Shanghai)' })
+  async decisions(): Promise<{ today: { node: string; sanctions: number; finesFen: number }[]; days: { day: string; sanctions: number; finesFen: number }[] }> {
+    const now = this.clock.now();
+    const today = startOfShanghaiDay(now);
+    const since = new Date(today.getTime() - 29 * DAY_MS);
+    const rows: { decided_at: Date; fine_fen: string | null; node: string }[] = await this.dataSource.query(
+      `SELECT decided_at, fine_fen, coalesce(node::text, kind, 'UNKNOWN') AS node FROM standing_sanction WHERE decided_at >= $1`,
+      [since],
+    );
+    const byNode = new Map<string, { sanctions: number; finesFen: number }>();
+    const byDay = new Map<string, { sanctions: number; finesFen: number }>();
+    for (let d = 0; d < 30; d++) byDay.set(formatShanghai(new Date(since.getTime() + d * DAY_MS)).slice(0, 10), { sanctions: 0, finesFen: 0 });
+    for (const row of rows) {
+      const fine = Number(row.fine_fen ?? 0);
+      const day = byDay.get(formatShanghai(new Date(row.decided_at)).slice(0, 10));
+      if (day) {
+        day.sanctions += 1;
+        day.finesFen += fine;
+      }
+      if (new Date(row.decided_at).getTime() >= today.getTime()) {
+        const node = byNode.get(row.node) ?? { sanctions: 0, finesFen: 0 };
+        byNode.set(row.node, { sanctions: node.sanctions + 1, finesFen: node.finesFen + fine });
+      }
+    }
+    return { today: [...byNode].map(([node, v]) => ({ node, ...v })), days: [...byDay].map(([day, v]) => ({ day, ...v })) };
+  }
+
+  @Get('rules')
+  @ApiOperation({ summary: 'The rule data the services run with: every version, the catalogue, the exam scenarios and the deposit table' })
+  rulesData(): object {
+    return {
+      versions: this.rules.ruleSets.map((r) => ({ ...r, effectiveFrom: formatShanghai(r.effectiveFrom) })),
+      catalogue: CATALOGUE,
+      scenarios: SCENARIOS,
+      depositTableFen: DEPOSIT_TABLE_FEN,
+      currentNaturalYearStarts: formatShanghai(startOfNaturalYear(naturalYearOf(this.clock.now()))),
+    };
+  }
+}
