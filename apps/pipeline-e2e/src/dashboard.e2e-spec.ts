@@ -30,7 +30,7 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
       execFileSync('npx', ['vite', 'build', '-c', 'apps/ops-dashboard/vite.config.mts', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
     }
     await stack.start();
-    recorder = new TopicRecorder(stack.brokers, [stack.topic(Topics.SanctionsDecidedV1)]);
+    recorder = new TopicRecorder(stack.brokers, [stack.topic(Topics.SanctionsDecidedV1), stack.topic(Topics.ViolationsDetectedV1)]);
     await recorder.start();
     const port = await freePort();
     dashboardUrl = `http://127.0.0.1:${port}`;
@@ -131,6 +131,49 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     await page.getByRole('menuitem', { name: 'Rules' }).click();
     await page.getByTestId('rules').getByText('QUALIFICATION_FORGERY').waitFor();
     await shot('rules');
+  });
+
+  it('lets an admin replay a dead letter to its source topic, once', async () => {
+    const merchantId = aMerchantId('poison');
+    const poison = aViolationEvent({ merchantId, severity: 'HUGE' as never });
+    await stack.publish(Topics.ViolationsDetectedV1, [poison]);
+
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    const admin = await context.newPage();
+    await admin.goto(dashboardUrl);
+    await admin.locator('#username').fill('root-admin');
+    await admin.locator('#password').fill('correct horse battery staple');
+    await admin.locator('#sign-in').click();
+    await admin.getByTestId('me').filter({ hasText: 'root-admin' }).waitFor();
+    await admin.getByText('EN', { exact: true }).click();
+    await admin.getByRole('menuitem', { name: 'Dead letters' }).click();
+    const row = admin.getByTestId('dead-letters').locator('tr', { hasText: merchantId });
+    await row.getByText('DATA_INVALID').waitFor({ timeout: 60_000 });
+    await row.locator('input[type="checkbox"]').check();
+    await admin.locator('#replay-reason').fill('severity mapping fixed upstream');
+    await admin.screenshot({ path: path.join(screenshots, 'dead-letters.png'), fullPage: true });
+    await admin.locator('#replay').click();
+    await row.getByText('root-admin').waitFor();
+
+    // The original message went back to violations.detected.v1, marked as a replay; the checkbox is now disabled.
+    const copies = await recorder.waitFor((m) => m.key === merchantId && m.topic === stack.topic(Topics.ViolationsDetectedV1), 2);
+    expect(copies[1].value).toBe(copies[0].value);
+    expect(copies[1].headers['x-replayed-from']).toMatch(/^violations\.detected\.v1\.dlq\[\d+\]@\d+$/);
+    expect(await row.locator('input[type="checkbox"]').isDisabled()).toBe(true);
+    // Replaying it again does nothing more.
+    const headers = await stack.operatorHeaders('admin');
+    const listed = (await (await fetch(`${stack.service('api').baseUrl}/v1/ops/dead-letters`, { headers })).json()) as { items: { topic: string; partition: number; offset: string; key: string; replayedBy: string | null }[] };
+    const letter = listed.items.find((d) => d.key === merchantId && d.replayedBy === 'root-admin')!;
+    const again = await fetch(`${stack.service('api').baseUrl}/v1/ops/dead-letters/replays`, {
+      method: 'POST', headers, body: JSON.stringify({ deadLetters: [{ topic: letter.topic, partition: letter.partition, offset: letter.offset }], reason: 'clicked twice' }),
+    });
+    expect(await again.json()).toEqual({ replayed: 0, alreadyReplayed: 1 });
+    // Reviewers may browse but not replay.
+    const asReviewer = await fetch(`${stack.service('api').baseUrl}/v1/ops/dead-letters/replays`, {
+      method: 'POST', headers: await stack.operatorHeaders('reviewer'), body: JSON.stringify({ deadLetters: [{ topic: letter.topic, partition: letter.partition, offset: letter.offset }], reason: 'not mine' }),
+    });
+    expect(asReviewer.status).toBe(403);
+    await context.close();
   });
 
   it('keeps the review queue from a viewer', async () => {

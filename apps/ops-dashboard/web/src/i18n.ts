@@ -56,6 +56,12 @@ const WORDS = {
   depositTable: ['保证金标准', 'Deposit table'],
   none: ['无', 'none'],
   decided: ['已处理', 'Decided'],
+  replay: ['重放', 'Replay'],
+  replayed: ['已重放', 'Replayed'],
+  whatWasFixed: ['修复了什么（记入审计）', 'What was fixed (audited)'],
+  reason: ['原因', 'Reason'],
+  detail: ['详情', 'Detail'],
+  deadAt: ['进入死信时间', 'Dead-lettered'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;

@@ -5,19 +5,20 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { call, type Me } from './api';
 import { LangContext, useT, type Lang } from './i18n';
+import { DeadLetters } from './pages/DeadLetters';
 import { MerchantPage, Merchants } from './pages/Merchants';
 import { Overview } from './pages/Overview';
 import { ReviewQueue } from './pages/ReviewQueue';
 import { Rules } from './pages/Rules';
 import { SignIn } from './pages/SignIn';
 
-type Page = { name: 'overview' | 'merchants' | 'reviewQueue' | 'rules' } | { name: 'merchant'; merchantId: string };
+type Page = { name: 'overview' | 'merchants' | 'reviewQueue' | 'deadLetters' | 'rules' } | { name: 'merchant'; merchantId: string };
 
 /** The page in the URL hash (#/merchants/m-1), so a page can be linked and reloaded. */
 function pageFromHash(): Page {
   const [, first, second] = window.location.hash.split('/');
   if (first === 'merchants' && second) return { name: 'merchant', merchantId: decodeURIComponent(second) };
-  if (first === 'merchants' || first === 'reviewQueue' || first === 'rules') return { name: first };
+  if (first === 'merchants' || first === 'reviewQueue' || first === 'deadLetters' || first === 'rules') return { name: first };
   return { name: 'overview' };
 }
 
@@ -41,6 +42,7 @@ function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l
             { key: 'overview', label: t('overview') },
             { key: 'merchants', label: t('merchants') },
             ...(canReview ? [{ key: 'reviewQueue', label: t('reviewQueue') }] : []),
+            { key: 'deadLetters', label: t('deadLetters') },
             { key: 'rules', label: t('rules') },
           ]} />
         <Space>
@@ -54,6 +56,7 @@ function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l
         {page.name === 'merchants' && <Merchants open={(id) => go(`#/merchants/${encodeURIComponent(id)}`)} />}
         {page.name === 'merchant' && <MerchantPage merchantId={page.merchantId} />}
         {page.name === 'reviewQueue' && <ReviewQueue />}
+        {page.name === 'deadLetters' && <DeadLetters me={me} />}
         {page.name === 'rules' && <Rules />}
       </Layout.Content>
     </Layout>

@@ -1,0 +1,150 @@
+import { Body, Controller, Get, Inject, Injectable, Logger, Post, Query, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Length, Min, MinLength, ValidateNested } from 'class-validator';
+import { Kafka, type Consumer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { Requires } from '@penalty/auth';
+import { deadLetterTopicOf, DeadLetterHeaders, Topics } from '@penalty/contracts';
+import type { Clock } from '@penalty/domain';
+import { appendToOutbox, KAFKA_SETTINGS, logicalTopic, OutboxRelay, physicalTopic, type KafkaSettings } from '@penalty/messaging';
+import { recordAudit } from '@penalty/persistence';
+import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
+
+/**
+ * Keeps every dead letter of every topic in the api's schema, so operators can browse them with the
+ * reason their consumer gave and replay them once the cause is fixed. Messages are stored raw (they
+ * may not parse) and idempotently by (topic, partition, offset).
+ */
+@Injectable()
+export class DeadLetterCollector implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeadLetterCollector.name);
+  private consumer?: Consumer;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly kafka: Kafka,
+    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = this.kafka.consumer({ groupId: `${this.settings.topicNamespace}api-dead-letters` });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: Object.values(Topics).map((t) => physicalTopic(this.settings, deadLetterTopicOf(t))), fromBeginning: true });
+    await this.consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString() ?? '']));
+        await this.dataSource.query(
+          `INSERT INTO dead_letter (topic, partition, "offset", message_key, value, headers, reason, message, source_topic, dead_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+          [
+            logicalTopic(this.settings, topic), partition, message.offset, message.key?.toString() ?? null, message.value?.toString() ?? '', JSON.stringify(headers),
+            headers[DeadLetterHeaders.Reason] ?? 'UNKNOWN', headers[DeadLetterHeaders.Message] ?? '', headers[DeadLetterHeaders.SourceTopic] ?? logicalTopic(this.settings, topic).replace(/\.dlq$/, ''),
+            new Date(Number(message.timestamp)),
+          ],
+        );
+      },
+    });
+    this.logger.log('collecting dead letters');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
+
+export class DeadLetterRef {
+  @ApiProperty() @IsString() @Length(1, 300) topic: string;
+  @ApiProperty() @IsInt() @Min(0) partition: number;
+  @ApiProperty({ description: 'Kafka offset, as a string' }) @IsString() @Length(1, 30) offset: string;
+}
+
+export class ReplayRequest {
+  @ApiProperty({ type: [DeadLetterRef], maxItems: 500 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => DeadLetterRef)
+  deadLetters: DeadLetterRef[];
+
+  @ApiProperty({ description: 'What was fixed (kept in the audit trail)', minLength: 3 })
+  @IsString()
+  @MinLength(3)
+  reason: string;
+}
+
+interface DeadLetterRow {
+  topic: string;
+  partition: number;
+  offset: string;
+  message_key: string | null;
+  value: string;
+  reason: string;
+  message: string;
+  source_topic: string;
+  dead_at: Date;
+  replayed_at: Date | null;
+  replayed_by: string | null;
+}
+
+@ApiTags('operations')
+@Controller('v1/ops/dead-letters')
+export class DeadLettersController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly relay: OutboxRelay,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Dead letters of every topic, newest first, with the reason their consumer gave' })
+  async list(@Query('topic') topic?: string, @Query('limit') limit = '200'): Promise<{ items: object[] }> {
+    const max = Number(limit);
+    if (!Number.isInteger(max) || max < 1 || max > 1000) throw ProblemException.validation([{ field: 'limit', message: 'must be a whole number from 1 to 1000' }]);
+    const rows: DeadLetterRow[] = await this.dataSource.query(
+      `SELECT * FROM dead_letter WHERE ($1::text IS NULL OR topic = $1) ORDER BY dead_at DESC, topic, partition, "offset" DESC LIMIT $2`,
+      [topic ?? null, max],
+    );
+    return {
+      items: rows.map((r) => ({
+        topic: r.topic, partition: r.partition, offset: String(r.offset), key: r.message_key, value: r.value, reason: r.reason, message: r.message,
+        sourceTopic: r.source_topic, deadAt: new Date(r.dead_at).toISOString(), replayedAt: r.replayed_at ? new Date(r.replayed_at).toISOString() : null, replayedBy: r.replayed_by,
+      })),
+    };
+  }
+
+  /** Publishes each dead letter's original message to its source topic again (through the outbox), once. */
+  @Post('replays')
+  @Requires('admin')
+  @ApiOperation({ summary: 'Replay dead letters to their source topic after a fix (admin). Each is replayed once; audited.' })
+  async replay(@Body() body: unknown, @Actor() actor: string): Promise<{ replayed: number; alreadyReplayed: number }> {
+    const request = validRequest(ReplayRequest, body);
+    const now = this.clock.now();
+    const result = await this.dataSource.transaction(async (manager) => {
+      let replayed = 0;
+      let alreadyReplayed = 0;
+      for (const ref of request.deadLetters) {
+        const [[row]]: [DeadLetterRow[], number] = await manager.query(
+          `UPDATE dead_letter SET replayed_at = $4, replayed_by = $5 WHERE topic = $1 AND partition = $2 AND "offset" = $3 AND replayed_at IS NULL RETURNING *`,
+          [ref.topic, ref.partition, ref.offset, now, actor],
+        );
+        if (!row) {
+          const [known] = await manager.query(`SELECT 1 FROM dead_letter WHERE topic = $1 AND partition = $2 AND "offset" = $3`, [ref.topic, ref.partition, ref.offset]);
+          if (!known) throw ProblemException.notFound('DEAD_LETTER.NOT_FOUND', `No dead letter ${ref.topic}[${ref.partition}]@${ref.offset}.`);
+          alreadyReplayed++;
+          continue;
+        }
+        await appendToOutbox(manager, { topic: row.source_topic, key: row.message_key ?? '', value: row.value, headers: { 'content-type': 'application/cloudevents+json', 'x-replayed-from': `${row.topic}[${row.partition}]@${row.offset}` } });
+        await recordAudit(manager, {
+          actor, action: 'DEAD_LETTER.REPLAY', merchantId: row.message_key ?? '', subjectType: 'DEAD_LETTER', subjectId: `${row.topic}[${row.partition}]@${row.offset}`,
+          reason: request.reason, details: { sourceTopic: row.source_topic, deadLetterReason: row.reason }, occurredAt: now,
+        });
+        replayed++;
+      }
+      return { replayed, alreadyReplayed };
+    });
+    this.relay.nudge();
+    return result;
+  }
+}
