@@ -108,6 +108,10 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     expect(await measures.locator('tbody tr.ant-table-row').count()).toBe(7);
     // The fine left the deposit short: a top-up deadline (the sanction's appeal window is in use).
     await page.getByTestId('deadlines').getByText('DEPOSIT_TOP_UP').waitFor();
+    // The timeline: the 12 points assessed, then the node's sanction; points per natural year.
+    await page.getByTestId('timeline').getByText('SANCTION_IMPOSED').waitFor();
+    await page.getByTestId('timeline').getByText('POINTS_ASSESSED').waitFor();
+    await page.getByTestId('points-by-year').getByText('2026', { exact: true }).waitFor(); // the violation mother's occurredAt
     await shot('merchant');
 
     // Accept the appeal in the review queue.
@@ -125,6 +129,7 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     await page.goto(`${dashboardUrl}/#/merchants/${merchantId}`);
     await page.getByTestId('serious-points').waitFor();
     await page.getByTestId('active-measures').locator('tbody tr.ant-table-row').first().waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByTestId('timeline').getByText('MEASURES_LIFTED').waitFor();
     await shot('merchant-after-appeal');
 
     // The rules the services run with.

@@ -57,6 +57,8 @@ const WORDS = {
   none: ['无', 'none'],
   decided: ['已处理', 'Decided'],
   replay: ['重放', 'Replay'],
+  timeline: ['时间线', 'Timeline'],
+  pointsByYear: ['各年度扣分', 'Points by natural year'],
   replayed: ['已重放', 'Replayed'],
   whatWasFixed: ['修复了什么（记入审计）', 'What was fixed (audited)'],
   reason: ['原因', 'Reason'],

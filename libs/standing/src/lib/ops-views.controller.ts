@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
@@ -37,6 +37,30 @@ export class OpsViewsController {
       [pattern, naturalYearOf(this.clock.now())],
     );
     return { items };
+  }
+
+  @Get('merchants/:merchantId/timeline')
+  @ApiOperation({ summary: "A merchant's decisions in order (points assessed and adjusted with waivers, sanctions, lifts), and its points for every natural year" })
+  async timeline(@Param('merchantId') merchantId: string): Promise<{ merchantId: string; years: object[]; events: object[] }> {
+    if (merchantId.length > 64) throw ProblemException.validation([{ field: 'merchantId', message: 'must be 1 to 64 characters' }]);
+    const [years, penalties, sanctions, lifts] = await Promise.all([
+      this.dataSource.query('SELECT natural_year AS "naturalYear", general, serious FROM standing_points WHERE merchant_id = $1 ORDER BY natural_year DESC', [merchantId]),
+      this.dataSource.query('SELECT * FROM standing_penalty_event WHERE merchant_id = $1', [merchantId]),
+      this.dataSource.query('SELECT * FROM standing_sanction WHERE merchant_id = $1 AND decided_at IS NOT NULL', [merchantId]),
+      this.dataSource.query(
+        `SELECT sanction_id, lifted_at, array_agg(type ORDER BY type) AS types FROM standing_measure WHERE merchant_id = $1 AND lifted_at IS NOT NULL GROUP BY sanction_id, lifted_at`,
+        [merchantId],
+      ),
+    ]);
+    const at = (v: Date | string) => formatShanghai(new Date(v));
+    const events = [
+      ...penalties.map((p: Record<string, any>) => ({
+        at: at(p.at), kind: p.type === 'penalty.adjusted.v1' ? 'POINTS_ADJUSTED' : 'POINTS_ASSESSED', violationId: p.violation_id, track: p.track, points: p.points, waiver: p.waiver, naturalYear: p.natural_year,
+      })),
+      ...sanctions.map((s: Record<string, any>) => ({ at: at(s.decided_at), kind: 'SANCTION_IMPOSED', sanctionId: s.sanction_id, cause: s.kind, node: s.node, fineFen: s.fine_fen === null ? null : Number(s.fine_fen) })),
+      ...lifts.map((l: Record<string, any>) => ({ at: at(l.lifted_at), kind: 'MEASURES_LIFTED', sanctionId: l.sanction_id, measureTypes: l.types })),
+    ].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+    return { merchantId, years, events };
   }
 
   @Get('review-queue')

@@ -23,6 +23,11 @@ export class StandingProjection {
          ON CONFLICT (merchant_id, natural_year) DO UPDATE SET general = EXCLUDED.general, serious = EXCLUDED.serious`,
         [p.merchantId, p.naturalYear, p.totals.general, p.totals.serious],
       );
+      await manager.query(
+        `INSERT INTO standing_penalty_event (event_id, merchant_id, type, violation_id, track, points, waiver, natural_year, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+        [event.id, p.merchantId, event.type, p.violationId, p.track, p.points, p.waiver, p.naturalYear, event.time],
+      );
     });
   }
 

@@ -1,4 +1,4 @@
-import { Card, Col, Descriptions, Empty, Input, Row, Table, Tag } from 'antd';
+import { Card, Col, Descriptions, Empty, Input, Row, Table, Tag, Timeline } from 'antd';
 import { useEffect, useState } from 'react';
 import { call } from '../api';
 import { shanghaiTime, timeLeft, yuan } from '../format';
@@ -16,6 +16,10 @@ interface Cases {
   forgeryCases: { caseId: string; status: string; caseNumber: number; remediationClosesAt: string | null }[];
   appeals: { appealId: string; subjectKind: string; subjectId: string; round: number; status: string; rejectionReason: string | null; filedAt: string }[];
   deadlines: { kind: string; closesAt: string; reference: string; referenceKind: string }[];
+}
+interface TimelineData {
+  years: { naturalYear: number; general: number; serious: number }[];
+  events: { at: string; kind: string; violationId?: string; track?: string; points?: number; waiver?: string | null; sanctionId?: string; cause?: string; node?: number | null; fineFen?: number | null; measureTypes?: string[] }[];
 }
 interface Notification {
   notificationId: string;
@@ -53,11 +57,13 @@ export function MerchantPage({ merchantId }: { merchantId: string }) {
   const [standing, setStanding] = useState<Standing>();
   const [cases, setCases] = useState<Cases>();
   const [notifications, setNotifications] = useState<Notification[]>([]);
+  const [timeline, setTimeline] = useState<TimelineData>();
   useEffect(() => {
     const id = encodeURIComponent(merchantId);
     const load = () => {
       void call<Standing>('api', `/v1/merchants/${id}/standing`).then(setStanding).catch(() => undefined);
       void call<Cases>('api', `/v1/merchants/${id}/cases`).then(setCases).catch(() => undefined);
+      void call<TimelineData>('api', `/v1/ops/merchants/${id}/timeline`).then(setTimeline).catch(() => undefined);
       void call<{ items: Notification[] }>('notification-service', `/v1/merchants/${id}/notifications?limit=50`).then((r) => setNotifications(r.items)).catch(() => undefined);
     };
     load();
@@ -111,6 +117,29 @@ export function MerchantPage({ merchantId }: { merchantId: string }) {
           <Card title={t('forgeryCases')}>
             <Table size="small" pagination={false} rowKey="caseId" dataSource={cases?.forgeryCases ?? []}
               columns={[{ title: '#', dataIndex: 'caseNumber' }, { title: t('status'), dataIndex: 'status' }, { title: t('deadline'), dataIndex: 'remediationClosesAt', render: shanghaiTime }]} />
+          </Card>
+        </Col>
+      </Row>
+      <Row gutter={16} style={{ marginTop: 16 }}>
+        <Col span={8}>
+          <Card title={t('pointsByYear')}>
+            <Table size="small" pagination={false} rowKey="naturalYear" dataSource={timeline?.years ?? []} data-testid="points-by-year"
+              columns={[{ title: 'year', dataIndex: 'naturalYear' }, { title: t('general'), dataIndex: 'general' }, { title: t('serious'), dataIndex: 'serious' }]} />
+          </Card>
+        </Col>
+        <Col span={16}>
+          <Card title={t('timeline')} data-testid="timeline">
+            <Timeline items={(timeline?.events ?? []).slice(0, 30).map((e) => ({
+              color: e.kind === 'SANCTION_IMPOSED' ? 'red' : e.kind === 'MEASURES_LIFTED' ? 'green' : 'blue',
+              children: (
+                <span>
+                  {shanghaiTime(e.at)} · <b>{e.kind}</b>{' '}
+                  {e.violationId && `${e.violationId} · ${e.track} ${e.points} ${e.waiver ? `(${e.waiver})` : ''}`}
+                  {e.kind === 'SANCTION_IMPOSED' && `${e.cause}${e.node ? ` ${e.node}` : ''} · ${yuan(e.fineFen)}`}
+                  {e.measureTypes && e.measureTypes.join(', ')}
+                </span>
+              ),
+            }))} />
           </Card>
         </Col>
       </Row>
