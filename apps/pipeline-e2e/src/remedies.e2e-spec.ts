@@ -247,7 +247,11 @@ describe('remedies: forgery, appeals, exam chances, deposits (real Kafka + Postg
     expect(await call('sanction-service', `/v1/merchants/${shortMerchant}/deposit/payments`, payment)).toMatchObject({ status: 200, json: { balanceFen: 5_000_000 } });
     const [lifted] = await recorder.waitFor(of(shortMerchant, 'sanction.lifted.v1', (d) => d.reason === 'DEPOSIT_TOPPED_UP'));
     expect(lifted.json!.data).toMatchObject({ sanctionId: supervision.json!.data.sanctionId, measureTypes: ['STORE_SUPERVISION'] });
-    const standing = await readModel(`/v1/merchants/${shortMerchant}/standing`, (b) => b.deposit?.balanceFen === 5_000_000);
+    // The deposit and the lift travel on different topics: wait for both in the read model.
+    const standing = await readModel(
+      `/v1/merchants/${shortMerchant}/standing`,
+      (b) => b.deposit?.balanceFen === 5_000_000 && !b.activeMeasures?.some((m: { type: string }) => m.type === 'STORE_SUPERVISION'),
+    );
     expect(standing.deposit).toEqual({ requiredFen: 5_000_000, balanceFen: 5_000_000, topUpDueAt: null });
     expect(standing.activeMeasures.map((m: { type: string }) => m.type)).not.toContain('STORE_SUPERVISION');
 

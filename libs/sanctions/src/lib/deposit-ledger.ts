@@ -16,11 +16,14 @@ interface AccountRow {
   payments_fen: string;
   refunds_fen: string;
   top_up_due_at: Date | null;
+  terminated: boolean;
 }
 
 export interface DepositState extends DepositPosition {
   merchantId: string;
   shortfallFen: number;
+  /** The merchant was terminated (a TERMINATION measure is in force): no store left to supervise. */
+  terminated: boolean;
 }
 
 const num = (v: string | null) => (v === null ? null : Number(v));
@@ -42,7 +45,9 @@ export class DepositLedger {
   async position(manager: EntityManager, merchantId: string): Promise<DepositState> {
     const lock = () =>
       manager.query(
-        'SELECT required_fen, initial_fen, fines_charged_fen, payments_fen, refunds_fen, top_up_due_at FROM merchant_account WHERE merchant_id = $1 FOR UPDATE',
+        `SELECT required_fen, initial_fen, fines_charged_fen, payments_fen, refunds_fen, top_up_due_at,
+           EXISTS (SELECT 1 FROM measure WHERE measure.merchant_id = $1 AND type = 'TERMINATION' AND lifted_at IS NULL) AS terminated
+         FROM merchant_account WHERE merchant_id = $1 FOR UPDATE OF merchant_account`,
         [merchantId],
       ) as Promise<AccountRow[]>;
     let [a] = await lock();
@@ -54,7 +59,7 @@ export class DepositLedger {
     const requiredFen = num(a.required_fen);
     const balanceFen = (num(a.initial_fen) ?? 0) + Number(a.payments_fen) + Number(a.refunds_fen) - Number(a.fines_charged_fen);
     const topUpDueAt = a.top_up_due_at ? new Date(a.top_up_due_at) : null;
-    return { merchantId, requiredFen, balanceFen, topUpDueAt, shortfallFen: depositShortfallFen({ requiredFen, balanceFen }) };
+    return { merchantId, requiredFen, balanceFen, topUpDueAt, shortfallFen: depositShortfallFen({ requiredFen, balanceFen }), terminated: a.terminated };
   }
 
   /** What forfeiture takes: the whole balance; null while the requirement (hence the deposit) is unknown. */
@@ -101,11 +106,7 @@ export class DepositLedger {
   /** Applies section 7 after a change and tells subscribers the new state. */
   async review(manager: EntityManager, merchantId: string, change: DepositUpdatedV1['change'], now: Date): Promise<DepositState> {
     const position = await this.position(manager, merchantId);
-    const [{ terminated }]: { terminated: boolean }[] = await manager.query(
-      `SELECT EXISTS (SELECT 1 FROM measure WHERE merchant_id = $1 AND type = 'TERMINATION' AND lifted_at IS NULL) AS terminated`,
-      [merchantId],
-    );
-    const decision = reviewDeposit(position, { now, terminated, ruleSet: this.rules.at(now) });
+    const decision = reviewDeposit(position, { now, terminated: position.terminated, ruleSet: this.rules.at(now) });
     if (decision.action === 'OPEN_TOP_UP_WINDOW') {
       position.topUpDueAt = decision.topUpDueAt;
       await manager.query('UPDATE merchant_account SET top_up_due_at = $2 WHERE merchant_id = $1', [merchantId, decision.topUpDueAt]);
