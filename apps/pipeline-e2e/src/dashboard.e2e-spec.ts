@@ -30,7 +30,7 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
       execFileSync('npx', ['vite', 'build', '-c', 'apps/ops-dashboard/vite.config.mts', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
     }
     await stack.start();
-    recorder = new TopicRecorder(stack.brokers, [stack.topic(Topics.SanctionsDecidedV1), stack.topic(Topics.ViolationsDetectedV1)]);
+    recorder = new TopicRecorder(stack.brokers, [stack.topic(Topics.SanctionsDecidedV1), stack.topic(Topics.ViolationsDetectedV1), stack.topic(Topics.RemediesUpdatedV1)]);
     await recorder.start();
     const port = await freePort();
     dashboardUrl = `http://127.0.0.1:${port}`;
@@ -64,6 +64,26 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
   });
 
   const shot = (name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+
+  /** A fresh browser context signed in as the bootstrap admin, in English. */
+  async function adminPage(): Promise<{ admin: Page; close: () => Promise<void> }> {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    const admin = await context.newPage();
+    await admin.goto(dashboardUrl);
+    await admin.locator('#username').fill('root-admin');
+    await admin.locator('#password').fill('correct horse battery staple');
+    await admin.locator('#sign-in').click();
+    await admin.getByTestId('me').filter({ hasText: 'root-admin' }).waitFor();
+    await admin.getByText('EN', { exact: true }).click();
+    return { admin, close: () => context.close() };
+  }
+
+  /** Fills the reason dialog that every audited operator action opens, and confirms it. */
+  async function giveReason(on: Page, reason: string): Promise<void> {
+    await on.locator('#reason-text:visible').fill(reason);
+    await on.locator('#reason-ok:visible').click();
+    await on.locator('#reason-text').waitFor({ state: 'detached' });
+  }
 
   it('lets a reviewer find a merchant past the 12-point node, accept its appeal and see the measures lifted', async () => {
     const admin = await stack.operatorHeaders('admin');
@@ -143,17 +163,12 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     const poison = aViolationEvent({ merchantId, severity: 'HUGE' as never });
     await stack.publish(Topics.ViolationsDetectedV1, [poison]);
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
-    const admin = await context.newPage();
-    await admin.goto(dashboardUrl);
-    await admin.locator('#username').fill('root-admin');
-    await admin.locator('#password').fill('correct horse battery staple');
-    await admin.locator('#sign-in').click();
-    await admin.getByTestId('me').filter({ hasText: 'root-admin' }).waitFor();
-    await admin.getByText('EN', { exact: true }).click();
+    const { admin, close } = await adminPage();
     await admin.getByRole('menuitem', { name: 'Dead letters' }).click();
-    const row = admin.getByTestId('dead-letters').locator('tr', { hasText: merchantId });
-    await row.getByText('DATA_INVALID').waitFor({ timeout: 60_000 });
+    // The replayed copy is dead-lettered again (it is still invalid): follow the original row by its key.
+    const firstRow = admin.getByTestId('dead-letters').locator('tr', { hasText: merchantId });
+    await firstRow.getByText('DATA_INVALID').waitFor({ timeout: 60_000 });
+    const row = admin.locator(`tr[data-row-key="${await firstRow.getAttribute('data-row-key')}"]`);
     await row.locator('input[type="checkbox"]').check();
     await admin.locator('#replay-reason').fill('severity mapping fixed upstream');
     await admin.screenshot({ path: path.join(screenshots, 'dead-letters.png'), fullPage: true });
@@ -178,7 +193,101 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
       method: 'POST', headers: await stack.operatorHeaders('reviewer'), body: JSON.stringify({ deadLetters: [{ topic: letter.topic, partition: letter.partition, offset: letter.offset }], reason: 'not mine' }),
     });
     expect(asReviewer.status).toBe(403);
-    await context.close();
+    await close();
+  });
+
+  it('lets an admin manage operators and API keys: an issued key works until it is revoked in the page', async () => {
+    const { admin, close } = await adminPage();
+    await admin.getByRole('menuitem', { name: 'Access' }).click();
+    await admin.getByTestId('operators').getByText('root-admin').waitFor();
+
+    // A new viewer account, then disabled.
+    await admin.locator('#new-operator').click();
+    await admin.locator('#operator-username').fill('viewer.li');
+    await admin.locator('#operator-password').fill('a viewer passphrase for e2e');
+    await admin.locator('#create-operator').click();
+    const viewerRow = admin.getByTestId('operators').locator('tr', { hasText: 'viewer.li' });
+    await viewerRow.getByText('viewer', { exact: true }).waitFor();
+    const signIn = (password: string) => fetch(`${stack.service('api').baseUrl}/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'viewer.li', password }) });
+    expect((await signIn('a viewer passphrase for e2e')).status).toBe(200);
+    await admin.getByTestId('disable-viewer.li').click();
+    await admin.locator('#confirm-disable').click();
+    await viewerRow.getByText('disabled').waitFor();
+    expect((await signIn('a viewer passphrase for e2e')).status).toBe(401);
+    // An admin cannot disable their own account (the page offers no button; the api refuses it).
+    expect(await admin.getByTestId('disable-root-admin').count()).toBe(0);
+    const selfDisable = await admin.evaluate(async () => {
+      const { cookie } = (globalThis as unknown as { document: { cookie: string } }).document;
+      const csrf = /(?:^|;\s*)penalty_csrf=([^;]+)/.exec(cookie)?.[1] ?? '';
+      const response = await fetch('/svc/api/v1/operators/root-admin/disabling', { method: 'POST', headers: { 'x-csrf-token': csrf } });
+      return { status: response.status, code: ((await response.json()) as { code?: string }).code };
+    });
+    expect(selfDisable).toEqual({ status: 409, code: 'OPERATOR.SELF_DISABLE' });
+
+    // An API key for a platform system: shown once, works, then revoked with a reason and refused at once.
+    await admin.locator('#new-api-key').click();
+    await admin.locator('#api-key-name').fill('listing-audit');
+    await admin.locator('#create-api-key').click();
+    const key = (await admin.getByTestId('issued-key').innerText()).trim();
+    expect(key).toMatch(/^pk_/);
+    await admin.screenshot({ path: path.join(screenshots, 'api-key-issued.png') });
+    await admin.locator('#key-noted').click();
+    const send = () => fetch(`${stack.service('api').baseUrl}/v1/violations`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(aViolationEvent({ merchantId: aMerchantId('key') })) });
+    expect((await send()).status).toBe(202);
+    await admin.getByTestId('revoke-listing-audit').click();
+    await giveReason(admin, 'system decommissioned');
+    await admin.getByTestId('api-keys').locator('tr', { hasText: 'listing-audit' }).getByText('revoked').waitFor();
+    expect((await send()).status).toBe(401);
+
+    // Every one of those actions is in the audit trail, with who did it and why.
+    const audit = admin.getByTestId('audit');
+    await audit.getByText('API_KEY.REVOKE').waitFor();
+    await audit.locator('tr', { hasText: 'API_KEY.REVOKE' }).getByText('system decommissioned').waitFor();
+    await audit.getByText('OPERATOR.DISABLE').waitFor();
+    await audit.getByText('OPERATOR.CREATE').first().waitFor();
+    await admin.screenshot({ path: path.join(screenshots, 'access.png'), fullPage: true });
+    await close();
+  });
+
+  it("lets operators act on a merchant's page: grant and void an exam chance, record a deposit payment, lift a measure", async () => {
+    const merchantId = aMerchantId('acts');
+    await stack.publish(Topics.MerchantsProfilesV1, [aProfileEvent({ merchantId, examEligible: true })]);
+    await stack.publish(Topics.ViolationsDetectedV1, [aViolationEvent({ merchantId, code: 'COUNTERFEIT_GOODS', severity: 'STANDARD' })]);
+    const [imposed] = await recorder.waitFor((m) => m.key === merchantId && m.json?.type === 'sanction.imposed.v1');
+    const sanctionId: string = imposed.json!.data.sanctionId;
+
+    const { admin, close } = await adminPage();
+    await admin.goto(`${dashboardUrl}/#/merchants/${merchantId}`);
+    await admin.getByTestId('active-measures').getByText('STORE_SHIELDING').waitFor();
+
+    // An exam chance granted, then voided: both audited with the operator's words.
+    const chances = admin.getByTestId('exam-chances');
+    await admin.locator('#grant-exam-chance').click();
+    await giveReason(admin, 'eligible after review of the store history');
+    await chances.getByText('GRANTED').waitFor();
+    await chances.getByRole('button', { name: 'Void' }).click();
+    await giveReason(admin, 'granted by mistake');
+    await chances.getByText('VOIDED').waitFor();
+
+    // A deposit payment: the fine of the 12-point node left the deposit short.
+    await admin.locator('#record-payment').click();
+    await admin.locator('#payment-id').fill(`pay-${merchantId}`);
+    await admin.locator('#payment-amount').fill('30000');
+    await admin.locator('#payment-ok').click();
+    const [deposit] = await recorder.waitFor((m) => m.key === merchantId && m.json?.type === 'deposit.updated.v1' && m.json.data.change?.kind === 'PAYMENT');
+    expect(deposit.json!.data.change).toMatchObject({ amountFen: 3_000_000, reference: `pay-${merchantId}` });
+
+    // Store shielding lifted by hand, ahead of its end.
+    await admin.getByTestId('lift-STORE_SHIELDING').click();
+    await giveReason(admin, 'shielding lifted after the merchant recalled the goods');
+    const [lifted] = await recorder.waitFor((m) => m.key === merchantId && m.json?.type === 'sanction.lifted.v1');
+    expect(lifted.json!.data).toMatchObject({ sanctionId, reason: 'OPERATOR', measureTypes: ['STORE_SHIELDING'] });
+    await admin.getByTestId('active-measures').getByText('STORE_SHIELDING').waitFor({ state: 'detached', timeout: 30_000 });
+
+    const audit = admin.getByTestId('merchant-audit');
+    for (const action of ['EXAM.GRANT', 'EXAM.VOID', 'DEPOSIT.PAYMENT', 'SANCTION.LIFT']) await audit.getByText(action).waitFor({ timeout: 15_000 });
+    await admin.screenshot({ path: path.join(screenshots, 'merchant-operator-actions.png'), fullPage: true });
+    await close();
   });
 
   it('keeps the review queue from a viewer', async () => {

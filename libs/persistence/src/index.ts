@@ -4,3 +4,4 @@ export * from './lib/retriable-error';
 export * from './lib/scheduled-task.migration';
 export * from './lib/audit-trail.migration';
 export * from './lib/audit-trail';
+export * from './lib/audit-trail.controller';

@@ -5,6 +5,7 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { call, type Me } from './api';
 import { LangContext, useT, type Lang } from './i18n';
+import { Access } from './pages/Access';
 import { DeadLetters } from './pages/DeadLetters';
 import { MerchantPage, Merchants } from './pages/Merchants';
 import { Overview } from './pages/Overview';
@@ -12,13 +13,13 @@ import { ReviewQueue } from './pages/ReviewQueue';
 import { Rules } from './pages/Rules';
 import { SignIn } from './pages/SignIn';
 
-type Page = { name: 'overview' | 'merchants' | 'reviewQueue' | 'deadLetters' | 'rules' } | { name: 'merchant'; merchantId: string };
+type Page = { name: 'overview' | 'merchants' | 'reviewQueue' | 'deadLetters' | 'rules' | 'access' } | { name: 'merchant'; merchantId: string };
 
 /** The page in the URL hash (#/merchants/m-1), so a page can be linked and reloaded. */
 function pageFromHash(): Page {
   const [, first, second] = window.location.hash.split('/');
   if (first === 'merchants' && second) return { name: 'merchant', merchantId: decodeURIComponent(second) };
-  if (first === 'merchants' || first === 'reviewQueue' || first === 'deadLetters' || first === 'rules') return { name: first };
+  if (first === 'merchants' || first === 'reviewQueue' || first === 'deadLetters' || first === 'rules' || first === 'access') return { name: first };
   return { name: 'overview' };
 }
 
@@ -44,6 +45,7 @@ function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l
             ...(canReview ? [{ key: 'reviewQueue', label: t('reviewQueue') }] : []),
             { key: 'deadLetters', label: t('deadLetters') },
             { key: 'rules', label: t('rules') },
+            ...(me.roles.includes('admin') ? [{ key: 'access', label: t('access') }] : []),
           ]} />
         <Space>
           <Segmented value={lang} onChange={(v) => setLang(v as Lang)} options={[{ value: 'zh', label: '中文' }, { value: 'en', label: 'EN' }]} />
@@ -54,10 +56,11 @@ function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l
       <Layout.Content style={{ padding: 24 }}>
         {page.name === 'overview' && <Overview />}
         {page.name === 'merchants' && <Merchants open={(id) => go(`#/merchants/${encodeURIComponent(id)}`)} />}
-        {page.name === 'merchant' && <MerchantPage merchantId={page.merchantId} />}
+        {page.name === 'merchant' && <MerchantPage merchantId={page.merchantId} me={me} />}
         {page.name === 'reviewQueue' && <ReviewQueue />}
         {page.name === 'deadLetters' && <DeadLetters me={me} />}
         {page.name === 'rules' && <Rules />}
+        {page.name === 'access' && <Access me={me} />}
       </Layout.Content>
     </Layout>
   );

@@ -128,6 +128,8 @@ export class Operators implements OnApplicationBootstrap {
   }
 
   async disable(username: string, actor: string): Promise<OperatorDto> {
+    // An admin who disables their own account may leave nobody able to manage accounts.
+    if (username === actor) throw new ProblemException(409, 'OPERATOR.SELF_DISABLE', 'Cannot disable yourself', 'Another admin must disable your account.');
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       const [[row]]: [AccountRow[], number] = await manager.query('UPDATE operator_account SET disabled_at = $2 WHERE username = $1 AND disabled_at IS NULL RETURNING *', [username, now]);

@@ -8,7 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
 import { RuleBook, type Clock } from '@penalty/domain';
-import { AuditTrail1763857200000, InboxOutbox1763856000000, openServiceDatabase, ScheduledTasks1763857000000 } from '@penalty/persistence';
+import { AuditTrail1763857200000, AuditTrailController, InboxOutbox1763856000000, openServiceDatabase, ScheduledTasks1763857000000 } from '@penalty/persistence';
 import { CLOCK, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider } from '@penalty/runtime';
 import { Topics } from '@penalty/contracts';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka-connection';
@@ -75,7 +75,7 @@ export class PipelineModule {
     return {
       module: PipelineModule,
       global: true,
-      controllers: [OperationsController],
+      controllers: [OperationsController, AuditTrailController],
       providers: [
         { provide: PIPELINE_OPTIONS, useValue: options },
         { provide: SERVICE_CONFIG, useFactory: () => loadConfig(ServiceConfig) },

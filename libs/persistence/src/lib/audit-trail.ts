@@ -27,23 +27,36 @@ export async function recordAudit(manager: EntityManager, entry: AuditEntry): Pr
   );
 }
 
+type AuditRow = { id: string; occurred_at: Date; actor: string; action: string; merchant_id: string; subject_type: string; subject_id: string; reason: string; details: Record<string, unknown> };
+
+const fromRow = (r: AuditRow): RecordedAuditEntry => ({
+  id: r.id,
+  occurredAt: new Date(r.occurred_at),
+  actor: r.actor,
+  action: r.action,
+  merchantId: r.merchant_id,
+  subjectType: r.subject_type,
+  subjectId: r.subject_id,
+  reason: r.reason,
+  details: r.details,
+});
+
+const COLUMNS = 'id, occurred_at, actor, action, merchant_id, subject_type, subject_id, reason, details';
+
 /** A merchant's audit trail, newest first. */
 export async function readAuditTrail(manager: EntityManager, merchantId: string, limit = 100): Promise<RecordedAuditEntry[]> {
-  const rows: { id: string; occurred_at: Date; actor: string; action: string; merchant_id: string; subject_type: string; subject_id: string; reason: string; details: Record<string, unknown> }[] =
-    await manager.query(
-      `SELECT id, occurred_at, actor, action, merchant_id, subject_type, subject_id, reason, details FROM audit_entry
-       WHERE merchant_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2`,
-      [merchantId, limit],
-    );
-  return rows.map((r) => ({
-    id: r.id,
-    occurredAt: new Date(r.occurred_at),
-    actor: r.actor,
-    action: r.action,
-    merchantId: r.merchant_id,
-    subjectType: r.subject_type,
-    subjectId: r.subject_id,
-    reason: r.reason,
-    details: r.details,
-  }));
+  const rows: AuditRow[] = await manager.query(
+    `SELECT ${COLUMNS} FROM audit_entry WHERE merchant_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2`,
+    [merchantId, limit],
+  );
+  return rows.map(fromRow);
+}
+
+/** The whole trail, newest first, optionally one actor's. */
+export async function readRecentAudit(manager: EntityManager, limit = 100, actor?: string): Promise<RecordedAuditEntry[]> {
+  const rows: AuditRow[] = await manager.query(
+    `SELECT ${COLUMNS} FROM audit_entry WHERE ($2::text IS NULL OR actor = $2) ORDER BY occurred_at DESC, id DESC LIMIT $1`,
+    [limit, actor ?? null],
+  );
+  return rows.map(fromRow);
 }

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { formatShanghai, MEASURE_TYPES, type Clock, type MeasureType } from '@penalty/domain';
 import { OutboxRelay } from '@penalty/messaging';
-import { readAuditTrail, recordAudit } from '@penalty/persistence';
+import { recordAudit } from '@penalty/persistence';
 import { Requires } from '@penalty/auth';
 import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
 import { MeasureLifter } from './measure-lifter';
@@ -79,10 +79,7 @@ export class LiftMeasuresHandler {
 @ApiTags('sanctions')
 @Controller('v1')
 export class SanctionCommandsController {
-  constructor(
-    private readonly lifts: LiftMeasuresHandler,
-    private readonly dataSource: DataSource,
-  ) {}
+  constructor(private readonly lifts: LiftMeasuresHandler) {}
 
   @Post('sanctions/:sanctionId/lifts')
   @HttpCode(200)
@@ -94,14 +91,5 @@ export class SanctionCommandsController {
       throw ProblemException.validation([{ field: 'sanctionId', message: 'must be a sanction id (UUID)' }]);
     }
     return this.lifts.lift(sanctionId, validRequest(LiftMeasuresRequest, body), actor);
-  }
-
-  @Get('merchants/:merchantId/audit')
-  @ApiOperation({ summary: "The merchant's audit trail in the sanction service, newest first" })
-  async audit(@Param('merchantId') merchantId: string, @Query('limit') limit?: string): Promise<{ merchantId: string; items: object[] }> {
-    const max = limit === undefined ? 100 : Number(limit);
-    if (!Number.isInteger(max) || max < 1 || max > 500) throw ProblemException.validation([{ field: 'limit', message: 'must be a whole number from 1 to 500' }]);
-    const items = await readAuditTrail(this.dataSource.manager, merchantId, max);
-    return { merchantId, items: items.map((e) => ({ ...e, occurredAt: formatShanghai(e.occurredAt) })) };
   }
 }

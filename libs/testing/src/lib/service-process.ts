@@ -15,7 +15,7 @@ export class ServiceProcess {
 
   constructor(
     readonly app: ServiceApp,
-    readonly port: number,
+    private _port: number,
     private env: Record<string, string>,
   ) {}
 
@@ -26,15 +26,31 @@ export class ServiceProcess {
     await this.start();
   }
 
-  get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
+  get port(): number {
+    return this._port;
   }
 
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this._port}`;
+  }
+
+  /** Starts the service; a port taken meanwhile by another process is replaced by a free one (at most 3 times). */
   async start(timeoutMs = 90_000): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startOnce(timeoutMs);
+      } catch (error) {
+        if (attempt >= 3 || !this.output.includes('EADDRINUSE')) throw error;
+        this._port = await freePort();
+      }
+    }
+  }
+
+  private async startOnce(timeoutMs: number): Promise<void> {
     this.output = '';
     this.child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(repoRoot, `apps/${this.app}/src/main.ts`)], {
       cwd: repoRoot,
-      env: { ...process.env, ...this.env, HTTP_PORT: String(this.port) },
+      env: { ...process.env, ...this.env, HTTP_PORT: String(this._port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-200_000));
@@ -86,12 +102,22 @@ export class ServiceProcess {
   }
 }
 
+/**
+ * A port free on every address, chosen below Linux's ephemeral range (32768+) so that no outgoing
+ * connection (Kafka, PostgreSQL, a readiness probe) can take it between this check and the listen.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let tries = 0; tries < 200; tries++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port found in 20000-31999');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
   });
 }

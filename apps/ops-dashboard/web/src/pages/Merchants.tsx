@@ -1,8 +1,9 @@
 import { Card, Col, Descriptions, Empty, Input, Row, Table, Tag, Timeline } from 'antd';
-import { useEffect, useState } from 'react';
-import { call } from '../api';
+import { useCallback, useEffect, useState } from 'react';
+import { call, type Me } from '../api';
 import { shanghaiTime, timeLeft, yuan } from '../format';
 import { useT } from '../i18n';
+import { AuditCard, ExamChancesCard, isAdmin, LiftMeasureButton, RecordPaymentButton } from './MerchantRemedies';
 
 interface Standing {
   merchantId: string;
@@ -52,24 +53,27 @@ export function Merchants({ open }: { open: (merchantId: string) => void }) {
 }
 
 /** One merchant: points, measures with time left, deposit, exam chance, cases, deadlines and notifications. */
-export function MerchantPage({ merchantId }: { merchantId: string }) {
+export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me }) {
   const t = useT();
   const [standing, setStanding] = useState<Standing>();
   const [cases, setCases] = useState<Cases>();
   const [notifications, setNotifications] = useState<Notification[]>([]);
   const [timeline, setTimeline] = useState<TimelineData>();
-  useEffect(() => {
+  const load = useCallback(() => {
     const id = encodeURIComponent(merchantId);
-    const load = () => {
+    {
       void call<Standing>('api', `/v1/merchants/${id}/standing`).then(setStanding).catch(() => undefined);
       void call<Cases>('api', `/v1/merchants/${id}/cases`).then(setCases).catch(() => undefined);
       void call<TimelineData>('api', `/v1/ops/merchants/${id}/timeline`).then(setTimeline).catch(() => undefined);
       void call<{ items: Notification[] }>('notification-service', `/v1/merchants/${id}/notifications?limit=50`).then((r) => setNotifications(r.items)).catch(() => undefined);
-    };
+    }
+  }, [merchantId]);
+  useEffect(() => {
     load();
     const timer = setInterval(load, 3_000);
     return () => clearInterval(timer);
-  }, [merchantId]);
+  }, [load]);
+  const admin = isAdmin(me);
   if (!standing) return <Empty />;
   return (
     <div data-testid="merchant-page">
@@ -83,6 +87,7 @@ export function MerchantPage({ merchantId }: { merchantId: string }) {
               <Descriptions.Item label={t('deposit')}>
                 {t('required')} {yuan(standing.deposit.requiredFen)} · {t('balance')} {yuan(standing.deposit.balanceFen)}
                 {standing.deposit.topUpDueAt && <> · {t('topUpDue')} {shanghaiTime(standing.deposit.topUpDueAt)}</>}
+                {admin && <span style={{ marginLeft: 8 }}><RecordPaymentButton merchantId={merchantId} onRecorded={load} /></span>}
               </Descriptions.Item>
               <Descriptions.Item label={t('examChance')}>
                 {standing.examChance.status} {standing.examChance.expiresAt && `(${shanghaiTime(standing.examChance.expiresAt)})`}
@@ -104,8 +109,10 @@ export function MerchantPage({ merchantId }: { merchantId: string }) {
             { title: t('endsAt'), dataIndex: 'endsAt', render: (v: string | null) => (v ? shanghaiTime(v) : t('permanent')) },
             { title: t('timeLeft'), dataIndex: 'endsAt', render: (v: string | null) => timeLeft(v) },
             { title: 'sanction', dataIndex: 'sanctionId' },
+            ...(admin ? [{ title: '', render: (_: unknown, m: Standing['activeMeasures'][number]) => <LiftMeasureButton sanctionId={m.sanctionId} measureType={m.type} onLifted={load} /> }] : []),
           ]} />
       </Card>
+      <div style={{ marginTop: 16 }}><ExamChancesCard merchantId={merchantId} me={me} /></div>
       <Row gutter={16} style={{ marginTop: 16 }}>
         <Col span={12}>
           <Card title={t('appeals')}>
@@ -147,6 +154,7 @@ export function MerchantPage({ merchantId }: { merchantId: string }) {
         <Table size="small" rowKey="notificationId" dataSource={notifications} pagination={{ pageSize: 10 }}
           columns={[{ title: t('channel'), dataIndex: 'channel' }, { title: 'template', dataIndex: 'template' }, { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'DELIVERED' ? 'green' : s === 'FAILED' ? 'red' : 'blue'}>{s}</Tag> }, { title: 'attempts', dataIndex: 'attempts' }]} />
       </Card>
+      <AuditCard merchantId={merchantId} />
     </div>
   );
 }

@@ -1,0 +1,134 @@
+import { App, Button, Card, Checkbox, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { call, type Me } from '../api';
+import { useReasonDialog } from '../components/ReasonDialog';
+import { shanghaiTime } from '../format';
+import { useT } from '../i18n';
+
+interface Operator { username: string; roles: string[]; createdAt: string; disabledAt: string | null }
+interface ApiKey { keyId: string; name: string; scopes: string[]; createdBy: string; createdAt: string; revokedAt: string | null }
+interface AuditEntry { id: string; occurredAt: string; actor: string; action: string; merchantId: string; subjectType: string; subjectId: string; reason: string }
+
+const ROLES = ['viewer', 'reviewer', 'admin'];
+const SCOPES = ['violations:write', 'standing:read'];
+
+/** Admins manage operator accounts and the API keys platform systems send violations with; the api's audit trail shows who did what. */
+export function Access({ me }: { me: Me }) {
+  const t = useT();
+  const { message, modal } = App.useApp();
+  const [operators, setOperators] = useState<Operator[]>([]);
+  const [keys, setKeys] = useState<ApiKey[]>([]);
+  const [audit, setAudit] = useState<AuditEntry[]>([]);
+  const [newOperator, setNewOperator] = useState(false);
+  const [newKey, setNewKey] = useState(false);
+  const [issuedKey, setIssuedKey] = useState<string | null>(null);
+  const [askReason, reasonDialog] = useReasonDialog();
+  const [operatorForm] = Form.useForm();
+  const [keyForm] = Form.useForm();
+
+  const load = useCallback(() => {
+    void call<{ items: Operator[] }>('api', '/v1/operators').then((r) => setOperators(r.items)).catch(() => undefined);
+    void call<{ items: ApiKey[] }>('api', '/v1/api-keys').then((r) => setKeys(r.items)).catch(() => undefined);
+    void call<{ items: AuditEntry[] }>('api', '/v1/audit?limit=50').then((r) => setAudit(r.items)).catch(() => undefined);
+  }, []);
+  useEffect(load, [load]);
+
+  const act = async (work: () => Promise<unknown>) => {
+    try {
+      await work();
+      void message.success(t('done'));
+      load();
+      return true;
+    } catch (e) {
+      void message.error((e as Error).message);
+      return false;
+    }
+  };
+
+  return (
+    <Space direction="vertical" size={16} style={{ width: '100%' }} data-testid="access">
+      <Card title={t('operators')} extra={<Button id="new-operator" onClick={() => setNewOperator(true)}>{t('newOperator')}</Button>}>
+        <Table size="small" rowKey="username" dataSource={operators} pagination={false} data-testid="operators"
+          columns={[
+            { title: t('username'), dataIndex: 'username' },
+            { title: t('roles'), dataIndex: 'roles', render: (roles: string[]) => roles.map((r) => <Tag key={r}>{r}</Tag>) },
+            { title: t('createdAt'), dataIndex: 'createdAt', render: shanghaiTime },
+            { title: t('status'), dataIndex: 'disabledAt', render: (v: string | null) => (v ? <Tag color="red">{t('disabled')} {shanghaiTime(v)}</Tag> : <Tag color="green">{t('active')}</Tag>) },
+            {
+              title: '',
+              render: (_: unknown, o: Operator) => !o.disabledAt && o.username !== me.subject && (
+                <Button size="small" danger data-testid={`disable-${o.username}`}
+                  onClick={() => modal.confirm({ title: `${t('disable')} ${o.username}?`, okText: t('disable'), okButtonProps: { id: 'confirm-disable' }, cancelText: t('cancel'), onOk: () => act(() => call('api', `/v1/operators/${encodeURIComponent(o.username)}/disabling`, {})) })}>
+                  {t('disable')}
+                </Button>
+              ),
+            },
+          ]} />
+      </Card>
+      <Card title={t('apiKeys')} extra={<Button id="new-api-key" onClick={() => setNewKey(true)}>{t('newApiKey')}</Button>}>
+        <Table size="small" rowKey="keyId" dataSource={keys} pagination={false} data-testid="api-keys"
+          columns={[
+            { title: 'key', dataIndex: 'keyId', render: (id: string) => <code>pk_{id}_…</code> },
+            { title: t('name'), dataIndex: 'name' },
+            { title: t('scopes'), dataIndex: 'scopes', render: (scopes: string[]) => scopes.map((s) => <Tag key={s}>{s}</Tag>) },
+            { title: t('createdAt'), dataIndex: 'createdAt', render: shanghaiTime },
+            { title: t('status'), dataIndex: 'revokedAt', render: (v: string | null) => (v ? <Tag color="red">{t('revoked')} {shanghaiTime(v)}</Tag> : <Tag color="green">{t('active')}</Tag>) },
+            {
+              title: '',
+              render: (_: unknown, k: ApiKey) => !k.revokedAt && (
+                <Button size="small" danger data-testid={`revoke-${k.name}`}
+                  onClick={() => askReason(`${t('revoke')} ${k.name}`, async (reason) => void (await act(() => call('api', `/v1/api-keys/${k.keyId}/revocation`, { reason }))))}>
+                  {t('revoke')}
+                </Button>
+              ),
+            },
+          ]} />
+      </Card>
+      <Card title={t('auditTrail')}>
+        <Table size="small" rowKey="id" dataSource={audit} pagination={{ pageSize: 10 }} data-testid="audit"
+          columns={[
+            { title: t('when'), dataIndex: 'occurredAt', render: shanghaiTime },
+            { title: t('who'), dataIndex: 'actor' },
+            { title: t('what'), dataIndex: 'action', render: (a: string) => <Tag>{a}</Tag> },
+            { title: 'subject', render: (_: unknown, e: AuditEntry) => `${e.subjectType} ${e.subjectId}` },
+            { title: t('reason'), dataIndex: 'reason', ellipsis: true },
+          ]} />
+      </Card>
+
+      <Modal open={newOperator} title={t('newOperator')} okText={t('confirm')} cancelText={t('cancel')} okButtonProps={{ id: 'create-operator' }} onCancel={() => setNewOperator(false)}
+        onOk={() => void operatorForm.validateFields().then(async (values) => {
+          if (await act(() => call('api', '/v1/operators', values))) {
+            setNewOperator(false);
+            operatorForm.resetFields();
+          }
+        })}>
+        <Form form={operatorForm} layout="vertical" initialValues={{ roles: ['viewer'] }}>
+          <Form.Item name="username" label={t('username')} rules={[{ required: true, pattern: /^[a-z0-9][a-z0-9._-]{2,63}$/ }]}><Input id="operator-username" autoComplete="off" /></Form.Item>
+          <Form.Item name="password" label={t('password')} rules={[{ required: true, min: 12 }]}><Input.Password id="operator-password" autoComplete="new-password" /></Form.Item>
+          <Form.Item name="roles" label={t('roles')} rules={[{ required: true, type: 'array', min: 1 }]}><Checkbox.Group options={ROLES} /></Form.Item>
+        </Form>
+      </Modal>
+      <Modal open={newKey} title={t('newApiKey')} okText={t('confirm')} cancelText={t('cancel')} okButtonProps={{ id: 'create-api-key' }} onCancel={() => setNewKey(false)}
+        onOk={() => void keyForm.validateFields().then(async (values) => {
+          try {
+            const created = await call<{ key: string }>('api', '/v1/api-keys', values);
+            setNewKey(false);
+            keyForm.resetFields();
+            setIssuedKey(created.key);
+            load();
+          } catch (e) {
+            void message.error((e as Error).message);
+          }
+        })}>
+        <Form form={keyForm} layout="vertical" initialValues={{ scopes: ['violations:write'] }}>
+          <Form.Item name="name" label={t('heldBy')} rules={[{ required: true, max: 100 }]}><Input id="api-key-name" autoComplete="off" /></Form.Item>
+          <Form.Item name="scopes" label={t('scopes')} rules={[{ required: true, type: 'array', min: 1 }]}><Checkbox.Group options={SCOPES} /></Form.Item>
+        </Form>
+      </Modal>
+      <Modal open={issuedKey !== null} title={t('keyShownOnce')} footer={<Button type="primary" id="key-noted" onClick={() => setIssuedKey(null)}>{t('done')}</Button>} closable={false}>
+        <Typography.Paragraph copyable code data-testid="issued-key">{issuedKey}</Typography.Paragraph>
+      </Modal>
+      {reasonDialog}
+    </Space>
+  );
+}

@@ -1,0 +1,145 @@
+import { App, Button, Card, Form, Input, InputNumber, Modal, Space, Table, Tag } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { call, type Me } from '../api';
+import { useReasonDialog } from '../components/ReasonDialog';
+import { shanghaiTime } from '../format';
+import { useT } from '../i18n';
+
+interface ExamChance { chanceId: string; naturalYear: number; status: string; grantedAt: string; expiresAt: string; violationId: string | null; reason: string | null }
+interface AuditEntry { id: string; occurredAt: string; actor: string; action: string; subjectType: string; subjectId: string; reason: string }
+
+export const canReview = (me: Me) => me.roles.some((r) => r === 'reviewer' || r === 'admin');
+export const isAdmin = (me: Me) => me.roles.includes('admin');
+
+/** Runs an operator command, tells the operator how it went, and reloads. */
+function useCommand(reload: () => void) {
+  const t = useT();
+  const { message } = App.useApp();
+  return async (work: () => Promise<unknown>): Promise<void> => {
+    try {
+      await work();
+      void message.success(t('done'));
+      reload();
+    } catch (e) {
+      void message.error((e as Error).message);
+      throw e;
+    }
+  };
+}
+
+/** The merchant's exam-instead-of-penalty chances; reviewers grant, refuse or void them and record exam results. */
+export function ExamChancesCard({ merchantId, me }: { merchantId: string; me: Me }) {
+  const t = useT();
+  const [chances, setChances] = useState<ExamChance[]>([]);
+  const [askReason, reasonDialog] = useReasonDialog();
+  const load = useCallback(
+    () => void call<{ items: ExamChance[] }>('scoring-service', `/v1/merchants/${encodeURIComponent(merchantId)}/exam-chances`).then((r) => setChances(r.items)).catch(() => undefined),
+    [merchantId],
+  );
+  useEffect(() => {
+    load();
+    const timer = setInterval(load, 3_000);
+    return () => clearInterval(timer);
+  }, [load]);
+  const run = useCommand(load);
+  const reviewer = canReview(me);
+  const chanceCall = (chance: ExamChance, action: string, body: object) => run(() => call('scoring-service', `/v1/exam-chances/${chance.chanceId}/${action}`, body));
+  return (
+    <Card title={t('examChances')} data-testid="exam-chances"
+      extra={reviewer && <Button id="grant-exam-chance" onClick={() => askReason(t('grantChance'), (note) => run(() => call('scoring-service', `/v1/merchants/${encodeURIComponent(merchantId)}/exam-chances`, { note })))}>{t('grantChance')}</Button>}>
+      <Table size="small" pagination={false} rowKey="chanceId" dataSource={chances}
+        columns={[
+          { title: 'year', dataIndex: 'naturalYear' },
+          { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'PASSED' ? 'green' : s === 'GRANTED' || s === 'CHOSEN' ? 'blue' : 'default'}>{s}</Tag> },
+          { title: t('expiresAt'), dataIndex: 'expiresAt', render: shanghaiTime },
+          { title: t('violation'), dataIndex: 'violationId' },
+          { title: t('reason'), dataIndex: 'reason', ellipsis: true },
+          {
+            title: '',
+            render: (_: unknown, c: ExamChance) => reviewer && (
+              <Space size="small">
+                {c.status === 'CHOSEN' && <Button size="small" type="primary" onClick={() => void chanceCall(c, 'result', { result: 'PASSED' }).catch(() => undefined)}>{t('examPassed')}</Button>}
+                {c.status === 'CHOSEN' && <Button size="small" onClick={() => void chanceCall(c, 'result', { result: 'FAILED' }).catch(() => undefined)}>{t('examFailed')}</Button>}
+                {(c.status === 'GRANTED' || c.status === 'CHOSEN') && <Button size="small" danger onClick={() => askReason(t('refuseChance'), (reason) => chanceCall(c, 'refusal', { reason }))}>{t('refuseChance')}</Button>}
+                {['GRANTED', 'CHOSEN', 'PASSED', 'FAILED'].includes(c.status) && (
+                  <Button size="small" danger data-testid={`void-${c.chanceId}`} onClick={() => askReason(t('voidChance'), (reason) => chanceCall(c, 'voiding', { reason }))}>{t('voidChance')}</Button>
+                )}
+              </Space>
+            ),
+          },
+        ]} />
+      {reasonDialog}
+    </Card>
+  );
+}
+
+/** An admin lifts one active measure before its end (reason OPERATOR). */
+export function LiftMeasureButton({ sanctionId, measureType, onLifted }: { sanctionId: string; measureType: string; onLifted: () => void }) {
+  const t = useT();
+  const [askReason, reasonDialog] = useReasonDialog();
+  const run = useCommand(onLifted);
+  return (
+    <>
+      <Button size="small" danger data-testid={`lift-${measureType}`}
+        onClick={() => askReason(`${t('lift')} ${measureType}`, (reason) => run(() => call('sanction-service', `/v1/sanctions/${sanctionId}/lifts`, { measureTypes: [measureType], reason })))}>
+        {t('lift')}
+      </Button>
+      {reasonDialog}
+    </>
+  );
+}
+
+/** An admin records a deposit payment from the payment system (idempotent per payment reference). */
+export function RecordPaymentButton({ merchantId, onRecorded }: { merchantId: string; onRecorded: () => void }) {
+  const t = useT();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm<{ paymentId: string; amountYuan: number }>();
+  const run = useCommand(onRecorded);
+  return (
+    <>
+      <Button size="small" id="record-payment" onClick={() => setOpen(true)}>{t('recordPayment')}</Button>
+      <Modal open={open} title={t('recordPayment')} okText={t('confirm')} cancelText={t('cancel')} okButtonProps={{ id: 'payment-ok' }} onCancel={() => setOpen(false)}
+        onOk={() => void form.validateFields().then(({ paymentId, amountYuan }) =>
+          run(() => call('sanction-service', `/v1/merchants/${encodeURIComponent(merchantId)}/deposit/payments`, { paymentId, amountFen: Math.round(amountYuan * 100) })).then(() => {
+            setOpen(false);
+            form.resetFields();
+          }),
+        ).catch(() => undefined)}>
+        <Form form={form} layout="vertical">
+          <Form.Item name="paymentId" label={t('paymentReference')} rules={[{ required: true, pattern: /^[\w.:-]{1,128}$/ }]}><Input id="payment-id" autoComplete="off" /></Form.Item>
+          <Form.Item name="amountYuan" label={t('amountYuan')} rules={[{ required: true, type: 'number', min: 0.01 }]}><InputNumber id="payment-amount" min={0.01} precision={2} style={{ width: 200 }} /></Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+/** Who did what to this merchant, from the scoring and sanction services' audit trails. */
+export function AuditCard({ merchantId }: { merchantId: string }) {
+  const t = useT();
+  const [entries, setEntries] = useState<(AuditEntry & { service: string })[]>([]);
+  useEffect(() => {
+    const id = encodeURIComponent(merchantId);
+    const load = () =>
+      void Promise.all(
+        (['scoring-service', 'sanction-service'] as const).map((service) =>
+          call<{ items: AuditEntry[] }>(service, `/v1/merchants/${id}/audit?limit=100`).then((r) => r.items.map((e) => ({ ...e, service, id: `${service}/${e.id}` }))).catch(() => []),
+        ),
+      ).then((lists) => setEntries(lists.flat().sort((a, b) => Date.parse(b.occurredAt) - Date.parse(a.occurredAt))));
+    load();
+    const timer = setInterval(load, 5_000);
+    return () => clearInterval(timer);
+  }, [merchantId]);
+  return (
+    <Card title={t('auditTrail')} style={{ marginTop: 16 }}>
+      <Table size="small" rowKey="id" dataSource={entries} pagination={{ pageSize: 10 }} data-testid="merchant-audit"
+        columns={[
+          { title: t('when'), dataIndex: 'occurredAt', render: shanghaiTime },
+          { title: t('who'), dataIndex: 'actor' },
+          { title: t('what'), dataIndex: 'action', render: (a: string) => <Tag>{a}</Tag> },
+          { title: 'subject', render: (_: unknown, e: AuditEntry) => `${e.subjectType} ${e.subjectId}` },
+          { title: t('reason'), dataIndex: 'reason', ellipsis: true },
+        ]} />
+    </Card>
+  );
+}
