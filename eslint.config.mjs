@@ -32,7 +32,7 @@ export default tseslint.config(
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:util', 'type:data-access', 'type:messaging', 'type:shared-feature'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:shared-feature', 'type:domain', 'type:contracts', 'type:util', 'type:data-access', 'type:messaging'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:util'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:contracts', 'type:domain', 'type:messaging', 'type:data-access'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:contracts', 'type:domain', 'type:util', 'type:messaging', 'type:data-access'] },
             // A service's feature code never reaches into another service's.
             { sourceTag: 'scope:scoring', notDependOnLibsWithTags: ['scope:sanction', 'scope:notification', 'scope:api'] },
             { sourceTag: 'scope:sanction', notDependOnLibsWithTags: ['scope:scoring', 'scope:notification', 'scope:api'] },

@@ -14,11 +14,23 @@ export interface BatchResult {
   rejected: number;
 }
 
+/** An event the handler rejected; the batch is rolled back and applied again with it dead-lettered. */
+class RejectedInBatch extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly rejection: { code: string; message: string },
+  ) {
+    super(`event ${eventId} rejected: ${rejection.code}`);
+  }
+}
+
 /**
- * Applies a batch in ONE database transaction: each event's id is recorded in processed_event with
- * its state change, so a redelivered event is skipped; a rejected event is rolled back to its savepoint
- * and dead-lettered through the outbox in the same transaction. Any other error aborts the whole batch
- * (nothing is half-applied) and is left to the transport's retry policy.
+ * Applies a batch in ONE database transaction: the batch's event ids are recorded in processed_event
+ * (one statement) with the state changes, so a redelivered event is skipped. A rejected event rolls the
+ * whole transaction back and the batch is applied again with that event dead-lettered (through the
+ * outbox, in the same transaction) instead of applied: rejections are rare, so the common path costs
+ * no savepoint round trips. Any other error aborts the batch (nothing is half-applied) and is left to
+ * the transport's retry policy.
  */
 export class TransactionalInbox {
   constructor(
@@ -30,44 +42,68 @@ export class TransactionalInbox {
   ) {}
 
   async apply(batch: InboundBatch, applyEvent: ApplyEvent): Promise<BatchResult> {
-    const result: BatchResult = { applied: 0, duplicates: 0, rejected: 0 };
     const end = this.metrics.batchSeconds.startTimer({ topic: batch.topic });
-    await this.dataSource.transaction(async (manager) => {
-      result.applied = result.duplicates = result.rejected = 0;
-      for (const inbound of batch.events) {
-        const fresh: unknown[] = await manager.query(
-          `INSERT INTO processed_event (event_id, topic, outcome) VALUES ($1, $2, 'APPLIED') ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-          [inbound.event.id, inbound.topic],
-        );
-        if (fresh.length === 0) {
-          result.duplicates++;
-          continue;
-        }
-        await manager.query('SAVEPOINT inbound_event');
-        try {
-          await applyEvent(manager, inbound);
-          await manager.query('RELEASE SAVEPOINT inbound_event');
-          result.applied++;
-        } catch (error) {
-          if (!isRejection(error)) throw error;
-          await manager.query('ROLLBACK TO SAVEPOINT inbound_event');
-          await manager.query(`UPDATE processed_event SET outcome = 'DEAD_LETTERED' WHERE event_id = $1`, [inbound.event.id]);
-          await appendToOutbox(
-            manager,
-            deadLetterEntry(
-              { sourceTopic: inbound.topic, partition: inbound.partition, offset: inbound.offset, key: inbound.key, value: inbound.raw, reason: 'REJECTED', code: error.code, message: error.message },
-              this.clock.now(),
-            ),
-          );
-          this.metrics.deadLettered.inc({ topic: inbound.topic, reason: 'REJECTED' });
-          result.rejected++;
-        }
+    // Learnt from earlier attempts at this batch; each attempt learns at least one, so this ends.
+    const rejections = new Map<string, { code: string; message: string }>();
+    let result: BatchResult;
+    for (;;) {
+      try {
+        result = await this.dataSource.transaction((manager) => this.applyOnce(manager, batch, applyEvent, rejections));
+        break;
+      } catch (error) {
+        if (!(error instanceof RejectedInBatch)) throw error;
+        rejections.set(error.eventId, error.rejection);
       }
-    });
+    }
     end();
     this.afterCommit();
     this.metrics.processed.inc({ topic: batch.topic }, result.applied);
     this.metrics.duplicates.inc({ topic: batch.topic }, result.duplicates);
+    if (result.rejected > 0) this.metrics.deadLettered.inc({ topic: batch.topic, reason: 'REJECTED' }, result.rejected);
+    return result;
+  }
+
+  private async applyOnce(
+    manager: EntityManager,
+    batch: InboundBatch,
+    applyEvent: ApplyEvent,
+    rejections: Map<string, { code: string; message: string }>,
+  ): Promise<BatchResult> {
+    const result: BatchResult = { applied: 0, duplicates: 0, rejected: 0 };
+    const inserted: { event_id: string }[] = await manager.query(
+      `INSERT INTO processed_event (event_id, topic, outcome)
+       SELECT event_id, topic, 'APPLIED' FROM unnest($1::text[], $2::text[]) AS e(event_id, topic)
+       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+      [batch.events.map((e) => e.event.id), batch.events.map((e) => e.topic)],
+    );
+    const fresh = new Set(inserted.map((r) => r.event_id));
+    for (const inbound of batch.events) {
+      // Seen before, or earlier in this batch: skipped.
+      if (!fresh.delete(inbound.event.id)) {
+        result.duplicates++;
+        continue;
+      }
+      const rejection = rejections.get(inbound.event.id);
+      if (rejection) {
+        await manager.query(`UPDATE processed_event SET outcome = 'DEAD_LETTERED' WHERE event_id = $1`, [inbound.event.id]);
+        await appendToOutbox(
+          manager,
+          deadLetterEntry(
+            { sourceTopic: inbound.topic, partition: inbound.partition, offset: inbound.offset, key: inbound.key, value: inbound.raw, reason: 'REJECTED', code: rejection.code, message: rejection.message },
+            this.clock.now(),
+          ),
+        );
+        result.rejected++;
+        continue;
+      }
+      try {
+        await applyEvent(manager, inbound);
+        result.applied++;
+      } catch (error) {
+        if (!isRejection(error)) throw error;
+        throw new RejectedInBatch(inbound.event.id, { code: error.code, message: error.message });
+      }
+    }
     return result;
   }
 }

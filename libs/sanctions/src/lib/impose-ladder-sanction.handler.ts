@@ -23,23 +23,22 @@ export class ImposeLadderSanctionHandler {
   async handle(manager: EntityManager, event: CloudEvent<PenaltyAssessedV1>): Promise<void> {
     const assessed = event.data;
     const now = this.clock.now();
-    await manager.query(
-      `INSERT INTO assessment (violation_id, assessment_id, merchant_id, natural_year, track, points, rule_version, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (violation_id) DO UPDATE SET points = EXCLUDED.points, updated_at = EXCLUDED.updated_at`,
-      [assessed.violationId, assessed.assessmentId, assessed.merchantId, assessed.naturalYear, assessed.track, assessed.points, assessed.ruleVersion, now],
-    );
-
     const ruleSet = this.rules.ofVersion(assessed.ruleVersion, now);
     const ladder = ruleSet.ladders[assessed.track];
-    if (ladder.length === 0) return;
     const newTotal = assessed.track === 'SERIOUS' ? assessed.totals.serious : assessed.totals.general;
     const scope = [assessed.merchantId, assessed.naturalYear, assessed.track];
 
+    // One round trip: keep the assessment and read the track's ladder nodes (the hot path of every event).
     const nodes: { node: number; status: string; sanction_id: string }[] = await manager.query(
-      'SELECT node, status, sanction_id FROM ladder_node WHERE merchant_id = $1 AND natural_year = $2 AND track = $3',
-      scope,
+      `WITH kept AS (
+         INSERT INTO assessment (violation_id, assessment_id, merchant_id, natural_year, track, points, rule_version, updated_at)
+         VALUES ($4, $5, $1, $2, $3, $6, $7, $8)
+         ON CONFLICT (violation_id) DO UPDATE SET points = EXCLUDED.points, updated_at = EXCLUDED.updated_at
+       )
+       SELECT node, status, sanction_id FROM ladder_node WHERE merchant_id = $1 AND natural_year = $2 AND track = $3`,
+      [...scope, assessed.violationId, assessed.assessmentId, assessed.points, assessed.ruleVersion, now],
     );
+    if (ladder.length === 0) return;
     // Points restored below imposed nodes: those decisions no longer apply, and the nodes can be reached again.
     const unreached = [...new Set(nodes.filter((n) => n.status === 'IMPOSED' && n.node > newTotal).map((n) => n.sanction_id))];
     for (const sanctionId of unreached) {

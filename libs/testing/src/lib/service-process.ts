@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -56,10 +57,17 @@ export class ServiceProcess {
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-200_000));
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);
-    this.child.once('exit', (code, signal) => keep(Buffer.from(`\n[service-process] ${this.app} exited (code ${code}, signal ${signal}) at ${new Date().toISOString()}\n`)));
+    // 'close' comes once the output is drained, after 'exit': the reason of an early exit is then in the output.
+    const closed = new Promise<void>((resolve) => this.child!.once('close', (code, signal) => {
+      keep(Buffer.from(`\n[service-process] ${this.app} exited (code ${code}, signal ${signal}) at ${new Date().toISOString()}\n`));
+      resolve();
+    }));
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`${this.app} exited with ${this.child.exitCode}:\n${this.output}`);
+      if (this.child.exitCode !== null) {
+        await closed;
+        throw new Error(`${this.app} exited with ${this.child.exitCode}:\n${this.output}`);
+      }
       try {
         const response = await fetch(`${this.baseUrl}/health/ready`);
         if (response.ok) return;
@@ -108,11 +116,16 @@ export class ServiceProcess {
  */
 export async function freePort(): Promise<number> {
   for (let tries = 0; tries < 200; tries++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await canListen(port)) return port;
+    const port = randomInt(20_000, 32_000);
+    // Never the same port twice in one test process: services given ports at once listen only later.
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
   }
   throw new Error('no free port found in 20000-31999');
 }
+
+const handedOut = new Set<number>();
 
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
