@@ -2,3 +2,4 @@ export * from './lib/roles';
 export * from './lib/tokens';
 export * from './lib/secrets';
 export * from './lib/auth.guard';
+export * from './lib/session-revocations';

@@ -4,10 +4,12 @@ import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
-  AUTH_CONFIG, CSRF_COOKIE, hashPassword, issueSessionToken, randomToken, Requires, ROLES, SESSION_COOKIE, verifyPassword, type AuthConfig, type Principal, type Role,
+  ACCESS_REVOCATIONS_TOPIC, AUTH_CONFIG, CSRF_COOKIE, hashPassword, issueSessionToken, randomToken, Requires, ROLES, SESSION_COOKIE, SESSION_REVOCATIONS, verifyPassword,
+  type AccessRevocation, type AuthConfig, type Principal, type Role, type SessionRevocations,
 } from '@penalty/auth';
+import { appendToOutbox, OutboxRelay } from '@penalty/messaging';
 import type { Clock } from '@penalty/domain';
 import { recordAudit } from '@penalty/persistence';
 import { Actor, CLOCK, ProblemException, Public, validRequest } from '@penalty/runtime';
@@ -77,6 +79,8 @@ export class Operators implements OnApplicationBootstrap {
     private readonly apiKeys: ApiKeys,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly relay: OutboxRelay,
+    @Inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
   ) {}
 
   /** The first admin and the first API key of a fresh deployment come from the environment. */
@@ -135,8 +139,33 @@ export class Operators implements OnApplicationBootstrap {
       const [[row]]: [AccountRow[], number] = await manager.query('UPDATE operator_account SET disabled_at = $2 WHERE username = $1 AND disabled_at IS NULL RETURNING *', [username, now]);
       if (!row) throw ProblemException.notFound('OPERATOR.NOT_FOUND', `No active operator ${username}.`);
       await recordAudit(manager, { actor, action: 'OPERATOR.DISABLE', merchantId: '', subjectType: 'OPERATOR', subjectId: username, reason: 'account disabled', occurredAt: now });
+      // Every session the operator still holds ends too, in every service.
+      await this.publishRevocation(manager, { kind: 'OPERATOR_DISABLED', subject: username, at: now.toISOString() });
       return toDto(row);
+    }).then((dto) => this.afterRevocation(dto, { kind: 'OPERATOR_DISABLED', subject: username, at: now.toISOString() }));
+  }
+
+  /** Signing out ends the session everywhere, not only in this browser: a copied token stops working too. */
+  async signOut(principal: Principal): Promise<void> {
+    if (!principal.session) return;
+    const revocation: AccessRevocation = { kind: 'SESSION_ENDED', sessionId: principal.session.id, subject: principal.subject, expiresAt: principal.session.expiresAt.toISOString() };
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      await recordAudit(manager, { actor: principal.subject, action: 'AUTH.SIGN_OUT', merchantId: '', subjectType: 'OPERATOR', subjectId: principal.subject, reason: 'signed out', occurredAt: now });
+      await this.publishRevocation(manager, revocation);
     });
+    this.afterRevocation(undefined, revocation);
+  }
+
+  private publishRevocation(manager: EntityManager, revocation: AccessRevocation): Promise<void> {
+    return appendToOutbox(manager, { topic: ACCESS_REVOCATIONS_TOPIC, key: revocation.subject, value: JSON.stringify(revocation), headers: {} });
+  }
+
+  /** Committed: this service honours it at once, the others when the relay has published it (well under a second). */
+  private afterRevocation<T>(result: T, revocation: AccessRevocation): T {
+    this.revocations.apply(revocation, this.clock.now());
+    this.relay.nudge();
+    return result;
   }
 
   async list(): Promise<OperatorDto[]> {
@@ -167,16 +196,18 @@ export class SessionsController {
   @Post('sign-out')
   @Requires('viewer')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Sign out: clears the session cookies' })
-  signOut(@Res({ passthrough: true }) response: Response): void {
+  @ApiOperation({ summary: 'Sign out: ends the session in every service (a copy of the token stops working too) and clears the session cookies' })
+  async signOut(@Req() request: Request & { principal: Principal }, @Res({ passthrough: true }) response: Response): Promise<void> {
+    await this.operators.signOut(request.principal);
     response.clearCookie(SESSION_COOKIE, { path: '/' });
     response.clearCookie(CSRF_COOKIE, { path: '/' });
   }
 
   @Get('me')
   @ApiOperation({ summary: 'Who is signed in, and with which roles' })
-  me(@Req() request: Request & { principal: Principal }): Principal {
-    return request.principal;
+  me(@Req() request: Request & { principal: Principal }): Omit<Principal, 'session'> {
+    const { subject, roles, via, scopes } = request.principal;
+    return { subject, roles, via, scopes };
   }
 }
 

@@ -5,7 +5,8 @@ import { plainToInstance } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUrl, MinLength, validateSync } from 'class-validator';
 import { ProblemException, PUBLIC_ROUTE } from '@penalty/runtime';
 import { roleAllows, type Principal, type Role } from './roles';
-import { OidcVerifier, sameSecret, verifySessionToken } from './tokens';
+import { SESSION_REVOCATIONS, type SessionRevocations } from './session-revocations';
+import { OidcVerifier, sameSecret, verifySessionToken, type VerifiedSession } from './tokens';
 
 export const SESSION_COOKIE = 'penalty_session';
 export const CSRF_COOKIE = 'penalty_csrf';
@@ -79,6 +80,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     @Optional() @Inject(API_KEY_VERIFIER) private readonly apiKeys?: ApiKeyVerifier,
+    @Optional() @Inject(SESSION_REVOCATIONS) private readonly revocations?: SessionRevocations,
   ) {
     if (config.OIDC_ISSUER) this.oidc = new OidcVerifier({ issuer: config.OIDC_ISSUER, jwksUrl: config.OIDC_JWKS_URL!, audience: config.OIDC_AUDIENCE!, rolesClaim: config.OIDC_ROLES_CLAIM });
   }
@@ -111,22 +113,33 @@ export class AuthGuard implements CanActivate {
     }
     const bearer = /^Bearer (.+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
     if (bearer) {
-      const session = await verifySessionToken(this.config.AUTH_SESSION_SECRET, bearer).catch(() => null);
-      if (session) return { subject: session.subject, roles: session.roles, via: 'SESSION', scopes: [] };
+      const session = await this.session(bearer);
+      if (session) return this.principalOf(session);
       const oidc = this.oidc ? await this.oidc.verify(bearer).catch(() => null) : null;
       if (oidc) return oidc;
       throw unauthenticated('The bearer token is invalid or expired.');
     }
     const cookie = req.cookies?.[SESSION_COOKIE];
     if (cookie) {
-      const session = await verifySessionToken(this.config.AUTH_SESSION_SECRET, cookie).catch(() => null);
-      if (!session) throw unauthenticated('The session is invalid or expired; sign in again.');
+      const session = await this.session(cookie);
+      if (!session) throw unauthenticated('The session is invalid, expired or ended; sign in again.');
       // A cookie travels with any request the browser makes: unsafe ones must prove they come from our page.
       const csrf = header(req, CSRF_HEADER);
       if (UNSAFE.has(req.method) && (!csrf || !sameSecret(csrf, session.csrf))) throw new ProblemException(403, 'AUTH.CSRF', 'Forbidden', `Missing or wrong ${CSRF_HEADER} header.`);
-      return { subject: session.subject, roles: session.roles, via: 'SESSION', scopes: [] };
+      return this.principalOf(session);
     }
     throw unauthenticated('Sign in, or send a bearer token or an API key.');
+  }
+
+  /** A valid session token that was not signed out and whose operator was not disabled since. */
+  private async session(token: string): Promise<VerifiedSession | null> {
+    const session = await verifySessionToken(this.config.AUTH_SESSION_SECRET, token).catch(() => null);
+    if (!session || this.revocations?.revokes(session)) return null;
+    return session;
+  }
+
+  private principalOf(session: VerifiedSession): Principal {
+    return { subject: session.subject, roles: session.roles, via: 'SESSION', scopes: [], session: { id: session.sessionId, expiresAt: session.expiresAt } };
   }
 }
 

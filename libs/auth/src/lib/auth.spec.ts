@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { roleAllows, ROLES } from './roles';
+import { parseAccessRevocation, SessionRevocations } from './session-revocations';
 import { hashApiKeySecret, hashPassword, newApiKey, parseApiKey, verifyPassword } from './secrets';
 import { issueSessionToken, OidcVerifier, rolesOf, verifySessionToken } from './tokens';
 
@@ -29,7 +30,12 @@ describe('session tokens', () => {
   const claims = { subject: 'ops.li', roles: ['reviewer' as const], csrf: 'c-1', sessionId: 's-1' };
 
   it('round-trip with the shared secret', async () => {
-    expect(await verifySessionToken(SECRET, await issueSessionToken(SECRET, claims, 60))).toEqual(claims);
+    const now = new Date('2026-11-23T10:00:00Z');
+    expect(await verifySessionToken(SECRET, await issueSessionToken(SECRET, claims, 60, now), now)).toEqual({
+      ...claims,
+      issuedAt: now,
+      expiresAt: new Date('2026-11-23T10:01:00Z'),
+    });
   });
 
   it('are refused when signed with another secret, tampered with or expired', async () => {
@@ -81,5 +87,38 @@ describe('OIDC bearer tokens', () => {
     const verifier = new OidcVerifier({ issuer: 'https://idp.example', jwksUrl, audience: 'penalty', rolesClaim: 'realm_access.roles' });
     expect(await verifier.verify(await sign({ realm_access: { roles: ['reviewer', 'offline_access'] } }))).toEqual({ subject: 'oidc:u-42', roles: ['reviewer'], via: 'OIDC', scopes: [] });
     await expect(verifier.verify(await sign({}, 'https://evil.example'))).rejects.toThrow();
+  });
+});
+
+describe('session revocations', () => {
+  const at = (iso: string) => new Date(iso);
+  const session = (sessionId: string, subject: string, issuedAt: string) => ({ sessionId, subject, issuedAt: at(issuedAt) });
+
+  it('ends one signed-out session until it would have expired, and no other', () => {
+    const revocations = new SessionRevocations();
+    revocations.apply({ kind: 'SESSION_ENDED', sessionId: 's-1', subject: 'li', expiresAt: '2026-11-23T18:00:00Z' }, at('2026-11-23T10:00:00Z'));
+    expect(revocations.revokes(session('s-1', 'li', '2026-11-23T09:59:00Z'))).toBe(true);
+    expect(revocations.revokes(session('s-2', 'li', '2026-11-23T09:59:00Z'))).toBe(false);
+  });
+
+  it('forgets an ended session once its token has expired anyway', () => {
+    const revocations = new SessionRevocations();
+    revocations.apply({ kind: 'SESSION_ENDED', sessionId: 's-1', subject: 'li', expiresAt: '2026-11-23T09:00:00Z' }, at('2026-11-23T10:00:00Z'));
+    expect(revocations.revokes(session('s-1', 'li', '2026-11-23T08:00:00Z'))).toBe(false);
+  });
+
+  it("ends every session a disabled operator was issued up to the disabling, including that second's", () => {
+    const revocations = new SessionRevocations();
+    revocations.apply({ kind: 'OPERATOR_DISABLED', subject: 'li', at: '2026-11-23T10:00:00.500Z' });
+    expect(revocations.revokes(session('s-1', 'li', '2026-11-23T02:00:00Z'))).toBe(true);
+    expect(revocations.revokes(session('s-2', 'li', '2026-11-23T10:00:00Z'))).toBe(true);
+    expect(revocations.revokes(session('s-3', 'wang', '2026-11-23T10:00:00Z'))).toBe(false);
+  });
+
+  it('reads revocations from the topic and ignores anything else', () => {
+    expect(parseAccessRevocation('{"kind":"OPERATOR_DISABLED","subject":"li","at":"2026-11-23T10:00:00Z"}')).toEqual({ kind: 'OPERATOR_DISABLED', subject: 'li', at: '2026-11-23T10:00:00Z' });
+    expect(parseAccessRevocation('{"kind":"SESSION_ENDED","sessionId":"s","subject":"li","expiresAt":"soon"}')).toBeNull();
+    expect(parseAccessRevocation('{"kind":"SOMETHING"}')).toBeNull();
+    expect(parseAccessRevocation('not json')).toBeNull();
   });
 });

@@ -18,4 +18,6 @@ export interface Principal {
   via: 'SESSION' | 'OIDC' | 'API_KEY';
   /** What an API key may do (API keys hold no role). */
   scopes: string[];
+  /** The platform session it came with (via SESSION), so that signing out can end it everywhere. */
+  session?: { id: string; expiresAt: Date };
 }

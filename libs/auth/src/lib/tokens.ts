@@ -14,6 +14,12 @@ export interface SessionClaims {
   sessionId: string;
 }
 
+/** A verified session: its claims and its validity period. */
+export interface VerifiedSession extends SessionClaims {
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
 const keyOf = (secret: string) => new TextEncoder().encode(secret);
 
 /** A session token (JWT, HS256) for an http-only cookie; every service verifies it with the shared secret. */
@@ -29,9 +35,16 @@ export async function issueSessionToken(secret: string, claims: SessionClaims, t
     .sign(keyOf(secret));
 }
 
-export async function verifySessionToken(secret: string, token: string, now = new Date()): Promise<SessionClaims> {
-  const { payload } = await jwtVerify(token, keyOf(secret), { issuer: SESSION_ISSUER, audience: SESSION_AUDIENCE, algorithms: ['HS256'], currentDate: now });
-  return { subject: payload.sub!, roles: rolesOf(payload.roles), csrf: String(payload.csrf ?? ''), sessionId: String(payload.jti ?? '') };
+export async function verifySessionToken(secret: string, token: string, now = new Date()): Promise<VerifiedSession> {
+  const { payload } = await jwtVerify(token, keyOf(secret), { issuer: SESSION_ISSUER, audience: SESSION_AUDIENCE, algorithms: ['HS256'], currentDate: now, requiredClaims: ['iat', 'exp', 'jti'] });
+  return {
+    subject: payload.sub!,
+    roles: rolesOf(payload.roles),
+    csrf: String(payload.csrf ?? ''),
+    sessionId: String(payload.jti),
+    issuedAt: new Date(payload.iat! * 1000),
+    expiresAt: new Date(payload.exp! * 1000),
+  };
 }
 
 /** Only known roles count; an IdP may send them as an array or a space-separated string. */

@@ -1,6 +1,6 @@
 import cookieParser from 'cookie-parser';
 import { APP_GUARD } from '@nestjs/core';
-import { API_KEY_HEADER, AUTH_CONFIG, AuthGuard, loadAuthConfig, SESSION_COOKIE } from '@penalty/auth';
+import { API_KEY_HEADER, AUTH_CONFIG, AuthGuard, loadAuthConfig, SESSION_COOKIE, SESSION_REVOCATIONS, SessionRevocations } from '@penalty/auth';
 import { Logger, Module, type DynamicModule, type INestApplication, type INestMicroservice, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -11,6 +11,7 @@ import { RuleBook, type Clock } from '@penalty/domain';
 import { AuditTrail1763857200000, AuditTrailController, InboxOutbox1763856000000, openServiceDatabase, ScheduledTasks1763857000000 } from '@penalty/persistence';
 import { CLOCK, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider } from '@penalty/runtime';
 import { Topics } from '@penalty/contracts';
+import { AccessRevocationsFeed } from './access-revocations.feed';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka-connection';
 import { KafkaBatchTransport, RethrowRpcErrorsFilter } from './kafka-batch.transport';
 import { OutboxRelay } from './outbox';
@@ -117,6 +118,13 @@ export class PipelineModule {
           useFactory: (ds: DataSource, clock: Clock, metrics: PipelineMetrics, relay: OutboxRelay) => new TransactionalInbox(ds, clock, metrics, () => relay.nudge()),
         },
         ReadinessRegistry,
+        // Sessions ended early (sign-out, operator disabled), honoured by the AuthGuard of every service.
+        { provide: SESSION_REVOCATIONS, useValue: new SessionRevocations() },
+        {
+          provide: AccessRevocationsFeed,
+          inject: [Kafka, KAFKA_SETTINGS, SESSION_REVOCATIONS, ReadinessRegistry],
+          useFactory: (kafka: Kafka, settings: KafkaSettings, revocations: SessionRevocations, readiness: ReadinessRegistry) => new AccessRevocationsFeed(kafka, settings, revocations, readiness),
+        },
         {
           provide: PipelineLifecycle,
           inject: [OutboxRelay, DataSource, ReadinessRegistry, Kafka, KAFKA_SETTINGS],
@@ -124,7 +132,7 @@ export class PipelineModule {
             new PipelineLifecycle(relay, ds, readiness, kafka, settings),
         },
       ],
-      exports: [SERVICE_CONFIG, CLOCK, RuleBook, AUTH_CONFIG, PipelineMetrics, KAFKA_SETTINGS, Kafka, DataSource, OutboxRelay, TransactionalInbox, ReadinessRegistry],
+      exports: [SERVICE_CONFIG, CLOCK, RuleBook, AUTH_CONFIG, SESSION_REVOCATIONS, PipelineMetrics, KAFKA_SETTINGS, Kafka, DataSource, OutboxRelay, TransactionalInbox, ReadinessRegistry],
     };
   }
 }
