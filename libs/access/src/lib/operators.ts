@@ -135,14 +135,15 @@ export class Operators implements OnApplicationBootstrap {
     // An admin who disables their own account may leave nobody able to manage accounts.
     if (username === actor) throw new ProblemException(409, 'OPERATOR.SELF_DISABLE', 'Cannot disable yourself', 'Another admin must disable your account.');
     const now = this.clock.now();
+    const revocation: AccessRevocation = { kind: 'OPERATOR_DISABLED', subject: username, at: now.toISOString() };
     return this.dataSource.transaction(async (manager) => {
       const [[row]]: [AccountRow[], number] = await manager.query('UPDATE operator_account SET disabled_at = $2 WHERE username = $1 AND disabled_at IS NULL RETURNING *', [username, now]);
       if (!row) throw ProblemException.notFound('OPERATOR.NOT_FOUND', `No active operator ${username}.`);
       await recordAudit(manager, { actor, action: 'OPERATOR.DISABLE', merchantId: '', subjectType: 'OPERATOR', subjectId: username, reason: 'account disabled', occurredAt: now });
       // Every session the operator still holds ends too, in every service.
-      await this.publishRevocation(manager, { kind: 'OPERATOR_DISABLED', subject: username, at: now.toISOString() });
+      await this.publishRevocation(manager, revocation);
       return toDto(row);
-    }).then((dto) => this.afterRevocation(dto, { kind: 'OPERATOR_DISABLED', subject: username, at: now.toISOString() }));
+    }).then((dto) => this.afterRevocation(dto, revocation));
   }
 
   /** Signing out ends the session everywhere, not only in this browser: a copied token stops working too. */

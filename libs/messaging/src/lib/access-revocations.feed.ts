@@ -33,15 +33,9 @@ export class AccessRevocationsFeed implements OnApplicationBootstrap, OnApplicat
         if (!this.caughtUp) throw new Error('still reading ended sessions');
       },
     });
-    const admin = this.kafka.admin();
-    await admin.connect();
     // What must be read before serving: each partition up to its end at start.
     const remaining = new Map<number, bigint>();
-    try {
-      for (const p of await admin.fetchTopicOffsets(topic)) if (BigInt(p.high) > BigInt(p.low)) remaining.set(p.partition, BigInt(p.high));
-    } finally {
-      await admin.disconnect();
-    }
+    for (const p of await this.endOffsets(topic)) if (BigInt(p.high) > BigInt(p.low)) remaining.set(p.partition, BigInt(p.high));
     let markCaughtUp!: () => void;
     const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
     const check = () => {
@@ -67,6 +61,25 @@ export class AccessRevocationsFeed implements OnApplicationBootstrap, OnApplicat
     check();
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.catchUpTimeoutMs).unref());
     if ((await Promise.race([caughtUp, timeout])) === 'timeout') this.logger.warn(`not caught up with ${topic} after ${this.catchUpTimeoutMs} ms; not ready until it is`);
+  }
+
+  /** A topic created a moment ago may not have its leaders known everywhere yet: ask again for a while. */
+  private async endOffsets(topic: string): Promise<{ partition: number; high: string; low: string }[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const deadline = Date.now() + this.catchUpTimeoutMs;
+      for (;;) {
+        try {
+          return await admin.fetchTopicOffsets(topic);
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -4,10 +4,10 @@ import { call, type Me } from '../api';
 import { useReasonDialog } from '../components/ReasonDialog';
 import { shanghaiTime } from '../format';
 import { useT } from '../i18n';
+import { AuditTable, type AuditEntry } from '../components/AuditTable';
 
 interface Operator { username: string; roles: string[]; createdAt: string; disabledAt: string | null }
 interface ApiKey { keyId: string; name: string; scopes: string[]; createdBy: string; createdAt: string; revokedAt: string | null }
-interface AuditEntry { id: string; occurredAt: string; actor: string; action: string; merchantId: string; subjectType: string; subjectId: string; reason: string }
 
 const ROLES = ['viewer', 'reviewer', 'admin'];
 const SCOPES = ['violations:write', 'standing:read'];
@@ -85,14 +85,7 @@ export function Access({ me }: { me: Me }) {
           ]} />
       </Card>
       <Card title={t('auditTrail')}>
-        <Table size="small" rowKey="id" dataSource={audit} pagination={{ pageSize: 10 }} data-testid="audit"
-          columns={[
-            { title: t('when'), dataIndex: 'occurredAt', render: shanghaiTime },
-            { title: t('who'), dataIndex: 'actor' },
-            { title: t('what'), dataIndex: 'action', render: (a: string) => <Tag>{a}</Tag> },
-            { title: 'subject', render: (_: unknown, e: AuditEntry) => `${e.subjectType} ${e.subjectId}` },
-            { title: t('reason'), dataIndex: 'reason', ellipsis: true },
-          ]} />
+        <AuditTable entries={audit} testId="audit" />
       </Card>
 
       <Modal open={newOperator} title={t('newOperator')} okText={t('confirm')} cancelText={t('cancel')} okButtonProps={{ id: 'create-operator' }} onCancel={() => setNewOperator(false)}

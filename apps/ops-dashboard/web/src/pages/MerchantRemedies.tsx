@@ -4,9 +4,9 @@ import { call, type Me } from '../api';
 import { useReasonDialog } from '../components/ReasonDialog';
 import { shanghaiTime } from '../format';
 import { useT } from '../i18n';
+import { AuditTable, type AuditEntry } from '../components/AuditTable';
 
 interface ExamChance { chanceId: string; naturalYear: number; status: string; grantedAt: string; expiresAt: string; violationId: string | null; reason: string | null }
-interface AuditEntry { id: string; occurredAt: string; actor: string; action: string; subjectType: string; subjectId: string; reason: string }
 
 export const canReview = (me: Me) => me.roles.some((r) => r === 'reviewer' || r === 'admin');
 export const isAdmin = (me: Me) => me.roles.includes('admin');
@@ -132,14 +132,7 @@ export function AuditCard({ merchantId }: { merchantId: string }) {
   }, [merchantId]);
   return (
     <Card title={t('auditTrail')} style={{ marginTop: 16 }}>
-      <Table size="small" rowKey="id" dataSource={entries} pagination={{ pageSize: 10 }} data-testid="merchant-audit"
-        columns={[
-          { title: t('when'), dataIndex: 'occurredAt', render: shanghaiTime },
-          { title: t('who'), dataIndex: 'actor' },
-          { title: t('what'), dataIndex: 'action', render: (a: string) => <Tag>{a}</Tag> },
-          { title: 'subject', render: (_: unknown, e: AuditEntry) => `${e.subjectType} ${e.subjectId}` },
-          { title: t('reason'), dataIndex: 'reason', ellipsis: true },
-        ]} />
+      <AuditTable entries={entries} testId="merchant-audit" />
     </Card>
   );
 }
