@@ -5,6 +5,7 @@ import {
 import { DomainError } from './domain-error';
 import { addNaturalDays, formatShanghai, shanghaiMidnight } from './natural-year';
 import { ruleSetOfVersion } from './rule-sets.data';
+import { after, codeOf, refusal } from './domain-error.testing';
 
 /**
  * Rulebook section 5, boundaries and precedence: the 15-natural-day window (project default), the one
@@ -13,18 +14,6 @@ import { ruleSetOfVersion } from './rule-sets.data';
  */
 const v2022 = ruleSetOfVersion('2022-06-27')!;
 const v2019 = ruleSetOfVersion('2019')!;
-const MS = 1;
-const refusal = (code: string) => expect.objectContaining({ code });
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    return (error as DomainError).code;
-  }
-  return undefined;
-};
-const after = (instant: Date, ms = MS) => new Date(instant.getTime() + ms);
 
 // The section 6 example date, at noon Shanghai time.
 const decidedAt = new Date('2023-10-01T12:00:00+08:00');

@@ -1,10 +1,10 @@
 import { APPEAL_REJECTION_REASONS, appealWindowCloses, decideAppealFiling, decideAppealReview, secondAppealCloses, type FiledAppeal } from './appeal';
 import { ruleSetOfVersion } from './rule-sets.data';
+import { refusal } from './domain-error.testing';
 
 const rules = ruleSetOfVersion('2022-06-27')!;
 const decidedAt = new Date('2023-08-10T11:00:00+08:00');
 const closes = new Date('2023-08-25T11:00:00+08:00');
-const refusal = (code: string) => expect.objectContaining({ code });
 
 describe('appeals (rulebook section 5)', () => {
   it('opens a 15-natural-day window from the decision (project default)', () => {

@@ -1,4 +1,3 @@
-import { DomainError } from './domain-error';
 import {
   decideExamChanceGrant, decideExamChanceRefusal, decideExamChanceUse, decideExamChanceVoid, decideExamResult, EXAM_CHANCE_STATUSES, EXAM_RESULTS,
   examChanceExpiresAt, examChanceStatusAt, examChoiceCloses, type ExamCandidateViolation, type ExamChanceState, type ExamChanceStatus,
@@ -6,6 +5,7 @@ import {
 import { naturalYearOf, shanghaiMidnight } from './natural-year';
 import { ruleSetOfVersion } from './rule-sets.data';
 import { EXAM_ELIGIBLE_SCENARIOS } from './vocabulary';
+import { after, codeOf, refusal } from './domain-error.testing';
 
 /**
  * Rulebook section 6, exam instead of penalty: validity to 31 December 24:00 (Asia/Shanghai) of the
@@ -14,17 +14,6 @@ import { EXAM_ELIGIBLE_SCENARIOS } from './vocabulary';
  */
 const v2022 = ruleSetOfVersion('2022-06-27')!;
 const v2019 = ruleSetOfVersion('2019')!;
-const refusal = (code: string) => expect.objectContaining({ code });
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    return (error as DomainError).code;
-  }
-  return undefined;
-};
-const after = (instant: Date, ms = 1) => new Date(instant.getTime() + ms);
 
 // Rulebook example: the chance was granted in 2023; 2023-10-01 a second AD_INFO of the year, 1 point, item delisted.
 const grantedAt = new Date('2023-03-15T09:00:00+08:00');

@@ -4,9 +4,9 @@ import {
 } from './exam-chance';
 import { ruleSetOfVersion } from './rule-sets.data';
 import { EXAM_ELIGIBLE_SCENARIOS } from './vocabulary';
+import { refusal } from './domain-error.testing';
 
 const rules = ruleSetOfVersion('2022-06-27')!;
-const refusal = (code: string) => expect.objectContaining({ code });
 const granted = { status: 'GRANTED' as const, expiresAt: new Date('2024-01-01T00:00:00+08:00') };
 // Rulebook section 6 example: 2023-10-01 a second AD_INFO of the year, 1 point, item delisted.
 const secondAdInfo = { scenario: 'AD_INFO' as const, points: 1, decidedAt: new Date('2023-10-01T12:00:00+08:00') };

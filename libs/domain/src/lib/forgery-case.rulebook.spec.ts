@@ -1,4 +1,3 @@
-import { DomainError } from './domain-error';
 import {
   decideRemediationDeadline, decideRemediationReview, decideRemediationSubmission, FORGERY_CASE_STATUSES, openForgeryCase, remediatedFineFen, unremediedOutcome,
   type ForgeryCaseStatus, type RemediationDocument,
@@ -6,6 +5,7 @@ import {
 import { formatShanghai } from './natural-year';
 import { RULE_SETS, ruleSetAt, ruleSetOfVersion } from './rule-sets.data';
 import { SEVERITIES } from './vocabulary';
+import { after, codeOf, refusal } from './domain-error.testing';
 
 /**
  * Rulebook section 4, qualification forgery under its two versions: 2019 (clear-out and whole deposit
@@ -15,17 +15,6 @@ import { SEVERITIES } from './vocabulary';
  */
 const v2019 = ruleSetOfVersion('2019')!;
 const v2022 = ruleSetOfVersion('2022-06-27')!;
-const refusal = (code: string) => expect.objectContaining({ code });
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    return (error as DomainError).code;
-  }
-  return undefined;
-};
-const after = (instant: Date, ms = 1) => new Date(instant.getTime() + ms);
 const CLEAR_OUT = { outcome: 'CLEAR_OUT', measures: ['TERMINATION', 'DEPOSIT_FORFEITURE'], forfeitsDeposit: true };
 
 const openedAt = new Date('2023-10-01T12:00:00+08:00');

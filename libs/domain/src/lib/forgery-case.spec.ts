@@ -4,11 +4,11 @@ import {
 } from './forgery-case';
 import { ruleSetAt, ruleSetOfVersion } from './rule-sets.data';
 import { SEVERITIES } from './vocabulary';
+import { refusal } from './domain-error.testing';
 
 const v2019 = ruleSetOfVersion('2019')!;
 const v2022 = ruleSetOfVersion('2022-06-27')!;
 const CNY = 100;
-const refusal = (code: string) => expect.objectContaining({ code });
 const openedAt = new Date('2023-03-01T10:00:00+08:00');
 const closesAt = new Date('2023-03-16T10:00:00+08:00');
 
