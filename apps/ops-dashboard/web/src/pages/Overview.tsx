@@ -1,18 +1,11 @@
 import { Card, Col, Row, Statistic, Table } from 'antd';
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Figures } from '../../../server/live-figures';
 import { call } from '../api';
 import { yuan } from '../format';
 import { useT } from '../i18n';
 
-interface Figures {
-  at: string;
-  violationsPerSecond: number;
-  decisionsPerSecond: number;
-  consumerLag: { service: string; topic: string; partition: string; lag: number }[];
-  deadLetters: { service: string; topic: string; reason: string; count: number }[];
-  outboxBacklog: { service: string; backlog: number }[];
-}
 interface Decisions {
   today: { node: string; sanctions: number; finesFen: number }[];
   days: { day: string; sanctions: number; finesFen: number }[];
