@@ -63,7 +63,8 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
       expect(Date.parse(sanction.appealDeadline) - Date.parse(sanction.measures[0].startsAt)).toBe(15 * 86_400_000);
     }
 
-    const standing = await waitForStanding(merchantId, (s) => s.points.serious === 48 && s.activeMeasures.some((m) => m.type === 'TERMINATION'));
+    // The deposit comes on another topic than the sanction: wait for both facts before asserting them.
+    const standing = await waitForStanding(merchantId, (s) => s.points.serious === 48 && s.activeMeasures.some((m) => m.type === 'TERMINATION') && s.deposit.balanceFen === 0);
     expect(standing.naturalYear).toBe(2026);
     expect(standing.points).toEqual({ general: 0, serious: 48 });
     expect(standing.deposit).toEqual({ requiredFen: 30_000_000, balanceFen: 0, topUpDueAt: null });

@@ -1,7 +1,9 @@
+import { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { DomainError, FixedClock } from '@penalty/domain';
-import { cancelTasks, scheduleTask, ScheduledTaskRunner, type TaskHandler } from '@penalty/messaging';
-import { InboxOutbox1763856000000, openServiceDatabase, ScheduledTasks1763857000000 } from '@penalty/persistence';
+import { cancelTasks, OutboxPublisher, scheduleTask, ScheduledTaskRunner, TransactionRunner, type TaskHandler } from '@penalty/messaging';
+import { InboxOutbox1763856000000, openServiceDatabase, OutboxLanes1764600000000, ScheduledTasks1763857000000 } from '@penalty/persistence';
+import { PipelineMetrics } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
 
 /** The durable scheduler on a real PostgreSQL: exactly-once effects, retries, rejections, cancellation. */
@@ -12,7 +14,10 @@ describe('scheduled tasks (real PostgreSQL)', () => {
   let first: DataSource;
   let second: DataSource;
 
-  const open = (url: string) => openServiceDatabase({ url, schema: 'tasks', migrations: [InboxOutbox1763856000000, ScheduledTasks1763857000000] });
+  const open = (url: string) => openServiceDatabase({ url, schema: 'tasks', migrations: [InboxOutbox1763856000000, ScheduledTasks1763857000000, OutboxLanes1764600000000] });
+  /** The tasks here publish nothing, so the publisher is never started. */
+  const runnerOn = (dataSource: DataSource) =>
+    new TransactionRunner(dataSource, new OutboxPublisher(new Kafka({ brokers: [infrastructure.kafkaBrokers] }), { brokers: [], clientId: 'tasks', topicNamespace: '', partitions: 3 }, new PipelineMetrics('tasks-test')), 3);
 
   beforeAll(async () => {
     infrastructure = await obtainInfrastructure();
@@ -44,7 +49,7 @@ describe('scheduled tasks (real PostgreSQL)', () => {
   it('runs a task once it is due, exactly once, and ignores scheduling the same key again', async () => {
     expect(await schedule('a', '2026-11-24T10:00:00+08:00')).toBe(true);
     expect(await schedule('a', '2026-11-25T10:00:00+08:00')).toBe(false);
-    const runner = new ScheduledTaskRunner(first, clock, { REMIND: recordEffect });
+    const runner = new ScheduledTaskRunner(runnerOn(first), clock, { REMIND: recordEffect });
     expect(await runner.runDue()).toBe(0);
     clock.set('2026-11-24T10:00:00+08:00');
     expect(await runner.runDue()).toBe(1);
@@ -58,9 +63,9 @@ describe('scheduled tasks (real PostgreSQL)', () => {
       await recordEffect(manager, task);
       await new Promise((r) => setTimeout(r, 5));
     };
-    const options = { batchSize: 10, pollMs: 10, retryBaseMs: 1000, retryMaxMs: 1000 };
-    const a = new ScheduledTaskRunner(first, clock, { REMIND: slowEffect }, undefined, options);
-    const b = new ScheduledTaskRunner(second, clock, { REMIND: slowEffect }, undefined, options);
+    const options = { batchSize: 10, retryBaseMs: 1000, retryMaxMs: 1000, fallbackMs: 30_000 };
+    const a = new ScheduledTaskRunner(runnerOn(first), clock, { REMIND: slowEffect }, options);
+    const b = new ScheduledTaskRunner(runnerOn(second), clock, { REMIND: slowEffect }, options);
     let total = 0;
     for (let round = 0; round < 10; round++) total += (await Promise.all([a.runDue(), b.runDue()])).reduce((x, y) => x + y, 0);
     expect(total).toBe(40);
@@ -76,7 +81,7 @@ describe('scheduled tasks (real PostgreSQL)', () => {
       if (failures-- > 0) throw new Error('webhook relay unavailable');
       await recordEffect(manager, task);
     };
-    const runner = new ScheduledTaskRunner(first, clock, { REMIND: flaky }, undefined, { batchSize: 10, pollMs: 10, retryBaseMs: 60_000, retryMaxMs: 600_000 });
+    const runner = new ScheduledTaskRunner(runnerOn(first), clock, { REMIND: flaky }, { batchSize: 10, retryBaseMs: 60_000, retryMaxMs: 600_000, fallbackMs: 30_000 });
     expect(await runner.runDue()).toBe(0);
     const [row] = await first.query(`SELECT attempts, last_error, due_at FROM scheduled_task WHERE task_key = 'flaky'`);
     expect(row).toMatchObject({ attempts: 1, last_error: 'webhook relay unavailable' });
@@ -93,7 +98,7 @@ describe('scheduled tasks (real PostgreSQL)', () => {
       await recordEffect(manager, task);
       throw new DomainError('APPEAL.ALREADY_DECIDED', 'the appeal was decided before its window closed');
     };
-    const runner = new ScheduledTaskRunner(first, clock, { REMIND: refuse });
+    const runner = new ScheduledTaskRunner(runnerOn(first), clock, { REMIND: refuse });
     expect(await runner.runDue()).toBe(0);
     const [row] = await first.query(`SELECT done_at, last_error FROM scheduled_task WHERE task_key = 'refused'`);
     expect(row.done_at).not.toBeNull();
@@ -107,7 +112,7 @@ describe('scheduled tasks (real PostgreSQL)', () => {
     await schedule('case-2/day', '2026-11-23T09:00:00+08:00');
     expect(await first.transaction((m) => cancelTasks(m, 'REMIND', 'case-1/', clock.now()))).toBe(2);
     expect(await first.transaction((m) => cancelTasks(m, 'OTHER', 'case-2/', clock.now()))).toBe(0);
-    expect(await new ScheduledTaskRunner(first, clock, { REMIND: recordEffect }).runDue()).toBe(1);
+    expect(await new ScheduledTaskRunner(runnerOn(first), clock, { REMIND: recordEffect }).runDue()).toBe(1);
     expect(await effects()).toEqual(['case-2/day']);
   });
 });

@@ -6,3 +6,4 @@ export * from './lib/problem-details';
 export * from './lib/wakeable-pause';
 export * from './lib/request-input';
 export * from './lib/rule-book.provider';
+export * from './lib/due-work-loop';

@@ -9,7 +9,7 @@ import {
   ACCESS_REVOCATIONS_TOPIC, AUTH_CONFIG, CSRF_COOKIE, hashPassword, issueSessionToken, randomToken, Requires, ROLES, SESSION_COOKIE, SESSION_REVOCATIONS, verifyPassword,
   type AccessRevocation, type AuthConfig, type Principal, type Role, type SessionRevocations,
 } from '@penalty/auth';
-import { appendToOutbox, OutboxRelay } from '@penalty/messaging';
+import { appendToOutbox, TransactionRunner } from '@penalty/messaging';
 import type { Clock } from '@penalty/domain';
 import { recordAudit } from '@penalty/persistence';
 import { Actor, CLOCK, ProblemException, Public, validRequest } from '@penalty/runtime';
@@ -79,7 +79,7 @@ export class Operators implements OnApplicationBootstrap {
     private readonly apiKeys: ApiKeys,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly relay: OutboxRelay,
+    private readonly runner: TransactionRunner,
     @Inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
   ) {}
 
@@ -136,12 +136,12 @@ export class Operators implements OnApplicationBootstrap {
     if (username === actor) throw new ProblemException(409, 'OPERATOR.SELF_DISABLE', 'Cannot disable yourself', 'Another admin must disable your account.');
     const now = this.clock.now();
     const revocation: AccessRevocation = { kind: 'OPERATOR_DISABLED', subject: username, at: now.toISOString() };
-    return this.dataSource.transaction(async (manager) => {
+    return this.runner.run([revocation.subject], async ({ manager }) => {
       const [[row]]: [AccountRow[], number] = await manager.query('UPDATE operator_account SET disabled_at = $2 WHERE username = $1 AND disabled_at IS NULL RETURNING *', [username, now]);
       if (!row) throw ProblemException.notFound('OPERATOR.NOT_FOUND', `No active operator ${username}.`);
       await recordAudit(manager, { actor, action: 'OPERATOR.DISABLE', merchantId: '', subjectType: 'OPERATOR', subjectId: username, reason: 'account disabled', occurredAt: now });
       // Every session the operator still holds ends too, in every service.
-      await this.publishRevocation(manager, revocation);
+      this.publishRevocation(manager, revocation);
       return toDto(row);
     }).then((dto) => this.afterRevocation(dto, revocation));
   }
@@ -151,21 +151,20 @@ export class Operators implements OnApplicationBootstrap {
     if (!principal.session) return;
     const revocation: AccessRevocation = { kind: 'SESSION_ENDED', sessionId: principal.session.id, subject: principal.subject, expiresAt: principal.session.expiresAt.toISOString() };
     const now = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    await this.runner.run([revocation.subject], async ({ manager }) => {
       await recordAudit(manager, { actor: principal.subject, action: 'AUTH.SIGN_OUT', merchantId: '', subjectType: 'OPERATOR', subjectId: principal.subject, reason: 'signed out', occurredAt: now });
-      await this.publishRevocation(manager, revocation);
+      this.publishRevocation(manager, revocation);
     });
     this.afterRevocation(undefined, revocation);
   }
 
-  private publishRevocation(manager: EntityManager, revocation: AccessRevocation): Promise<void> {
-    return appendToOutbox(manager, { topic: ACCESS_REVOCATIONS_TOPIC, key: revocation.subject, value: JSON.stringify(revocation), headers: {} });
+  private publishRevocation(manager: EntityManager, revocation: AccessRevocation): void {
+    appendToOutbox(manager, { topic: ACCESS_REVOCATIONS_TOPIC, key: revocation.subject, value: JSON.stringify(revocation), headers: {} });
   }
 
-  /** Committed: this service honours it at once, the others when the relay has published it (well under a second). */
+  /** Published: this service honours it at once, the others as soon as they read it (well under a second). */
   private afterRevocation<T>(result: T, revocation: AccessRevocation): T {
     this.revocations.apply(revocation, this.clock.now());
-    this.relay.nudge();
     return result;
   }
 

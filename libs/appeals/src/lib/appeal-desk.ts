@@ -13,7 +13,7 @@ import {
   type Clock,
   type RuleSet,
 } from '@penalty/domain';
-import { appendEventToOutbox, OutboxRelay } from '@penalty/messaging';
+import { appendEventToOutbox, TransactionRunner } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
 import { CLOCK, ProblemException } from '@penalty/runtime';
 import type { AppealDto, DecideAppealRequest, EvidenceDocumentRequest, FileAppealRequest } from './appeal.requests';
@@ -84,7 +84,7 @@ function toDto(row: AppealRow): AppealDto {
 export class AppealDesk {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly relay: OutboxRelay,
+    private readonly runner: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APPEAL_SUBJECTS) private readonly subjects: AppealSubjects,
   ) {}
@@ -95,7 +95,10 @@ export class AppealDesk {
 
   async file(kind: AppealSubjectKind, subjectId: string, request: FileAppealRequest, actor: string): Promise<AppealDto> {
     const now = this.clock.now();
-    const dto = await this.dataSource.transaction(async (manager) => {
+    // Whose decision it is, read first: the transaction takes the merchant's outbox lane before any row.
+    const owner = await this.subjects.find(this.dataSource.manager, kind, subjectId);
+    if (!owner) throw ProblemException.notFound('APPEAL.DECISION_NOT_FOUND', `No ${kind.toLowerCase().replace('_', ' ')} ${subjectId}.`);
+    return this.runner.run([owner.merchantId], async ({ manager }) => {
       const decision = await this.subjects.find(manager, kind, subjectId);
       if (!decision) throw ProblemException.notFound('APPEAL.DECISION_NOT_FOUND', `No ${kind.toLowerCase().replace('_', ' ')} ${subjectId}.`);
       const previous: { round: number; status: AppealStatus; decided_at: Date | null }[] = await manager.query(
@@ -120,13 +123,13 @@ export class AppealDesk {
       });
       return toDto(row);
     });
-    this.relay.nudge();
-    return dto;
   }
 
   async decide(appealId: string, request: DecideAppealRequest, actor: string, expected: { kind: AppealSubjectKind; subjectId: string }): Promise<AppealDto> {
     const now = this.clock.now();
-    const dto = await this.dataSource.transaction(async (manager) => {
+    const [owner]: { merchant_id: string }[] = await this.dataSource.query('SELECT merchant_id FROM appeal WHERE appeal_id = $1', [appealId]);
+    if (!owner) throw ProblemException.notFound('APPEAL.NOT_FOUND', `No appeal ${appealId}.`);
+    return this.runner.run([owner.merchant_id], async ({ manager }) => {
       const [appeal]: AppealRow[] = await manager.query('SELECT * FROM appeal WHERE appeal_id = $1 FOR UPDATE', [appealId]);
       if (!appeal || appeal.subject_kind !== expected.kind || appeal.subject_id !== expected.subjectId) throw ProblemException.notFound('APPEAL.NOT_FOUND', `No appeal ${appealId}.`);
       const review = decideAppealReview({ status: appeal.status, decision: request.decision, rejectionReason: request.rejectionReason ?? null });
@@ -147,8 +150,6 @@ export class AppealDesk {
       });
       return toDto(row);
     });
-    this.relay.nudge();
-    return dto;
   }
 
   async listForMerchant(merchantId: string): Promise<AppealDto[]> {
@@ -169,6 +170,6 @@ export class AppealDesk {
       decidedAt: iso(row.decided_at),
       secondAppealClosesAt: iso(row.second_appeal_closes_at),
     };
-    await appendEventToOutbox(manager, Topics.RemediesUpdatedV1, buildCloudEvent({ type: EventTypes.AppealUpdatedV1, source: this.subjects.source, subject: row.merchant_id, data, time: now }));
+    appendEventToOutbox(manager, Topics.RemediesUpdatedV1, buildCloudEvent({ type: EventTypes.AppealUpdatedV1, source: this.subjects.source, subject: row.merchant_id, data, time: now }));
   }
 }

@@ -1,4 +1,5 @@
 import type { CloudEvent } from '@penalty/contracts';
+import type { DeadLetter } from './dead-letter';
 
 /** One consumed, parsed and schema-valid event with its position on the topic. */
 export interface InboundEvent<T extends object = object> {
@@ -9,13 +10,17 @@ export interface InboundEvent<T extends object = object> {
   offset: string;
   key: string;
   raw: Buffer;
+  /** Where a replayed dead letter came from (its x-replayed-from header): applied even if its id was dead-lettered. */
+  replayedFrom?: string;
 }
 
-/** The valid events of one fetched batch of one partition, in offset order. */
+/** The valid events of (a slice of) one fetched batch of one partition, in offset order. */
 export interface InboundBatch {
   topic: string;
   partition: number;
   events: InboundEvent[];
+  /** Messages of the slice that cannot be applied (unparseable, invalid, failed): dead-lettered once, with the batch. */
+  deadLetters?: DeadLetter[];
 }
 
 /**

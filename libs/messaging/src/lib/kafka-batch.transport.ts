@@ -1,16 +1,20 @@
 import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom, throwError, type Observable } from 'rxjs';
 import { DeadLetterReasons, eventTypesOn, parseCloudEvent, type TopicName } from '@penalty/contracts';
 import type { Clock } from '@penalty/domain';
 import { isRetriableDatabaseError } from '@penalty/persistence';
 import type { PipelineMetrics } from '@penalty/runtime';
-import { deadLetterEntry, messageKey, type DeadLetter } from './dead-letter';
+import { messageKey, type DeadLetter } from './dead-letter';
 import { isRejection, type InboundBatch, type InboundEvent } from './inbound-batch';
 import { ensureTopics, logicalTopic, physicalTopic, type KafkaSettings } from './kafka-connection';
+import { REPLAYED_FROM_HEADER } from './transactional-inbox';
 
 const SESSION_TIMEOUT_MS = 30_000;
+/** A fetched batch is applied in slices of at most this many messages and bytes, each committed on its own. */
+const SLICE_MESSAGES = 500;
+const SLICE_BYTES = 1024 * 1024;
 const WATCHDOG_INTERVAL_MS = 5_000;
 /** How often consumer lag is sampled from the broker, so it stays current while nothing is consumed. */
 const LAG_SAMPLE_INTERVAL_MS = 15_000;
@@ -21,7 +25,7 @@ export interface KafkaBatchTransportOptions {
   groupId: string;
   metrics: PipelineMetrics;
   clock: Clock;
-  /** Partitions processed in parallel by this instance (each partition stays sequential). */
+  /** Partitions processed in parallel by this instance (each partition stays sequential); default: all of them. */
   partitionsConsumedConcurrently?: number;
   /** Attempts per batch (and then per event) before a non-retriable failure is dead-lettered. */
   attempts?: number;
@@ -46,15 +50,16 @@ export class RethrowRpcErrorsFilter implements RpcExceptionFilter<unknown> {
 
 /**
  * A Nest microservice transport that consumes Kafka with kafkajs `eachBatch`: handlers registered
- * with `@EventPattern(<contract topic>)` receive a whole InboundBatch of parsed, schema-valid events
- * and apply it in one database transaction. Messages that cannot be parsed go straight to
- * `<topic>.dlq` with the reason in headers, so one poison message never blocks its partition.
- * Offsets are committed only after the handler returned, i.e. after the state is durable.
+ * with `@EventPattern(<contract topic>)` receive a slice of a fetched batch (bounded in messages and
+ * bytes) as an InboundBatch of parsed, schema-valid events, and apply it in one database transaction
+ * (TransactionalInbox). Messages that cannot be parsed travel with it as dead letters, which the
+ * inbox records once and sends to `<topic>.dlq` with the reason in headers, so one poison message
+ * never blocks its partition. Every partition is consumed concurrently. Offsets are committed only
+ * after the handler returned, i.e. after the state is durable.
  */
 export class KafkaBatchTransport extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(KafkaBatchTransport.name);
   private consumer?: Consumer;
-  private producer?: Producer;
   private joined = false;
   private lastActivity = 0;
   private restarting = false;
@@ -75,7 +80,6 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     clearInterval(this.lagSampler);
     await this.admin?.disconnect().catch(() => undefined);
     await this.consumer?.disconnect();
-    await this.producer?.disconnect();
     this.joined = false;
   }
 
@@ -96,8 +100,6 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const { kafka, settings } = this.options;
     const topics = [...this.messageHandlers.keys()];
     await ensureTopics(kafka, settings, topics, topics);
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-    await this.producer.connect();
     // Every dead-letter series starts at 0, so increase() sees the first dead letter after a restart.
     for (const topic of topics) for (const reason of DeadLetterReasons) this.options.metrics.deadLettered.inc({ topic, reason }, 0);
     await this.startConsumer(topics);
@@ -125,7 +127,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
 
   private async startConsumer(topics: string[]): Promise<void> {
     const { kafka, settings, groupId } = this.options;
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 3_000 });
+    // The broker answers a fetch as soon as there is data; maxWaitTimeInMs only bounds an idle fetch.
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 1_000, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 3_000 });
     this.consumer = consumer;
     this.lastActivity = Date.now();
     const alive = () => (this.lastActivity = Date.now());
@@ -145,7 +148,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? topics.length * settings.partitions,
       eachBatch: (payload) =>
         this.consumeBatch(payload).catch((error: Error) => {
           // kafkajs re-fetches from the last committed offset; the log says why.
@@ -183,26 +186,24 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const handler = this.getHandlerByPattern(topic);
     if (!handler) throw new Error(`No handler for topic ${topic}`);
     this.options.metrics.consumed.inc({ topic }, batch.messages.length);
+    const observed = this.options.observedTopics?.includes(topic) ?? false;
 
-    const parsed = this.parseMessages(topic, batch.partition, batch.messages);
-    const { valid } = parsed;
-    let deadLetters = parsed.deadLetters;
-    if (deadLetters.length > 0 && this.options.observedTopics?.includes(topic)) {
-      this.logger.warn(`skipped ${deadLetters.length} invalid event(s) on ${topic}; its owner dead-letters them`);
-      deadLetters = [];
+    for (const slice of slices(batch.messages)) {
+      // A consumer that lost the partition in a rebalance stops before applying, and before committing.
+      if (!isRunning() || isStale()) return;
+      const { valid, deadLetters } = this.parseMessages(topic, batch.partition, slice);
+      if (deadLetters.length > 0 && observed) this.logger.warn(`skipped ${deadLetters.length} invalid event(s) on ${topic}; its owner dead-letters them`);
+      const inbound: InboundBatch = { topic, partition: batch.partition, events: valid, deadLetters: observed ? [] : deadLetters };
+      if (inbound.events.length > 0 || inbound.deadLetters!.length > 0) await this.deliver(handler, inbound, heartbeat);
+      if (isStale()) return;
+      const last = slice[slice.length - 1].offset;
+      resolveOffset(last);
+      await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+      this.lastActivity = Date.now();
+      await heartbeat();
+      const lag = Number(BigInt(batch.highWatermark) - BigInt(last) - 1n);
+      this.options.metrics.consumerLag.set({ topic, partition: String(batch.partition) }, Math.max(0, lag));
     }
-    const inbound: InboundBatch = { topic, partition: batch.partition, events: valid };
-    if (valid.length > 0) {
-      deadLetters.push(...(await this.deliver(handler, inbound, heartbeat)));
-    }
-    await this.publishDeadLetters(deadLetters);
-
-    const last = batch.messages[batch.messages.length - 1].offset;
-    resolveOffset(last);
-    await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
-    await heartbeat();
-    const lag = Number(BigInt(batch.highWatermark) - BigInt(last) - 1n);
-    this.options.metrics.consumerLag.set({ topic, partition: String(batch.partition) }, Math.max(0, lag));
   }
 
   private parseMessages(topic: string, partition: number, messages: KafkaMessage[]): { valid: InboundEvent[]; deadLetters: DeadLetter[] } {
@@ -218,30 +219,36 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       } else if (key !== parsed.event.subject) {
         deadLetters.push({ ...position, reason: 'KEY_MISMATCH', message: `message key ${JSON.stringify(key)} differs from subject ${JSON.stringify(parsed.event.subject)}` });
       } else {
-        valid.push({ event: parsed.event, topic, partition, offset: message.offset, key, raw: message.value! });
+        const replayedFrom = message.headers?.[REPLAYED_FROM_HEADER]?.toString();
+        valid.push({ event: parsed.event, topic, partition, offset: message.offset, key, raw: message.value!, ...(replayedFrom ? { replayedFrom } : {}) });
       }
     }
     return { valid, deadLetters };
   }
 
   /**
-   * Runs the handler on the whole batch, retrying with backoff. If the batch keeps failing with an
-   * error that is not retriable, each event is tried alone so that only the faulty one is dead-lettered.
-   * Retriable errors (database or broker unavailable) are thrown: kafkajs re-fetches from the last
-   * committed offset later, and nothing is dead-lettered because of an outage.
+   * Runs the handler on the slice, retrying with backoff. If it keeps failing with an error that is
+   * not retriable, each event is tried alone, and the ones that still fail are dead-lettered
+   * (PROCESSING_FAILED) with the slice's unparseable messages, through the handler's inbox, so each
+   * is dead-lettered once. Retriable errors (database or broker unavailable) are thrown: kafkajs
+   * re-fetches from the last committed offset later, and nothing is dead-lettered because of an outage.
    */
-  private async deliver(handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>, batch: InboundBatch, heartbeat: () => Promise<void>): Promise<DeadLetter[]> {
+  private async deliver(handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>, batch: InboundBatch, heartbeat: () => Promise<void>): Promise<void> {
     const failure = await this.attempt(() => this.invoke(handler, batch), heartbeat);
-    if (!failure) return [];
-    if (batch.events.length === 1) return [this.processingFailed(batch.events[0], failure)];
-    this.logger.warn(`batch ${batch.topic}[${batch.partition}] failed (${(failure as Error).message}); retrying event by event`);
-    const deadLetters: DeadLetter[] = [];
-    for (const event of batch.events) {
-      const single: InboundBatch = { ...batch, events: [event] };
-      const eventFailure = await this.attempt(() => this.invoke(handler, single), heartbeat);
-      if (eventFailure) deadLetters.push(this.processingFailed(event, eventFailure));
+    if (!failure) return;
+    const failed: DeadLetter[] = [];
+    if (batch.events.length === 1) {
+      failed.push(this.processingFailed(batch.events[0], failure));
+    } else if (batch.events.length > 1) {
+      this.logger.warn(`batch ${batch.topic}[${batch.partition}] failed (${(failure as Error).message}); retrying event by event`);
+      for (const event of batch.events) {
+        const eventFailure = await this.attempt(() => this.invoke(handler, { ...batch, events: [event], deadLetters: [] }), heartbeat);
+        if (eventFailure) failed.push(this.processingFailed(event, eventFailure));
+      }
     }
-    return deadLetters;
+    const letters = [...(batch.deadLetters ?? []), ...failed];
+    const recording = await this.attempt(() => this.invoke(handler, { ...batch, events: [], deadLetters: letters }), heartbeat);
+    if (recording) throw recording;
   }
 
   /** Returns undefined on success, the last error after the final failed attempt; throws if retriable. */
@@ -283,17 +290,23 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     };
   }
 
-  private async publishDeadLetters(letters: DeadLetter[]): Promise<void> {
-    if (letters.length === 0) return;
-    const now = this.options.clock.now();
-    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
-    for (const letter of letters) {
-      const entry = deadLetterEntry(letter, now);
-      const topic = physicalTopic(this.options.settings, entry.topic);
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: entry.key, value: entry.value, headers: entry.headers ?? {} }]);
-      this.options.metrics.deadLettered.inc({ topic: letter.sourceTopic, reason: letter.reason });
-      this.logger.warn(`dead-lettered ${letter.sourceTopic}[${letter.partition}]@${letter.offset}: ${letter.reason} ${letter.message}`);
+}
+
+/** Splits a fetched batch into slices bounded in messages and bytes. */
+function slices(messages: KafkaMessage[]): KafkaMessage[][] {
+  const out: KafkaMessage[][] = [];
+  let slice: KafkaMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = message.value?.length ?? 0;
+    if (slice.length > 0 && (slice.length >= SLICE_MESSAGES || bytes + size > SLICE_BYTES)) {
+      out.push(slice);
+      slice = [];
+      bytes = 0;
     }
-    await this.producer!.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    slice.push(message);
+    bytes += size;
   }
+  if (slice.length > 0) out.push(slice);
+  return out;
 }

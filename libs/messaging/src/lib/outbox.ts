@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import type { DataSource, EntityManager } from 'typeorm';
-import { WakeablePause, type PipelineMetrics } from '@penalty/runtime';
+import type { PoolClient } from 'pg';
 import { CLOUDEVENTS_CONTENT_TYPE, type CloudEvent } from '@penalty/contracts';
+import type { PipelineMetrics } from '@penalty/runtime';
 import { physicalTopic, type KafkaSettings } from './kafka-connection';
 
 /** A message to publish once the surrounding transaction commits. */
@@ -13,23 +13,31 @@ export interface OutboxEntry {
   headers?: Record<string, string>;
 }
 
-/** Queues a CloudEvent for publication in the caller's transaction, keyed by its subject (the merchant id). */
-export async function appendEventToOutbox(manager: EntityManager, topic: string, event: CloudEvent<object>): Promise<void> {
-  await appendToOutbox(manager, {
-    topic,
-    key: event.subject,
-    value: JSON.stringify(event),
-    headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE },
-  });
+/** A CloudEvent as an outbox entry, keyed by its subject (the merchant id). */
+export function eventEntry(topic: string, event: CloudEvent<object>): OutboxEntry {
+  return { topic, key: event.subject, value: JSON.stringify(event), headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } };
 }
 
-export async function appendToOutbox(manager: EntityManager, entry: OutboxEntry): Promise<void> {
-  await manager.query('INSERT INTO outbox_message (topic, message_key, value, headers) VALUES ($1, $2, $3, $4)', [
-    entry.topic,
-    entry.key,
-    entry.value,
-    JSON.stringify(entry.headers ?? {}),
-  ]);
+/** An entry written to the outbox table, with its row id. */
+export interface StoredEntry extends OutboxEntry {
+  id: string;
+}
+
+/** Publishes at most this many bytes of values per produce request: well below the broker's 1 MiB message.max.bytes. */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+/**
+ * What the broker refuses for the message itself (not for the broker's state): retrying cannot help,
+ * so such a message is set aside and the rest flows.
+ */
+const REFUSED_MESSAGE_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'INVALID_TIMESTAMP']);
+
+function refusalOf(error: unknown): string | undefined {
+  for (let e = error as { type?: unknown; cause?: unknown; originalError?: unknown; retriable?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.type === 'string' && REFUSED_MESSAGE_ERRORS.has(e.type)) return e.type;
+    e = (e.cause ?? e.originalError) as typeof e;
+  }
+  return undefined;
 }
 
 interface OutboxRow {
@@ -41,96 +49,126 @@ interface OutboxRow {
 }
 
 /**
- * Publishes committed outbox rows to Kafka in id order, then marks them published.
- * One relay per schema is active at a time (transaction-level advisory lock), so messages of one
- * merchant leave in the order they were written even with several replicas. A crash between send
- * and mark re-sends: delivery is at-least-once and consumers deduplicate by event id.
+ * Sends outbox entries to Kafka in order with an idempotent producer (acks from all in-sync replicas),
+ * in requests bounded in bytes. A message the broker refuses for itself (too large, invalid) is set
+ * aside in outbox_refused with the broker's error, counted, and the others still go out: one bad
+ * message never stops a lane.
  */
-export class OutboxRelay {
-  private readonly logger = new Logger(OutboxRelay.name);
+export class OutboxPublisher {
+  private readonly logger = new Logger(OutboxPublisher.name);
   private producer?: Producer;
-  private running = false;
-  private loop?: Promise<void>;
-  private readonly idle = new WakeablePause();
-  private pending = false;
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly kafka: Kafka,
     private readonly settings: KafkaSettings,
     private readonly metrics: PipelineMetrics,
-    private readonly options = { batchSize: 500, idleMs: 200, errorBackoffMs: 1000 },
   ) {}
 
   async start(): Promise<void> {
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  /** Asks the relay to look at the outbox now instead of at its next poll. */
-  nudge(): void {
-    this.pending = true;
-    this.idle.wake();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.idle.wake();
-    await this.loop;
     await this.producer?.disconnect();
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let published = 0;
+  /**
+   * Publishes the entries in order; answers those the broker refused (to be set aside by the caller,
+   * who owns the rows). Throws when publishing fails for any other reason: nothing is lost, the rows stay.
+   */
+  async publish<E extends OutboxEntry>(entries: readonly E[]): Promise<{ entry: E; error: string }[]> {
+    const refused: { entry: E; error: string }[] = [];
+    for (const chunk of byteBoundedChunks(entries)) {
       try {
-        published = await this.publishBatch();
+        await this.send(chunk);
       } catch (error) {
-        this.logger.warn(`outbox publish failed, retrying: ${(error as Error).message}`);
-        // The backlog keeps growing while publishing fails: keep the gauge honest.
-        await this.dataSource
-          .query('SELECT count(*)::int AS backlog FROM outbox_message WHERE published_at IS NULL')
-          .then(([{ backlog }]: { backlog: number }[]) => this.metrics.outboxBacklog.set(backlog))
-          .catch(() => undefined);
-        await this.idle.pause(this.options.errorBackoffMs);
-        continue;
+        if (!refusalOf(error)) throw error;
+        // Find the refused ones: each alone (in order, so the others keep theirs).
+        for (const entry of chunk) {
+          try {
+            await this.send([entry]);
+          } catch (single) {
+            const reason = refusalOf(single);
+            if (!reason) throw single;
+            refused.push({ entry, error: `${reason}: ${(single as Error).message}` });
+          }
+        }
       }
-      if (published < this.options.batchSize && !this.pending) await this.idle.pause(this.options.idleMs);
-      this.pending = false;
+    }
+    return refused;
+  }
+
+  /**
+   * Publishes and deletes every row of `lanes`, oldest first, on a connection that holds those lanes'
+   * locks: what a crashed writer or a failed publication left behind.
+   */
+  async drainLanes(client: PoolClient, lanes: readonly number[]): Promise<number> {
+    let published = 0;
+    for (;;) {
+      const { rows } = await client.query<OutboxRow>(
+        'SELECT id, topic, message_key, value, headers FROM outbox_message WHERE lane = ANY($1::int[]) ORDER BY id LIMIT 500',
+        [lanes],
+      );
+      if (rows.length === 0) return published;
+      const entries: StoredEntry[] = rows.map((r) => ({ id: r.id, topic: r.topic, key: r.message_key, value: r.value, headers: r.headers }));
+      const refused = await this.publish(entries);
+      await this.setAside(client, refused);
+      await client.query('DELETE FROM outbox_message WHERE id = ANY($1::bigint[])', [entries.map((e) => e.id)]);
+      published += entries.length - refused.length;
     }
   }
 
-  /** Publishes up to one batch; returns how many messages went out. */
-  async publishBatch(): Promise<number> {
+  private async send(entries: readonly OutboxEntry[]): Promise<void> {
     const producer = this.producer;
-    if (!producer) throw new Error('OutboxRelay not started');
-    return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':outbox')) AS locked`);
-      if (!locked) return 0;
-      const rows: OutboxRow[] = await manager.query(
-        'SELECT id, topic, message_key, value, headers FROM outbox_message WHERE published_at IS NULL ORDER BY id LIMIT $1',
-        [this.options.batchSize],
-      );
-      if (rows.length === 0) {
-        this.metrics.outboxBacklog.set(0);
-        return 0;
-      }
-      const byTopic = new Map<string, OutboxRow[]>();
-      for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({
-          topic: physicalTopic(this.settings, topic),
-          messages: messages.map((m) => ({ key: m.message_key, value: m.value, headers: m.headers })),
-        })),
-      });
-      await manager.query('UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
-      for (const [topic, messages] of byTopic) this.metrics.outboxPublished.inc({ topic }, messages.length);
-      const [{ backlog }] = await manager.query('SELECT count(*)::int AS backlog FROM outbox_message WHERE published_at IS NULL');
-      this.metrics.outboxBacklog.set(backlog);
-      return rows.length;
+    if (!producer) throw new Error('OutboxPublisher not started');
+    const byTopic = new Map<string, OutboxEntry[]>();
+    for (const entry of entries) {
+      const list = byTopic.get(entry.topic);
+      if (list) list.push(entry);
+      else byTopic.set(entry.topic, [entry]);
+    }
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({
+        topic: physicalTopic(this.settings, topic),
+        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      })),
     });
+    for (const [topic, messages] of byTopic) this.metrics.outboxPublished.inc({ topic }, messages.length);
   }
+
+  /** Records refused messages aside (outbox_refused) and counts them; the caller deletes their outbox rows. */
+  async setAside(client: PoolClient, refused: { entry: OutboxEntry; error: string }[]): Promise<void> {
+    await setAside(client, refused);
+    for (const { entry, error } of refused) {
+      this.metrics.outboxRefused.inc({ topic: entry.topic });
+      this.logger.error(`the broker refused a message for ${entry.topic} (key ${entry.key}, ${entry.value.length} bytes); set aside in outbox_refused: ${error}`);
+    }
+  }
+}
+
+async function setAside(client: PoolClient, refused: { entry: OutboxEntry; error: string }[]): Promise<void> {
+  if (refused.length === 0) return;
+  await client.query(
+    `INSERT INTO outbox_refused (topic, message_key, value, headers, error)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[])`,
+    [refused.map((r) => r.entry.topic), refused.map((r) => r.entry.key), refused.map((r) => r.entry.value), refused.map((r) => JSON.stringify(r.entry.headers ?? {})), refused.map((r) => r.error)],
+  );
+}
+
+function* byteBoundedChunks<E extends OutboxEntry>(entries: readonly E[]): Generator<E[]> {
+  let chunk: E[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = Buffer.byteLength(entry.value) + Buffer.byteLength(entry.key);
+    if (chunk.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(entry);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
 }

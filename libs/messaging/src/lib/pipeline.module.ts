@@ -8,13 +8,15 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
 import { RuleBook, type Clock } from '@penalty/domain';
-import { AuditTrail1763857200000, AuditTrailController, InboxOutbox1763856000000, openServiceDatabase, ScheduledTasks1763857000000 } from '@penalty/persistence';
+import { AuditTrail1763857200000, AuditTrailController, InboxOutbox1763856000000, openServiceDatabase, OutboxLanes1764600000000, ScheduledTasks1763857000000 } from '@penalty/persistence';
 import { CLOCK, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider } from '@penalty/runtime';
 import { Topics } from '@penalty/contracts';
 import { AccessRevocationsFeed } from './access-revocations.feed';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka-connection';
 import { KafkaBatchTransport, RethrowRpcErrorsFilter } from './kafka-batch.transport';
-import { OutboxRelay } from './outbox';
+import { OutboxPublisher } from './outbox';
+import { OutboxSweeper } from './outbox-sweeper';
+import { TransactionRunner } from './transaction-runner';
 import { TransactionalInbox } from './transactional-inbox';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -41,10 +43,12 @@ interface DeferredMicroservice {
   setIsInitHookCalled(value: boolean): void;
 }
 
-/** Starts the outbox relay with the app and registers readiness checks; stops everything on shutdown. */
+/** Starts the outbox publisher and sweeper with the app and registers readiness checks; stops everything on shutdown. */
 class PipelineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
-    private readonly relay: OutboxRelay,
+    private readonly publisher: OutboxPublisher,
+    private readonly sweeper: OutboxSweeper,
+    private readonly runner: TransactionRunner,
     private readonly dataSource: DataSource,
     private readonly readiness: ReadinessRegistry,
     private readonly kafka: Kafka,
@@ -57,11 +61,14 @@ class PipelineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     const topics = Object.values(Topics);
     await ensureTopics(this.kafka, this.settings, topics, topics);
     this.readiness.register({ name: 'database', check: async () => void (await this.dataSource.query('SELECT 1')) });
-    await this.relay.start();
+    await this.publisher.start();
+    this.sweeper.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.relay.stop();
+    await this.sweeper.stop();
+    await this.runner.drain();
+    await this.publisher.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }
@@ -104,18 +111,29 @@ export class PipelineModule {
             openServiceDatabase({
               url: config.DATABASE_URL,
               schema: options.schema,
-              migrations: [InboxOutbox1763856000000, ScheduledTasks1763857000000, AuditTrail1763857200000, ...(options.migrations as (new () => MigrationInterface)[])],
+              migrations: [InboxOutbox1763856000000, ScheduledTasks1763857000000, AuditTrail1763857200000, OutboxLanes1764600000000, ...(options.migrations as (new () => MigrationInterface)[])],
             }),
         },
         {
-          provide: OutboxRelay,
-          inject: [DataSource, Kafka, KAFKA_SETTINGS, PipelineMetrics],
-          useFactory: (ds: DataSource, kafka: Kafka, settings: KafkaSettings, metrics: PipelineMetrics) => new OutboxRelay(ds, kafka, settings, metrics),
+          provide: OutboxPublisher,
+          inject: [Kafka, KAFKA_SETTINGS, PipelineMetrics],
+          useFactory: (kafka: Kafka, settings: KafkaSettings, metrics: PipelineMetrics) => new OutboxPublisher(kafka, settings, metrics),
+        },
+        {
+          provide: OutboxSweeper,
+          inject: [DataSource, OutboxPublisher, PipelineMetrics],
+          useFactory: (ds: DataSource, publisher: OutboxPublisher, metrics: PipelineMetrics) => new OutboxSweeper(ds, publisher, metrics),
+        },
+        {
+          provide: TransactionRunner,
+          inject: [DataSource, OutboxPublisher, KAFKA_SETTINGS, OutboxSweeper],
+          useFactory: (ds: DataSource, publisher: OutboxPublisher, settings: KafkaSettings, sweeper: OutboxSweeper) =>
+            new TransactionRunner(ds, publisher, settings.partitions, () => sweeper.retrySoon()),
         },
         {
           provide: TransactionalInbox,
-          inject: [DataSource, CLOCK, PipelineMetrics, OutboxRelay],
-          useFactory: (ds: DataSource, clock: Clock, metrics: PipelineMetrics, relay: OutboxRelay) => new TransactionalInbox(ds, clock, metrics, () => relay.nudge()),
+          inject: [TransactionRunner, CLOCK, PipelineMetrics],
+          useFactory: (runner: TransactionRunner, clock: Clock, metrics: PipelineMetrics) => new TransactionalInbox(runner, clock, metrics),
         },
         ReadinessRegistry,
         // Sessions ended early (sign-out, operator disabled), honoured by the AuthGuard of every service.
@@ -127,12 +145,12 @@ export class PipelineModule {
         },
         {
           provide: PipelineLifecycle,
-          inject: [OutboxRelay, DataSource, ReadinessRegistry, Kafka, KAFKA_SETTINGS],
-          useFactory: (relay: OutboxRelay, ds: DataSource, readiness: ReadinessRegistry, kafka: Kafka, settings: KafkaSettings) =>
-            new PipelineLifecycle(relay, ds, readiness, kafka, settings),
+          inject: [OutboxPublisher, OutboxSweeper, TransactionRunner, DataSource, ReadinessRegistry, Kafka, KAFKA_SETTINGS],
+          useFactory: (publisher: OutboxPublisher, sweeper: OutboxSweeper, runner: TransactionRunner, ds: DataSource, readiness: ReadinessRegistry, kafka: Kafka, settings: KafkaSettings) =>
+            new PipelineLifecycle(publisher, sweeper, runner, ds, readiness, kafka, settings),
         },
       ],
-      exports: [SERVICE_CONFIG, CLOCK, RuleBook, AUTH_CONFIG, SESSION_REVOCATIONS, PipelineMetrics, KAFKA_SETTINGS, Kafka, DataSource, OutboxRelay, TransactionalInbox, ReadinessRegistry],
+      exports: [SERVICE_CONFIG, CLOCK, RuleBook, AUTH_CONFIG, SESSION_REVOCATIONS, PipelineMetrics, KAFKA_SETTINGS, Kafka, DataSource, TransactionRunner, TransactionalInbox, ReadinessRegistry],
     };
   }
 }

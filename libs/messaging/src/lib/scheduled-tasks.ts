@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Clock } from '@penalty/domain';
-import { WakeablePause } from '@penalty/runtime';
+import { DueWorkLoop, type DueWork } from '@penalty/runtime';
 import { isRejection } from './inbound-batch';
+import { findTx, type TransactionRunner } from './transaction-runner';
 
 export interface TaskToSchedule {
   /** What the task does, e.g. DEADLINE_REMINDER; selects the handler. */
@@ -29,12 +30,26 @@ export type TaskHandler = (manager: EntityManager, task: DueTask) => Promise<voi
 
 /** Schedules a task in the caller's transaction, so it exists exactly when the decision that needs it does. */
 export async function scheduleTask(manager: EntityManager, task: TaskToSchedule): Promise<boolean> {
-  const inserted: unknown[] = await manager.query(
-    `INSERT INTO scheduled_task (kind, task_key, merchant_id, due_at, payload) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (kind, task_key) DO NOTHING RETURNING id`,
-    [task.kind, task.key, task.merchantId, task.dueAt, JSON.stringify(task.payload ?? {})],
+  return (await scheduleTasks(manager, [task])) > 0;
+}
+
+/** Schedules several tasks in one statement (see scheduleTask); answers how many were new. */
+export async function scheduleTasks(manager: EntityManager, tasks: readonly TaskToSchedule[]): Promise<number> {
+  if (tasks.length === 0) return 0;
+  const inserted: { due_at: Date }[] = await manager.query(
+    `INSERT INTO scheduled_task (kind, task_key, merchant_id, due_at, payload)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[])
+     ON CONFLICT (kind, task_key) DO NOTHING RETURNING due_at`,
+    [tasks.map((t) => t.kind), tasks.map((t) => t.key), tasks.map((t) => t.merchantId), tasks.map((t) => t.dueAt), tasks.map((t) => JSON.stringify(t.payload ?? {}))],
   );
-  return inserted.length > 0;
+  if (inserted.length > 0) {
+    const earliest = new Date(Math.min(...inserted.map((r) => new Date(r.due_at).getTime())));
+    const wake = () => scheduledListeners.forEach((listener) => listener(earliest));
+    const tx = findTx(manager);
+    if (tx) tx.afterCommit(wake);
+    else wake();
+  }
+  return inserted.length;
 }
 
 /** Cancels pending tasks of a kind whose key starts with `keyPrefix` (e.g. every reminder of a closed window). */
@@ -58,85 +73,105 @@ interface TaskRow {
   attempts: number;
 }
 
+/** Tasks scheduled in this process, by the transactions that committed them: the runners look then. */
+const scheduledListeners = new Set<(dueAt: Date) => void>();
+
 /**
  * Runs due tasks. Each task's effect and its completion commit together, and due rows are locked with
  * SKIP LOCKED, so a task runs once even with several replicas and across restarts. A handler that
  * fails is retried later with backoff; one that rejects the task (coded, non-retriable) marks it done
- * with the reason, since running it again cannot succeed.
+ * with the reason, since running it again cannot succeed. Idle, it sleeps until the next task falls
+ * due, woken early when this process schedules an earlier one (and by a slow poll for other replicas').
+ * Lock order as everywhere: the due tasks' merchants' outbox lanes first, then the task rows.
  */
 export class ScheduledTaskRunner {
   private readonly logger = new Logger(ScheduledTaskRunner.name);
-  private readonly idle = new WakeablePause();
-  private running = false;
-  private loop?: Promise<void>;
+  private readonly loop: DueWorkLoop;
+  private readonly onScheduled = (dueAt: Date) => this.loop.wake(dueAt);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly runner: TransactionRunner,
     private readonly clock: Clock,
     private readonly handlers: Record<string, TaskHandler>,
-    private readonly afterCommit: () => void = () => undefined,
-    private readonly options = { batchSize: 100, pollMs: 500, retryBaseMs: 5_000, retryMaxMs: 600_000 },
-  ) {}
+    private readonly options = { batchSize: 100, retryBaseMs: 5_000, retryMaxMs: 600_000, fallbackMs: 30_000 },
+  ) {
+    this.loop = new DueWorkLoop(ScheduledTaskRunner.name, () => this.runDueWork(), clock, { fallbackMs: options.fallbackMs, errorBackoffMs: 1_000 });
+  }
 
   start(): void {
-    this.running = true;
-    this.loop = this.run();
+    scheduledListeners.add(this.onScheduled);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.idle.wake();
-    await this.loop;
+    scheduledListeners.delete(this.onScheduled);
+    await this.loop.stop();
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let ran = 0;
-      try {
-        ran = await this.runDue();
-      } catch (error) {
-        this.logger.warn(`scheduled tasks failed, retrying: ${(error as Error).message}`);
-      }
-      if (ran < this.options.batchSize) await this.idle.pause(this.options.pollMs);
-    }
+  private async runDueWork(): Promise<DueWork> {
+    const { looked } = await this.runDueTasks();
+    const kinds = Object.keys(this.handlers);
+    const [{ next }]: { next: Date | null }[] = await this.runner.dataSource.query(
+      'SELECT min(due_at) AS next FROM scheduled_task WHERE done_at IS NULL AND cancelled_at IS NULL AND kind = ANY($1::text[])',
+      [kinds],
+    );
+    return { more: looked >= this.options.batchSize, nextDueAt: next ? new Date(next) : null };
   }
 
   /** Runs every task due at the clock's now (up to one batch); returns how many completed. */
   async runDue(): Promise<number> {
+    return (await this.runDueTasks()).completed;
+  }
+
+  private async runDueTasks(): Promise<{ looked: number; completed: number }> {
     const now = this.clock.now();
     const kinds = Object.keys(this.handlers);
-    const completed = await this.dataSource.transaction(async (manager) => {
-      const due: TaskRow[] = await manager.query(
-        `SELECT id, kind, task_key, merchant_id, due_at, payload, attempts FROM scheduled_task
-         WHERE done_at IS NULL AND cancelled_at IS NULL AND due_at <= $1 AND kind = ANY($2::text[])
-         ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED`,
-        [now, kinds, this.options.batchSize],
-      );
-      let done = 0;
-      for (const row of due) {
-        const task: DueTask = { id: row.id, kind: row.kind, key: row.task_key, merchantId: row.merchant_id, dueAt: new Date(row.due_at), payload: row.payload, attempts: row.attempts };
-        await manager.query('SAVEPOINT scheduled_task');
-        try {
-          await this.handlers[row.kind](manager, task);
-          await manager.query('RELEASE SAVEPOINT scheduled_task');
-          await manager.query('UPDATE scheduled_task SET done_at = $2, attempts = attempts + 1 WHERE id = $1', [row.id, now]);
-          done++;
-        } catch (error) {
-          await manager.query('ROLLBACK TO SAVEPOINT scheduled_task');
-          const message = error instanceof Error ? error.message : String(error);
-          if (isRejection(error)) {
-            await manager.query('UPDATE scheduled_task SET done_at = $2, attempts = attempts + 1, last_error = $3 WHERE id = $1', [row.id, now, `${error.code}: ${message}`]);
-            this.logger.warn(`task ${row.kind}/${row.task_key} rejected: ${message}`);
-          } else {
-            const delay = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** row.attempts);
-            await manager.query('UPDATE scheduled_task SET attempts = attempts + 1, last_error = $2, due_at = $3 WHERE id = $1', [row.id, message, new Date(now.getTime() + delay)]);
-            this.logger.warn(`task ${row.kind}/${row.task_key} failed (attempt ${row.attempts + 1}), retrying in ${delay} ms: ${message}`);
-          }
-        }
+    const peeked: { id: string; merchant_id: string }[] = await this.runner.dataSource.query(
+      `SELECT id, merchant_id FROM scheduled_task
+       WHERE done_at IS NULL AND cancelled_at IS NULL AND due_at <= $1 AND kind = ANY($2::text[])
+       ORDER BY due_at, id LIMIT $3`,
+      [now, kinds, this.options.batchSize],
+    );
+    if (peeked.length === 0) return { looked: 0, completed: 0 };
+    const completed = await this.runner.run(
+      peeked.map((t) => t.merchant_id),
+      async ({ manager }) => {
+        // Still due and not taken by another replica meanwhile.
+        const due: TaskRow[] = await manager.query(
+          `SELECT id, kind, task_key, merchant_id, due_at, payload, attempts FROM scheduled_task
+           WHERE id = ANY($1::bigint[]) AND done_at IS NULL AND cancelled_at IS NULL AND due_at <= $2
+           ORDER BY due_at, id FOR UPDATE SKIP LOCKED`,
+          [peeked.map((t) => t.id), now],
+        );
+        let done = 0;
+        for (const row of due) if (await this.runOne(manager, row, now)) done++;
+        return done;
+      },
+    );
+    return { looked: peeked.length, completed };
+  }
+
+  /** Runs one task in a savepoint; answers whether it completed. */
+  private async runOne(manager: EntityManager, row: TaskRow, now: Date): Promise<boolean> {
+    const task: DueTask = { id: row.id, kind: row.kind, key: row.task_key, merchantId: row.merchant_id, dueAt: new Date(row.due_at), payload: row.payload, attempts: row.attempts };
+    await manager.query('SAVEPOINT scheduled_task');
+    try {
+      await this.handlers[row.kind](manager, task);
+      await manager.query('RELEASE SAVEPOINT scheduled_task');
+      await manager.query('UPDATE scheduled_task SET done_at = $2, attempts = attempts + 1 WHERE id = $1', [row.id, now]);
+      return true;
+    } catch (error) {
+      await manager.query('ROLLBACK TO SAVEPOINT scheduled_task');
+      const message = error instanceof Error ? error.message : String(error);
+      if (isRejection(error)) {
+        await manager.query('UPDATE scheduled_task SET done_at = $2, attempts = attempts + 1, last_error = $3 WHERE id = $1', [row.id, now, `${error.code}: ${message}`]);
+        this.logger.warn(`task ${row.kind}/${row.task_key} rejected: ${message}`);
+      } else {
+        const delay = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** row.attempts);
+        await manager.query('UPDATE scheduled_task SET attempts = attempts + 1, last_error = $2, due_at = $3 WHERE id = $1', [row.id, message, new Date(now.getTime() + delay)]);
+        this.logger.warn(`task ${row.kind}/${row.task_key} failed (attempt ${row.attempts + 1}), retrying in ${delay} ms: ${message}`);
       }
-      return done;
-    });
-    if (completed > 0) this.afterCommit();
-    return completed;
+      return false;
+    }
   }
 }

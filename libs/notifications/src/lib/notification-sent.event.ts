@@ -17,7 +17,7 @@ export interface SentNotification {
 }
 
 /** Queues notification.sent.v1 for a final outcome, in the caller's transaction (the one that wrote the outcome). */
-export async function publishNotificationSent(manager: EntityManager, row: SentNotification, at: Date): Promise<void> {
+export function publishNotificationSent(manager: EntityManager, row: SentNotification, at: Date): void {
   const data: NotificationSentV1 = {
     notificationId: row.notification_id,
     merchantId: row.merchant_id,
@@ -28,5 +28,5 @@ export async function publishNotificationSent(manager: EntityManager, row: SentN
     attempts: row.attempts,
   };
   const event = buildCloudEvent({ type: EventTypes.NotificationSentV1, source: NOTIFICATION_SOURCE, subject: row.merchant_id, data, time: at });
-  await appendEventToOutbox(manager, Topics.NotificationsSentV1, event);
+  appendEventToOutbox(manager, Topics.NotificationsSentV1, event);
 }

@@ -2,9 +2,9 @@
  * PostgreSQL failures that go away by themselves (connection loss, shutdown, overload,
  * serialization conflicts). Anything else is a fault of the input or of the code.
  * SQLSTATE classes: 08 connection exception, 57 operator intervention, 53 insufficient resources,
- * 40001 serialization failure, 40P01 deadlock.
+ * 40001 serialization failure, 40P01 deadlock, 55P03 lock wait timed out (lock_timeout).
  */
-const RETRIABLE_SQLSTATE = /^(08|57|53)|^40001$|^40P01$/;
+const RETRIABLE_SQLSTATE = /^(08|57|53)|^40001$|^40P01$|^55P03$/;
 const RETRIABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export function isRetriableDatabaseError(error: unknown): boolean {

@@ -37,7 +37,18 @@ export class PipelineMetrics {
   });
   readonly outboxBacklog = new Gauge({
     name: 'penalty_outbox_backlog',
-    help: 'Outbox messages not yet published',
+    help: 'Outbox messages left for the sweeper (not published by their writer), at the last sweep',
+    registers: [this.registry],
+  });
+  readonly outboxOldestAge = new Gauge({
+    name: 'penalty_outbox_oldest_age_seconds',
+    help: 'Age of the oldest message left in the outbox at the last sweep (0 when empty); growing means it does not drain',
+    registers: [this.registry],
+  });
+  readonly outboxRefused = new Counter({
+    name: 'penalty_outbox_refused_total',
+    help: 'Messages the broker refused for themselves (e.g. too large), set aside in outbox_refused, by topic',
+    labelNames: ['topic'],
     registers: [this.registry],
   });
   readonly outboxPublished = new Counter({

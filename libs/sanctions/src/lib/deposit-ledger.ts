@@ -135,6 +135,6 @@ export class DepositLedger {
       topUpDueAt: position.topUpDueAt ? formatShanghai(position.topUpDueAt) : null,
       change,
     };
-    await appendEventToOutbox(manager, Topics.RemediesUpdatedV1, buildCloudEvent({ type: EventTypes.DepositUpdatedV1, source: SANCTION_SOURCE, subject: position.merchantId, data, time: now }));
+    appendEventToOutbox(manager, Topics.RemediesUpdatedV1, buildCloudEvent({ type: EventTypes.DepositUpdatedV1, source: SANCTION_SOURCE, subject: position.merchantId, data, time: now }));
   }
 }

@@ -4,7 +4,7 @@ import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { DataSource, type EntityManager } from 'typeorm';
 import { decideTopUpDeadline, formatShanghai, RuleBook, type Clock } from '@penalty/domain';
-import { OutboxRelay, type DueTask } from '@penalty/messaging';
+import { TransactionRunner, type DueTask } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
 import { Requires } from '@penalty/auth';
 import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
@@ -45,7 +45,7 @@ const toDto = (p: DepositState): DepositDto => ({
 export class Deposits {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly relay: OutboxRelay,
+    private readonly runner: TransactionRunner,
     private readonly ledger: DepositLedger,
     private readonly sanctions: SanctionBook,
     private readonly rules: RuleBook,
@@ -54,7 +54,7 @@ export class Deposits {
 
   async pay(merchantId: string, request: DepositPaymentRequest, actor: string): Promise<{ recorded: boolean; deposit: DepositDto }> {
     const now = this.clock.now();
-    const result = await this.dataSource.transaction(async (manager) => {
+    return this.runner.run([merchantId], async ({ manager }) => {
       const [known]: { amount_fen: string; merchant_id: string }[] = await manager.query('SELECT amount_fen, merchant_id FROM deposit_payment WHERE payment_id = $1', [request.paymentId]);
       if (known && (known.merchant_id !== merchantId || Number(known.amount_fen) !== request.amountFen)) {
         throw new ProblemException(409, 'DEPOSIT.PAYMENT_ID_REUSED', 'Payment id reused', `Payment ${request.paymentId} was already recorded with other details.`);
@@ -68,12 +68,11 @@ export class Deposits {
       }
       return { recorded, deposit: toDto(await this.ledger.position(manager, merchantId)) };
     });
-    this.relay.nudge();
-    return result;
   }
 
   async position(merchantId: string): Promise<DepositDto> {
-    return this.dataSource.transaction(async (manager) => {
+    // Publishes nothing: no outbox lane to take.
+    return this.runner.run([], async ({ manager }) => {
       const [exists]: unknown[] = await manager.query('SELECT 1 FROM merchant_account WHERE merchant_id = $1', [merchantId]);
       if (!exists) throw ProblemException.notFound('MERCHANT.NOT_FOUND', `No deposit is known for merchant ${merchantId}.`);
       return toDto(await this.ledger.position(manager, merchantId));

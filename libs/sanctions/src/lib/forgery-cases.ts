@@ -21,7 +21,7 @@ import {
   type MeasureType,
   type Severity,
 } from '@penalty/domain';
-import { appendEventToOutbox, cancelTasks, OutboxRelay, scheduleTask, type DueTask } from '@penalty/messaging';
+import { appendEventToOutbox, cancelTasks, scheduleTask, TransactionRunner, type DueTask } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
 import { Requires } from '@penalty/auth';
 import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
@@ -102,7 +102,7 @@ const toDto = (c: CaseRow): ForgeryCaseDto => ({
 export class ForgeryCases {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly relay: OutboxRelay,
+    private readonly runner: TransactionRunner,
     private readonly rules: RuleBook,
     private readonly sanctions: SanctionBook,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -221,15 +221,15 @@ export class ForgeryCases {
     work: (manager: EntityManager, c: CaseRow, now: Date) => Promise<{ updated: CaseRow; reason: string }>,
   ): Promise<ForgeryCaseDto> {
     const now = this.clock.now();
-    const dto = await this.dataSource.transaction(async (manager) => {
+    const [owner]: { merchant_id: string }[] = await this.dataSource.query('SELECT merchant_id FROM forgery_case WHERE case_id = $1', [caseId]);
+    if (!owner) throw ProblemException.notFound('FORGERY.CASE_NOT_FOUND', `No forgery case ${caseId}.`);
+    return this.runner.run([owner.merchant_id], async ({ manager }) => {
       const c = await this.lock(manager, caseId);
       const { updated, reason } = await work(manager, c, now);
       await this.publish(manager, updated, now);
       await recordAudit(manager, { actor, action, merchantId: c.merchant_id, subjectType: 'FORGERY_CASE', subjectId: caseId, reason, details: { status: updated.status }, occurredAt: now });
       return toDto(updated);
     });
-    this.relay.nudge();
-    return dto;
   }
 
   private async update(manager: EntityManager, caseId: string, fields: Record<string, unknown>, now: Date): Promise<CaseRow> {
@@ -243,7 +243,7 @@ export class ForgeryCases {
 
   private async publish(manager: EntityManager, c: CaseRow, now: Date): Promise<void> {
     const data: ForgeryCaseUpdatedV1 = toDto(c) as ForgeryCaseUpdatedV1;
-    await appendEventToOutbox(manager, Topics.RemediesUpdatedV1, buildCloudEvent({ type: EventTypes.ForgeryCaseUpdatedV1, source: SANCTION_SOURCE, subject: c.merchant_id, data, time: now }));
+    appendEventToOutbox(manager, Topics.RemediesUpdatedV1, buildCloudEvent({ type: EventTypes.ForgeryCaseUpdatedV1, source: SANCTION_SOURCE, subject: c.merchant_id, data, time: now }));
   }
 }
 

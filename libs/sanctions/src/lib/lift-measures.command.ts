@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { formatShanghai, MEASURE_TYPES, type Clock, type MeasureType } from '@penalty/domain';
-import { OutboxRelay } from '@penalty/messaging';
+import { TransactionRunner } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
 import { Requires } from '@penalty/auth';
 import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
@@ -39,16 +39,17 @@ export class LiftedDto {
 export class LiftMeasuresHandler {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly relay: OutboxRelay,
+    private readonly runner: TransactionRunner,
     private readonly lifter: MeasureLifter,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async lift(sanctionId: string, request: LiftMeasuresRequest, actor: string): Promise<LiftedDto> {
     const now = this.clock.now();
-    const result = await this.dataSource.transaction(async (manager) => {
+    const [owner]: { merchant_id: string }[] = await this.dataSource.query('SELECT merchant_id FROM sanction WHERE sanction_id = $1', [sanctionId]);
+    if (!owner) throw ProblemException.notFound('SANCTION.NOT_FOUND', `No sanction ${sanctionId}.`);
+    return this.runner.run([owner.merchant_id], async ({ manager }) => {
       const [sanction]: { merchant_id: string }[] = await manager.query('SELECT merchant_id FROM sanction WHERE sanction_id = $1 FOR UPDATE', [sanctionId]);
-      if (!sanction) throw ProblemException.notFound('SANCTION.NOT_FOUND', `No sanction ${sanctionId}.`);
       const active: { type: MeasureType }[] = await manager.query(
         `SELECT type FROM measure WHERE sanction_id = $1 AND lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $2) ORDER BY id`,
         [sanctionId, now],
@@ -71,8 +72,6 @@ export class LiftMeasuresHandler {
       });
       return { sanctionId, measureTypes, liftedAt: formatShanghai(now) };
     });
-    this.relay.nudge();
-    return result;
   }
 }
 

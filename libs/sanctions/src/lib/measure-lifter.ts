@@ -20,7 +20,7 @@ export class MeasureLifter {
     const measureTypes = lifting.map((m) => m.type);
     const merchantId = lifting[0].merchant_id;
     const data = { sanctionId, merchantId, measureTypes, reason, liftedAt: formatShanghai(now) } as SanctionLiftedV1;
-    await appendEventToOutbox(manager, Topics.SanctionsDecidedV1, buildCloudEvent({ type: EventTypes.SanctionLiftedV1, source: SANCTION_SOURCE, subject: merchantId, data, time: now }));
+    appendEventToOutbox(manager, Topics.SanctionsDecidedV1, buildCloudEvent({ type: EventTypes.SanctionLiftedV1, source: SANCTION_SOURCE, subject: merchantId, data, time: now }));
     return measureTypes;
   }
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { buildCloudEvent, EventTypes, Topics, type SanctionCauseV1, type SanctionImposedV1 } from '@penalty/contracts';
 import { appealWindowCloses, CURRENCY, formatShanghai, type LiftReason, type PlannedMeasure, type RuleSet } from '@penalty/domain';
-import { appendEventToOutbox } from '@penalty/messaging';
+import { appendEventToOutbox, txOf } from '@penalty/messaging';
 import { DepositLedger } from './deposit-ledger';
 import { MeasureLifter } from './measure-lifter';
 import { SANCTION_SOURCE } from './sanction-source';
@@ -24,10 +24,17 @@ export interface SanctionToImpose {
  */
 @Injectable()
 export class SanctionBook {
+  private readonly timedMeasureListeners: ((endsAt: Date) => void)[] = [];
+
   constructor(
     private readonly deposits: DepositLedger,
     private readonly lifter: MeasureLifter,
   ) {}
+
+  /** Told, after the commit, when measures with an end were imposed (the expiry worker then looks at the earliest end). */
+  onTimedMeasuresImposed(listener: (endsAt: Date) => void): void {
+    this.timedMeasureListeners.push(listener);
+  }
 
   async impose(manager: EntityManager, s: SanctionToImpose, now: Date): Promise<string> {
     const sanctionId = randomUUID();
@@ -46,6 +53,11 @@ export class SanctionBook {
          SELECT $1, $2, m.type, m.starts_at, m.ends_at FROM unnest($3::text[], $4::timestamptz[], $5::timestamptz[]) AS m (type, starts_at, ends_at)`,
         [sanctionId, s.merchantId, s.measures.map((m) => m.type), s.measures.map((m) => m.startsAt), s.measures.map((m) => m.endsAt)],
       );
+      const ends = s.measures.flatMap((m) => (m.endsAt ? [m.endsAt.getTime()] : []));
+      if (ends.length > 0) {
+        const earliest = new Date(Math.min(...ends));
+        txOf(manager).afterCommit(() => this.timedMeasureListeners.forEach((listener) => listener(earliest)));
+      }
     }
     const data = {
       sanctionId,
@@ -56,7 +68,7 @@ export class SanctionBook {
       ruleVersion: s.ruleSet.version,
       appealDeadline: formatShanghai(appealDeadline),
     } as SanctionImposedV1;
-    await appendEventToOutbox(manager, Topics.SanctionsDecidedV1, buildCloudEvent({ type: EventTypes.SanctionImposedV1, source: SANCTION_SOURCE, subject: s.merchantId, data, time: now }));
+    appendEventToOutbox(manager, Topics.SanctionsDecidedV1, buildCloudEvent({ type: EventTypes.SanctionImposedV1, source: SANCTION_SOURCE, subject: s.merchantId, data, time: now }));
     // The fine is charged after the sanction exists, so the deposit event can name it.
     if (fineFen !== null && fineFen > 0) await this.deposits.charge(manager, s.merchantId, fineFen, s.fine === 'FORFEITURE' ? 'FORFEITURE' : 'FINE_CHARGED', sanctionId, now);
     return sanctionId;

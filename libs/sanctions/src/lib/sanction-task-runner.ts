@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { Clock } from '@penalty/domain';
-import { OutboxRelay, ScheduledTaskRunner } from '@penalty/messaging';
+import { ScheduledTaskRunner, TransactionRunner } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
 import { DEPOSIT_TOP_UP_DUE_TASK } from './deposit-ledger';
 import { Deposits } from './deposits';
@@ -12,15 +11,14 @@ import { FORGERY_REMEDIATION_DUE_TASK, ForgeryCases } from './forgery-cases';
 export class SanctionTaskRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly runner: ScheduledTaskRunner;
 
-  constructor(dataSource: DataSource, relay: OutboxRelay, @Inject(CLOCK) clock: Clock, deposits: Deposits, forgeryCases: ForgeryCases) {
+  constructor(transactions: TransactionRunner, @Inject(CLOCK) clock: Clock, deposits: Deposits, forgeryCases: ForgeryCases) {
     this.runner = new ScheduledTaskRunner(
-      dataSource,
+      transactions,
       clock,
       {
         [DEPOSIT_TOP_UP_DUE_TASK]: (manager, task) => deposits.onTopUpDue(manager, task, clock.now()),
         [FORGERY_REMEDIATION_DUE_TASK]: (manager, task) => forgeryCases.onRemediationDue(manager, task, clock.now()),
       },
-      () => relay.nudge(),
     );
   }
 

@@ -18,17 +18,17 @@ export class SanctionConsumers {
   /** penalty.assessed.v1 and penalty.adjusted.v1 both carry the merchant's new totals. */
   @EventPattern(Topics.PenaltiesAssessedV1)
   async onPenalties(batch: InboundBatch): Promise<void> {
-    await this.inbox.apply(batch, (manager, inbound) => this.ladder.handle(manager, inbound.event as CloudEvent<PenaltyAssessedV1>));
+    await this.inbox.applyEach(batch, (manager, inbound) => this.ladder.handle(manager, inbound.event as CloudEvent<PenaltyAssessedV1>));
   }
 
   @EventPattern(Topics.MerchantsProfilesV1)
   async onProfiles(batch: InboundBatch): Promise<void> {
-    await this.inbox.apply(batch, (manager, inbound) => this.profiles.handle(manager, inbound.event as CloudEvent<MerchantProfileUpdatedV1>));
+    await this.inbox.applyEach(batch, (manager, inbound) => this.profiles.handle(manager, inbound.event as CloudEvent<MerchantProfileUpdatedV1>));
   }
 
   /** Only qualification forgery concerns this service; the scoring service owns the topic's dead letters. */
   @EventPattern(Topics.ViolationsDetectedV1)
   async onViolations(batch: InboundBatch): Promise<void> {
-    await this.inbox.apply(batch, (manager, inbound) => this.forgeryCases.onViolation(manager, inbound.event as CloudEvent<ViolationDetectedV1>));
+    await this.inbox.applyEach(batch, (manager, inbound) => this.forgeryCases.onViolation(manager, inbound.event as CloudEvent<ViolationDetectedV1>));
   }
 }

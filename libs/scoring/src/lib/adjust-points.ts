@@ -50,7 +50,7 @@ export async function adjustPoints(manager: EntityManager, violation: ScoredViol
     totals: { general: totals.general, serious: totals.serious },
     ruleVersion: violation.rule_version,
   } as PenaltyAssessedV1;
-  await appendEventToOutbox(
+  appendEventToOutbox(
     manager,
     Topics.PenaltiesAssessedV1,
     buildCloudEvent({ type: EventTypes.PenaltyAdjustedV1, source: SCORING_SOURCE, subject: violation.merchant_id, data, time: now }),

@@ -76,7 +76,7 @@ export class AssessViolationHandler {
       ruleVersion: assessment.ruleVersion,
     } as PenaltyAssessedV1;
     const assessed = buildCloudEvent({ type: EventTypes.PenaltyAssessedV1, source: SCORING_SOURCE, subject: violation.merchantId, data, time: this.clock.now() });
-    await appendEventToOutbox(manager, Topics.PenaltiesAssessedV1, assessed);
+    appendEventToOutbox(manager, Topics.PenaltiesAssessedV1, assessed);
     // Section 6: a violation that may use the merchant's exam chance opens the choice.
     if (assessment.examEligible && assessment.points > 0) await this.examChances.offerIfUsable(manager, (await lockViolation(manager, violation.violationId))!, this.clock.now());
   }

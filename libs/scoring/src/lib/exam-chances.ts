@@ -23,7 +23,7 @@ import {
   type ExamResult,
   type Scenario,
 } from '@penalty/domain';
-import { appendEventToOutbox, OutboxRelay } from '@penalty/messaging';
+import { appendEventToOutbox, TransactionRunner } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
 import { Requires } from '@penalty/auth';
 import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
@@ -90,13 +90,13 @@ export class ExamChanceDto {
 export class ExamChances {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly relay: OutboxRelay,
+    private readonly runner: TransactionRunner,
     private readonly rules: RuleBook,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async grant(merchantId: string, request: GrantExamChanceRequest, actor: string): Promise<ExamChanceDto> {
-    return this.change(async (manager, now) => {
+    return this.change(merchantId, async (manager, now) => {
       const [profile]: { exam_eligible: boolean }[] = await manager.query('SELECT exam_eligible FROM merchant_profile WHERE merchant_id = $1 FOR UPDATE', [merchantId]);
       const naturalYear = naturalYearOf(now);
       const [{ count }]: { count: number }[] = await manager.query(
@@ -114,7 +114,7 @@ export class ExamChances {
   }
 
   async use(chanceId: string, request: UseExamChanceRequest, actor: string): Promise<ExamChanceDto> {
-    return this.change(async (manager, now) => {
+    return this.change(await this.merchantOfChance(chanceId), async (manager, now) => {
       const chance = await this.lockChance(manager, chanceId);
       const violation = await lockViolation(manager, request.violationId);
       if (!violation || violation.merchant_id !== chance.merchant_id) {
@@ -132,7 +132,7 @@ export class ExamChances {
   }
 
   async recordResult(chanceId: string, request: ExamResultRequest, actor: string): Promise<ExamChanceDto> {
-    return this.change(async (manager, now) => {
+    return this.change(await this.merchantOfChance(chanceId), async (manager, now) => {
       const chance = await this.lockChance(manager, chanceId);
       const outcome = decideExamResult({ status: chance.status, result: request.result });
       if (outcome.waivesPoints) {
@@ -146,7 +146,7 @@ export class ExamChances {
   }
 
   async refuse(chanceId: string, request: OperatorReasonRequest, actor: string): Promise<ExamChanceDto> {
-    return this.change(async (manager, now) => {
+    return this.change(await this.merchantOfChance(chanceId), async (manager, now) => {
       const chance = await this.lockChance(manager, chanceId);
       decideExamChanceRefusal(examChanceStatusAt({ status: chance.status, expiresAt: new Date(chance.expires_at) }, now));
       const updated = await this.update(manager, chanceId, { status: 'REFUSED', reason: request.reason, decided_at: now }, now);
@@ -155,7 +155,7 @@ export class ExamChances {
   }
 
   async void(chanceId: string, request: OperatorReasonRequest, actor: string): Promise<ExamChanceDto> {
-    return this.change(async (manager, now) => {
+    return this.change(await this.merchantOfChance(chanceId), async (manager, now) => {
       const chance = await this.lockChance(manager, chanceId);
       const { restoresPoints } = decideExamChanceVoid(examChanceStatusAt({ status: chance.status, expiresAt: new Date(chance.expires_at) }, now));
       if (restoresPoints) {
@@ -191,9 +191,10 @@ export class ExamChances {
     await this.publish(manager, chance, now, { violationId: violation.violation_id, choiceClosesAt: formatShanghai(choiceClosesAt) });
   }
 
-  private async change(work: (manager: EntityManager, now: Date) => Promise<{ chance: ChanceRow; action: string; reason: string }>, actor: string): Promise<ExamChanceDto> {
+  /** One command on a merchant's chances: the change, its event, any penalty.adjusted.v1 and the audit entry commit together. */
+  private async change(merchantId: string, work: (manager: EntityManager, now: Date) => Promise<{ chance: ChanceRow; action: string; reason: string }>, actor: string): Promise<ExamChanceDto> {
     const now = this.clock.now();
-    const dto = await this.dataSource.transaction(async (manager) => {
+    return this.runner.run([merchantId], async ({ manager }) => {
       const { chance, action, reason } = await work(manager, now);
       await this.publish(manager, chance, now, null);
       await recordAudit(manager, {
@@ -202,8 +203,13 @@ export class ExamChances {
       });
       return this.toDto(chance, now);
     });
-    this.relay.nudge();
-    return dto;
+  }
+
+  /** Whose chance it is (read before the command's transaction, which locks the merchant's outbox lane first). */
+  private async merchantOfChance(chanceId: string): Promise<string> {
+    const [chance]: { merchant_id: string }[] = await this.dataSource.query('SELECT merchant_id FROM exam_chance WHERE chance_id = $1', [chanceId]);
+    if (!chance) throw ProblemException.notFound('EXAM.CHANCE_NOT_FOUND', `No exam chance ${chanceId}.`);
+    return chance.merchant_id;
   }
 
   private async lockChance(manager: EntityManager, chanceId: string): Promise<ChanceRow> {
@@ -246,7 +252,7 @@ export class ExamChances {
       offer,
       reason: dto.reason,
     };
-    await appendEventToOutbox(manager, Topics.RemediesUpdatedV1, buildCloudEvent({ type: EventTypes.ExamChanceUpdatedV1, source: SCORING_SOURCE, subject: chance.merchant_id, data, time: now }));
+    appendEventToOutbox(manager, Topics.RemediesUpdatedV1, buildCloudEvent({ type: EventTypes.ExamChanceUpdatedV1, source: SCORING_SOURCE, subject: chance.merchant_id, data, time: now }));
   }
 }
 

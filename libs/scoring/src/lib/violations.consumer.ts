@@ -15,11 +15,11 @@ export class ViolationsConsumer {
 
   @EventPattern(Topics.ViolationsDetectedV1)
   async onViolationsDetected(batch: InboundBatch): Promise<void> {
-    await this.inbox.apply(batch, (manager, inbound) => this.assess.handle(manager, inbound.event as CloudEvent<ViolationDetectedV1>));
+    await this.inbox.applyEach(batch, (manager, inbound) => this.assess.handle(manager, inbound.event as CloudEvent<ViolationDetectedV1>));
   }
 
   @EventPattern(Topics.MerchantsProfilesV1)
   async onProfiles(batch: InboundBatch): Promise<void> {
-    await this.inbox.apply(batch, (manager, inbound) => this.eligibility.handle(manager, inbound.event as CloudEvent<MerchantProfileUpdatedV1>));
+    await this.inbox.applyEach(batch, (manager, inbound) => this.eligibility.handle(manager, inbound.event as CloudEvent<MerchantProfileUpdatedV1>));
   }
 }

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
 import { deadLetterTopicOf, DeadLetterHeaders, Topics } from '@penalty/contracts';
 import type { Clock } from '@penalty/domain';
-import { appendToOutbox, KAFKA_SETTINGS, logicalTopic, OutboxRelay, physicalTopic, type KafkaSettings } from '@penalty/messaging';
+import { appendToOutbox, KAFKA_SETTINGS, logicalTopic, physicalTopic, TransactionRunner, type KafkaSettings } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
 import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
 
@@ -93,7 +93,7 @@ interface DeadLetterRow {
 export class DeadLettersController {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly relay: OutboxRelay,
+    private readonly runner: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -121,7 +121,13 @@ export class DeadLettersController {
   async replay(@Body() body: unknown, @Actor() actor: string): Promise<{ replayed: number; alreadyReplayed: number }> {
     const request = validRequest(ReplayRequest, body);
     const now = this.clock.now();
-    const result = await this.dataSource.transaction(async (manager) => {
+    // Keys first (lock order: outbox lanes, then rows): the merchants of the dead letters named.
+    const keys: { message_key: string | null }[] = await this.dataSource.query(
+      `SELECT message_key FROM dead_letter d JOIN unnest($1::text[], $2::int[], $3::bigint[]) AS r(topic, partition, "offset")
+         ON d.topic = r.topic AND d.partition = r.partition AND d."offset" = r."offset"`,
+      [request.deadLetters.map((r) => r.topic), request.deadLetters.map((r) => r.partition), request.deadLetters.map((r) => r.offset)],
+    );
+    return this.runner.run(keys.map((k) => k.message_key ?? ''), async ({ manager }) => {
       let replayed = 0;
       let alreadyReplayed = 0;
       for (const ref of request.deadLetters) {
@@ -135,7 +141,7 @@ export class DeadLettersController {
           alreadyReplayed++;
           continue;
         }
-        await appendToOutbox(manager, { topic: row.source_topic, key: row.message_key ?? '', value: row.value, headers: { 'content-type': 'application/cloudevents+json', 'x-replayed-from': `${row.topic}[${row.partition}]@${row.offset}` } });
+        appendToOutbox(manager, { topic: row.source_topic, key: row.message_key ?? '', value: row.value, headers: { 'content-type': 'application/cloudevents+json', 'x-replayed-from': `${row.topic}[${row.partition}]@${row.offset}` } });
         await recordAudit(manager, {
           actor, action: 'DEAD_LETTER.REPLAY', merchantId: row.message_key ?? '', subjectType: 'DEAD_LETTER', subjectId: `${row.topic}[${row.partition}]@${row.offset}`,
           reason: request.reason, details: { sourceTopic: row.source_topic, deadLetterReason: row.reason }, occurredAt: now,
@@ -144,7 +150,5 @@ export class DeadLettersController {
       }
       return { replayed, alreadyReplayed };
     });
-    this.relay.nudge();
-    return result;
   }
 }

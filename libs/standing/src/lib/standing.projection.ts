@@ -15,7 +15,7 @@ export class StandingProjection {
 
   @EventPattern(Topics.PenaltiesAssessedV1)
   async onPenalties(batch: InboundBatch): Promise<void> {
-    await this.inbox.apply(batch, async (manager, { event }) => {
+    await this.inbox.applyEach(batch, async (manager, { event }) => {
       const p = (event as CloudEvent<PenaltyAssessedV1>).data;
       // Events of one merchant arrive in order (one partition), so the latest totals win.
       await manager.query(
@@ -33,7 +33,7 @@ export class StandingProjection {
 
   @EventPattern(Topics.SanctionsDecidedV1)
   async onSanctions(batch: InboundBatch): Promise<void> {
-    await this.inbox.apply(batch, (manager, { event }) =>
+    await this.inbox.applyEach(batch, (manager, { event }) =>
       event.type === EventTypes.SanctionImposedV1
         ? this.imposed(manager, (event as CloudEvent<SanctionImposedV1>).data, event.time)
         : this.lifted(manager, (event as CloudEvent<SanctionLiftedV1>).data),
@@ -42,7 +42,7 @@ export class StandingProjection {
 
   @EventPattern(Topics.MerchantsProfilesV1)
   async onProfiles(batch: InboundBatch): Promise<void> {
-    await this.inbox.apply(batch, async (manager, { event }) => {
+    await this.inbox.applyEach(batch, async (manager, { event }) => {
       const p = (event as CloudEvent<MerchantProfileUpdatedV1>).data;
       await manager.query(
         `INSERT INTO standing_profile (merchant_id, required_fen, exam_eligible, updated_at) VALUES ($1, $2, $3, $4)
@@ -55,7 +55,7 @@ export class StandingProjection {
   /** The merchant's remedies: each event carries the whole state, and one merchant's arrive in order, so the latest wins: every column is overwritten, except the exam offer a later change does not repeat. */
   @EventPattern(Topics.RemediesUpdatedV1)
   async onRemedies(batch: InboundBatch): Promise<void> {
-    await this.inbox.apply(batch, async (manager, { event }) => {
+    await this.inbox.applyEach(batch, async (manager, { event }) => {
       switch (event.type) {
         case EventTypes.DepositUpdatedV1: {
           const d = (event as CloudEvent<DepositUpdatedV1>).data;

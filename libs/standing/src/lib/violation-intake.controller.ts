@@ -2,9 +2,8 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import { ApiKeyScope, PrincipalThrottlerGuard, Requires } from '@penalty/auth';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { CLOUDEVENTS_CONTENT_TYPE, EventTypes, Topics, parseCloudEvent } from '@penalty/contracts';
-import { appendToOutbox, OutboxRelay } from '@penalty/messaging';
+import { TransactionRunner } from '@penalty/messaging';
 import { ProblemException } from '@penalty/runtime';
 import { AcceptedDto } from './standing.dto';
 
@@ -16,10 +15,7 @@ import { AcceptedDto } from './standing.dto';
 @ApiTags('violations')
 @Controller('v1/violations')
 export class ViolationIntakeController {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly relay: OutboxRelay,
-  ) {}
+  constructor(private readonly runner: TransactionRunner) {}
 
   @Post()
   @HttpCode(202)
@@ -36,17 +32,17 @@ export class ViolationIntakeController {
     const parsed = parseCloudEvent(body, { expectedTypes: [EventTypes.ViolationDetectedV1] });
     if (!parsed.ok) throw ProblemException.validation(parsed.violations.length > 0 ? parsed.violations : [{ field: '', message: parsed.message }], parsed.message);
     const event = parsed.event;
-    const accepted = await this.dataSource.transaction(async (manager) => {
-      const fresh: unknown[] = await manager.query(
+    // Answered once committed; publication follows right after, in the background.
+    const accepted = await this.runner.run([event.subject], async (tx) => {
+      const fresh = await tx.query(
         `INSERT INTO processed_event (event_id, topic, outcome) VALUES ($1, $2, 'APPLIED') ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
         [event.id, Topics.ViolationsDetectedV1],
       );
       if (fresh.length === 0) return false;
       // The event is forwarded as received, so fields unknown to this version survive for newer consumers.
-      await appendToOutbox(manager, { topic: Topics.ViolationsDetectedV1, key: event.subject, value: JSON.stringify(body), headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } });
+      tx.append({ topic: Topics.ViolationsDetectedV1, key: event.subject, value: JSON.stringify(body), headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } });
       return true;
-    });
-    if (accepted) this.relay.nudge();
+    }, { awaitPublication: false });
     return { id: event.id, status: accepted ? 'ACCEPTED' : 'DUPLICATE' };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { channelsFor, DEADLINE_LABELS, formatShanghai, renderTemplate, type Clock, type NotificationChannel } from '@penalty/domain';
-import { OutboxRelay, ScheduledTaskRunner, type DueTask } from '@penalty/messaging';
+import { ScheduledTaskRunner, TransactionRunner, type DueTask } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
 import { deliverableChannels, NOTIFICATION_CONFIG, type NotificationConfig } from '../notification.config';
 import { localeOf, type ContactDetails } from '../notify-merchant/decision-notification';
@@ -64,9 +64,9 @@ export async function sendDeadlineReminder(manager: EntityManager, task: DueTask
 export class NotificationTaskRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly runner: ScheduledTaskRunner;
 
-  constructor(dataSource: DataSource, relay: OutboxRelay, @Inject(CLOCK) clock: Clock, @Inject(NOTIFICATION_CONFIG) config: NotificationConfig) {
+  constructor(transactions: TransactionRunner, @Inject(CLOCK) clock: Clock, @Inject(NOTIFICATION_CONFIG) config: NotificationConfig) {
     const deliverable = deliverableChannels(config);
-    this.runner = new ScheduledTaskRunner(dataSource, clock, { [DEADLINE_REMINDER_TASK]: (manager, task) => sendDeadlineReminder(manager, task, clock.now(), deliverable) }, () => relay.nudge());
+    this.runner = new ScheduledTaskRunner(transactions, clock, { [DEADLINE_REMINDER_TASK]: (manager, task) => sendDeadlineReminder(manager, task, clock.now(), deliverable) });
   }
 
   onApplicationBootstrap(): void {

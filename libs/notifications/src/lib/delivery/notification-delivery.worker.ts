@@ -3,7 +3,7 @@ import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@penalty/contracts';
 import type { Clock, WebhookRetryPolicy } from '@penalty/domain';
-import { OutboxRelay } from '@penalty/messaging';
+import { TransactionRunner } from '@penalty/messaging';
 import { CLOCK, PipelineMetrics, WakeablePause } from '@penalty/runtime';
 import { deliverableChannels, NOTIFICATION_CONFIG, type NotificationConfig } from '../notification.config';
 import { publishNotificationSent } from '../notification-sent.event';
@@ -57,7 +57,7 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly relay: OutboxRelay,
+    private readonly runner: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(NOTIFICATION_CONFIG) private readonly config: NotificationConfig,
     metrics: PipelineMetrics,
@@ -190,7 +190,7 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
   private async record(row: ClaimedNotification, error: string | undefined): Promise<void> {
     const now = this.clock.now();
     const outcome = webhookAttemptOutcome(row.attempts, error === undefined, now, this.policy);
-    const final = await this.dataSource.transaction(async (manager) => {
+    await this.runner.run([row.merchant_id], async ({ manager }) => {
       // Guarded by the lease: if it ran out and another worker took the row, that worker records instead.
       const guard = `WHERE notification_id = $1 AND status = 'PENDING' AND lease_until = $2`;
       if (outcome.status === 'PENDING') {
@@ -198,7 +198,7 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
           `UPDATE notification SET attempts = $3, next_attempt_at = $4, lease_until = NULL, last_error = $5 ${guard}`,
           [row.notification_id, row.lease_until, outcome.attempts, outcome.nextAttemptAt, error ?? null],
         );
-        return false;
+        return;
       }
       const [updated] = await manager.query(
         `UPDATE notification SET status = $3, attempts = $4, lease_until = NULL, last_error = $5, delivered_at = $6 ${guard}
@@ -206,13 +206,11 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
         [row.notification_id, row.lease_until, outcome.status, outcome.attempts, error ?? null, outcome.status === 'DELIVERED' ? now : null],
       );
       // manager.query of an UPDATE … RETURNING answers [rows, affectedCount] with the pg driver.
-      if (!Array.isArray(updated) || updated.length === 0) return false;
-      await publishNotificationSent(manager, { ...row, status: outcome.status, attempts: outcome.attempts }, now);
-      return true;
+      if (!Array.isArray(updated) || updated.length === 0) return;
+      publishNotificationSent(manager, { ...row, status: outcome.status, attempts: outcome.attempts }, now);
     });
     this.deliveries.inc({ channel: row.channel, outcome: outcome.status });
     if (error) this.logger.warn(`${row.channel} ${row.notification_id} attempt ${outcome.attempts} failed (${error}): ${outcome.status}`);
-    if (final) this.relay.nudge();
   }
 }
 

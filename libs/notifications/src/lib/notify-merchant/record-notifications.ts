@@ -37,7 +37,7 @@ export async function recordNotifications(manager: EntityManager, message: Merch
       ],
     );
     if (delivered && inserted.length > 0) {
-      await publishNotificationSent(
+      publishNotificationSent(
         manager,
         { notification_id: inserted[0].notification_id, merchant_id: message.merchantId, channel, template: message.template, cause_event_id: message.causeEventId, status: 'DELIVERED', attempts: 1 },
         now,

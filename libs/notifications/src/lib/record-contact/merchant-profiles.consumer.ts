@@ -13,6 +13,6 @@ export class MerchantProfilesConsumer {
 
   @EventPattern(Topics.MerchantsProfilesV1)
   async onMerchantProfiles(batch: InboundBatch): Promise<void> {
-    await this.inbox.apply(batch, (manager, inbound) => this.recordContact.handle(manager, inbound.event as CloudEvent<MerchantProfileUpdatedV1>));
+    await this.inbox.applyEach(batch, (manager, inbound) => this.recordContact.handle(manager, inbound.event as CloudEvent<MerchantProfileUpdatedV1>));
   }
 }

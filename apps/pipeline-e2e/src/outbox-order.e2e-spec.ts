@@ -1,0 +1,163 @@
+import { Kafka, logLevel } from 'kafkajs';
+import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { ensureTopics, OutboxPublisher, OutboxSweeper, TransactionRunner, type KafkaSettings, type OutboxEntry } from '@penalty/messaging';
+import { InboxOutbox1763856000000, openServiceDatabase, OutboxLanes1764600000000 } from '@penalty/persistence';
+import { PipelineMetrics } from '@penalty/runtime';
+import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, TopicRecorder, type Infrastructure, type RecordedMessage } from '@penalty/testing';
+
+class KeySequenceTable1700000000001 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('CREATE TABLE key_sequence (key text PRIMARY KEY, n integer NOT NULL)');
+  }
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE key_sequence');
+  }
+}
+
+/** A publisher whose publications fail while `failing` is set, as when the broker is unreachable. */
+class FlakyPublisher extends OutboxPublisher {
+  failing = false;
+  override async publish<E extends OutboxEntry>(entries: readonly E[]): Promise<{ entry: E; error: string }[]> {
+    if (this.failing && entries.length > 0) throw new Error('broker unreachable (test)');
+    return super.publish(entries);
+  }
+}
+
+const TOPIC = 'test.ordered.v1';
+
+/**
+ * Per-key order on real PostgreSQL and Kafka with several writers: two "replicas" (two data sources,
+ * two producers) commit changes of the same keys concurrently, each publishing what it wrote right
+ * after its commit. Every key's messages must reach the topic in commit order. A writer whose
+ * publication fails leaves its rows; the next writer of that lane, or the sweeper, publishes them
+ * first. A message the broker refuses is set aside and the rest flows.
+ */
+describe('outbox: publication after commit, in order per key (real PostgreSQL and Kafka)', () => {
+  const id = runId();
+  const databaseName = `outbox_${id}`;
+  const settings: KafkaSettings = { brokers: [], clientId: 'outbox-test', topicNamespace: `it-${id}.`, partitions: 3 };
+  let infrastructure: Infrastructure;
+  let replicas: { dataSource: DataSource; publisher: FlakyPublisher; runner: TransactionRunner }[];
+  let recorder: TopicRecorder;
+  const metrics = new PipelineMetrics('outbox-test');
+
+  beforeAll(async () => {
+    infrastructure = await obtainInfrastructure();
+    settings.brokers = infrastructure.kafkaBrokers.split(',');
+    const kafka = new Kafka({ clientId: 'outbox-test', brokers: settings.brokers, logLevel: logLevel.NOTHING });
+    await ensureTopics(kafka, settings, [TOPIC]);
+    const url = await createFreshDatabase(infrastructure.databaseUrl, databaseName);
+    replicas = [];
+    for (let i = 0; i < 2; i++) {
+      const dataSource = await openServiceDatabase({ url, schema: 'outbox_test', migrations: [InboxOutbox1763856000000, OutboxLanes1764600000000, KeySequenceTable1700000000001], poolSize: 8 });
+      const publisher = new FlakyPublisher(kafka, settings, metrics);
+      await publisher.start();
+      replicas.push({ dataSource, publisher, runner: new TransactionRunner(dataSource, publisher, settings.partitions) });
+    }
+    recorder = new TopicRecorder(infrastructure.kafkaBrokers, [`${settings.topicNamespace}${TOPIC}`]);
+    await recorder.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await recorder?.stop();
+    for (const r of replicas ?? []) {
+      await r.publisher.stop();
+      await r.dataSource.destroy();
+    }
+    if (infrastructure) await dropDatabase(infrastructure.databaseUrl, databaseName);
+  });
+
+  /** One change of `key`: its sequence number goes up by one and is published. */
+  const change = (runner: TransactionRunner, key: string, run: string) =>
+    runner.run([key], async (tx) => {
+      const [{ n }] = await tx.query<{ n: number }>(
+        `INSERT INTO key_sequence (key, n) VALUES ($1, 1) ON CONFLICT (key) DO UPDATE SET n = key_sequence.n + 1 RETURNING n`,
+        [key],
+      );
+      tx.append({ topic: TOPIC, key, value: JSON.stringify({ run, key, n }) });
+      return n;
+    });
+
+  const sequencesOf = (messages: RecordedMessage[], run: string) => {
+    const byKey = new Map<string, number[]>();
+    for (const m of messages) {
+      const v = JSON.parse(m.value) as { run: string; key: string; n: number };
+      if (v.run !== run) continue;
+      byKey.set(v.key, [...(byKey.get(v.key) ?? []), v.n]);
+    }
+    return byKey;
+  };
+  /** What a consumer that skips ids it has seen observes: the first copy of each message, in order. */
+  const firstCopies = (ns: number[]) => ns.filter((n, i) => ns.indexOf(n) === i);
+
+  it('keeps every key in commit order while two replicas write and publish concurrently', async () => {
+    const keys = ['m-a', 'm-b', 'm-c', 'm-d', 'm-e', 'm-f'];
+    const perReplica = 150;
+    await Promise.all(
+      replicas.map(async ({ runner }, r) => {
+        const lanes = Array.from({ length: 4 }, async (_, worker) => {
+          for (let i = worker; i < perReplica; i += 4) await change(runner, keys[(i * 7 + r) % keys.length], 'concurrent');
+        });
+        await Promise.all(lanes);
+      }),
+    );
+    const total = perReplica * replicas.length;
+    await recorder.waitFor((m) => m.value.includes('"run":"concurrent"'), total, 30_000);
+    const [{ n: left }] = await replicas[0].dataSource.query('SELECT count(*)::int AS n FROM outbox_message');
+    expect(left).toBe(0);
+    const byKey = sequencesOf(recorder.messages, 'concurrent');
+    let seen = 0;
+    for (const [, ns] of byKey) {
+      expect(ns).toEqual(ns.map((_, i) => i + 1));
+      seen += ns.length;
+    }
+    expect(seen).toBe(total);
+  });
+
+  it('publishes what a failed publication left before the next writer of its lane publishes its own', async () => {
+    const [first, second] = replicas;
+    first.publisher.failing = true;
+    await change(first.runner, 'm-left', 'leftover');
+    await change(first.runner, 'm-left', 'leftover');
+    first.publisher.failing = false;
+    const [{ n: stranded }] = await first.dataSource.query('SELECT count(*)::int AS n FROM outbox_message');
+    expect(stranded).toBe(2);
+    await change(second.runner, 'm-left', 'leftover');
+    await recorder.waitFor((m) => m.value.includes('"run":"leftover"'), 3, 10_000);
+    expect(sequencesOf(recorder.messages, 'leftover').get('m-left')).toEqual([1, 2, 3]);
+    const [{ n: left }] = await first.dataSource.query('SELECT count(*)::int AS n FROM outbox_message');
+    expect(left).toBe(0);
+  });
+
+  it('leaves nothing behind when no writer comes: the sweeper publishes it, in order', async () => {
+    const [first] = replicas;
+    first.publisher.failing = true;
+    for (let i = 0; i < 3; i++) await change(first.runner, 'm-swept', 'swept');
+    first.publisher.failing = false;
+    const sweeper = new OutboxSweeper(first.dataSource, first.publisher, metrics);
+    expect(await sweeper.sweep()).toBe(0);
+    await recorder.waitFor((m) => m.value.includes('"run":"swept"'), 3, 10_000);
+    expect(firstCopies(sequencesOf(recorder.messages, 'swept').get('m-swept')!)).toEqual([1, 2, 3]);
+    const [{ n: left }] = await first.dataSource.query('SELECT count(*)::int AS n FROM outbox_message');
+    expect(left).toBe(0);
+  });
+
+  it('sets aside a message the broker refuses (over its size limit) and publishes the others', async () => {
+    const [first] = replicas;
+    const huge = 'x'.repeat(1_200_000);
+    await first.runner.run(['m-big'], async (tx) => {
+      tx.append({ topic: TOPIC, key: 'm-big', value: JSON.stringify({ run: 'big', key: 'm-big', n: 1 }) });
+      tx.append({ topic: TOPIC, key: 'm-big', value: JSON.stringify({ run: 'big', key: 'm-big', n: 2, huge }) });
+      tx.append({ topic: TOPIC, key: 'm-big', value: JSON.stringify({ run: 'big', key: 'm-big', n: 3 }) });
+    });
+    await change(first.runner, 'm-big-after', 'big');
+    await recorder.waitFor((m) => m.value.includes('"run":"big"'), 3, 10_000);
+    expect(sequencesOf(recorder.messages, 'big').get('m-big')).toEqual([1, 3]);
+    const refused: { topic: string; message_key: string; error: string }[] = await first.dataSource.query('SELECT topic, message_key, error FROM outbox_refused');
+    expect(refused).toEqual([{ topic: TOPIC, message_key: 'm-big', error: expect.stringContaining('MESSAGE_TOO_LARGE') }]);
+    const [{ n: left }] = await first.dataSource.query('SELECT count(*)::int AS n FROM outbox_message');
+    expect(left).toBe(0);
+    const counted = (await metrics.registry.getSingleMetric('penalty_outbox_refused_total')!.get()).values.find((v) => v.labels.topic === TOPIC);
+    expect(counted?.value).toBe(1);
+  });
+});

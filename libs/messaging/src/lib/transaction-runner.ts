@@ -1,0 +1,206 @@
+import { Logger } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { CloudEvent } from '@penalty/contracts';
+import { eventEntry, type OutboxEntry, type OutboxPublisher, type StoredEntry } from './outbox';
+import { lockLanesSql, partitionOfKey } from './outbox-lanes';
+
+/** One database transaction of a service, and what it publishes when it commits. */
+export interface Tx {
+  /** The transaction as a TypeORM EntityManager, for code written against it (same connection). */
+  readonly manager: EntityManager;
+  /** The rows a statement answers (for an UPDATE … RETURNING too). */
+  query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Queues a message; it is written to the outbox with the commit and published right after it. */
+  append(entry: OutboxEntry): void;
+  /** Queues a CloudEvent keyed by its subject (the merchant id). */
+  publish(topic: string, event: CloudEvent<object>): void;
+  /** Runs once the transaction has committed (e.g. to wake a worker). */
+  afterCommit(fn: () => void): void;
+}
+
+/** Reached from the EntityManager, for helpers that take one (appendToOutbox, scheduleTask, recordAudit). */
+const txOfManager = new WeakMap<EntityManager, Tx>();
+
+/** The transaction a TransactionRunner opened for `manager`; outbox writes need one. */
+export function txOf(manager: EntityManager): Tx {
+  const tx = txOfManager.get(manager);
+  if (!tx) throw new Error('outbox writes need a transaction opened by TransactionRunner.run');
+  return tx;
+}
+
+/** The transaction a TransactionRunner opened for `manager`, if it did. */
+export function findTx(manager: EntityManager): Tx | undefined {
+  return txOfManager.get(manager);
+}
+
+/** Queues a message in the caller's transaction (see Tx.append). */
+export function appendToOutbox(manager: EntityManager, entry: OutboxEntry): void {
+  txOf(manager).append(entry);
+}
+
+/** Queues a CloudEvent in the caller's transaction, keyed by its subject (see Tx.publish). */
+export function appendEventToOutbox(manager: EntityManager, topic: string, event: CloudEvent<object>): void {
+  txOf(manager).append(eventEntry(topic, event));
+}
+
+const FLUSH_SQL = `
+  WITH written AS (
+    INSERT INTO outbox_message (lane, topic, message_key, value, headers)
+    SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+    RETURNING id
+  )
+  SELECT (SELECT array_agg(id ORDER BY id)::text[] FROM written) AS ids,
+         -- Rows of these lanes from before this statement: left by a writer that crashed or could not publish.
+         (SELECT array_agg(DISTINCT lane) FROM outbox_message WHERE lane = ANY($1::int[])) AS earlier`;
+
+export interface RunOptions {
+  /**
+   * false: return once committed and publish in the background (HTTP answers once the rows are
+   * durable). Default true: return once published (a consumer then moves on to its next batch).
+   */
+  awaitPublication?: boolean;
+}
+
+/**
+ * The one way to change a service's state: one transaction, the outbox written with the commit, and
+ * what was written published right after it by this process, from memory. Order per key holds with
+ * several writers and replicas because a message's lane (the partition of its key, outbox-lanes.ts)
+ * is locked with a session advisory lock from before the transaction until its messages are on Kafka
+ * and deleted: writers of a lane follow one another, and each publishes what a crashed predecessor
+ * left behind before its own. No transaction is open during the Kafka send; only the lock is held.
+ *
+ * Lock order, everywhere: lanes first (before BEGIN, ascending), then rows. Callers name the keys
+ * they will publish under in `keys`; a message for a lane not named is locked at the commit, and
+ * PostgreSQL's deadlock detection then guards the rare crossing (the transaction is retried).
+ */
+export class TransactionRunner {
+  private readonly logger = new Logger(TransactionRunner.name);
+  private readonly publishing = new Set<Promise<void>>();
+
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly publisher: OutboxPublisher,
+    private readonly partitions: number,
+    /** Told when publication failed and rows stay in the outbox. */
+    private readonly onPublicationFailed: () => void = () => undefined,
+  ) {}
+
+  laneOf(key: string): number {
+    return partitionOfKey(key, this.partitions);
+  }
+
+  async run<T>(keys: Iterable<string>, work: (tx: Tx) => Promise<T>, options: RunOptions = {}): Promise<T> {
+    const queryRunner = this.dataSource.createQueryRunner();
+    const client = (await queryRunner.connect()) as PoolClient;
+    const held = new Set<number>();
+    for (const key of keys) held.add(this.laneOf(key));
+    const tx = new RunnerTx(queryRunner, client);
+    let written: { ids: string[]; earlier: number[] };
+    let result: T;
+    try {
+      await client.query(held.size > 0 ? `${lockLanesSql(held)};BEGIN` : 'BEGIN');
+      result = await work(tx);
+      written = await this.flush(client, tx.entries, held);
+      await client.query('COMMIT');
+    } catch (error) {
+      await this.abandon(queryRunner, client);
+      throw error;
+    }
+    for (const fn of tx.committed) fn();
+    const publication = this.publishAndRelease(queryRunner, client, tx.entries, written);
+    this.publishing.add(publication);
+    void publication.finally(() => this.publishing.delete(publication));
+    if (options.awaitPublication !== false) await publication;
+    return result;
+  }
+
+  /** Waits for the publications still running (at shutdown). */
+  async drain(): Promise<void> {
+    await Promise.all(this.publishing);
+  }
+
+  private async flush(client: PoolClient, entries: OutboxEntry[], held: Set<number>): Promise<{ ids: string[]; earlier: number[] }> {
+    if (entries.length === 0) return { ids: [], earlier: [] };
+    const lanes = entries.map((e) => this.laneOf(e.key));
+    const missing = lanes.filter((lane) => !held.has(lane));
+    if (missing.length > 0) {
+      await client.query(lockLanesSql(missing));
+      for (const lane of missing) held.add(lane);
+    }
+    const { rows } = await client.query<{ ids: string[]; earlier: number[] | null }>(FLUSH_SQL, [
+      lanes,
+      entries.map((e) => e.topic),
+      entries.map((e) => e.key),
+      entries.map((e) => e.value),
+      entries.map((e) => JSON.stringify(e.headers ?? {})),
+    ]);
+    return { ids: rows[0].ids, earlier: rows[0].earlier ?? [] };
+  }
+
+  /** Publishes what the transaction wrote (after what earlier writers left in its lanes), deletes it, releases the lanes. */
+  private async publishAndRelease(queryRunner: QueryRunner, client: PoolClient, entries: OutboxEntry[], written: { ids: string[]; earlier: number[] }): Promise<void> {
+    try {
+      if (entries.length > 0) {
+        const earlier = new Set(written.earlier);
+        if (earlier.size > 0) await this.publisher.drainLanes(client, [...earlier]);
+        const stored: StoredEntry[] = entries.map((e, i) => ({ ...e, id: written.ids[i] })).filter((e) => !earlier.has(this.laneOf(e.key)));
+        const refused = await this.publisher.publish(stored);
+        await this.publisher.setAside(client, refused);
+        const ids = stored.map((e) => e.id);
+        if (ids.some((id) => !/^\d+$/.test(id))) throw new Error('outbox ids must be integers');
+        // One round trip: delete what went out, then release the lanes (after the delete has committed).
+        await client.query(`BEGIN;DELETE FROM outbox_message WHERE id = ANY('{${ids.join(',')}}'::bigint[]);COMMIT;SELECT pg_advisory_unlock_all()`);
+      } else {
+        await client.query('SELECT pg_advisory_unlock_all()');
+      }
+      await queryRunner.release();
+    } catch (error) {
+      this.logger.warn(`publication failed; the outbox keeps the messages for the sweeper: ${(error as Error).message}`);
+      this.onPublicationFailed();
+      await this.abandon(queryRunner, client);
+    }
+  }
+
+  /** Rolls back and releases the lanes; a connection that cannot be cleaned up is closed, never reused with locks held. */
+  private async abandon(queryRunner: QueryRunner, client: PoolClient): Promise<void> {
+    try {
+      await client.query('ROLLBACK;SELECT pg_advisory_unlock_all()');
+      await queryRunner.release();
+    } catch (error) {
+      (queryRunner as QueryRunner & { releasePostgresConnection(err?: unknown): Promise<void> }).releasePostgresConnection(error ?? new Error('connection abandoned'));
+    }
+  }
+}
+
+class RunnerTx implements Tx {
+  readonly entries: OutboxEntry[] = [];
+  readonly committed: (() => void)[] = [];
+
+  constructor(
+    private readonly queryRunner: QueryRunner,
+    private readonly client: PoolClient,
+  ) {
+    txOfManager.set(queryRunner.manager, this);
+  }
+
+  get manager(): EntityManager {
+    return this.queryRunner.manager;
+  }
+
+  async query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<T[]> {
+    return (await this.client.query(sql, params)).rows as T[];
+  }
+
+  append(entry: OutboxEntry): void {
+    this.entries.push(entry);
+  }
+
+  publish(topic: string, event: CloudEvent<object>): void {
+    this.entries.push(eventEntry(topic, event));
+  }
+
+  afterCommit(fn: () => void): void {
+    this.committed.push(fn);
+  }
+}
