@@ -1,4 +1,4 @@
-import { ParseFailureReasons } from './parse-cloud-event';
+import { ParseFailureReasons } from './parse-failure';
 
 /**
  * Kafka headers on a message of `<topic>.dlq`; its key and value are the original ones, unchanged.

@@ -31,7 +31,9 @@ describe('generated contract (libs/contracts/generated)', () => {
     const schema = JSON.parse(files[`${SCHEMAS_DIR}/violation.detected.v1.schema.json`]);
     expect(schema.properties.type).toEqual({ type: 'string', const: 'violation.detected.v1' });
     expect(schema.definitions.ViolationDetectedV1.properties.code.enum).toContain('QUALIFICATION_FORGERY');
-    expect(schema.definitions.ViolationDetectedV1.properties.itemIds.maxItems).toBe(1000);
+    // Optional fields may also be null (class-validator's IsOptional skips null): anyOf [schema, null].
+    expect(schema.definitions.ViolationDetectedV1.properties.itemIds.anyOf[0].maxItems).toBe(1000);
+    expect(schema.definitions.ViolationDetectedV1.properties.itemIds.anyOf[1]).toEqual({ type: 'null' });
     expect(schema.definitions.ViolationEvidenceV1.properties.sha256.pattern).toBe('^[0-9a-fA-F]{64}$');
   });
 

@@ -4,6 +4,7 @@ import 'reflect-metadata';
 
 export * from './topics';
 export * from './cloud-event';
+export * from './parse-failure';
 export * from './parse-cloud-event';
 export * from './dead-letter';
 
@@ -15,7 +16,13 @@ export * from './sanctions-decided/v1/sanction-lifted.v1';
 export * from './notifications-sent/v1/notification-sent.v1';
 export * from './remedies-updated/v1/remedies-updated.v1';
 
-export { isRfc3339DateTime, IsRfc3339DateTime, toRfc3339 } from './validation/rfc3339-date-time';
+export {
+  isRfc3339DateTime,
+  IsRfc3339DateTime,
+  toRfc3339,
+  EARLIEST_DATE_TIME,
+  DATE_TIME_LIMIT,
+} from './validation/rfc3339-date-time';
 export {
   MERCHANT_ID_MAX_LENGTH,
   ENTITY_ID_MAX_LENGTH,

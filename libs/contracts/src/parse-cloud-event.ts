@@ -1,29 +1,20 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
-import { CLOUDEVENT_ATTRIBUTES, CloudEvent } from './cloud-event';
+import type { CloudEvent } from './cloud-event';
+import {
+  MAX_MESSAGE_BYTES,
+  type FieldViolation,
+  type ParseFailure,
+  type ParseFailureReason,
+} from './parse-failure';
 import { EventRegistry, isEventType, type EventDataOf, type EventType } from './topics';
-
-export const ParseFailureReasons = [
-  'UNPARSEABLE',
-  'ENVELOPE_INVALID',
-  'UNKNOWN_TYPE',
-  'DATA_INVALID',
-  'UNKNOWN_VIOLATION_CODE',
-] as const;
-export type ParseFailureReason = (typeof ParseFailureReasons)[number];
-
-/** One invalid field; `field` is a dotted path from the envelope root (`data.evidence.0.sha256`). */
-export interface FieldViolation {
-  field: string;
-  message: string;
-}
-
-export type ParseFailure = {
-  ok: false;
-  reason: ParseFailureReason;
-  message: string;
-  violations: FieldViolation[];
-};
+import {
+  compiledEventType,
+  envelopeFindings,
+  envelopeOf,
+  withoutInnerFindings,
+  type Finding,
+} from './validation/compiled-validators';
+import { escapedText, quoted } from './validation/quoted';
+import { bytesMayHoldUnsafeStrings, mayHoldUnsafeStrings, unsafeStringFindings } from './validation/string-safety';
 
 export type ParseResult<T extends object = object> = { ok: true; event: CloudEvent<T> } | ParseFailure;
 
@@ -32,26 +23,20 @@ export interface ParseOptions {
   expectedTypes?: readonly string[];
 }
 
-// Validation is synchronous (no async validators in the contract) and skips error targets and
-// values: consumers call this for every message.
-// One message per invalid field (the first failing constraint) keeps problem details readable.
-const VALIDATOR_OPTIONS: ValidatorOptions = {
-  whitelist: true,
-  stopAtFirstError: true,
-  forbidUnknownValues: true,
-  validationError: { target: false, value: false },
-};
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-interface Finding extends FieldViolation {
-  constraint: string;
-}
-
 /**
- * Parses and validates a Kafka message value or HTTP body as a CloudEvent of the contract.
- * `raw` is bytes, JSON text, or an already parsed JSON value. Never throws. On success `data` is
- * an instance of the type's data class, stripped of unknown fields, with defaults applied.
+ * Parses and validates a Kafka message value or HTTP body as a CloudEvent of the contract, with
+ * validators compiled from the published JSON Schemas. `raw` is bytes, JSON text, or an already
+ * parsed JSON value (never modified). Never throws.
+ *
+ * Refused: a value over 256 KiB (TOO_LARGE: the bytes, the UTF-8 length of the text, or of a
+ * parsed value's JSON), anything the type's schema refuses, a subject that is not data.merchantId,
+ * and any string or property name holding U+0000 or an unpaired surrogate.
+ *
+ * On success the event and its data hold the fields the contract knows, unknown ones dropped,
+ * defaults applied (itemAction NONE). `data` is an instance of the type's data class; objects
+ * nested in it are plain objects.
  */
 export function parseCloudEvent<K extends EventType>(
   raw: unknown,
@@ -67,52 +52,50 @@ export function parseCloudEvent(raw: unknown, opts: ParseOptions = {}): ParseRes
       { field: '', message: 'the message must be a JSON object', constraint: 'isObject' },
     ]);
   }
+  const event = value as Record<string, unknown>;
 
-  const envelope = new CloudEvent<object>();
-  const attributes = envelope as unknown as Record<string, unknown>;
-  for (const attribute of CLOUDEVENT_ATTRIBUTES) {
-    if (Object.prototype.hasOwnProperty.call(value, attribute)) {
-      attributes[attribute] = (value as Record<string, unknown>)[attribute];
-    }
-  }
-  const envelopeFindings = findings(validateSync(envelope, VALIDATOR_OPTIONS), []);
-  if (envelopeFindings.length > 0) return failure('ENVELOPE_INVALID', envelopeFindings);
+  const unsafe = decoded.checkStrings ? unsafeStringFindings(event) : [];
+  const inData = (finding: Finding) => finding.field === 'data' || finding.field.startsWith('data.');
+  const envelopeProblems = withoutInnerFindings(dedupe([...unsafe.filter((f) => !inData(f)), ...envelopeFindings(event)]));
+  if (envelopeProblems.length > 0) return failure('ENVELOPE_INVALID', envelopeProblems);
 
-  const type = envelope.type;
+  const type = event.type;
   if (!isEventType(type) || (opts.expectedTypes && !opts.expectedTypes.includes(type))) {
     const expected = opts.expectedTypes ?? Object.keys(EventRegistry);
     return failure('UNKNOWN_TYPE', [
       {
         field: 'type',
-        message: `type ${JSON.stringify(type)} is not one of ${expected.join(', ')}`,
+        message: `type ${quoted(type)} is not one of ${expected.join(', ')}`,
         constraint: 'isIn',
       },
     ]);
   }
 
-  const { dataClass } = EventRegistry[type];
-  const data = plainToInstance(dataClass as new () => object, envelope.data);
-  const dataFindings = findings(validateSync(data, VALIDATOR_OPTIONS), ['data']);
-  const merchantId = (data as { merchantId?: unknown }).merchantId;
-  const merchantIdValid = !dataFindings.some((f) => f.field === 'data.merchantId');
-  if (typeof merchantId === 'string' && merchantIdValid && merchantId !== envelope.subject) {
-    dataFindings.push({
+  const compiled = compiledEventType(type);
+  const data = event.data as Record<string, unknown>;
+  const dataProblems = withoutInnerFindings(dedupe([...unsafe.filter(inData), ...compiled.dataFindings(data)]));
+  const merchantId = data.merchantId;
+  if (
+    typeof merchantId === 'string' &&
+    !dataProblems.some((f) => f.field === 'data.merchantId') &&
+    merchantId !== event.subject
+  ) {
+    dataProblems.push({
       field: 'subject',
-      message: `subject ${JSON.stringify(envelope.subject)} must equal data.merchantId ${JSON.stringify(merchantId)} (the merchant id is also the message key)`,
+      message: `subject ${quoted(event.subject)} must equal data.merchantId ${quoted(merchantId)} (the merchant id is also the message key)`,
       constraint: 'equalsMerchantId',
     });
   }
-  if (dataFindings.length > 0) {
+  if (dataProblems.length > 0) {
     const onlyUnknownCode =
-      dataFindings.length === 1 &&
-      dataFindings[0].field === 'data.code' &&
-      dataFindings[0].constraint === 'isIn' &&
-      typeof (data as { code?: unknown }).code === 'string';
-    return failure(onlyUnknownCode ? 'UNKNOWN_VIOLATION_CODE' : 'DATA_INVALID', dataFindings);
+      dataProblems.length === 1 &&
+      dataProblems[0].field === 'data.code' &&
+      dataProblems[0].constraint === 'enum' &&
+      typeof data.code === 'string';
+    return failure(onlyUnknownCode ? 'UNKNOWN_VIOLATION_CODE' : 'DATA_INVALID', dataProblems);
   }
 
-  envelope.data = data;
-  return { ok: true, event: envelope };
+  return { ok: true, event: envelopeOf(event, compiled.data.copy(data) as object) };
 }
 
 /** Narrows a parsed event by its type: `if (isCloudEventOf(e, EventTypes.SanctionLiftedV1)) e.data.reason`. */
@@ -123,40 +106,65 @@ export function isCloudEventOf<K extends EventType>(
   return event.type === type;
 }
 
-function decode(raw: unknown): { value: unknown } | { failure: ParseFailure } {
+type Decoded = { value: unknown; checkStrings: boolean } | { failure: ParseFailure };
+
+function decode(raw: unknown): Decoded {
   if (raw === null || raw === undefined) {
     return { failure: failure('UNPARSEABLE', [{ field: '', message: 'the message is empty', constraint: 'json' }]) };
   }
   let text: string;
+  let checkStrings: boolean;
   if (typeof raw === 'string') {
+    // UTF-8 takes at least one byte per UTF-16 unit and at most three.
+    const size = raw.length * 3 <= MAX_MESSAGE_BYTES ? 0 : Buffer.byteLength(raw, 'utf8');
+    if (size > MAX_MESSAGE_BYTES) return { failure: tooLarge(size) };
     text = raw;
+    checkStrings = mayHoldUnsafeStrings(text, false);
   } else if (raw instanceof Uint8Array) {
+    if (raw.byteLength > MAX_MESSAGE_BYTES) return { failure: tooLarge(raw.byteLength) };
     try {
       text = utf8.decode(raw);
     } catch {
       return { failure: failure('UNPARSEABLE', [{ field: '', message: 'the message is not valid UTF-8', constraint: 'utf8' }]) };
     }
+    checkStrings = bytesMayHoldUnsafeStrings(raw);
   } else {
-    return { value: raw };
+    // Already parsed (an HTTP body): its size is that of the JSON it is published as.
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(raw);
+    } catch (error) {
+      const detail = escapedText(error instanceof Error ? error.message : String(error));
+      return { failure: failure('UNPARSEABLE', [{ field: '', message: `the value is not JSON: ${detail}`, constraint: 'json' }]) };
+    }
+    const size = json === undefined ? 0 : Buffer.byteLength(json, 'utf8');
+    if (size > MAX_MESSAGE_BYTES) return { failure: tooLarge(size) };
+    // JSON.stringify escapes U+0000 and unpaired surrogates as \u….
+    return { value: raw, checkStrings: json === undefined || mayHoldUnsafeStrings(json, true) };
   }
   try {
-    return { value: JSON.parse(text) };
+    return { value: JSON.parse(text), checkStrings };
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    // V8 quotes a piece of the text, which may hold what a header or PostgreSQL cannot.
+    const detail = escapedText(error instanceof Error ? error.message : String(error));
     return { failure: failure('UNPARSEABLE', [{ field: '', message: `the message is not JSON: ${detail}`, constraint: 'json' }]) };
   }
 }
 
-function findings(errors: ValidationError[], path: string[]): Finding[] {
-  const out: Finding[] = [];
-  for (const error of errors) {
-    const at = error.property === undefined || error.property === '' ? path : [...path, error.property];
-    for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
-      out.push({ field: at.join('.'), message, constraint });
-    }
-    out.push(...findings(error.children ?? [], at));
-  }
-  return out;
+function tooLarge(size: number): ParseFailure {
+  return failure('TOO_LARGE', [
+    {
+      field: '',
+      message: `the message is ${size} bytes, over the contract's limit of ${MAX_MESSAGE_BYTES} bytes (256 KiB)`,
+      constraint: 'maxBytes',
+    },
+  ]);
+}
+
+/** The first finding per field. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => !seen.has(finding.field) && seen.add(finding.field));
 }
 
 // The message ends up in a Kafka header (x-dlq-message) and logs: keep it bounded.
@@ -164,6 +172,7 @@ const MAX_DETAILS_IN_MESSAGE = 10;
 
 const SUMMARY: Record<ParseFailureReason, string> = {
   UNPARSEABLE: 'the message is not a JSON document',
+  TOO_LARGE: 'the message is larger than the contract allows',
   ENVELOPE_INVALID: 'the message is not a valid CloudEvent',
   UNKNOWN_TYPE: 'the CloudEvent type is not expected here',
   DATA_INVALID: 'the CloudEvent data does not satisfy its contract',
@@ -171,7 +180,7 @@ const SUMMARY: Record<ParseFailureReason, string> = {
 };
 
 function failure(reason: ParseFailureReason, found: Finding[]): ParseFailure {
-  const violations = found.map(({ field, message }) => ({ field, message }));
+  const violations: FieldViolation[] = found.map(({ field, message }) => ({ field, message }));
   const details = violations
     .slice(0, MAX_DETAILS_IN_MESSAGE)
     .map((v) => (v.field ? `${v.field}: ${v.message}` : v.message));

@@ -2,27 +2,31 @@
 // class-validator metadata of this lib. Pure: returns file contents, writes nothing; the CLI is
 // tools/contracts/generate-contracts.ts. Not exported from the lib's index, so that services never
 // load class-validator-jsonschema (a dev dependency).
+// Decorator metadata: loaded before any contract class is defined.
+import 'reflect-metadata';
+import { IS_OPTIONAL, getMetadataStorage } from 'class-validator';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
+// Module by module rather than from the index: the generator must run even when a schema file
+// that the runtime parser imports does not exist yet (a new type).
+import { CloudEvent } from '../cloud-event';
+import { DeadLetterHeaders, DeadLetterReasons, REQUIRED_DEAD_LETTER_HEADERS } from '../dead-letter';
+import { goldenFixture } from '../golden-fixtures';
+import { MAX_MESSAGE_BYTES } from '../parse-failure';
 import {
   CLOUDEVENTS_CONTENT_TYPE,
-  CONTRACT_SCHEMA_CONVERTERS,
-  CloudEvent,
-  DeadLetterHeaders,
   EventRegistry,
   INBOUND_TOPICS,
-  MERCHANT_ID_MAX_LENGTH,
-  DeadLetterReasons,
-  REQUIRED_DEAD_LETTER_HEADERS,
   TopicDirections,
   Topics,
   deadLetterTopicOf,
   eventTypesOn,
-  goldenFixture,
-  schemaAnnotationsOf,
   type EventType,
   type TopicName,
-} from '../index';
+} from '../topics';
+import { MERCHANT_ID_MAX_LENGTH } from '../validation/identifiers';
+import { DATE_TIME_DESCRIPTION } from '../validation/rfc3339-date-time';
+import { CONTRACT_SCHEMA_CONVERTERS, schemaAnnotationsOf } from '../validation/schema-annotations';
 
 // The storage that @Type writes to; class-transformer only exposes it under cjs/ (no typings).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -86,26 +90,65 @@ function classSchemas(root: Class, refPrefix: string): Record<string, JsonObject
   return schemas;
 }
 
-/** Merges the lib's own schema annotations (docs, defaults, nullability) into a class schema. */
+/** Properties with class-validator's IsOptional: absent, undefined or null skip their validators. */
+function optionalProperties(cls: Class): Set<string> {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(cls, '', false, false);
+  return new Set(metadata.filter((m) => m.name === IS_OPTIONAL).map((m) => m.propertyName));
+}
+
+/** `{ description, default, ...rest }` -> `{ description, default, anyOf: [rest, null] }`. */
+function orNull(property: JsonObject): JsonObject {
+  const { description, default: defaultValue, ...rest } = property;
+  return {
+    ...(description === undefined ? {} : { description }),
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+    anyOf: [tidyRef(rest), { type: 'null' }],
+  };
+}
+
+/**
+ * Merges the lib's own schema annotations (docs, defaults, nullability, conditions) into a class
+ * schema, so that it says what the class accepts:
+ * - an IsOptional property may also be null (class-validator skips it then);
+ * - a Nullable one is required and may be null;
+ * - a ValidatedOnlyIf one is checked only under the class's `if`, so its constraints move to `then`;
+ * - a date-time says the contract's bounds.
+ */
 function annotate(cls: Class, raw: JsonObject): JsonObject {
   const annotations = schemaAnnotationsOf(cls);
+  const optional = optionalProperties(cls);
   const properties: JsonObject = {};
+  const conditional: JsonObject = {};
   const required = new Set((raw.required as string[] | undefined) ?? []);
   for (const [name, schema] of Object.entries((raw.properties ?? {}) as Record<string, JsonObject>)) {
     const annotation = annotations.properties[name];
     let property: JsonObject = { ...schema, ...((annotation?.schema ?? {}) as JsonObject) };
+    if (property.format === 'date-time') {
+      const description = property.description;
+      property.description = typeof description === 'string' ? `${description} ${DATE_TIME_DESCRIPTION}` : DATE_TIME_DESCRIPTION;
+    }
+    if (annotation?.conditional) {
+      const { description, ...constraints } = property;
+      conditional[name] = tidyRef(constraints);
+      property = description === undefined ? {} : { description };
+    }
     if (annotation?.nullable) {
-      const { description, ...rest } = property;
-      property = {
-        ...(description === undefined ? {} : { description }),
-        anyOf: [tidyRef(rest), { type: 'null' }],
-      };
+      property = orNull(property);
       required.add(name);
+    } else if (optional.has(name)) {
+      property = orNull(property);
     }
     properties[name] = tidyRef(property);
   }
+  const classSchema = { ...(annotations.schema as JsonObject) };
+  if (Object.keys(conditional).length > 0) {
+    if (!isObject(classSchema.if) || !isObject(classSchema.then)) {
+      throw new Error(`${cls.name}: a ValidatedOnlyIf property needs @SchemaDoc({ if, then }) on its class`);
+    }
+    classSchema.then = { ...classSchema.then, properties: conditional };
+  }
   return canonical({
-    ...(annotations.schema as JsonObject),
+    ...classSchema,
     type: 'object',
     properties,
     ...(required.size > 0 ? { required: [...required].sort() } : {}),
@@ -126,6 +169,12 @@ function tidyRef(schema: JsonObject): JsonObject {
   return Object.keys(siblings).length === 0 ? { $ref } : { ...siblings, allOf: [{ $ref }] };
 }
 
+// What a JSON Schema cannot say about the whole message; parseCloudEvent refuses it (TOO_LARGE,
+// ENVELOPE_INVALID or DATA_INVALID naming the field).
+const MESSAGE_RULES =
+  `The message value is at most ${MAX_MESSAGE_BYTES.toString().replace(/\B(?=(\d{3})+$)/g, ',')} bytes (256 KiB) of UTF-8 JSON. ` +
+  'No string and no property name anywhere in it, unknown fields included, may contain U+0000 (NUL) or an unpaired surrogate (e.g. the escape \\ud800 alone).';
+
 /** The CloudEvent envelope of one type, its `data` a reference to the type's data class. */
 function envelopeSchema(type: EventType, refPrefix: string): JsonObject {
   const envelope = classSchemas(CloudEvent, refPrefix).CloudEvent;
@@ -133,7 +182,7 @@ function envelopeSchema(type: EventType, refPrefix: string): JsonObject {
   const { dataClass, description } = EventRegistry[type];
   return canonical({
     ...envelope,
-    description: `${description} A CloudEvents 1.0 event in structured JSON mode.`,
+    description: `${description} A CloudEvents 1.0 event in structured JSON mode. ${MESSAGE_RULES}`,
     properties: {
       ...properties,
       type: { type: 'string', const: type },

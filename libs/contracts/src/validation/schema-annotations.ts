@@ -1,5 +1,5 @@
 import { ValidateIf } from 'class-validator';
-import { IS_RFC3339_DATE_TIME } from './rfc3339-date-time';
+import { DATE_TIME_PATTERN, IS_RFC3339_DATE_TIME } from './rfc3339-date-time';
 
 // JSON Schema hints that class-validator metadata cannot express (descriptions, defaults,
 // "present but may be null"). Kept here, free of class-validator-jsonschema, so that the
@@ -10,6 +10,8 @@ export type JsonSchemaFragment = Record<string, unknown>;
 interface PropertyAnnotation {
   schema: JsonSchemaFragment;
   nullable: boolean;
+  /** Validated only under the class's `if` schema: its constraints go into the class's `then`. */
+  conditional: boolean;
 }
 
 export interface ClassSchemaAnnotations {
@@ -30,7 +32,7 @@ function annotationsFor(cls: object): ClassSchemaAnnotations {
 
 function propertyAnnotation(cls: object, property: string): PropertyAnnotation {
   const forClass = annotationsFor(cls);
-  forClass.properties[property] ??= { schema: {}, nullable: false };
+  forClass.properties[property] ??= { schema: {}, nullable: false, conditional: false };
   return forClass.properties[property];
 }
 
@@ -53,11 +55,24 @@ export function Nullable(): PropertyDecorator {
   };
 }
 
+/**
+ * The property's validators run only when `condition` holds (class-validator's ValidateIf). The
+ * class's `@SchemaDoc({ if, then })` must say the same condition in JSON Schema: the generator
+ * moves the property's constraints into `then`, so that the schema checks it under that condition
+ * only, as the class does.
+ */
+export function ValidatedOnlyIf<T extends object>(condition: (o: T) => boolean): PropertyDecorator {
+  return (target, property) => {
+    ValidateIf(condition as (o: object) => boolean)(target, property);
+    propertyAnnotation(target.constructor, String(property)).conditional = true;
+  };
+}
+
 export function schemaAnnotationsOf(cls: object): ClassSchemaAnnotations {
   return annotations.get(cls) ?? { schema: {}, properties: {} };
 }
 
 /** JSON Schema converters for this lib's custom validators, keyed by constraint name. */
 export const CONTRACT_SCHEMA_CONVERTERS: Record<string, JsonSchemaFragment> = {
-  [IS_RFC3339_DATE_TIME]: { type: 'string', format: 'date-time' },
+  [IS_RFC3339_DATE_TIME]: { type: 'string', format: 'date-time', pattern: DATE_TIME_PATTERN },
 };

@@ -21,6 +21,10 @@ import {
 import { IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
 import { SchemaDoc } from '../../validation/schema-annotations';
 
+/** What webhookUrl must be (validator.js isURL options): an absolute http or https URL; a host without a TLD is fine. */
+export const WEBHOOK_URL_OPTIONS = { protocols: ['https', 'http'], require_protocol: true, require_tld: false };
+export const WEBHOOK_URL_MESSAGE = 'webhookUrl must be an http or https URL';
+
 export class MerchantContactV1 {
   @IsOptional()
   @IsEmail()
@@ -31,8 +35,13 @@ export class MerchantContactV1 {
   phone?: string;
 
   @IsOptional()
-  @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false })
-  @SchemaDoc({ format: 'uri' })
+  @IsUrl(WEBHOOK_URL_OPTIONS, { message: WEBHOOK_URL_MESSAGE })
+  @SchemaDoc({
+    format: 'uri',
+    pattern: '^[Hh][Tt][Tt][Pp][Ss]?://',
+    description:
+      'Where signed webhooks are posted: an absolute http or https URL, checked as validator.js isURL does (a host name, IPv4 or IPv6 address, without a TLD allowed; optional port; at most 2,084 characters).',
+  })
   webhookUrl?: string;
 
   /** Project addition (optional, so v1 stays compatible): the language of the merchant's notifications. */

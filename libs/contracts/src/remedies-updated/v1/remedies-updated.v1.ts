@@ -77,6 +77,7 @@ export class AppealUpdatedV1 {
   rejectionReason: AppealRejectionReason | null;
 
   @IsArray()
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => EvidenceDocumentV1)
   evidence: EvidenceDocumentV1[];

@@ -7,7 +7,6 @@ import {
   IsString,
   Max,
   Min,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import {
@@ -21,7 +20,7 @@ import {
 } from '@penalty/domain';
 import { IsEntityId, IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
 import { IsRfc3339DateTime } from '../../validation/rfc3339-date-time';
-import { Nullable, SchemaDoc } from '../../validation/schema-annotations';
+import { Nullable, SchemaDoc, ValidatedOnlyIf } from '../../validation/schema-annotations';
 
 const LADDER_NODE_KIND: SanctionCauseKind = 'LADDER_NODE';
 const isLadderCause = (cause: SanctionCauseV1) => cause.kind === LADDER_NODE_KIND;
@@ -35,13 +34,15 @@ export class SanctionCauseV1 {
   @IsIn(SANCTION_CAUSE_KINDS)
   kind: SanctionCauseKind;
 
-  @ValidateIf(isLadderCause)
+  @ValidatedOnlyIf(isLadderCause)
   @IsInt()
   @IsIn(LADDER_NODES)
+  @SchemaDoc({ description: 'The ladder node reached (LADDER_NODE only; not checked for other kinds).' })
   node?: LadderNode;
 
-  @ValidateIf(isLadderCause)
+  @ValidatedOnlyIf(isLadderCause)
   @IsInt()
+  @SchemaDoc({ description: 'The natural year whose points reached the node (LADDER_NODE only; not checked for other kinds).' })
   naturalYear?: number;
 
   @IsArray()

@@ -22,6 +22,7 @@ import {
   type ViolationCode,
 } from '@penalty/domain';
 import { IsEntityId, IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
+import { quoted } from '../../validation/quoted';
 import { IsRfc3339DateTime } from '../../validation/rfc3339-date-time';
 import { SchemaDoc } from '../../validation/schema-annotations';
 
@@ -29,6 +30,11 @@ export const MAX_ITEM_IDS = 1000;
 export const MAX_EVIDENCE = 50;
 export const MAX_DESCRIPTION_LENGTH = 4000;
 export const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+export const SHA256_HEX_MESSAGE = 'sha256 must be 64 hexadecimal characters';
+export const unknownViolationCodeMessage = (value: unknown): string =>
+  typeof value === 'string'
+    ? `code ${quoted(value)} is not in the violation catalogue`
+    : 'code must be a code of the violation catalogue';
 const DEFAULT_ITEM_ACTION: ItemAction = 'NONE';
 
 export class ViolationEvidenceV1 {
@@ -38,7 +44,7 @@ export class ViolationEvidenceV1 {
   @IsNonEmptyString()
   uri: string;
 
-  @Matches(SHA256_HEX, { message: 'sha256 must be 64 hexadecimal characters' })
+  @Matches(SHA256_HEX, { message: SHA256_HEX_MESSAGE })
   @SchemaDoc({ description: 'SHA-256 of the evidence content, hex encoded' })
   sha256: string;
 }
@@ -55,12 +61,7 @@ export class ViolationDetectedV1 {
   merchantId: string;
 
   @IsString()
-  @IsIn(VIOLATION_CODES, {
-    message: ({ value }) =>
-      typeof value === 'string'
-        ? `code ${JSON.stringify(value)} is not in the violation catalogue`
-        : 'code must be a code of the violation catalogue',
-  })
+  @IsIn(VIOLATION_CODES, { message: ({ value }) => unknownViolationCodeMessage(value) })
   @SchemaDoc({ description: "A code of the rulebook's violation catalogue." })
   code: ViolationCode;
 
