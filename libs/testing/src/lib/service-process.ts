@@ -31,6 +31,11 @@ export class ServiceProcess {
     return this._port;
   }
 
+  /** The running process's id (for reading its CPU and memory from /proc), or undefined when stopped. */
+  get pid(): number | undefined {
+    return this.child && this.child.exitCode === null ? this.child.pid : undefined;
+  }
+
   get baseUrl(): string {
     return `http://127.0.0.1:${this._port}`;
   }
