@@ -6,6 +6,7 @@ export * from './lib/catalogue';
 export * from './lib/rule-set';
 export * from './lib/rule-sets.data';
 export * from './lib/assess-violation';
+export * from './lib/assess-violations';
 export * from './lib/serious-ladder';
 export * from './lib/deposit-requirement';
 export * from './lib/notification-plan';

@@ -6,3 +6,4 @@ export * from './lib/scheduled-task.migration';
 export * from './lib/audit-trail.migration';
 export * from './lib/audit-trail';
 export * from './lib/audit-trail.controller';
+export * from './lib/pipeline-migrations';

@@ -1,5 +1,5 @@
 export * from './lib/scoring.module';
 export * from './lib/scoring.migration';
-export * from './lib/assess-violation.handler';
+export * from './lib/assess-violations/assess-violations.handler';
 export * from './lib/scoring-remedies.migration';
 export * from './lib/exam-chances';

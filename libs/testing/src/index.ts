@@ -3,3 +3,4 @@ export * from './lib/service-process';
 export * from './lib/topic-recorder';
 export * from './lib/pipeline-stack';
 export * from './lib/event-mothers';
+export * from './lib/handler-testbed';

@@ -8,7 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
 import { RuleBook, type Clock } from '@penalty/domain';
-import { AuditTrail1763857200000, AuditTrailController, InboxOutbox1763856000000, openServiceDatabase, OutboxLanes1764600000000, ScheduledTasks1763857000000 } from '@penalty/persistence';
+import { AuditTrailController, openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
 import { CLOCK, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider } from '@penalty/runtime';
 import { Topics } from '@penalty/contracts';
 import { AccessRevocationsFeed } from './access-revocations.feed';
@@ -111,7 +111,7 @@ export class PipelineModule {
             openServiceDatabase({
               url: config.DATABASE_URL,
               schema: options.schema,
-              migrations: [InboxOutbox1763856000000, ScheduledTasks1763857000000, AuditTrail1763857200000, OutboxLanes1764600000000, ...(options.migrations as (new () => MigrationInterface)[])],
+              migrations: [...PIPELINE_MIGRATIONS, ...(options.migrations as (new () => MigrationInterface)[])],
             }),
         },
         {

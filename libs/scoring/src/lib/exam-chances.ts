@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiProper
 import { IsIn, IsOptional, IsString, Length, MaxLength, MinLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { buildCloudEvent, EventTypes, Topics, type ExamChanceUpdatedV1 } from '@penalty/contracts';
+import { buildCloudEvent, EventTypes, Topics, type CloudEvent, type ExamChanceUpdatedV1 } from '@penalty/contracts';
 import {
   decideExamChanceGrant,
   decideExamChanceRefusal,
@@ -14,7 +14,6 @@ import {
   EXAM_RESULTS,
   examChanceExpiresAt,
   examChanceStatusAt,
-  examChoiceCloses,
   formatShanghai,
   naturalYearOf,
   RuleBook,
@@ -27,9 +26,10 @@ import { appendEventToOutbox, TransactionRunner } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
 import { Requires } from '@penalty/auth';
 import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
-import { adjustPoints, lockViolation, SCORING_SOURCE, type ScoredViolation } from './adjust-points';
+import { adjustPoints, lockViolation, SCORING_SOURCE } from './adjust-points';
+import type { Queryable } from './points.repository';
 
-interface ChanceRow {
+export interface ChanceRow {
   chance_id: string;
   merchant_id: string;
   natural_year: number;
@@ -38,6 +38,46 @@ interface ChanceRow {
   expires_at: Date;
   violation_id: string | null;
   reason: string | null;
+}
+
+/** The chances still usable of each of these merchants (GRANTED, unexpired; the soonest expiring), locked for the transaction. */
+export async function lockUsableChances(db: Queryable, merchantIds: readonly string[], now: Date): Promise<Map<string, ChanceRow>> {
+  if (merchantIds.length === 0) return new Map();
+  const rows = await db.query<ChanceRow>(
+    `SELECT c.* FROM (SELECT DISTINCT unnest($1::text[]) AS merchant_id ORDER BY 1) m
+     CROSS JOIN LATERAL (SELECT * FROM exam_chance WHERE merchant_id = m.merchant_id AND status = 'GRANTED' AND expires_at > $2 ORDER BY expires_at LIMIT 1 FOR UPDATE) c`,
+    [merchantIds, now],
+  );
+  return new Map(rows.map((r) => [r.merchant_id, r]));
+}
+
+/** exam-chance.updated.v1 with the chance's whole state (and the choice an assessment offers, if any). */
+export function examChanceUpdated(chance: ChanceRow, now: Date, offer: ExamChanceUpdatedV1['offer']): CloudEvent<ExamChanceUpdatedV1> {
+  const dto = chanceDto(chance, now);
+  const data: ExamChanceUpdatedV1 = {
+    chanceId: dto.chanceId,
+    merchantId: dto.merchantId,
+    naturalYear: dto.naturalYear,
+    status: dto.status,
+    expiresAt: dto.expiresAt,
+    violationId: dto.violationId,
+    offer,
+    reason: dto.reason,
+  };
+  return buildCloudEvent({ type: EventTypes.ExamChanceUpdatedV1, source: SCORING_SOURCE, subject: chance.merchant_id, data, time: now });
+}
+
+function chanceDto(row: ChanceRow, now: Date): ExamChanceDto {
+  return {
+    chanceId: row.chance_id,
+    merchantId: row.merchant_id,
+    naturalYear: row.natural_year,
+    status: examChanceStatusAt({ status: row.status, expiresAt: new Date(row.expires_at) }, now),
+    grantedAt: formatShanghai(new Date(row.granted_at)),
+    expiresAt: formatShanghai(new Date(row.expires_at)),
+    violationId: row.violation_id,
+    reason: row.reason,
+  };
 }
 
 export class GrantExamChanceRequest {
@@ -174,29 +214,12 @@ export class ExamChances {
     return rows.map((r) => this.toDto(r, now));
   }
 
-  /**
-   * Called when a violation is assessed: if it may use the merchant's chance (exam scenario, scored,
-   * chance still usable), the merchant is offered the choice until the window closes.
-   */
-  async offerIfUsable(manager: EntityManager, violation: ScoredViolation, now: Date): Promise<void> {
-    if (!violation.scenario || violation.points === 0) return;
-    const ruleSet = this.rules.ofVersion(violation.rule_version, now);
-    if (!ruleSet.examScenarios.includes(violation.scenario as Scenario)) return;
-    const [chance]: ChanceRow[] = await manager.query(
-      `SELECT * FROM exam_chance WHERE merchant_id = $1 AND status = 'GRANTED' AND expires_at > $2 ORDER BY expires_at LIMIT 1`,
-      [violation.merchant_id, now],
-    );
-    if (!chance) return;
-    const choiceClosesAt = examChoiceCloses(new Date(violation.assessed_at), ruleSet);
-    await this.publish(manager, chance, now, { violationId: violation.violation_id, choiceClosesAt: formatShanghai(choiceClosesAt) });
-  }
-
   /** One command on a merchant's chances: the change, its event, any penalty.adjusted.v1 and the audit entry commit together. */
   private async change(merchantId: string, work: (manager: EntityManager, now: Date) => Promise<{ chance: ChanceRow; action: string; reason: string }>, actor: string): Promise<ExamChanceDto> {
     const now = this.clock.now();
     return this.runner.run([merchantId], async ({ manager }) => {
       const { chance, action, reason } = await work(manager, now);
-      await this.publish(manager, chance, now, null);
+      this.publish(manager, chance, now, null);
       await recordAudit(manager, {
         actor, action, merchantId: chance.merchant_id, subjectType: 'EXAM_CHANCE', subjectId: chance.chance_id, reason,
         details: { status: chance.status, violationId: chance.violation_id }, occurredAt: now,
@@ -228,31 +251,11 @@ export class ExamChances {
   }
 
   private toDto(row: ChanceRow, now: Date): ExamChanceDto {
-    return {
-      chanceId: row.chance_id,
-      merchantId: row.merchant_id,
-      naturalYear: row.natural_year,
-      status: examChanceStatusAt({ status: row.status, expiresAt: new Date(row.expires_at) }, now),
-      grantedAt: formatShanghai(new Date(row.granted_at)),
-      expiresAt: formatShanghai(new Date(row.expires_at)),
-      violationId: row.violation_id,
-      reason: row.reason,
-    };
+    return chanceDto(row, now);
   }
 
-  private async publish(manager: EntityManager, chance: ChanceRow, now: Date, offer: ExamChanceUpdatedV1['offer']): Promise<void> {
-    const dto = this.toDto(chance, now);
-    const data: ExamChanceUpdatedV1 = {
-      chanceId: dto.chanceId,
-      merchantId: dto.merchantId,
-      naturalYear: dto.naturalYear,
-      status: dto.status,
-      expiresAt: dto.expiresAt,
-      violationId: dto.violationId,
-      offer,
-      reason: dto.reason,
-    };
-    appendEventToOutbox(manager, Topics.RemediesUpdatedV1, buildCloudEvent({ type: EventTypes.ExamChanceUpdatedV1, source: SCORING_SOURCE, subject: chance.merchant_id, data, time: now }));
+  private publish(manager: EntityManager, chance: ChanceRow, now: Date, offer: ExamChanceUpdatedV1['offer']): void {
+    appendEventToOutbox(manager, Topics.RemediesUpdatedV1, examChanceUpdated(chance, now, offer));
   }
 }
 

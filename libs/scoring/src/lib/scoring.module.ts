@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AppealsModule } from '@penalty/appeals';
-import { AssessViolationHandler } from './assess-violation.handler';
+import { AssessViolationsHandler } from './assess-violations/assess-violations.handler';
+import { ViolationsConsumer } from './assess-violations/violations.consumer';
 import { ExamChances, ExamChancesController } from './exam-chances';
 import { PenaltyAppealSubjects } from './penalty-appeals';
-import { RecordExamEligibilityHandler } from './record-exam-eligibility.handler';
-import { ViolationsConsumer } from './violations.consumer';
+import { MerchantProfilesConsumer } from './record-exam-eligibility/merchant-profiles.consumer';
+import { RecordExamEligibilityHandler } from './record-exam-eligibility/record-exam-eligibility.handler';
 
 @Module({
   imports: [AppealsModule.forSubjects(PenaltyAppealSubjects)],
-  controllers: [ViolationsConsumer, ExamChancesController],
-  providers: [AssessViolationHandler, RecordExamEligibilityHandler, ExamChances],
+  controllers: [ViolationsConsumer, MerchantProfilesConsumer, ExamChancesController],
+  providers: [AssessViolationsHandler, RecordExamEligibilityHandler, ExamChances],
 })
 export class ScoringModule {}
