@@ -9,3 +9,4 @@ export * from './lib/transactional-inbox';
 export * from './lib/kafka-batch.transport';
 export * from './lib/pipeline.module';
 export * from './lib/scheduled-tasks';
+export * from './lib/retention';

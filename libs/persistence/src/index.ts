@@ -7,3 +7,4 @@ export * from './lib/audit-trail.migration';
 export * from './lib/audit-trail';
 export * from './lib/audit-trail.controller';
 export * from './lib/pipeline-migrations';
+export * from './lib/retention-indexes.migration';

@@ -11,7 +11,7 @@ import { isRejection, type InboundBatch, type InboundEvent } from './inbound-bat
 import { ensureTopics, logicalTopic, physicalTopic, type KafkaSettings } from './kafka-connection';
 import { REPLAYED_FROM_HEADER } from './transactional-inbox';
 
-const SESSION_TIMEOUT_MS = 30_000;
+const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 /** A fetched batch is applied in slices of at most this many messages and bytes, each committed on its own. */
 const SLICE_MESSAGES = 500;
 const SLICE_BYTES = 1024 * 1024;
@@ -25,6 +25,8 @@ export interface KafkaBatchTransportOptions {
   groupId: string;
   metrics: PipelineMetrics;
   clock: Clock;
+  /** How long the group waits for a silent member before moving its partitions (default 10 s). */
+  sessionTimeoutMs?: number;
   /** Partitions processed in parallel by this instance (each partition stays sequential); default: all of them. */
   partitionsConsumedConcurrently?: number;
   /** Attempts per batch (and then per event) before a non-retriable failure is dead-lettered. */
@@ -62,6 +64,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private consumer?: Consumer;
   private joined = false;
   private lastActivity = 0;
+  /** Slices being applied right now: a consumer busy applying is not stuck, however long since it fetched. */
+  private applying = 0;
   private restarting = false;
   private watchdog?: NodeJS.Timeout;
   private lagSampler?: NodeJS.Timeout;
@@ -128,7 +132,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private async startConsumer(topics: string[]): Promise<void> {
     const { kafka, settings, groupId } = this.options;
     // The broker answers a fetch as soon as there is data; maxWaitTimeInMs only bounds an idle fetch.
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 1_000, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 3_000 });
+    const sessionTimeout = this.sessionTimeoutMs;
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 1_000, sessionTimeout, heartbeatInterval: Math.floor(sessionTimeout / 5) });
     this.consumer = consumer;
     this.lastActivity = Date.now();
     const alive = () => (this.lastActivity = Date.now());
@@ -158,19 +163,25 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     });
   }
 
+  private get sessionTimeoutMs(): number {
+    return this.options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+  }
+
   /**
    * A joined consumer fetches or heartbeats every few seconds. One that has done neither for a whole
-   * session timeout has been evicted by the broker and will not come back by itself (seen once in CI:
-   * a consumer that stopped right after joining), so it is replaced by a fresh one.
+   * session timeout, and is not applying a batch, has been evicted by the broker and will not come
+   * back by itself (seen once in CI: a consumer that stopped right after joining), so it is replaced
+   * by a fresh one, and only once the old one has stopped: a process never has two consumers of a
+   * partition.
    */
   private async checkConsumerAlive(topics: string[]): Promise<void> {
-    if (this.restarting || !this.consumer || Date.now() - this.lastActivity < SESSION_TIMEOUT_MS) return;
+    if (this.restarting || !this.consumer || this.applying > 0 || Date.now() - this.lastActivity < this.sessionTimeoutMs * 2) return;
     this.restarting = true;
     this.joined = false;
     this.logger.error(`consumer of group ${this.options.groupId} silent for ${Date.now() - this.lastActivity} ms: replacing it`);
     try {
       const stuck = this.consumer;
-      await Promise.race([stuck.disconnect(), new Promise((r) => setTimeout(r, 5_000))]).catch(() => undefined);
+      await stuck.disconnect().catch((error: Error) => this.logger.warn(`the silent consumer did not disconnect cleanly: ${error.message}`));
       await this.startConsumer(topics);
     } catch (error) {
       this.logger.error(`could not restart the consumer, will retry: ${(error as Error).message}`);
@@ -194,7 +205,12 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       const { valid, deadLetters } = this.parseMessages(topic, batch.partition, slice);
       if (deadLetters.length > 0 && observed) this.logger.warn(`skipped ${deadLetters.length} invalid event(s) on ${topic}; its owner dead-letters them`);
       const inbound: InboundBatch = { topic, partition: batch.partition, events: valid, deadLetters: observed ? [] : deadLetters };
-      if (inbound.events.length > 0 || inbound.deadLetters!.length > 0) await this.deliver(handler, inbound, heartbeat);
+      this.applying++;
+      try {
+        if (inbound.events.length > 0 || inbound.deadLetters!.length > 0) await this.deliver(handler, inbound, heartbeat);
+      } finally {
+        this.applying--;
+      }
       if (isStale()) return;
       const last = slice[slice.length - 1].offset;
       resolveOffset(last);

@@ -8,6 +8,9 @@ export interface KafkaSettings {
   /** Prefix of every physical topic name; '' in production. */
   topicNamespace: string;
   partitions: number;
+  /** Of the topics a service creates; 1 when unset (a single local broker). */
+  replicationFactor?: number;
+  minInsyncReplicas?: number;
 }
 
 export function createKafka(settings: KafkaSettings): Kafka {
@@ -43,7 +46,12 @@ export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, topics
     const existing = new Set(await admin.listTopics());
     const missing: ITopicConfig[] = wanted
       .filter((t) => !existing.has(t))
-      .map((topic) => ({ topic, numPartitions: settings.partitions, replicationFactor: 1 }));
+      .map((topic) => ({
+        topic,
+        numPartitions: settings.partitions,
+        replicationFactor: settings.replicationFactor ?? 1,
+        configEntries: settings.minInsyncReplicas ? [{ name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) }] : [],
+      }));
     if (missing.length > 0) {
       await admin.createTopics({ topics: missing, waitForLeaders: false }).catch((error: unknown) => {
         if (!onlyAlreadyExists(error)) throw error;

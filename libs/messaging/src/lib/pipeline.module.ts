@@ -16,6 +16,7 @@ import { createKafka, ensureTopics, type KafkaSettings } from './kafka-connectio
 import { KafkaBatchTransport, RethrowRpcErrorsFilter } from './kafka-batch.transport';
 import { OutboxPublisher } from './outbox';
 import { OutboxSweeper } from './outbox-sweeper';
+import { PIPELINE_RETENTION, RetentionWorker, type RetentionRule } from './retention';
 import { TransactionRunner } from './transaction-runner';
 import { TransactionalInbox } from './transactional-inbox';
 
@@ -34,6 +35,8 @@ export interface PipelineServiceOptions {
   consumerGroup?: string;
   /** Topics consumed but dead-lettered by another service (see KafkaBatchTransportOptions.observedTopics). */
   observedTopics?: readonly string[];
+  /** What the service prunes besides the shared tables (RetentionWorker), after RETENTION_DAYS. */
+  retention?: readonly RetentionRule[];
 }
 
 /** NestMicroservice methods used to finish a deferred initialization (public in @nestjs/microservices 11). */
@@ -49,6 +52,7 @@ class PipelineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly publisher: OutboxPublisher,
     private readonly sweeper: OutboxSweeper,
     private readonly runner: TransactionRunner,
+    private readonly retention: RetentionWorker,
     private readonly dataSource: DataSource,
     private readonly readiness: ReadinessRegistry,
     private readonly kafka: Kafka,
@@ -63,9 +67,11 @@ class PipelineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     this.readiness.register({ name: 'database', check: async () => void (await this.dataSource.query('SELECT 1')) });
     await this.publisher.start();
     this.sweeper.start();
+    this.retention.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.retention.stop();
     await this.sweeper.stop();
     await this.runner.drain();
     await this.publisher.stop();
@@ -101,6 +107,8 @@ export class PipelineModule {
             clientId: options.serviceName,
             topicNamespace: config.TOPIC_NAMESPACE,
             partitions: config.TOPIC_PARTITIONS,
+            replicationFactor: config.TOPIC_REPLICATION_FACTOR,
+            minInsyncReplicas: config.TOPIC_MIN_INSYNC_REPLICAS,
           }),
         },
         { provide: Kafka, inject: [KAFKA_SETTINGS], useFactory: createKafka },
@@ -145,9 +153,9 @@ export class PipelineModule {
         },
         {
           provide: PipelineLifecycle,
-          inject: [OutboxPublisher, OutboxSweeper, TransactionRunner, DataSource, ReadinessRegistry, Kafka, KAFKA_SETTINGS],
-          useFactory: (publisher: OutboxPublisher, sweeper: OutboxSweeper, runner: TransactionRunner, ds: DataSource, readiness: ReadinessRegistry, kafka: Kafka, settings: KafkaSettings) =>
-            new PipelineLifecycle(publisher, sweeper, runner, ds, readiness, kafka, settings),
+          inject: [OutboxPublisher, OutboxSweeper, TransactionRunner, DataSource, ReadinessRegistry, Kafka, KAFKA_SETTINGS, CLOCK, SERVICE_CONFIG],
+          useFactory: (publisher: OutboxPublisher, sweeper: OutboxSweeper, runner: TransactionRunner, ds: DataSource, readiness: ReadinessRegistry, kafka: Kafka, settings: KafkaSettings, clock: Clock, config: ServiceConfig) =>
+            new PipelineLifecycle(publisher, sweeper, runner, new RetentionWorker(ds, clock, config.RETENTION_DAYS, [...PIPELINE_RETENTION, ...(options.retention ?? [])]), ds, readiness, kafka, settings),
         },
       ],
       exports: [SERVICE_CONFIG, CLOCK, RuleBook, AUTH_CONFIG, SESSION_REVOCATIONS, PipelineMetrics, KAFKA_SETTINGS, Kafka, DataSource, TransactionRunner, TransactionalInbox, ReadinessRegistry],
@@ -183,6 +191,7 @@ export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?:
       metrics: app.get(PipelineMetrics),
       clock: app.get(CLOCK),
       observedTopics: options.observedTopics,
+      sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
     });
     // Deferred so that the filter is registered before the handlers are wrapped; then the listeners are
     // registered exactly as connectMicroservice would (lifecycle hooks already ran with the app's module).

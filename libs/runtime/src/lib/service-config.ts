@@ -30,6 +30,40 @@ export class ServiceConfig {
   @Min(1)
   TOPIC_PARTITIONS = 6;
 
+  /** Replicas of each partition of the topics the service creates (3 on a production cluster). */
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  TOPIC_REPLICATION_FACTOR = 1;
+
+  /** min.insync.replicas of the topics the service creates; unset: the broker's default. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  TOPIC_MIN_INSYNC_REPLICAS?: number;
+
+  /**
+   * How long the group waits for a silent consumer before its partitions move to another one. Short,
+   * so that a crashed replica's partitions move in seconds; batches are applied in slices that
+   * heartbeat in between, well within it.
+   */
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(6000)
+  @Max(300000)
+  CONSUMER_SESSION_TIMEOUT_MS = 10_000;
+
+  /**
+   * Days kept of processed event ids (the inbox's duplicate check), finished scheduled tasks and
+   * messages the broker refused. Must exceed the input topics' retention plus the longest lag, or a
+   * redelivery after the id is gone would apply twice.
+   */
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  RETENTION_DAYS = 30;
+
   @IsString()
   @MinLength(1)
   LOG_LEVEL = 'log';
