@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A real single-node Apache Kafka broker (KRaft, no ZooKeeper, no Docker) for development, tests and CI.
 #
-#   scripts/infra/kafka.sh start|stop|status
+#   scripts/infra/kafka.sh start|stop|status|kill
 #
+# `kill` ends the broker with SIGKILL (no clean shutdown: the next start recovers its logs), for
+# fault tests such as the chaos suite; use it only on an instance of your own (PENALTY_STATE_DIR).
 # The broker's jars come from Maven Central (see kafka/pom.xml) and are cached, so only the first
 # start downloads anything. Every subcommand is idempotent.
 #
@@ -261,6 +263,23 @@ cmd_stop() {
   rm -f "$PID_FILE"
 }
 
+# An abrupt end, as a crashed host would give: the next start must recover the unflushed logs.
+cmd_kill() {
+  local pid
+  if ! pid="$(broker_pid)"; then
+    rm -f "$PID_FILE"
+    log "not running"
+    return 0
+  fi
+  log "killing broker (pid $pid) with SIGKILL"
+  kill -KILL "$pid"
+  for _ in $(seq 100); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$PID_FILE"; log "killed"; return 0; }
+    sleep 0.1
+  done
+  die "broker (pid $pid) still alive 10 s after SIGKILL"
+}
+
 cmd_status() {
   local pid
   if pid="$(broker_pid)"; then
@@ -279,5 +298,6 @@ case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  kill) cmd_kill ;;
+  *) echo "usage: $0 start|stop|status|kill" >&2; exit 2 ;;
 esac

@@ -2,8 +2,10 @@
 # A private PostgreSQL cluster for development, tests and CI (no Docker), separate from any system
 # cluster: its own data directory, 127.0.0.1 only, port 55432.
 #
-#   scripts/infra/postgres.sh start|stop|status
+#   scripts/infra/postgres.sh start|stop|status|kill
 #
+# `kill` stops the server in immediate mode (no shutdown checkpoint, clients cut off: the next start
+# runs crash recovery), for fault tests such as the chaos suite; use it only on an instance of your own.
 # Installs Debian's postgresql package if no server is installed. Every subcommand is idempotent.
 # Creates role `penalty` (password `penalty`, superuser: tests create databases and schemas) and
 # database `penalty`, i.e. DATABASE_URL=postgres://penalty:penalty@127.0.0.1:55432/penalty
@@ -178,6 +180,22 @@ cmd_stop() {
   log "stopped"
 }
 
+# pg_ctl's immediate mode: every server process quits at once, as after a crash; WAL replay on next start.
+cmd_kill() {
+  if [[ ! -f "$DATA_DIR/PG_VERSION" ]] || [[ -z "$(installed_versions)" ]]; then
+    log "not running (no cluster)"
+    return 0
+  fi
+  select_bin_dir
+  if ! is_running; then
+    log "not running"
+    return 0
+  fi
+  log "stopping immediately (crash)"
+  as_db_user "$PG_BIN/pg_ctl" -D "$DATA_DIR" -m immediate -w -t 60 stop >/dev/null
+  log "stopped"
+}
+
 cmd_status() {
   if [[ -f "$DATA_DIR/PG_VERSION" && -n "$(installed_versions)" ]]; then
     select_bin_dir
@@ -194,5 +212,6 @@ case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  kill) cmd_kill ;;
+  *) echo "usage: $0 start|stop|status|kill" >&2; exit 2 ;;
 esac
