@@ -1,5 +1,9 @@
-import { addNaturalDays } from './natural-year';
+import { decideLedgerTopUpDeadline, ledgerShortfallFen, reviewLedger } from './deposit-ledger';
 import type { RuleSet } from './rule-set';
+
+// The rules live once, in exact fen (deposit-ledger.ts); these take and answer JS numbers for callers
+// whose amounts are small integers.
+const fen = (n: number | null) => (n === null ? null : BigInt(n));
 
 /** What the platform knows of a merchant's deposit (section 7). */
 export interface DepositPosition {
@@ -17,7 +21,7 @@ export type DepositReview =
   | { action: 'CLOSE_TOP_UP_WINDOW'; toppedUp: boolean };
 
 export function depositShortfallFen(position: Pick<DepositPosition, 'requiredFen' | 'balanceFen'>): number {
-  return position.requiredFen === null ? 0 : Math.max(0, position.requiredFen - position.balanceFen);
+  return Number(ledgerShortfallFen({ requiredFen: fen(position.requiredFen), balanceFen: BigInt(position.balanceFen) }));
 }
 
 /**
@@ -26,18 +30,13 @@ export function depositShortfallFen(position: Pick<DepositPosition, 'requiredFen
  * supervise); a balance back at the requirement closes it, which ends any supervision.
  */
 export function reviewDeposit(position: DepositPosition, context: { now: Date; terminated: boolean; ruleSet: RuleSet }): DepositReview {
-  const shortfallFen = depositShortfallFen(position);
-  if (shortfallFen > 0 && position.topUpDueAt === null && !context.terminated) {
-    return { action: 'OPEN_TOP_UP_WINDOW', topUpDueAt: addNaturalDays(context.now, context.ruleSet.depositTopUpDays), shortfallFen };
-  }
-  if (position.topUpDueAt !== null && shortfallFen === 0) return { action: 'CLOSE_TOP_UP_WINDOW', toppedUp: true };
-  if (position.topUpDueAt !== null && context.terminated) return { action: 'CLOSE_TOP_UP_WINDOW', toppedUp: false };
-  return { action: 'NONE' };
+  const review = reviewLedger({ requiredFen: fen(position.requiredFen), balanceFen: BigInt(position.balanceFen), topUpDueAt: position.topUpDueAt }, context);
+  return review.action === 'OPEN_TOP_UP_WINDOW' ? { ...review, shortfallFen: Number(review.shortfallFen) } : review;
 }
 
 /** When the top-up window closes: supervise the store if the shortfall remains and it is not supervised yet. */
 export function decideTopUpDeadline(position: DepositPosition, supervised: boolean): { supervise: boolean } {
-  return { supervise: depositShortfallFen(position) > 0 && !supervised };
+  return decideLedgerTopUpDeadline({ requiredFen: fen(position.requiredFen), balanceFen: BigInt(position.balanceFen) }, supervised);
 }
 
 /** A fine charged against the deposit takes the fine's amount; forfeiture takes what is left. */
