@@ -1,9 +1,37 @@
 import { Module } from '@nestjs/common';
-import { DeadLetterCollector, DeadLettersController } from './dead-letters';
-import { OpsViewsController } from './ops-views.controller';
-import { StandingController } from './standing.controller';
-import { StandingProjection } from './standing.projection';
-import { ViolationIntakeController } from './violation-intake.controller';
+import { DeadLetterCollector } from './collect-dead-letters/dead-letter.collector';
+import { DeadLettersRepository } from './dead-letters.repository';
+import { OpsViewsController } from './ops-views/ops-views.controller';
+import { ProjectPenaltiesHandler } from './project-standing/project-penalties.handler';
+import { ProjectProfilesHandler } from './project-standing/project-profiles.handler';
+import { ProjectRemediesHandler } from './project-standing/project-remedies.handler';
+import { ProjectSanctionsHandler } from './project-standing/project-sanctions.handler';
+import { StandingConsumers } from './project-standing/standing.consumers';
+import { StandingController } from './read-standing/standing.controller';
+import { ViolationIntakeController } from './record-violations/violations.controller';
+import { DeadLettersController } from './replay-dead-letters/dead-letters.controller';
+import { StandingPointsRepository } from './standing-points.repository';
+import { StandingProfileRepository } from './standing-profile.repository';
+import { StandingRemediesRepository } from './standing-remedies.repository';
+import { StandingSanctionsRepository } from './standing-sanctions.repository';
 
-@Module({ providers: [DeadLetterCollector], controllers: [ViolationIntakeController, StandingController, StandingProjection, OpsViewsController, DeadLettersController] })
+/**
+ * The api's own features: violation intake over HTTP, the standing read model
+ * projected from the decision topics, the merchant and ops views over it, and the dead letters.
+ */
+@Module({
+  providers: [
+    StandingPointsRepository,
+    StandingSanctionsRepository,
+    StandingProfileRepository,
+    StandingRemediesRepository,
+    ProjectPenaltiesHandler,
+    ProjectSanctionsHandler,
+    ProjectProfilesHandler,
+    ProjectRemediesHandler,
+    DeadLettersRepository,
+    DeadLetterCollector,
+  ],
+  controllers: [ViolationIntakeController, StandingController, StandingConsumers, OpsViewsController, DeadLettersController],
+})
 export class StandingModule {}

@@ -5,7 +5,7 @@ import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOperation, ApiT
 import { CLOUDEVENTS_CONTENT_TYPE, EventTypes, Topics, parseCloudEvent } from '@penalty/contracts';
 import { TransactionRunner } from '@penalty/messaging';
 import { ProblemException } from '@penalty/runtime';
-import { AcceptedDto } from './standing.dto';
+import { AcceptedDto } from './violation-intake.dto';
 
 /**
  * HTTP entry for systems that do not speak Kafka. An event is accepted once it is in the outbox

@@ -1,57 +1,13 @@
-import { Body, Controller, Get, Inject, Injectable, Logger, Post, Query, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Length, Min, MinLength, ValidateNested } from 'class-validator';
-import { Kafka, type Consumer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
-import { deadLetterTopicOf, DeadLetterHeaders, Topics } from '@penalty/contracts';
 import type { Clock } from '@penalty/domain';
-import { appendToOutbox, KAFKA_SETTINGS, logicalTopic, physicalTopic, TransactionRunner, type KafkaSettings } from '@penalty/messaging';
+import { appendToOutbox, TransactionRunner } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
 import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
-
-/**
- * Keeps every dead letter of every topic in the api's schema, so operators can browse them with the
- * reason their consumer gave and replay them once the cause is fixed. Messages are stored raw (they
- * may not parse) and idempotently by (topic, partition, offset).
- */
-@Injectable()
-export class DeadLetterCollector implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(DeadLetterCollector.name);
-  private consumer?: Consumer;
-
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly kafka: Kafka,
-    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = this.kafka.consumer({ groupId: `${this.settings.topicNamespace}api-dead-letters` });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: Object.values(Topics).map((t) => physicalTopic(this.settings, deadLetterTopicOf(t))), fromBeginning: true });
-    await this.consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString() ?? '']));
-        await this.dataSource.query(
-          `INSERT INTO dead_letter (topic, partition, "offset", message_key, value, headers, reason, message, source_topic, dead_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-          [
-            logicalTopic(this.settings, topic), partition, message.offset, message.key?.toString() ?? null, message.value?.toString() ?? '', JSON.stringify(headers),
-            headers[DeadLetterHeaders.Reason] ?? 'UNKNOWN', headers[DeadLetterHeaders.Message] ?? '', headers[DeadLetterHeaders.SourceTopic] ?? logicalTopic(this.settings, topic).replace(/\.dlq$/, ''),
-            new Date(Number(message.timestamp)),
-          ],
-        );
-      },
-    });
-    this.logger.log('collecting dead letters');
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.disconnect();
-  }
-}
 
 export class DeadLetterRef {
   @ApiProperty() @IsString() @Length(1, 300) topic: string;

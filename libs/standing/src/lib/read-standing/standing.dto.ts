@@ -33,9 +33,3 @@ export class StandingDto {
   @ApiProperty({ type: DepositDto }) deposit: DepositDto;
   @ApiProperty({ type: ExamChanceDto }) examChance: ExamChanceDto;
 }
-
-export class AcceptedDto {
-  @ApiProperty({ description: 'the CloudEvent id' }) id: string;
-  @ApiProperty({ enum: ['ACCEPTED', 'DUPLICATE'], description: 'DUPLICATE: this event id was accepted before; nothing more is done' })
-  status: 'ACCEPTED' | 'DUPLICATE';
-}
