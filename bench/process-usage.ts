@@ -236,9 +236,9 @@ export class UsageMeter {
 
 /**
  * Waits until each subject uses less than `maxCores` of CPU over one second (services finishing trailing
- * work, JIT warm-up), at most `timeoutMs`.
+ * work, JIT warm-up), at most `timeoutMs`. Says who was still busy when it gave up.
  */
-export async function waitUntilQuiet(subjects: Subject[], maxCores = 0.1, timeoutMs = 60_000): Promise<void> {
+export async function waitUntilQuiet(subjects: Subject[], maxCores = 0.1, timeoutMs = 60_000): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   let busiest = '';
   while (Date.now() < deadline) {
@@ -247,10 +247,12 @@ export async function waitUntilQuiet(subjects: Subject[], maxCores = 0.1, timeou
     const cores = subjects.map((s, i) => (s.ticks() - before[i]) / CLOCK_TICKS);
     const i = cores.reduce((best, c, j) => (c > cores[best] ? j : best), 0);
     // A process that is gone (NaN) cannot get quiet; it is reported where its figures are.
-    if (!(cores[i] >= maxCores)) return;
+    if (!(cores[i] >= maxCores)) return undefined;
     busiest = `${subjects[i].name} at ${(cores[i] * 100).toFixed(0)} % of a core`;
   }
-  console.log(`still busy after ${timeoutMs / 1000} s (${busiest}); going on`);
+  const busy = `still busy after ${timeoutMs / 1000} s (${busiest})`;
+  console.log(`${busy}; going on`);
+  return busy;
 }
 
 export function loadAverage(): string {

@@ -3,7 +3,7 @@
 //
 //   npm run bench -- [--violations 20000] [--merchants 2000] [--rate 500] [--partitions 6]
 //                    [--http-seconds 10] [--http-clients 1,16,64] [--systems ABC]
-//                    [--stall-seconds 60] [--timeout-seconds 900]
+//                    [--stall-seconds 120] [--timeout-seconds 900]
 //
 // A: plain kafkajs 3-hop pass-through; B: the same hops with one PostgreSQL transaction per batch
 // (processed ids + outbox rows, set-wise); C: the platform's four services. Each gets a burst and a
@@ -33,7 +33,7 @@ const { values: args } = parseArgs({
     'http-seconds': { type: 'string', default: '10' },
     'http-clients': { type: 'string', default: '1,16,64' },
     systems: { type: 'string', default: 'ABC' },
-    'stall-seconds': { type: 'string', default: '60' },
+    'stall-seconds': { type: 'string', default: '120' },
     'timeout-seconds': { type: 'string', default: '900' },
   },
   strict: true,
@@ -57,6 +57,15 @@ const options = {
   maxMs: positiveInteger('timeout-seconds', args['timeout-seconds']) * 1000,
 };
 if (options.merchants > options.violations) throw new Error('--merchants must not exceed --violations');
+
+/** What the report must say besides the figures (a run that started before the system was quiet). */
+const notes: string[] = [];
+
+/** Waits for `subjects` to go quiet before `what`, and notes it when they did not. */
+async function quietBefore(what: string, subjects: Subject[]): Promise<void> {
+  const busy = await waitUntilQuiet(subjects);
+  if (busy) notes.push(`${what} started with the system ${busy}`);
+}
 
 /** Cleanups of what the run created, run on the way out (also on Ctrl-C). */
 const cleanups: (() => Promise<void>)[] = [];
@@ -115,7 +124,7 @@ async function runFloor(system: 'A' | 'B', shared: Shared): Promise<RunResult[]>
     const warm = shared.sets.warmUp;
     await measureRun({ system, name: `${system} warm-up`, rate: 0, set: warm, inputTopic: floor.topics[0], collector: new FloorCollector(warm, floor.topics.slice(1)), subjects, stallMs: 30_000, maxMs: 120_000 }, tap, publisher);
     for (const [set, rate] of [[shared.sets.burst, 0], [shared.sets.paced, options.rate]] as const) {
-      await waitUntilQuiet(hops);
+      await quietBefore(`${system} ${rate > 0 ? 'paced' : 'burst'}`, hops);
       const result = await measureRun({ system, rate, set, inputTopic: floor.topics[0], collector: new FloorCollector(set, floor.topics.slice(1)), subjects, stallMs: options.stallMs, maxMs: options.maxMs }, tap, publisher);
       if (!result.finished) console.log(floor.logs());
       results.push(result);
@@ -160,7 +169,7 @@ async function runPlatform(shared: Shared): Promise<PlatformOutcome> {
     for (const [set, rate] of [[shared.sets.burst, 0], [shared.sets.paced, options.rate]] as const) {
       const expected = platformExpectation(set);
       console.log(`expecting ${expected.assessed} penalty.assessed.v1, ${expected.sanctions} sanction.imposed.v1 and a notification.sent.v1 of each sanction (${expected.pointsPerViolation} points per violation, ladder ${expected.ladderNodes.join('/')})`);
-      await waitUntilQuiet(services);
+      await quietBefore(`C ${rate > 0 ? 'paced' : 'burst'}`, services);
       const result = await measureRun({ system: 'C', rate, set, inputTopic: stack.topic(Topics.ViolationsDetectedV1), collector: new PlatformCollector(set, expected.sanctions), subjects, stallMs: options.stallMs, maxMs: options.maxMs }, tap, publisher);
       outcome.results.push(result);
     }
@@ -180,12 +189,12 @@ async function measureHttp(stack: PipelineStack, services: Subject[], outcome: P
   let next = 0;
   const event = () => aViolationEvent({ merchantId: `${prefix}${next++ % options.merchants}`, code: CODE, severity: SEVERITY });
   const body = () => JSON.stringify(event());
-  outcome.httpNote = `Each request is a new violation (${CODE} ${SEVERITY}) for one of ${options.merchants} merchants, so the pipeline processes them meanwhile; ${options.httpSeconds} s per level after ${100} unmeasured requests; the services are let go quiet (their backlog done) before each level. The per-key rate limit is lifted for the run (INGESTION_REQUESTS_PER_MINUTE).`;
+  outcome.httpNote = `Each request is a new violation (${CODE} ${SEVERITY}) for one of ${options.merchants} merchants, so the pipeline processes them meanwhile; ${options.httpSeconds} s per level after ${100} unmeasured requests; before each level the bench waits (up to 60 s) until no service uses 10 % of a core. The per-key rate limit is lifted for the run (INGESTION_REQUESTS_PER_MINUTE).`;
   console.log('\n== HTTP ingestion');
   await waitUntilQuiet(services);
   await warmUp(target, '/v1/violations', 4, 100, body);
   for (const clients of options.httpClients) {
-    await waitUntilQuiet(services);
+    await quietBefore(`HTTP at ${clients} client(s)`, services);
     const level = await measureIngestion(target, '/v1/violations', clients, options.httpSeconds, body);
     console.log(`[HTTP ${clients} client(s)] ${level.accepted} accepted in ${level.seconds.toFixed(1)} s: ${level.acceptedPerSecond.toFixed(0)}/s, p50 ${level.latency.p50.toFixed(0)} ms, p99 ${level.latency.p99.toFixed(0)} ms`);
     outcome.http.push(level);
@@ -201,7 +210,7 @@ async function measureHttp(stack: PipelineStack, services: Subject[], outcome: P
   }
   const shape = batch.accepts;
   for (const clients of options.httpClients.filter((c) => c > 1)) {
-    await waitUntilQuiet(services);
+    await quietBefore(`HTTP batch at ${clients} client(s)`, services);
     const level = await measureIngestion(target, batch.path, clients, options.httpSeconds, () => shape.build(Array.from({ length: 100 }, event)), { contentType: shape.contentType, accepted: (status) => typeof status === 'number' && status >= 200 && status < 300, eventsPerRequest: 100 });
     console.log(`[HTTP batch ${clients} client(s)] ${level.accepted} batches of 100 accepted: ${level.eventsPerSecond.toFixed(0)} events/s, p99 ${level.latency.p99.toFixed(0)} ms`);
     outcome.http.push(level);
@@ -264,6 +273,7 @@ async function main(): Promise<void> {
       input.failures.push({ system: 'C', reason: (error as Error).message.split('\n')[0] });
     }
   }
+  input.notes = notes;
   console.log(renderReport(input));
 }
 

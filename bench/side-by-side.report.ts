@@ -28,6 +28,8 @@ export interface ReportInput {
   /** Systems that could not be measured, and why. */
   failures: { system: SystemName; reason: string }[];
   http: IngestionLevel[];
+  /** Conditions of the run the figures depend on (e.g. a system still busy when a run began). */
+  notes?: string[];
   httpNote?: string;
   batchNote?: string;
   violations: number;
@@ -58,6 +60,7 @@ export function renderReport(input: ReportInput): string {
   const out: string[] = [];
   out.push('', '## Side-by-side benchmark', '', ...input.header.map((l) => `- ${l}`), '');
   for (const f of input.failures) out.push(`**${SYSTEM_NAMES[f.system]}: not measured**: ${f.reason}`, '');
+  for (const note of input.notes ?? []) out.push(`Note: ${note}.`, '');
 
   out.push('### Throughput (events/s from the first publish; "end to end" = every expected output out)', '');
   out.push(table(
