@@ -206,9 +206,12 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       if (deadLetters.length > 0 && observed) this.logger.warn(`skipped ${deadLetters.length} invalid event(s) on ${topic}; its owner dead-letters them`);
       const inbound: InboundBatch = { topic, partition: batch.partition, events: valid, deadLetters: observed ? [] : deadLetters };
       this.applying++;
+      // The group hears from this member while a slice is applied, however long it takes.
+      const beating = setInterval(() => void heartbeat().catch(() => undefined), Math.floor(this.sessionTimeoutMs / 5));
       try {
         if (inbound.events.length > 0 || inbound.deadLetters!.length > 0) await this.deliver(handler, inbound, heartbeat);
       } finally {
+        clearInterval(beating);
         this.applying--;
       }
       if (isStale()) return;
