@@ -2,7 +2,8 @@
 # The README's test command. Runs every check: type check, lint (with module boundaries), the
 # contract documents' freshness, unit tests, then the integration tests on a real Kafka broker and
 # PostgreSQL: the ones named by KAFKA_BROKERS / DATABASE_URL, else containers when a Docker engine
-# answers, else the local servers that scripts/infra/up.sh installs and starts.
+# answers, else the local servers that scripts/infra/up.sh installs and starts; last, the chaos suite's
+# short run on a broker and database of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NX_DAEMON=false NX_NO_CLOUD=true
@@ -28,3 +29,7 @@ step "building the ops dashboard"
 npx vite build -c apps/ops-dashboard/vite.config.mts --logLevel error
 step "integration tests (real Kafka + PostgreSQL)"
 npx jest -c apps/pipeline-e2e/jest.config.js --ci --runInBand
+# The chaos suite's short run: its own broker and database (so it may kill them), two replicas of every
+# service, about 2,000 messages and one fault of each kind; input checked against output (tools/chaos).
+step "chaos suite, short run (own Kafka + PostgreSQL, two replicas per service, faults)"
+node -r @swc-node/register tools/chaos/chaos.main.ts short

@@ -15,6 +15,8 @@ const STATE_ROOT = '/var/tmp/penalty-chaos';
 export class ChaosInfrastructure {
   readonly stateDir: string;
   private env!: Record<string, string>;
+  /** Scripts still running (a start interrupted by Ctrl-C finishes before stop() stops what it started). */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     readonly runId: string,
@@ -67,13 +69,16 @@ export class ChaosInfrastructure {
   /** Stops both servers (cleanly when they answer) and removes their data unless `keepState`. */
   async stop(keepState: boolean): Promise<void> {
     if (!this.env) return;
+    await Promise.allSettled([...this.running]);
     await this.script('kafka.sh', 'stop').catch(() => this.script('kafka.sh', 'kill').catch(() => undefined));
     await this.script('postgres.sh', 'stop').catch(() => this.script('postgres.sh', 'kill').catch(() => undefined));
-    if (!keepState) rmSync(this.stateDir, { recursive: true, force: true });
+    if (!keepState) rmSync(this.stateDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 });
   }
 
   private script(name: string, command: string): Promise<void> {
-    return runScript(name, command, { PENALTY_STATE_DIR: this.stateDir, ...this.env }, this.logFile);
+    const run = runScript(name, command, { PENALTY_STATE_DIR: this.stateDir, ...this.env }, this.logFile);
+    this.running.add(run);
+    return run.finally(() => this.running.delete(run));
   }
 }
 
@@ -99,7 +104,7 @@ async function stopAbandonedRuns(logFile: string): Promise<void> {
     const env = { PENALTY_STATE_DIR: stateDir };
     await runScript('kafka.sh', 'kill', env, logFile).catch(() => undefined);
     await runScript('postgres.sh', 'kill', env, logFile).catch(() => undefined);
-    rmSync(stateDir, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 });
   }
 }
 

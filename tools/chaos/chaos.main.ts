@@ -29,6 +29,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Things to undo on every way out (success, failure, Ctrl-C), last registered first. */
 const cleanups: { name: string; run: () => Promise<void> }[] = [];
 let cleaningUp: Promise<void> | undefined;
+/** Set once the replicas exist, so that an interruption stops them being restarted at once. */
+let platformOfRun: ReplicatedPlatform | undefined;
 function cleanUp(): Promise<void> {
   cleaningUp ??= (async () => {
     for (const { name, run } of cleanups.reverse()) {
@@ -44,12 +46,14 @@ function cleanUp(): Promise<void> {
 for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (error: unknown) => {
     console.error(`[chaos] ${event}: ${(error as Error)?.stack ?? String(error)}`);
+    platformOfRun?.close();
     void cleanUp().finally(() => process.exit(2));
   });
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     console.error(`\n[chaos] ${signal}: stopping the replicas, the broker and the database…`);
+    platformOfRun?.close();
     void cleanUp().finally(() => process.exit(130));
   });
 }
@@ -87,6 +91,7 @@ async function main(): Promise<number> {
     BOOTSTRAP_API_KEY_SCOPES: 'violations:write,standing:read',
   };
   const platform = new ReplicatedPlatform(env, options.replicasPerApp, logDir, progress);
+  platformOfRun = platform;
   cleanups.push({ name: 'replicas', run: () => platform.stop() });
   progress(`starting ${options.replicasPerApp} replicas of each service`);
   await platform.start();

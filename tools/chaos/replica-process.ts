@@ -4,6 +4,8 @@ import path from 'node:path';
 import { freePort, type ServiceApp } from '@penalty/testing';
 
 const repoRoot = path.resolve(__dirname, '../..');
+/** Settings of the caller's shell that would change what the run expects (rules, clock, channels): never inherited. */
+const NOT_INHERITED = /^(RULE_OVERRIDES|CLOCK_OFFSET_MS|SMTP_URL|SMS_PROVIDER_URL|SMS_PROVIDER_TOKEN|OIDC_.*|BOOTSTRAP_.*|TOPIC_.*|KAFKA_.*|DATABASE_URL|HTTP_PORT)$/;
 
 export interface ReplicaExit {
   replica: string;
@@ -76,7 +78,7 @@ export class ReplicaProcess {
     this.note(`starting on port ${this._port}`);
     const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(repoRoot, `apps/${this.app}/src/main.ts`)], {
       cwd: repoRoot,
-      env: { ...process.env, ...this.env, HTTP_PORT: String(this._port) },
+      env: { ...inheritedEnvironment(), ...this.env, HTTP_PORT: String(this._port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -159,4 +161,8 @@ export class ReplicaProcess {
   private note(what: string): void {
     this.log.write(`\n[chaos] ${new Date().toISOString()} ${this.name} ${what}\n`);
   }
+}
+
+function inheritedEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !NOT_INHERITED.test(name)));
 }

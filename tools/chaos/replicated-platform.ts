@@ -64,6 +64,11 @@ export class ReplicatedPlatform {
     }
   }
 
+  /** From now on an exit is the run's own doing (Ctrl-C reaches the replicas too): nothing is restarted. */
+  close(): void {
+    this.closing = true;
+  }
+
   async stop(): Promise<void> {
     this.closing = true;
     await Promise.all(this.replicas.map((r) => r.stop()));
@@ -83,7 +88,7 @@ export class ReplicatedPlatform {
     this.progress(`  ! ${exit.replica} exited by itself (code ${exit.code}, signal ${exit.signal}); starting it again. Last lines:\n${indent(replica.tail(15))}`);
     if (this.restarting.has(replica.name)) return;
     void new Promise((r) => setTimeout(r, 1_000))
-      .then(() => this.restart(replica))
+      .then(() => (this.closing ? undefined : this.restart(replica)))
       .catch((error: Error) => this.progress(`  ! ${replica.name} could not be started again: ${error.message.split('\n')[0]}`));
   }
 }
