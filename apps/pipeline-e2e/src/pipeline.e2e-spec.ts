@@ -204,7 +204,7 @@ describe('penalty pipeline (real Kafka + PostgreSQL)', () => {
     expect(response.status).toBe(404);
     expect(((await response.json()) as any).code).toBe('MERCHANT.NOT_FOUND');
     const openapi: any = await (await fetch(`${api()}/docs/openapi.json`)).json();
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/violations', '/v1/merchants/{merchantId}/standing']));
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/violations', '/v1/violations:batch', '/v1/merchants/{merchantId}/standing']));
     const metrics = await (await fetch(`${stack.service('scoring-service').baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/penalty_events_processed_total\{[^}]*topic="violations.detected.v1"[^}]*\} [1-9]/);
   });

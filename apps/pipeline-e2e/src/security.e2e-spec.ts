@@ -92,6 +92,7 @@ describe('security: sign-in, roles, API keys, injection (real Kafka + PostgreSQL
       ['create an operator', 'api', 'POST', '/v1/operators', 'admin'],
       ['issue an API key', 'api', 'POST', '/v1/api-keys', 'admin'],
       ['report a violation by hand', 'api', 'POST', '/v1/violations', 'admin'],
+      ['report violations in a batch by hand', 'api', 'POST', '/v1/violations:batch', 'admin'],
     ];
     const ranks = ['viewer', 'reviewer', 'admin'] as const;
 
@@ -128,6 +129,8 @@ describe('security: sign-in, roles, API keys, injection (real Kafka + PostgreSQL
     const merchantId = aMerchantId('keyed');
     const report = () => post(url('api', '/v1/violations'), aViolationEvent({ merchantId }), { 'x-api-key': key });
     expect((await report()).status).toBe(202);
+    const reportBatch = () => post(url('api', '/v1/violations:batch'), [aViolationEvent({ merchantId })], { 'x-api-key': key });
+    expect((await reportBatch()).status).toBe(200);
     // Outside its scope: no standing reads, no operator routes.
     expect((await fetch(url('api', `/v1/merchants/${merchantId}/standing`), { headers: { 'x-api-key': key } })).status).toBe(403);
     expect((await fetch(url('api', '/v1/operators'), { headers: { 'x-api-key': key } })).status).toBe(403);
@@ -138,6 +141,7 @@ describe('security: sign-in, roles, API keys, injection (real Kafka + PostgreSQL
     const after = await report();
     expect(after.status).toBe(401);
     expect(await after.json()).toMatchObject({ code: 'AUTH.UNAUTHENTICATED' });
+    expect((await reportBatch()).status).toBe(401);
     expect((await post(url('api', '/v1/violations'), aViolationEvent({ merchantId }), { 'x-api-key': `${key.slice(0, -1)}A` })).status).toBe(401);
   });
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { loadConfig } from '@penalty/runtime';
 import { DeadLetterCollector } from './collect-dead-letters/dead-letter.collector';
 import { DeadLettersRepository } from './dead-letters.repository';
 import { OpsViewsController } from './ops-views/ops-views.controller';
@@ -8,7 +9,9 @@ import { ProjectRemediesHandler } from './project-standing/project-remedies.hand
 import { ProjectSanctionsHandler } from './project-standing/project-sanctions.handler';
 import { StandingConsumers } from './project-standing/standing.consumers';
 import { StandingController } from './read-standing/standing.controller';
-import { ViolationIntakeController } from './record-violations/violations.controller';
+import { ViolationGroupCommit } from './record-violations/violation-group-commit';
+import { ViolationIntakeConfig } from './record-violations/violation-intake.config';
+import { ViolationsController } from './record-violations/violations.controller';
 import { DeadLettersController } from './replay-dead-letters/dead-letters.controller';
 import { StandingPointsRepository } from './standing-points.repository';
 import { StandingProfileRepository } from './standing-profile.repository';
@@ -16,11 +19,13 @@ import { StandingRemediesRepository } from './standing-remedies.repository';
 import { StandingSanctionsRepository } from './standing-sanctions.repository';
 
 /**
- * The api's own features: violation intake over HTTP, the standing read model
+ * The api's own features: violation intake over HTTP (group commit), the standing read model
  * projected from the decision topics, the merchant and ops views over it, and the dead letters.
  */
 @Module({
   providers: [
+    { provide: ViolationIntakeConfig, useFactory: () => loadConfig(ViolationIntakeConfig) },
+    ViolationGroupCommit,
     StandingPointsRepository,
     StandingSanctionsRepository,
     StandingProfileRepository,
@@ -32,6 +37,6 @@ import { StandingSanctionsRepository } from './standing-sanctions.repository';
     DeadLettersRepository,
     DeadLetterCollector,
   ],
-  controllers: [ViolationIntakeController, StandingController, StandingConsumers, OpsViewsController, DeadLettersController],
+  controllers: [ViolationsController, StandingController, StandingConsumers, OpsViewsController, DeadLettersController],
 })
 export class StandingModule {}
