@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { API_KEY_VERIFIER } from '@penalty/auth';
-import { ApiKeys, ApiKeysController } from './api-keys';
+import { loadConfig } from '@penalty/runtime';
+import { ApiKeys, ApiKeysConfig, ApiKeysController } from './api-keys';
 import { Operators, OperatorsController, SessionsController } from './operators';
 
 const perMinute = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -20,7 +21,7 @@ const perMinute = (name: string, fallback: number) => Number(process.env[name] ?
     ]),
   ],
   controllers: [SessionsController, OperatorsController, ApiKeysController],
-  providers: [ApiKeys, Operators, { provide: API_KEY_VERIFIER, useExisting: ApiKeys }],
+  providers: [{ provide: ApiKeysConfig, useFactory: () => loadConfig(ApiKeysConfig) }, ApiKeys, Operators, { provide: API_KEY_VERIFIER, useExisting: ApiKeys }],
   exports: [ApiKeys, API_KEY_VERIFIER],
 })
 export class AccessModule {}

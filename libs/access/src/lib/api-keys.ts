@@ -1,11 +1,26 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Length, MinLength, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsString, Length, Max, Min, MinLength, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { hashApiKeySecret, newApiKey, parseApiKey, Requires, sameSecret, type ApiKeyVerifier, type Principal } from '@penalty/auth';
+import {
+  ACCESS_REVOCATIONS_TOPIC, hashApiKeySecret, newApiKey, parseApiKey, Requires, sameSecret, SESSION_REVOCATIONS,
+  type AccessRevocation, type ApiKeyVerifier, type Principal, type SessionRevocations,
+} from '@penalty/auth';
 import type { Clock } from '@penalty/domain';
-import { recordAudit } from '@penalty/persistence';
+import { TransactionRunner } from '@penalty/messaging';
+import { isRetriableDatabaseError, recordAudit } from '@penalty/persistence';
 import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
+
+/** How long a verified API key is trusted without reading its row again; validated at boot. */
+export class ApiKeysConfig {
+  /** 0 reads the row on every request. A revocation is honoured at once regardless (see ApiKeys). */
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  API_KEY_CACHE_MS = 5_000;
+}
 
 /** What platform systems may do with a key. */
 export const API_KEY_SCOPES = ['violations:write', 'standing:read'] as const;
@@ -60,23 +75,77 @@ const toDto = (r: KeyRow): ApiKeyDto => ({
   keyId: r.key_id, name: r.name, scopes: r.scopes, createdBy: r.created_by, createdAt: new Date(r.created_at).toISOString(), revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
 });
 
+interface VerifiedKey {
+  secretHash: string;
+  principal: Principal;
+  /** performance.now() until which the row need not be read again. */
+  until: number;
+}
+
+/** Verified keys kept at most (keys are issued by hand, so this is never reached in practice). */
+const MAX_CACHED_KEYS = 10_000;
+
 /**
- * API keys of platform systems: stored as SHA-256 of their secret, scoped, revocable. Every request
- * reads the key's row, so a revocation takes effect on the next request.
+ * API keys of platform systems: stored as SHA-256 of their secret, scoped, revocable. A key verified
+ * against its row is trusted for API_KEY_CACHE_MS (ingestion calls arrive by the thousand per
+ * second; reading the row for each was a database round trip per request), and a revocation still
+ * takes effect on the next request: the revoking replica forgets the key at once, and every replica
+ * refuses it as soon as it reads the revocation (API_KEY_REVOKED on the internal revocations topic,
+ * which each service reads whole before it is ready). The cache only ever holds keys that verified,
+ * and a key whose row says revoked leaves it. While the database is unavailable, a key verified
+ * before is still honoured (no revocation can be written meanwhile; one written before is known from
+ * the topic) and any other is answered 503.
  */
 @Injectable()
 export class ApiKeys implements ApiKeyVerifier {
+  private readonly verified = new Map<string, VerifiedKey>();
+
   constructor(
     private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly runner: TransactionRunner,
+    @Inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
+    private readonly config: ApiKeysConfig,
   ) {}
 
   async verify(key: string): Promise<Principal | null> {
     const parsed = parseApiKey(key);
     if (!parsed) return null;
-    const [row]: KeyRow[] = await this.dataSource.query('SELECT * FROM api_key WHERE key_id = $1 AND revoked_at IS NULL', [parsed.id]);
-    if (!row || !sameSecret(row.secret_hash, hashApiKeySecret(parsed.secret))) return null;
-    return { subject: `api-key:${row.key_id}:${row.name}`, roles: [], via: 'API_KEY', scopes: row.scopes };
+    const secretHash = hashApiKeySecret(parsed.secret);
+    if (this.revocations.revokesApiKey(parsed.id)) return null;
+    const cached = this.verified.get(parsed.id);
+    const fromCache = () => (cached && sameSecret(cached.secretHash, secretHash) ? cached.principal : null);
+    if (cached && cached.until > performance.now()) return fromCache();
+    let rows: KeyRow[];
+    try {
+      rows = await this.dataSource.query('SELECT * FROM api_key WHERE key_id = $1 AND revoked_at IS NULL', [parsed.id]);
+    } catch (error) {
+      if (!isRetriableDatabaseError(error)) throw error;
+      // The database is unavailable: a key verified before stays trusted (a revocation since would be
+      // known from the revocations topic, and none can be written meanwhile); any other waits for it.
+      if (cached) return fromCache();
+      throw new ProblemException(503, 'AUTH.UNAVAILABLE', 'Service unavailable', 'The API key cannot be checked now (the database is unavailable); retry shortly.');
+    }
+    const [row] = rows;
+    if (!row) {
+      // Revoked or gone: never trusted again, not even while the database is unavailable.
+      this.verified.delete(parsed.id);
+      return null;
+    }
+    if (!sameSecret(row.secret_hash, secretHash)) return null;
+    const principal: Principal = Object.freeze({ subject: `api-key:${row.key_id}:${row.name}`, roles: [], via: 'API_KEY' as const, scopes: Object.freeze([...row.scopes]) as string[] });
+    // Not kept if it was revoked while its row was read.
+    if (this.config.API_KEY_CACHE_MS > 0 && !this.revocations.revokesApiKey(parsed.id)) this.remember(parsed.id, { secretHash: row.secret_hash, principal, until: performance.now() + this.config.API_KEY_CACHE_MS });
+    return principal;
+  }
+
+  private remember(keyId: string, verified: VerifiedKey): void {
+    if (this.verified.size >= MAX_CACHED_KEYS) {
+      const now = performance.now();
+      for (const [id, entry] of this.verified) if (entry.until <= now) this.verified.delete(id);
+      if (this.verified.size >= MAX_CACHED_KEYS) this.verified.clear();
+    }
+    this.verified.set(keyId, verified);
   }
 
   async create(request: CreateApiKeyRequest, actor: string, fixedKey?: string): Promise<CreatedApiKeyDto> {
@@ -94,17 +163,24 @@ export class ApiKeys implements ApiKeyVerifier {
     });
   }
 
+  /** Revokes the key in its row and tells every replica (whose cache may hold it), in one transaction. */
   async revoke(keyId: string, reason: string, actor: string): Promise<ApiKeyDto> {
     const now = this.clock.now();
-    return this.dataSource.transaction(async (manager) => {
-      const [[row]]: [KeyRow[], number] = await manager.query(
-        'UPDATE api_key SET revoked_at = $2, revoked_by = $3 WHERE key_id = $1 AND revoked_at IS NULL RETURNING *',
-        [keyId, now, actor],
-      );
+    const subject = `api-key:${keyId}`;
+    const dto = await this.runner.run([subject], async (tx) => {
+      const [row] = await tx.query<KeyRow>('UPDATE api_key SET revoked_at = $2, revoked_by = $3 WHERE key_id = $1 AND revoked_at IS NULL RETURNING *', [keyId, now, actor]);
       if (!row) throw ProblemException.notFound('API_KEY.NOT_FOUND', `No active API key ${keyId}.`);
-      await recordAudit(manager, { actor, action: 'API_KEY.REVOKE', merchantId: '', subjectType: 'API_KEY', subjectId: keyId, reason, occurredAt: now });
+      await recordAudit(tx.manager, { actor, action: 'API_KEY.REVOKE', merchantId: '', subjectType: 'API_KEY', subjectId: keyId, reason, occurredAt: now });
+      const revocation: AccessRevocation = { kind: 'API_KEY_REVOKED', keyId, subject, at: now.toISOString() };
+      tx.append({ topic: ACCESS_REVOCATIONS_TOPIC, key: subject, value: JSON.stringify(revocation), headers: {} });
+      tx.afterCommit(() => {
+        // This replica honours it at once; the others as soon as they read it.
+        this.revocations.apply(revocation, now);
+        this.verified.delete(keyId);
+      });
       return toDto(row);
     });
+    return dto;
   }
 
   async list(): Promise<ApiKeyDto[]> {

@@ -93,7 +93,14 @@ export class AuthGuard implements CanActivate {
     const scope = this.reflector.getAllAndOverride<string | undefined>(API_KEY_SCOPE, targets);
     const needed = this.reflector.getAllAndOverride<Role | undefined>(REQUIRES, targets) ?? (UNSAFE.has(req.method) ? 'admin' : 'viewer');
 
-    const principal = await this.authenticate(req);
+    let principal: Principal;
+    try {
+      principal = await this.authenticate(req);
+    } catch (error) {
+      // Credentials that cannot be checked now (the api's database is unavailable): say when to retry.
+      if (error instanceof ProblemException && error.status === 503) context.switchToHttp().getResponse<{ setHeader(name: string, value: string): void }>().setHeader('Retry-After', '1');
+      throw error;
+    }
     req.principal = principal;
     if (principal.via === 'API_KEY') {
       if (scope && principal.scopes.includes(scope)) return true;

@@ -115,8 +115,20 @@ describe('session revocations', () => {
     expect(revocations.revokes(session('s-3', 'wang', '2026-11-23T10:00:00Z'))).toBe(false);
   });
 
+  it('knows a revoked API key by its id for good, and ends no session with it', () => {
+    const revocations = new SessionRevocations();
+    revocations.apply({ kind: 'API_KEY_REVOKED', keyId: '0123456789ab', subject: 'api-key:0123456789ab:listing-audit', at: '2026-11-23T10:00:00Z' }, at('2026-11-24T10:00:00Z'));
+    expect(revocations.revokesApiKey('0123456789ab')).toBe(true);
+    expect(revocations.revokesApiKey('ba9876543210')).toBe(false);
+    expect(revocations.revokes(session('s-1', 'api-key:0123456789ab:listing-audit', '2026-11-23T09:00:00Z'))).toBe(false);
+  });
+
   it('reads revocations from the topic and ignores anything else', () => {
     expect(parseAccessRevocation('{"kind":"OPERATOR_DISABLED","subject":"li","at":"2026-11-23T10:00:00Z"}')).toEqual({ kind: 'OPERATOR_DISABLED', subject: 'li', at: '2026-11-23T10:00:00Z' });
+    expect(parseAccessRevocation('{"kind":"API_KEY_REVOKED","keyId":"0123456789ab","subject":"api-key:0123456789ab:x","at":"2026-11-23T10:00:00Z"}')).toEqual({
+      kind: 'API_KEY_REVOKED', keyId: '0123456789ab', subject: 'api-key:0123456789ab:x', at: '2026-11-23T10:00:00Z',
+    });
+    expect(parseAccessRevocation('{"kind":"API_KEY_REVOKED","subject":"api-key:x","at":"2026-11-23T10:00:00Z"}')).toBeNull();
     expect(parseAccessRevocation('{"kind":"SESSION_ENDED","sessionId":"s","subject":"li","expiresAt":"soon"}')).toBeNull();
     expect(parseAccessRevocation('{"kind":"SOMETHING"}')).toBeNull();
     expect(parseAccessRevocation('not json')).toBeNull();

@@ -2,13 +2,15 @@
  * Sessions ended before their expiry, known to every service: a session signed out, or every session
  * of an operator disabled. Session tokens are verified locally by each service, so the api publishes
  * these on an internal topic and each service keeps them in memory (they matter for a session's
- * lifetime only, 8 h).
+ * lifetime only, 8 h). API keys revoked travel the same way, for api replicas that hold a key in
+ * their short-lived cache of verified keys.
  */
 export const ACCESS_REVOCATIONS_TOPIC = 'platform.access-revocations.v1';
 
 export type AccessRevocation =
   | { kind: 'SESSION_ENDED'; sessionId: string; subject: string; expiresAt: string }
-  | { kind: 'OPERATOR_DISABLED'; subject: string; at: string };
+  | { kind: 'OPERATOR_DISABLED'; subject: string; at: string }
+  | { kind: 'API_KEY_REVOKED'; keyId: string; subject: string; at: string };
 
 export interface SessionInForce {
   sessionId: string;
@@ -23,15 +25,29 @@ export class SessionRevocations {
   private readonly endedSessions = new Map<string, number>();
   /** Operator → when it was disabled: sessions issued up to then are over. */
   private readonly disabledOperators = new Map<string, number>();
+  /** API keys revoked (for good: a revoked key never works again). */
+  private readonly revokedApiKeys = new Set<string>();
 
   apply(revocation: AccessRevocation, now = new Date()): void {
-    if (revocation.kind === 'SESSION_ENDED') {
-      const expiresAt = Date.parse(revocation.expiresAt);
-      if (expiresAt > now.getTime()) this.endedSessions.set(revocation.sessionId, expiresAt);
-    } else {
-      this.disabledOperators.set(revocation.subject, Math.max(Date.parse(revocation.at), this.disabledOperators.get(revocation.subject) ?? 0));
+    switch (revocation.kind) {
+      case 'SESSION_ENDED': {
+        const expiresAt = Date.parse(revocation.expiresAt);
+        if (expiresAt > now.getTime()) this.endedSessions.set(revocation.sessionId, expiresAt);
+        break;
+      }
+      case 'OPERATOR_DISABLED':
+        this.disabledOperators.set(revocation.subject, Math.max(Date.parse(revocation.at), this.disabledOperators.get(revocation.subject) ?? 0));
+        break;
+      case 'API_KEY_REVOKED':
+        this.revokedApiKeys.add(revocation.keyId);
+        break;
     }
     this.forgetExpired(now);
+  }
+
+  /** Whether an API key was revoked (a key verified against the database before its revocation must be refused now). */
+  revokesApiKey(keyId: string): boolean {
+    return this.revokedApiKeys.has(keyId);
   }
 
   /** Whether a valid session token must nevertheless be refused. */
@@ -56,6 +72,9 @@ export function parseAccessRevocation(value: string): AccessRevocation | null {
     }
     if (r.kind === 'OPERATOR_DISABLED' && typeof r.subject === 'string' && typeof r.at === 'string' && !Number.isNaN(Date.parse(r.at))) {
       return { kind: r.kind, subject: r.subject, at: r.at };
+    }
+    if (r.kind === 'API_KEY_REVOKED' && typeof r.keyId === 'string' && typeof r.subject === 'string' && typeof r.at === 'string' && !Number.isNaN(Date.parse(r.at))) {
+      return { kind: r.kind, keyId: r.keyId, subject: r.subject, at: r.at };
     }
     return null;
   } catch {
