@@ -42,6 +42,11 @@ const n0 = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 
 const n2 = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(2));
 const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : `${Math.round(v)}`);
 const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : `${(v * 100).toFixed(1)} %`);
+/** Events/s the publisher managed: the first send's start to the last's (a paced run's last send is due at (n − chunk) / rate). */
+const offeredPerSecond = (r: RunResult) => (r.publishSeconds > 0 ? r.events / r.publishSeconds : Infinity);
+const offered = (r: RunResult) => (Number.isFinite(offeredPerSecond(r)) ? n0(offeredPerSecond(r)) : 'all at once');
+/** A paced run whose publisher fell behind its rate (a saturated machine) did not offer the rate it names. */
+const publisherBehind = (r: RunResult) => r.rate > 0 && offeredPerSecond(r) < 0.95 * r.rate;
 const runName = (r: RunResult) => (r.rate > 0 ? `paced ${r.rate}/s` : 'burst');
 
 function table(head: string[], rows: string[][]): string {
@@ -61,11 +66,12 @@ export function renderReport(input: ReportInput): string {
   out.push('', '## Side-by-side benchmark', '', ...input.header.map((l) => `- ${l}`), '');
   for (const f of input.failures) out.push(`**${SYSTEM_NAMES[f.system]}: not measured**: ${f.reason}`, '');
   for (const note of input.notes ?? []) out.push(`Note: ${note}.`, '');
+  for (const r of results.filter(publisherBehind)) out.push(`Note: ${r.system}'s paced run was offered only ${offered(r)}/s of ${r.rate}/s: the publisher (in this process) fell behind, the machine being saturated.`, '');
 
   out.push('### Throughput (events/s from the first publish; "end to end" = every expected output out)', '');
   out.push(table(
-    ['system', 'run', 'finished', 'published in', 'events/s into first hop', 'events/s end to end', 'last output after last publish'],
-    results.map((r) => [r.system, runName(r), r.finished ? 'yes' : `**no**: ${r.failure}`, `${n2(r.publishSeconds)} s`, n0(r.firstHopPerSecond), n0(r.endToEndPerSecond), r.drainMs === undefined ? 'n/a' : `${n0(r.drainMs)} ms`]),
+    ['system', 'run', 'finished', 'published in (offered/s)', 'events/s into first hop', 'events/s end to end', 'last output after last publish'],
+    results.map((r) => [r.system, runName(r), r.finished ? 'yes' : `**no**: ${r.failure}`, `${n2(r.publishSeconds)} s (${offered(r)})`, n0(r.firstHopPerSecond), n0(r.endToEndPerSecond), r.drainMs === undefined ? 'n/a' : `${n0(r.drainMs)} ms`]),
   ));
   const ratio = (paced: boolean, of: SystemName, key: 'endToEndPerSecond' | 'firstHopPerSecond') => {
     const c = find(results, 'C', paced)?.[key];
@@ -125,7 +131,7 @@ export function renderReport(input: ReportInput): string {
     ['burst, end to end', `≥ ${n0(TARGETS.burstPerSecond)} violations/s`, cBurst ? (cBurst.finished ? `${n0(cBurst.endToEndPerSecond)}/s` : 'did not finish') : 'n/a', verdict(cBurst !== undefined, (cBurst?.endToEndPerSecond ?? 0) >= TARGETS.burstPerSecond)],
     ['burst, end to end, share of B', `≥ ${pct(TARGETS.burstShareOfB)}`, pct(shareOfB), verdict(cBurst !== undefined && bBurst?.endToEndPerSecond !== undefined, (shareOfB ?? 0) >= TARGETS.burstShareOfB)],
     [`paced ${TARGETS.pacedRate}/s: kept up (every output ≤ ${n0(TARGETS.keptUpDrainMs)} ms after the last publish)`, 'kept up',
-      cPaced ? `${cPaced.finished ? `last output ${n0(cPaced.drainMs)} ms after the last publish` : 'did not finish'}${pacedAtTarget ? '' : ` (measured at ${cPaced.rate}/s)`}` : 'n/a',
+      cPaced ? `${cPaced.finished ? `last output ${n0(cPaced.drainMs)} ms after the last publish` : 'did not finish'}${pacedAtTarget ? '' : ` (measured at ${cPaced.rate}/s)`}${publisherBehind(cPaced) ? ` (offered only ${offered(cPaced)}/s)` : ''}` : 'n/a',
       verdict(pacedAtTarget, cPaced?.finished === true && (cPaced.drainMs ?? Infinity) <= TARGETS.keptUpDrainMs)],
     [`paced ${TARGETS.pacedRate}/s: publish → notification.sent.v1 of a sanction, p99`, `≤ ${TARGETS.pacedNotificationP99Ms} ms`, pacedNotification && pacedNotification.n > 0 ? `${ms(pacedNotification.p99)} ms${pacedAtTarget ? '' : ` (at ${cPaced!.rate}/s)`}` : 'n/a',
       verdict(pacedAtTarget && (pacedNotification?.n ?? 0) > 0, (pacedNotification?.p99 ?? Infinity) <= TARGETS.pacedNotificationP99Ms && cPaced?.finished === true)],
