@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { FixedClock } from '@penalty/domain';
 import { openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
-import { RetentionWorker } from './retention';
+import { RetentionWorker } from '@penalty/messaging';
 
 /** Pruning by age on a real PostgreSQL: only what is older than the retention goes, in bounded deletes. */
 describe('retention (real PostgreSQL)', () => {
