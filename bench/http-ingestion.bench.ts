@@ -3,7 +3,7 @@
 // side-by-side bench measures the same routes with the whole pipeline running).
 //
 //   node -r @swc-node/register bench/http-ingestion.bench.ts [--seconds 10] [--clients 1,16,64]
-//        [--merchants 2000] [--batch 100] [--all] [--cpu-prof DIR]
+//        [--merchants 2000] [--batch 100] [--no-batch] [--all] [--cpu-prof DIR]
 //
 // --all starts the four services, so the pipeline consumes what the api accepts (everything
 // co-located, as in production on one machine); by default only the api runs. --cpu-prof writes a V8
@@ -19,11 +19,12 @@ interface Options {
   merchants: number;
   batch: number;
   all: boolean;
+  batchRoute: boolean;
   cpuProf?: string;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { seconds: 10, clients: [1, 16, 64], merchants: 2000, batch: 100, all: false };
+  const options: Options = { seconds: 10, clients: [1, 16, 64], merchants: 2000, batch: 100, all: false, batchRoute: true };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
       const v = argv[++i];
@@ -36,6 +37,7 @@ function parseOptions(argv: string[]): Options {
       case '--merchants': options.merchants = Number(value()); break;
       case '--batch': options.batch = Number(value()); break;
       case '--all': options.all = true; break;
+      case '--no-batch': options.batchRoute = false; break;
       case '--cpu-prof': options.cpuProf = path.resolve(value()); break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
@@ -75,6 +77,15 @@ interface Level {
   p50: number;
   p99: number;
   others: Record<string, number>;
+  /** CPU seconds of the api process per 1,000 accepted events (from its /metrics), whatever else the machine runs. */
+  apiCpuPer1000: number;
+}
+
+/** The api process's CPU seconds so far (prom-client's process_cpu_seconds_total). */
+async function apiCpuSeconds(baseUrl: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('process_cpu_seconds_total'));
+  return line ? Number(line.split(' ').pop()) : NaN;
 }
 
 /** `clients` loops, each posting one request after the other for `seconds` on its own keep-alive connection. */
@@ -82,6 +93,7 @@ async function measure(baseUrl: string, apiKey: string, route: string, clients: 
   const url = new URL(route, baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const answers: Answer[] = [];
+  const cpuBefore = await apiCpuSeconds(baseUrl);
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
@@ -93,6 +105,7 @@ async function measure(baseUrl: string, apiKey: string, route: string, clients: 
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = (await apiCpuSeconds(baseUrl)) - cpuBefore;
   agent.destroy();
   const ok = answers.filter((a) => acceptedOf(a) > 0);
   const others: Record<string, number> = {};
@@ -101,7 +114,7 @@ async function measure(baseUrl: string, apiKey: string, route: string, clients: 
   const acceptedEvents = ok.reduce((n, a) => n + acceptedOf(a), 0);
   return {
     route, clients, requests: answers.length, acceptedEvents, eventsPerSecond: acceptedEvents / elapsed, requestsPerSecond: ok.length / elapsed,
-    p50: percentile(sorted, 50), p99: percentile(sorted, 99), others,
+    p50: percentile(sorted, 50), p99: percentile(sorted, 99), others, apiCpuPer1000: (cpu / Math.max(1, acceptedEvents)) * 1000,
   };
 }
 
@@ -133,7 +146,7 @@ async function main(): Promise<void> {
     }
     const doc = (await (await fetch(`${api.baseUrl}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
     const batchRoute = Object.keys(doc.paths).find((p) => p.startsWith('/v1/violations') && /batch/i.test(p));
-    if (batchRoute) {
+    if (batchRoute && options.batchRoute) {
       const batch = () => ({ text: JSON.stringify(Array.from({ length: options.batch }, event)), contentType: 'application/cloudevents-batch+json' });
       const acceptedInBatch = (a: Answer) => {
         if (a.status !== 200 && a.status !== 207) return 0;
@@ -146,22 +159,22 @@ async function main(): Promise<void> {
         report(level);
         levels.push(level);
       }
-    } else {
+    } else if (!batchRoute) {
       console.log('no batch route in the OpenAPI document');
     }
   } finally {
     await stack.stop();
   }
-  console.log(`\n| route | clients | accepted events/s | requests/s | p50 ms | p99 ms | other answers |`);
-  console.log(`|---|---|---|---|---|---|---|`);
+  console.log(`\n| route | clients | accepted events/s | requests/s | p50 ms | p99 ms | api CPU s / 1,000 events | other answers |`);
+  console.log(`|---|---|---|---|---|---|---|---|`);
   for (const l of levels) {
-    console.log(`| \`${l.route}\`${l.route.includes('batch') ? ` (${options.batch} events)` : ''} | ${l.clients} | ${l.eventsPerSecond.toFixed(0)} | ${l.requestsPerSecond.toFixed(0)} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${JSON.stringify(l.others)} |`);
+    console.log(`| \`${l.route}\`${l.route.includes('batch') ? ` (${options.batch} events)` : ''} | ${l.clients} | ${l.eventsPerSecond.toFixed(0)} | ${l.requestsPerSecond.toFixed(0)} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.apiCpuPer1000.toFixed(2)} | ${JSON.stringify(l.others)} |`);
   }
   if (options.cpuProf) console.log(`\nCPU profile of the api in ${options.cpuProf}`);
 }
 
 function report(l: Level): void {
-  console.log(`[${l.route} ${l.clients} client(s)] ${l.acceptedEvents} events accepted: ${l.eventsPerSecond.toFixed(0)} events/s, ${l.requestsPerSecond.toFixed(0)} requests/s, p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms${Object.keys(l.others).length ? `, others ${JSON.stringify(l.others)}` : ''}`);
+  console.log(`[${l.route} ${l.clients} client(s)] ${l.acceptedEvents} events accepted: ${l.eventsPerSecond.toFixed(0)} events/s, ${l.requestsPerSecond.toFixed(0)} requests/s, p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, api CPU ${l.apiCpuPer1000.toFixed(2)} s per 1,000${Object.keys(l.others).length ? `, others ${JSON.stringify(l.others)}` : ''}`);
 }
 
 main().then(

@@ -3,3 +3,4 @@ export * from './lib/tokens';
 export * from './lib/secrets';
 export * from './lib/auth.guard';
 export * from './lib/session-revocations';
+export * from './lib/rate-limit-storage';

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { API_KEY_VERIFIER } from '@penalty/auth';
+import { API_KEY_VERIFIER, SlidingWindowThrottlerStorage } from '@penalty/auth';
 import { loadConfig } from '@penalty/runtime';
 import { ApiKeys, ApiKeysConfig, ApiKeysController } from './api-keys';
 import { Operators, OperatorsController, SessionsController } from './operators';
@@ -15,10 +15,14 @@ const perMinute = (name: string, fallback: number) => Number(process.env[name] ?
 @Global()
 @Module({
   imports: [
-    ThrottlerModule.forRoot([
-      { name: 'sign-in', ttl: 60_000, limit: perMinute('SIGN_IN_ATTEMPTS_PER_MINUTE', 10) },
-      { name: 'ingestion', ttl: 60_000, limit: perMinute('INGESTION_REQUESTS_PER_MINUTE', 60_000) },
-    ]),
+    ThrottlerModule.forRoot({
+      throttlers: [
+        { name: 'sign-in', ttl: 60_000, limit: perMinute('SIGN_IN_ATTEMPTS_PER_MINUTE', 10) },
+        { name: 'ingestion', ttl: 60_000, limit: perMinute('INGESTION_REQUESTS_PER_MINUTE', 60_000) },
+      ],
+      // Constant cost per request at any rate (the default storage keeps and filters every hit of the minute).
+      storage: new SlidingWindowThrottlerStorage(),
+    }),
   ],
   controllers: [SessionsController, OperatorsController, ApiKeysController],
   providers: [{ provide: ApiKeysConfig, useFactory: () => loadConfig(ApiKeysConfig) }, ApiKeys, Operators, { provide: API_KEY_VERIFIER, useExisting: ApiKeys }],

@@ -150,10 +150,18 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-/** Rate limits per authenticated principal (an API key, an operator), else per client address. */
+/**
+ * Rate limits per authenticated principal (an API key, an operator), else per client address. The
+ * count of a named limit is the principal's across every route that applies it (e.g. ingestion: one
+ * event or a batch), not per route.
+ */
 @Injectable()
 export class PrincipalThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(req: Record<string, any>): Promise<string> {
     return (req as AuthRequest).principal?.subject ?? String(req.ip);
+  }
+
+  protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
+    return `${throttlerName}:${tracker}`;
   }
 }

@@ -16,7 +16,8 @@ interface BatchAnswer {
  * while the database is gone every request is answered 503 with Retry-After, none 202.
  */
 describe('violation intake over HTTP, group commit (the api on real Kafka + PostgreSQL)', () => {
-  const env: Record<string, string> = { INGESTION_REQUESTS_PER_MINUTE: '1000000' };
+  // The tests before the last use about 400 requests of the key's minute.
+  const env: Record<string, string> = { INGESTION_REQUESTS_PER_MINUTE: '1000' };
   const stack = new PipelineStack({ apps: ['api'], env });
   let proxy: TcpProxy;
   let recorder: TopicRecorder;
@@ -129,5 +130,26 @@ describe('violation intake over HTTP, group commit (the api on real Kafka + Post
     for (const response of retried) expect(await response.json()).toMatchObject({ status: 'ACCEPTED' });
     expect(((await (await postBatch(batch)).json()) as BatchAnswer).accepted).toBe(5);
     await expectPublishedOnce([...events, ...batch].map((e) => e.id));
+  });
+
+  it("limits each key's requests per minute across both routes (429 problem details)", async () => {
+    const merchantId = aMerchantId('limited');
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 1_100 && !limited; i += 20) {
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, j) => ((i + j) % 2 ? post('/v1/violations', aViolationEvent({ merchantId })) : postBatch([aViolationEvent({ merchantId }), aViolationEvent({ merchantId })]))));
+      for (const a of answers) {
+        statuses.push(a.status);
+        if (a.status === 429) limited ??= a;
+        else await a.body?.cancel();
+      }
+    }
+    expect(limited).toBeDefined();
+    expect(limited!.headers.get('content-type')).toContain('application/problem+json');
+    expect(limited!.headers.get('retry-after-ingestion')).toMatch(/^\d+$/);
+    expect(statuses.filter((s) => ![200, 202, 429].includes(s))).toEqual([]);
+    // Both routes are refused once the key is over its limit.
+    expect((await post('/v1/violations', aViolationEvent({ merchantId }))).status).toBe(429);
+    expect((await postBatch([aViolationEvent({ merchantId })])).status).toBe(429);
   });
 });
