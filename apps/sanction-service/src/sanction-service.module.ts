@@ -2,14 +2,14 @@ import { Module } from '@nestjs/common';
 import { PipelineModule } from '@penalty/messaging';
 import { AppealTables1763900100000 } from '@penalty/appeals';
 import { Topics } from '@penalty/contracts';
-import { SanctionRemedies1763900300000, SanctionsModule, SanctionTables1763856200000 } from '@penalty/sanctions';
+import { SANCTION_MIGRATIONS, SanctionsModule } from '@penalty/sanctions';
 
 @Module({
   imports: [
     PipelineModule.forService({
       serviceName: 'sanction-service',
       schema: 'sanction',
-      migrations: [SanctionTables1763856200000, SanctionRemedies1763900300000, AppealTables1763900100000],
+      migrations: [...SANCTION_MIGRATIONS, AppealTables1763900100000],
       consumerGroup: 'sanction-service',
       // Read for forgery cases only; the scoring service dead-letters what cannot be parsed.
       observedTopics: [Topics.ViolationsDetectedV1],

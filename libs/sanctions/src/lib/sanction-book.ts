@@ -1,95 +1,387 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
-import { buildCloudEvent, EventTypes, Topics, type SanctionCauseV1, type SanctionImposedV1 } from '@penalty/contracts';
-import { appealWindowCloses, CURRENCY, formatShanghai, type LiftReason, type PlannedMeasure, type RuleSet } from '@penalty/domain';
-import { appendEventToOutbox, txOf } from '@penalty/messaging';
-import { DepositLedger } from './deposit-ledger';
-import { MeasureLifter } from './measure-lifter';
+import { buildCloudEvent, EventTypes, Topics, type DepositUpdatedV1, type EventType, type SanctionCauseV1, type SanctionImposedV1, type SanctionLiftedV1 } from '@penalty/contracts';
+import {
+  appealWindowCloses,
+  CURRENCY,
+  fenAsContractInteger,
+  formatShanghai,
+  ledgerBalanceFen,
+  ledgerForfeitureFen,
+  ledgerShortfallFen,
+  measureInForce,
+  postToDepositLedger,
+  RuleBook,
+  type Clock,
+  type DepositLedgerAccount,
+  type DepositLedgerChange,
+  type DepositLedgerPosting,
+  type LiftReason,
+  type MeasureType,
+  type PlannedMeasure,
+  type RuleSet,
+} from '@penalty/domain';
+import { cancelTasks, scheduleTasks, type TaskToSchedule, type Tx } from '@penalty/messaging';
+import { CLOCK } from '@penalty/runtime';
+import { DepositAccountRepository, type MerchantProfileColumns } from './deposit-account.repository';
+import { MeasureExpiryAlarm } from './measure-expiry.alarm';
 import { SANCTION_SOURCE } from './sanction-source';
+import { SanctionRepository, type NewMeasureRow, type NewSanctionRow, type OpenMeasureRecord } from './sanction.repository';
+
+export const DEPOSIT_TOP_UP_DUE_TASK = 'DEPOSIT_TOP_UP_DUE';
 
 export interface SanctionToImpose {
+  /** Given when the caller named the sanction already (a ladder node); a fresh id otherwise. */
+  sanctionId?: string;
   merchantId: string;
+  /** Stored whole; the event carries the contract's fields (kind, node, naturalYear, violationIds). */
   cause: SanctionCauseV1 & Record<string, unknown>;
   measures: PlannedMeasure[];
-  /** A fine charged to the deposit; 'FORFEITURE' takes the whole balance. */
+  /** A fine charged to the deposit, in fen; 'FORFEITURE' takes what is left of it. */
   fine: number | 'FORFEITURE' | null;
   ruleSet: RuleSet;
   appealDeadline?: Date;
 }
 
+/** The deposit as the HTTP API and deposit.updated.v1 show it. */
+export interface DepositPositionFen {
+  merchantId: string;
+  requiredFen: bigint | null;
+  balanceFen: bigint;
+  shortfallFen: bigint;
+  topUpDueAt: Date | null;
+}
+
+interface MeasureState {
+  id: string | null;
+  sanctionId: string;
+  merchantId: string;
+  type: MeasureType;
+  startsAt: Date;
+  endsAt: Date | null;
+  liftedAt: Date | null;
+  liftReason: LiftReason | null;
+  changed: boolean;
+}
+
+interface SanctionState {
+  sanctionId: string;
+  merchantId: string;
+  fineFen: bigint | null;
+  fineRefundedFen: bigint;
+  revoked: boolean;
+  revokedAt: Date | null;
+  revokeReason: LiftReason | null;
+  /** Set for a sanction imposed by this book. */
+  created: Omit<NewSanctionRow, 'revokedAt' | 'revokeReason' | 'fineRefundedFen'> | null;
+  changed: boolean;
+}
+
+interface AccountState {
+  merchantId: string;
+  ledger: DepositLedgerAccount;
+  profile?: MerchantProfileColumns;
+  changed: boolean;
+}
+
+/** Measures whose state the deposit follows: loaded with the account. */
+const ACCOUNT_MEASURES: readonly MeasureType[] = ['STORE_SUPERVISION', 'TERMINATION'];
+
 /**
- * Imposes and revokes sanctions in the caller's transaction: the sanction and its measures, the fine
- * charged to the deposit, and sanction.imposed.v1 / sanction.lifted.v1 in the outbox.
+ * One transaction's sanctions and deposits, decided in memory and written set-wise: load what the
+ * changes need (accounts locked and created when missing, sanctions locked with their open
+ * measures: one statement each), change it in order with the domain's rules (impose, revoke, lift,
+ * post to the ledger), then flush: one statement per table (sanction, measure, merchant_account,
+ * scheduled_task) and the events, in the order they were decided, to the outbox. A merchant's second
+ * change in a batch sees the first one's balance, window and measures.
  */
-@Injectable()
 export class SanctionBook {
-  private readonly timedMeasureListeners: ((endsAt: Date) => void)[] = [];
+  private readonly accounts = new Map<string, AccountState>();
+  private readonly sanctions = new Map<string, SanctionState>();
+  private readonly measures = new Map<string, MeasureState>();
+  private readonly measuresBySanction = new Map<string, MeasureState[]>();
+  private readonly measuresByMerchant = new Map<string, MeasureState[]>();
+  private readonly tasks: TaskToSchedule[] = [];
+  private readonly cancelled = new Map<string, Set<string>>();
+  private readonly events: { topic: string; event: Parameters<Tx['publish']>[1] }[] = [];
+  private earliestEnd: Date | null = null;
+  private newMeasures = 0;
+  private flushed = false;
 
   constructor(
-    private readonly deposits: DepositLedger,
-    private readonly lifter: MeasureLifter,
+    readonly tx: Tx,
+    readonly now: Date,
+    private readonly rules: RuleBook,
+    private readonly sanctionRepository: SanctionRepository,
+    private readonly accountRepository: DepositAccountRepository,
+    private readonly alarm: MeasureExpiryAlarm,
   ) {}
 
-  /** Told, after the commit, when measures with an end were imposed (the expiry worker then looks at the earliest end). */
-  onTimedMeasuresImposed(listener: (endsAt: Date) => void): void {
-    this.timedMeasureListeners.push(listener);
+  /** Loads (locks) the accounts of `merchants`, creating missing ones, and `sanctions` with their open measures: one statement each. */
+  async load(what: { merchants?: Iterable<string>; sanctions?: Iterable<string> }): Promise<void> {
+    const merchants = [...new Set(what.merchants ?? [])].filter((m) => !this.accounts.has(m));
+    const sanctions = [...new Set(what.sanctions ?? [])].filter((s) => !this.sanctions.has(s));
+    for (const record of await this.accountRepository.lockOrCreate(this.tx, merchants, this.now)) {
+      this.accounts.set(record.merchantId, { merchantId: record.merchantId, ledger: record.ledger, changed: false });
+      for (const m of record.openMeasures) this.know(m);
+    }
+    for (const record of await this.sanctionRepository.lockForChange(this.tx, sanctions)) {
+      this.sanctions.set(record.sanctionId, {
+        sanctionId: record.sanctionId,
+        merchantId: record.merchantId,
+        fineFen: record.fineFen,
+        fineRefundedFen: record.fineRefundedFen,
+        revoked: record.revoked,
+        revokedAt: null,
+        revokeReason: null,
+        created: null,
+        changed: false,
+      });
+      for (const m of record.measures) this.know(m);
+    }
   }
 
-  async impose(manager: EntityManager, s: SanctionToImpose, now: Date): Promise<string> {
-    const sanctionId = randomUUID();
-    const appealDeadline = s.appealDeadline ?? appealWindowCloses(now, s.ruleSet);
-    const fineFen = s.fine === 'FORFEITURE' ? await this.deposits.balanceForForfeiture(manager, s.merchantId) : s.fine;
-    // The stored cause may carry more (skipped nodes, case id); the event carries the contract's fields.
-    const { kind, node, naturalYear, violationIds } = s.cause;
-    const publicCause = { kind, ...(node !== undefined ? { node } : {}), ...(naturalYear !== undefined ? { naturalYear } : {}), violationIds };
-    await manager.query(
-      'INSERT INTO sanction (sanction_id, merchant_id, cause, fine_fen, rule_version, decided_at, appeal_deadline) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [sanctionId, s.merchantId, JSON.stringify(s.cause), fineFen, s.ruleSet.version, now, appealDeadline],
-    );
-    if (s.measures.length > 0) {
-      await manager.query(
-        `INSERT INTO measure (sanction_id, merchant_id, type, starts_at, ends_at)
-         SELECT $1, $2, m.type, m.starts_at, m.ends_at FROM unnest($3::text[], $4::timestamptz[], $5::timestamptz[]) AS m (type, starts_at, ends_at)`,
-        [sanctionId, s.merchantId, s.measures.map((m) => m.type), s.measures.map((m) => m.startsAt), s.measures.map((m) => m.endsAt)],
-      );
-      const ends = s.measures.flatMap((m) => (m.endsAt ? [m.endsAt.getTime()] : []));
-      if (ends.length > 0) {
-        const earliest = new Date(Math.min(...ends));
-        txOf(manager).afterCommit(() => this.timedMeasureListeners.forEach((listener) => listener(earliest)));
-      }
-    }
-    const data = {
+  /** A loaded sanction's merchant; null when no such sanction exists. */
+  merchantOf(sanctionId: string): string | null {
+    return this.sanctions.get(sanctionId)?.merchantId ?? null;
+  }
+
+  /** The types of a loaded sanction's measures still running, in the order they were imposed. */
+  runningMeasures(sanctionId: string): MeasureType[] {
+    this.sanction(sanctionId);
+    return (this.measuresBySanction.get(sanctionId) ?? []).filter((m) => this.inForce(m)).map((m) => m.type);
+  }
+
+  /** Whether a STORE_SUPERVISION measure of the merchant is in force (its account loaded). */
+  supervised(merchantId: string): boolean {
+    this.account(merchantId);
+    return (this.measuresByMerchant.get(merchantId) ?? []).some((m) => m.type === 'STORE_SUPERVISION' && m.liftedAt === null);
+  }
+
+  position(merchantId: string): DepositPositionFen {
+    const { ledger } = this.account(merchantId);
+    const balanceFen = ledgerBalanceFen(ledger);
+    return { merchantId, requiredFen: ledger.requiredFen, balanceFen, shortfallFen: ledgerShortfallFen({ requiredFen: ledger.requiredFen, balanceFen }), topUpDueAt: ledger.topUpDueAt };
+  }
+
+  /** Imposes a sanction: its measures, sanction.imposed.v1, and its fine charged to the deposit (after, so the deposit event can name it). */
+  impose(s: SanctionToImpose): string {
+    this.open();
+    const sanctionId = s.sanctionId ?? randomUUID();
+    const appealDeadline = s.appealDeadline ?? appealWindowCloses(this.now, s.ruleSet);
+    const fineFen = s.fine === 'FORFEITURE' ? ledgerForfeitureFen(this.account(s.merchantId).ledger) : s.fine === null ? null : BigInt(s.fine);
+    this.sanctions.set(sanctionId, {
       sanctionId,
       merchantId: s.merchantId,
-      cause: publicCause,
+      fineFen,
+      fineRefundedFen: 0n,
+      revoked: false,
+      revokedAt: null,
+      revokeReason: null,
+      created: { sanctionId, merchantId: s.merchantId, cause: s.cause, fineFen, ruleVersion: s.ruleSet.version, decidedAt: this.now, appealDeadline },
+      changed: true,
+    });
+    for (const m of s.measures) {
+      this.add({ id: null, sanctionId, merchantId: s.merchantId, type: m.type, startsAt: m.startsAt, endsAt: m.endsAt, liftedAt: null, liftReason: null, changed: true });
+      if (m.endsAt && (!this.earliestEnd || m.endsAt.getTime() < this.earliestEnd.getTime())) this.earliestEnd = m.endsAt;
+    }
+    const { kind, node, naturalYear, violationIds } = s.cause;
+    const data: SanctionImposedV1 = {
+      sanctionId,
+      merchantId: s.merchantId,
+      cause: { kind, ...(node !== undefined ? { node } : {}), ...(naturalYear !== undefined ? { naturalYear } : {}), violationIds },
       measures: s.measures.map((m) => ({ type: m.type, startsAt: formatShanghai(m.startsAt), endsAt: m.endsAt ? formatShanghai(m.endsAt) : null })),
-      fine: fineFen === null ? null : { amountFen: fineFen, currency: CURRENCY },
+      fine: fineFen === null ? null : { amountFen: fenAsContractInteger(fineFen), currency: CURRENCY },
       ruleVersion: s.ruleSet.version,
       appealDeadline: formatShanghai(appealDeadline),
-    } as SanctionImposedV1;
-    appendEventToOutbox(manager, Topics.SanctionsDecidedV1, buildCloudEvent({ type: EventTypes.SanctionImposedV1, source: SANCTION_SOURCE, subject: s.merchantId, data, time: now }));
-    // The fine is charged after the sanction exists, so the deposit event can name it.
-    if (fineFen !== null && fineFen > 0) await this.deposits.charge(manager, s.merchantId, fineFen, s.fine === 'FORFEITURE' ? 'FORFEITURE' : 'FINE_CHARGED', sanctionId, now);
+    };
+    this.publish(Topics.SanctionsDecidedV1, EventTypes.SanctionImposedV1, s.merchantId, data);
+    if (fineFen !== null && fineFen > 0n) this.post(s.merchantId, { kind: s.fine === 'FORFEITURE' ? 'FORFEITURE' : 'FINE_CHARGED', amountFen: fineFen, reference: sanctionId });
     return sanctionId;
   }
 
   /**
-   * A decision revoked (appeal accepted, points restored): its still-running measures are lifted and
-   * its fine goes back to the deposit. Revoking twice does nothing more.
+   * A decision revoked (appeal accepted, points restored): its running measures are lifted and what
+   * is left of its fine goes back to the deposit. Revoking twice does nothing more (answers false).
    */
-  async revoke(manager: EntityManager, sanctionId: string, reason: LiftReason, now: Date): Promise<boolean> {
-    const [[sanction]]: [{ merchant_id: string; fine_fen: string | null; fine_refunded_fen: string }[], number] = await manager.query(
-      `UPDATE sanction SET revoked_at = $2, revoke_reason = $3 WHERE sanction_id = $1 AND revoked_at IS NULL RETURNING merchant_id, fine_fen, fine_refunded_fen`,
-      [sanctionId, now, reason],
-    );
-    if (!sanction) return false;
-    await this.lifter.lift(manager, sanctionId, reason, now);
-    const refund = Number(sanction.fine_fen ?? 0) - Number(sanction.fine_refunded_fen);
-    if (refund > 0) {
-      await manager.query('UPDATE sanction SET fine_refunded_fen = fine_refunded_fen + $2 WHERE sanction_id = $1', [sanctionId, refund]);
-      await this.deposits.refund(manager, sanction.merchant_id, refund, sanctionId, now);
+  revoke(sanctionId: string, reason: LiftReason): boolean {
+    this.open();
+    const s = this.sanction(sanctionId);
+    if (s.revoked) return false;
+    Object.assign(s, { revoked: true, revokedAt: this.now, revokeReason: reason, changed: true });
+    this.lift(sanctionId, reason);
+    const refund = (s.fineFen ?? 0n) - s.fineRefundedFen;
+    if (refund > 0n) {
+      s.fineRefundedFen += refund;
+      this.post(s.merchantId, { kind: 'FINE_REFUNDED', amountFen: refund, reference: sanctionId });
     }
     return true;
+  }
+
+  /** Lifts the sanction's running measures (of `onlyTypes` when given), with one sanction.lifted.v1; answers the types lifted. */
+  lift(sanctionId: string, reason: LiftReason, onlyTypes?: readonly MeasureType[]): MeasureType[] {
+    this.open();
+    // Only a loaded sanction's measures are all known; the account's are known for their types.
+    if (!this.sanctions.has(sanctionId) && !(onlyTypes && onlyTypes.every((t) => ACCOUNT_MEASURES.includes(t)))) throw new Error(`sanction ${sanctionId} was not loaded`);
+    const lifting = (this.measuresBySanction.get(sanctionId) ?? []).filter((m) => this.inForce(m) && (!onlyTypes || onlyTypes.includes(m.type)));
+    if (lifting.length === 0) return [];
+    for (const m of lifting) Object.assign(m, { liftedAt: this.now, liftReason: reason, changed: true });
+    const merchantId = lifting[0].merchantId;
+    const account = this.accounts.get(merchantId);
+    if (account) account.ledger = { ...account.ledger, terminated: this.terminated(merchantId) };
+    const measureTypes = lifting.map((m) => m.type);
+    const data: SanctionLiftedV1 = { sanctionId, merchantId, measureTypes, reason, liftedAt: formatShanghai(this.now) };
+    this.publish(Topics.SanctionsDecidedV1, EventTypes.SanctionLiftedV1, merchantId, data);
+    return measureTypes;
+  }
+
+  /** The profile changed: kept on the account with the flush. */
+  recordProfile(merchantId: string, profile: MerchantProfileColumns): void {
+    this.open();
+    const account = this.account(merchantId);
+    account.profile = profile;
+    account.changed = true;
+  }
+
+  /**
+   * Posts a change to the merchant's deposit and applies section 7's review: a shortfall opens a
+   * top-up window (a task closes it), a balance back closes it and ends supervision; then
+   * deposit.updated.v1. Nothing happens for a requirement that did not change (answers null).
+   */
+  post(merchantId: string, change: DepositLedgerChange): DepositLedgerPosting | null {
+    this.open();
+    const account = this.account(merchantId);
+    const posting = postToDepositLedger({ ...account.ledger, terminated: this.terminated(merchantId) }, change, { now: this.now, ruleSet: this.rules.at(this.now) });
+    if (!posting) return null;
+    account.ledger = posting.account;
+    account.changed = true;
+    const { review } = posting;
+    if (review.action === 'OPEN_TOP_UP_WINDOW') {
+      this.tasks.push({ kind: DEPOSIT_TOP_UP_DUE_TASK, key: `${merchantId}/${review.topUpDueAt.toISOString()}`, merchantId, dueAt: review.topUpDueAt });
+    } else if (review.action === 'CLOSE_TOP_UP_WINDOW') {
+      this.cancelTasks(DEPOSIT_TOP_UP_DUE_TASK, `${merchantId}/`);
+      // Topped up: supervision imposed for the shortfall ends.
+      if (review.toppedUp) {
+        const supervising = new Set((this.measuresByMerchant.get(merchantId) ?? []).filter((m) => m.type === 'STORE_SUPERVISION' && m.liftedAt === null).map((m) => m.sanctionId));
+        for (const sanctionId of supervising) this.lift(sanctionId, 'DEPOSIT_TOPPED_UP', ['STORE_SUPERVISION']);
+      }
+    }
+    this.publishDeposit(merchantId, posting.change);
+    return posting;
+  }
+
+  /** Tells subscribers the deposit as it is (e.g. TOP_UP_OVERDUE: the window closed unpaid). */
+  publishDeposit(merchantId: string, change: { kind: DepositUpdatedV1['change']['kind']; amountFen: bigint; reference: string | null }): void {
+    const p = this.position(merchantId);
+    const data: DepositUpdatedV1 = {
+      merchantId,
+      requiredFen: p.requiredFen === null ? null : fenAsContractInteger(p.requiredFen),
+      balanceFen: fenAsContractInteger(p.balanceFen),
+      shortfallFen: fenAsContractInteger(p.shortfallFen),
+      topUpDueAt: p.topUpDueAt ? formatShanghai(p.topUpDueAt) : null,
+      change: { kind: change.kind, amountFen: fenAsContractInteger(change.amountFen), reference: change.reference },
+    };
+    this.publish(Topics.RemediesUpdatedV1, EventTypes.DepositUpdatedV1, merchantId, data);
+  }
+
+  /** Queues an event, in order with the book's own. */
+  publish(topic: string, type: EventType, merchantId: string, data: object): void {
+    this.open();
+    this.events.push({ topic, event: buildCloudEvent({ type, source: SANCTION_SOURCE, subject: merchantId, data, time: this.now }) });
+  }
+
+  schedule(task: TaskToSchedule): void {
+    this.open();
+    this.tasks.push(task);
+  }
+
+  /** Cancels, with the flush, pending tasks of `kind` whose key starts with `keyPrefix`. */
+  cancelTasks(kind: string, keyPrefix: string): void {
+    this.open();
+    if (!this.cancelled.has(kind)) this.cancelled.set(kind, new Set());
+    this.cancelled.get(kind)!.add(keyPrefix);
+    // Scheduled earlier by this book: never written. Tasks scheduled after this are written after the cancel.
+    for (let i = this.tasks.length - 1; i >= 0; i--) if (this.tasks[i].kind === kind && this.tasks[i].key.startsWith(keyPrefix)) this.tasks.splice(i, 1);
+  }
+
+  /** Writes everything decided: one statement per table, then the events to the outbox in order. */
+  async flush(): Promise<void> {
+    this.open();
+    this.flushed = true;
+    const sanctions = [...this.sanctions.values()].filter((s) => s.changed);
+    const created: NewSanctionRow[] = sanctions.flatMap((s) => (s.created ? [{ ...s.created, revokedAt: s.revokedAt, revokeReason: s.revokeReason, fineRefundedFen: s.fineRefundedFen }] : []));
+    const revoked = sanctions.filter((s) => !s.created).map((s) => ({ sanctionId: s.sanctionId, revokedAt: s.revokedAt!, revokeReason: s.revokeReason!, fineRefundedFen: s.fineRefundedFen }));
+    await this.sanctionRepository.write(this.tx, created, revoked);
+    const measures = [...this.measures.values()].filter((m) => m.changed);
+    const newMeasures: NewMeasureRow[] = measures
+      .filter((m) => m.id === null)
+      .map((m) => ({ sanctionId: m.sanctionId, merchantId: m.merchantId, type: m.type, startsAt: m.startsAt, endsAt: m.endsAt, liftedAt: m.liftedAt, liftReason: m.liftReason }));
+    const lifted = measures.filter((m) => m.id !== null).map((m) => ({ id: m.id!, liftedAt: m.liftedAt!, liftReason: m.liftReason! }));
+    await this.sanctionRepository.writeMeasures(this.tx, newMeasures, lifted);
+    const accounts = [...this.accounts.values()].filter((a) => a.changed);
+    await this.accountRepository.write(this.tx, accounts.map((a) => ({ merchantId: a.merchantId, ledger: a.ledger, profile: a.profile })), this.now);
+    // Cancels first: they concern tasks from before this book (its own cancelled ones were dropped).
+    // One statement per window closed: rare (a refund or payment that tops the deposit up, a lower requirement, a termination).
+    for (const [kind, prefixes] of this.cancelled) for (const prefix of prefixes) await cancelTasks(this.tx.manager, kind, prefix, this.now);
+    await scheduleTasks(this.tx.manager, this.tasks);
+    for (const { topic, event } of this.events) this.tx.publish(topic, event);
+    const earliest = this.earliestEnd;
+    if (earliest) this.tx.afterCommit(() => this.alarm.raise(earliest));
+  }
+
+  private open(): void {
+    if (this.flushed) throw new Error('the sanction book was flushed: open another for further changes');
+  }
+
+  private account(merchantId: string): AccountState {
+    const account = this.accounts.get(merchantId);
+    if (!account) throw new Error(`the account of ${merchantId} was not loaded`);
+    return account;
+  }
+
+  private sanction(sanctionId: string): SanctionState {
+    const s = this.sanctions.get(sanctionId);
+    if (!s) throw new Error(`sanction ${sanctionId} was not loaded`);
+    return s;
+  }
+
+  private terminated(merchantId: string): boolean {
+    return (this.measuresByMerchant.get(merchantId) ?? []).some((m) => m.type === 'TERMINATION' && m.liftedAt === null);
+  }
+
+  private inForce(m: MeasureState): boolean {
+    return measureInForce(m, this.now);
+  }
+
+  /** A measure read from the database; known once whichever load brought it. */
+  private know(record: OpenMeasureRecord): void {
+    if (this.measures.has(record.id)) return;
+    // Open measures are loaded with their end only; the start is not needed to lift them.
+    this.add({ id: record.id, sanctionId: record.sanctionId, merchantId: record.merchantId, type: record.type, startsAt: this.now, endsAt: record.endsAt, liftedAt: null, liftReason: null, changed: false });
+  }
+
+  private add(m: MeasureState): void {
+    this.measures.set(m.id ?? `new:${this.newMeasures++}`, m);
+    for (const [index, key] of [[this.measuresBySanction, m.sanctionId], [this.measuresByMerchant, m.merchantId]] as const) {
+      const list = index.get(key);
+      if (list) list.push(m);
+      else index.set(key, [m]);
+    }
+  }
+}
+
+/** Opens a SanctionBook on a transaction (see SanctionBook). */
+@Injectable()
+export class SanctionBooks {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly rules: RuleBook,
+    private readonly sanctionRepository: SanctionRepository,
+    private readonly accountRepository: DepositAccountRepository,
+    private readonly alarm: MeasureExpiryAlarm,
+  ) {}
+
+  open(tx: Tx, now: Date = this.clock.now()): SanctionBook {
+    return new SanctionBook(tx, now, this.rules, this.sanctionRepository, this.accountRepository, this.alarm);
   }
 }

@@ -1,28 +1,49 @@
 import { Module } from '@nestjs/common';
 import { AppealsModule } from '@penalty/appeals';
-import { DepositLedger } from './deposit-ledger';
-import { Deposits, DepositsController } from './deposits';
-import { ForgeryCases, ForgeryCasesController } from './forgery-cases';
-import { ImposeLadderSanctionHandler } from './impose-ladder-sanction.handler';
-import { LiftExpiredMeasuresWorker } from './lift-expired-measures.worker';
-import { LiftMeasuresHandler, SanctionCommandsController } from './lift-measures.command';
-import { MeasureLifter } from './measure-lifter';
-import { RecordMerchantProfileHandler } from './record-merchant-profile.handler';
-import { SanctionAppealSubjects } from './sanction-appeals';
-import { SanctionBook } from './sanction-book';
-import { SanctionConsumers } from './sanction.consumers';
-import { SanctionTaskRunner } from './sanction-task-runner';
+import { SanctionAppealSubjects } from './appeal-sanctions/sanction-appeal-subjects';
+import { SanctionTaskRunner } from './close-overdue-windows/sanction-task-runner';
+import { TopUpDueHandler } from './close-overdue-windows/top-up-due.handler';
+import { DepositAccountRepository } from './deposit-account.repository';
+import { ForgeryCaseRepository } from './forgery-case.repository';
+import { ImposeLadderSanctionsHandler } from './impose-ladder-sanctions/impose-ladder-sanctions.handler';
+import { PenaltiesConsumer } from './impose-ladder-sanctions/penalties.consumer';
+import { LadderRepository } from './ladder.repository';
+import { LiftExpiredMeasuresWorker } from './lift-expired-measures/lift-expired-measures.worker';
+import { LiftMeasuresHandler } from './lift-measures/lift-measures.handler';
+import { SanctionsController } from './lift-measures/sanctions.controller';
+import { MeasureExpiryAlarm } from './measure-expiry.alarm';
+import { OpenForgeryCasesHandler } from './open-forgery-cases/open-forgery-cases.handler';
+import { ViolationsConsumer } from './open-forgery-cases/violations.consumer';
+import { DepositsController } from './record-deposit-payments/deposits.controller';
+import { RecordDepositPaymentHandler } from './record-deposit-payments/record-deposit-payment.handler';
+import { MerchantProfilesConsumer } from './record-merchant-profiles/merchant-profiles.consumer';
+import { RecordMerchantProfilesHandler } from './record-merchant-profiles/record-merchant-profiles.handler';
+import { ForgeryCasesController } from './remediate-forgery-cases/forgery-cases.controller';
+import { RemediateForgeryCaseHandler } from './remediate-forgery-cases/remediate-forgery-case.handler';
+import { sanctionConfigProvider } from './sanction.config';
+import { SanctionBooks } from './sanction-book';
+import { SanctionRepository } from './sanction.repository';
 
-/** What the sanction service's own pieces share; the appeal desk uses it too. */
+/** What the sanction service's use cases share (repositories, the sanction book); the appeal desk uses it too. */
 @Module({
-  providers: [MeasureLifter, DepositLedger, SanctionBook, ForgeryCases, Deposits],
-  exports: [MeasureLifter, DepositLedger, SanctionBook, ForgeryCases, Deposits],
+  providers: [SanctionRepository, DepositAccountRepository, LadderRepository, ForgeryCaseRepository, MeasureExpiryAlarm, SanctionBooks, RemediateForgeryCaseHandler],
+  exports: [SanctionRepository, DepositAccountRepository, LadderRepository, ForgeryCaseRepository, MeasureExpiryAlarm, SanctionBooks, RemediateForgeryCaseHandler],
 })
 export class SanctionCoreModule {}
 
 @Module({
   imports: [SanctionCoreModule, AppealsModule.forSubjects(SanctionAppealSubjects, [SanctionCoreModule])],
-  controllers: [SanctionConsumers, SanctionCommandsController, ForgeryCasesController, DepositsController],
-  providers: [ImposeLadderSanctionHandler, RecordMerchantProfileHandler, LiftExpiredMeasuresWorker, LiftMeasuresHandler, SanctionTaskRunner],
+  controllers: [PenaltiesConsumer, MerchantProfilesConsumer, ViolationsConsumer, SanctionsController, ForgeryCasesController, DepositsController],
+  providers: [
+    sanctionConfigProvider,
+    ImposeLadderSanctionsHandler,
+    RecordMerchantProfilesHandler,
+    OpenForgeryCasesHandler,
+    RecordDepositPaymentHandler,
+    LiftMeasuresHandler,
+    TopUpDueHandler,
+    LiftExpiredMeasuresWorker,
+    SanctionTaskRunner,
+  ],
 })
 export class SanctionsModule {}

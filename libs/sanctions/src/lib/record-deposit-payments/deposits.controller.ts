@@ -1,0 +1,35 @@
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Requires } from '@penalty/auth';
+import { Actor, ProblemException, validRequest } from '@penalty/runtime';
+import { DepositDto, DepositPaymentRequest } from './deposit-payment.request';
+import { RecordDepositPaymentHandler } from './record-deposit-payment.handler';
+
+const merchantIdOf = (merchantId: string) => {
+  if (!/^.{1,64}$/su.test(merchantId)) throw ProblemException.validation([{ field: 'merchantId', message: 'must be 1 to 64 characters' }]);
+  return merchantId;
+};
+
+@ApiTags('deposits')
+@Controller('v1/merchants/:merchantId/deposit')
+export class DepositsController {
+  constructor(private readonly deposits: RecordDepositPaymentHandler) {}
+
+  @Get()
+  @ApiOperation({ summary: "The merchant's deposit: requirement, balance, shortfall and top-up deadline" })
+  @ApiOkResponse({ type: DepositDto })
+  get(@Param('merchantId') merchantId: string): Promise<DepositDto> {
+    return this.deposits.position(merchantId);
+  }
+
+  @Post('payments')
+  @ApiOperation({ summary: 'Record a deposit payment (idempotent per paymentId: 201 when recorded, 200 when already known). Audited.' })
+  @Requires('admin')
+  @ApiCreatedResponse({ type: DepositDto })
+  async pay(@Param('merchantId') merchantId: string, @Body() body: unknown, @Actor() actor: string, @Res({ passthrough: true }) response: Response): Promise<DepositDto> {
+    const { recorded, deposit } = await this.deposits.pay(merchantIdOf(merchantId), validRequest(DepositPaymentRequest, body), actor);
+    response.status(recorded ? 201 : 200);
+    return deposit;
+  }
+}

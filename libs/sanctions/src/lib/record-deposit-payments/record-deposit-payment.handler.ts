@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ledgerBalanceFen, ledgerShortfallFen, type Clock } from '@penalty/domain';
+import { TransactionRunner } from '@penalty/messaging';
+import { recordAudit } from '@penalty/persistence';
+import { CLOCK, ProblemException } from '@penalty/runtime';
+import { DepositAccountRepository } from '../deposit-account.repository';
+import { SANCTION_CONFIG, type SanctionConfig } from '../sanction.config';
+import { SanctionBooks } from '../sanction-book';
+import { SanctionError } from '../sanctions.errors';
+import { depositDto, type DepositDto, type DepositPaymentRequest } from './deposit-payment.request';
+
+/**
+ * Deposit payments over HTTP (section 7): recorded once per payment id, posted to the ledger (which
+ * may close the top-up window and end supervision), audited, all in one transaction. A payment above
+ * DEPOSIT_PAYMENT_MAX_FEN is refused (400), and one the ledger cannot hold exactly (409
+ * DEPOSIT.LIMIT_EXCEEDED): no amount can overflow.
+ */
+@Injectable()
+export class RecordDepositPaymentHandler {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runner: TransactionRunner,
+    private readonly accounts: DepositAccountRepository,
+    private readonly books: SanctionBooks,
+    @Inject(SANCTION_CONFIG) private readonly config: Pick<SanctionConfig, 'DEPOSIT_PAYMENT_MAX_FEN'>,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async pay(merchantId: string, request: DepositPaymentRequest, actor: string): Promise<{ recorded: boolean; deposit: DepositDto }> {
+    if (request.amountFen > this.config.DEPOSIT_PAYMENT_MAX_FEN) {
+      throw ProblemException.validation([{ field: 'amountFen', message: `amountFen must not be greater than ${this.config.DEPOSIT_PAYMENT_MAX_FEN} (DEPOSIT_PAYMENT_MAX_FEN)` }]);
+    }
+    const amountFen = BigInt(request.amountFen);
+    const now = this.clock.now();
+    return this.runner.run([merchantId], async (tx) => {
+      const known = await this.accounts.findPayment(tx, request.paymentId);
+      if (known && (known.merchantId !== merchantId || known.amountFen !== amountFen)) {
+        throw new SanctionError('DEPOSIT.PAYMENT_ID_REUSED', `Payment ${request.paymentId} was already recorded with other details.`);
+      }
+      const book = this.books.open(tx, now);
+      await book.load({ merchants: [merchantId] });
+      const recorded = !known && (await this.accounts.recordPayment(tx, { paymentId: request.paymentId, merchantId, amountFen, recordedBy: actor, recordedAt: now }));
+      if (recorded) {
+        book.post(merchantId, { kind: 'PAYMENT', amountFen, reference: request.paymentId });
+        await recordAudit(tx.manager, {
+          actor, action: 'DEPOSIT.PAYMENT', merchantId, subjectType: 'DEPOSIT', subjectId: request.paymentId, reason: 'deposit payment recorded',
+          details: { amountFen: request.amountFen }, occurredAt: now,
+        });
+      }
+      const deposit = depositDto(book.position(merchantId));
+      await book.flush();
+      return { recorded, deposit };
+    });
+  }
+
+  /** The merchant's deposit as it is; 404 for a merchant never heard of. Reads only (no lane, no lock). */
+  async position(merchantId: string): Promise<DepositDto> {
+    const account = await this.accounts.find(this.dataSource, merchantId);
+    if (!account) throw new SanctionError('MERCHANT.NOT_FOUND', `No deposit is known for merchant ${merchantId}.`);
+    const { ledger } = account;
+    const balanceFen = ledgerBalanceFen(ledger);
+    return depositDto({ merchantId, requiredFen: ledger.requiredFen, balanceFen, shortfallFen: ledgerShortfallFen({ requiredFen: ledger.requiredFen, balanceFen }), topUpDueAt: ledger.topUpDueAt });
+  }
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Requires } from '@penalty/auth';
+import { Actor, ProblemException, validRequest } from '@penalty/runtime';
+import { ForgeryCaseDto } from '../forgery-case.dto';
+import { RemediateForgeryCaseHandler } from './remediate-forgery-case.handler';
+import { ReviewRemediationRequest, SubmitRemediationRequest } from './remediation.requests';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const caseIdOf = (caseId: string) => {
+  if (!UUID.test(caseId)) throw ProblemException.validation([{ field: 'caseId', message: 'must be a forgery case id (UUID)' }]);
+  return caseId;
+};
+
+@ApiTags('forgery cases')
+@Controller('v1')
+export class ForgeryCasesController {
+  constructor(private readonly cases: RemediateForgeryCaseHandler) {}
+
+  @Post('forgery-cases/:caseId/remediation')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The merchant submits remediation documents inside the window. Audited.' })
+  @Requires('reviewer')
+  @ApiOkResponse({ type: ForgeryCaseDto })
+  submit(@Param('caseId') caseId: string, @Body() body: unknown, @Actor() actor: string): Promise<ForgeryCaseDto> {
+    return this.cases.submitRemediation(caseIdOf(caseId), validRequest(SubmitRemediationRequest, body), actor);
+  }
+
+  @Post('forgery-cases/:caseId/remediation/review')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A reviewer accepts (fine by case number) or rejects the submitted documents. Audited.' })
+  @Requires('reviewer')
+  @ApiOkResponse({ type: ForgeryCaseDto })
+  review(@Param('caseId') caseId: string, @Body() body: unknown, @Actor() actor: string): Promise<ForgeryCaseDto> {
+    return this.cases.reviewRemediation(caseIdOf(caseId), validRequest(ReviewRemediationRequest, body), actor);
+  }
+
+  @Get('merchants/:merchantId/forgery-cases')
+  @ApiOperation({ summary: "The merchant's qualification-forgery cases, newest first" })
+  @ApiOkResponse({ type: ForgeryCaseDto, isArray: true })
+  async list(@Param('merchantId') merchantId: string): Promise<{ merchantId: string; items: ForgeryCaseDto[] }> {
+    return { merchantId, items: await this.cases.list(merchantId) };
+  }
+}

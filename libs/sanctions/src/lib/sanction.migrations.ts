@@ -1,0 +1,6 @@
+import { SanctionIndexes1764700000000 } from './sanction-indexes.migration';
+import { SanctionRemedies1763900300000 } from './sanction-remedies.migration';
+import { SanctionTables1763856200000 } from './sanctions.migration';
+
+/** The sanction service's own migrations, in order. */
+export const SANCTION_MIGRATIONS = [SanctionTables1763856200000, SanctionRemedies1763900300000, SanctionIndexes1764700000000];
