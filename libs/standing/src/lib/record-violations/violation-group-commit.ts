@@ -44,7 +44,8 @@ const RECORD_IDS = `
  * commit), and each request is answered once that transaction has committed, never before. One
  * group commits at a time; the requests that arrive meanwhile form the next group, which closes at
  * INGESTION_GROUP_MAX_EVENTS events (a request is never split). A group that opens while none is
- * committing waits INGESTION_GROUP_MAX_WAIT_MS for company.
+ * committing waits INGESTION_GROUP_MAX_WAIT_MS for company, unless the previous group held a single
+ * request (a lone producer is not delayed).
  *
  * The outcome per event is exactly what one transaction per request would give: the first request
  * (in arrival order) to carry an id accepts it, any other carrying it, in the same group or later,
@@ -59,6 +60,7 @@ export class ViolationGroupCommit implements OnApplicationShutdown {
   private waitingEvents = 0;
   private committing?: Promise<void>;
   private opening?: NodeJS.Timeout;
+  private lastGroupRequests = 0;
   private readonly groupEvents: Histogram;
   private readonly commitSeconds: Histogram;
 
@@ -118,8 +120,9 @@ export class ViolationGroupCommit implements OnApplicationShutdown {
 
   private schedule(afterCommit: boolean): void {
     if (this.committing || this.waiting.length === 0) return;
-    // Requests that waited for the previous group have waited enough.
-    if (afterCommit || this.waitingEvents >= this.config.INGESTION_GROUP_MAX_EVENTS || this.config.INGESTION_GROUP_MAX_WAIT_MS === 0) {
+    // Requests that waited for the previous group have waited enough; a lone producer (the last group
+    // held one request) is not kept waiting for company that does not come.
+    if (afterCommit || this.lastGroupRequests <= 1 || this.waitingEvents >= this.config.INGESTION_GROUP_MAX_EVENTS || this.config.INGESTION_GROUP_MAX_WAIT_MS === 0) {
       this.commitNext();
       return;
     }
@@ -134,6 +137,7 @@ export class ViolationGroupCommit implements OnApplicationShutdown {
     this.opening = undefined;
     const group = this.take();
     if (group.length === 0) return;
+    this.lastGroupRequests = group.length;
     // A commit that hangs (a database that stopped answering) holds up the next group for at most
     // the commit timeout: its requests have been answered 503 by then, and it may still finish later.
     let released = false;

@@ -14,7 +14,8 @@ export class ViolationIntakeConfig {
 
   /**
    * How long a group that opened while no other was committing waits for more requests before it
-   * commits (ms). While a group commits, the requests arriving meanwhile form the next group anyway.
+   * commits (ms), when the previous group held more than one request (concurrent producers; a lone
+   * one is not delayed). While a group commits, the requests arriving meanwhile form the next group anyway.
    */
   @Transform(asNumber)
   @IsInt()
