@@ -54,11 +54,18 @@ export async function scheduleTasks(manager: EntityManager, tasks: readonly Task
 
 /** Cancels pending tasks of a kind whose key starts with `keyPrefix` (e.g. every reminder of a closed window). */
 export async function cancelTasks(manager: EntityManager, kind: string, keyPrefix: string, at: Date): Promise<number> {
+  return cancelTasksWithPrefixes(manager, kind, [keyPrefix], at);
+}
+
+/** Cancels, in one statement, pending tasks of a kind whose key starts with any of `keyPrefixes` (see cancelTasks). */
+export async function cancelTasksWithPrefixes(manager: EntityManager, kind: string, keyPrefixes: readonly string[], at: Date): Promise<number> {
+  if (keyPrefixes.length === 0) return 0;
   // With the pg driver, TypeORM answers an UPDATE with [rows, affectedCount].
   const [, cancelled]: [unknown[], number] = await manager.query(
     `UPDATE scheduled_task SET cancelled_at = $3
-     WHERE kind = $1 AND starts_with(task_key, $2) AND done_at IS NULL AND cancelled_at IS NULL`,
-    [kind, keyPrefix, at],
+     WHERE kind = $1 AND done_at IS NULL AND cancelled_at IS NULL
+       AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix) WHERE starts_with(task_key, p.prefix))`,
+    [kind, keyPrefixes, at],
   );
   return cancelled;
 }
