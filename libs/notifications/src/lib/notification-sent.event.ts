@@ -1,32 +1,29 @@
-import type { EntityManager } from 'typeorm';
-import { buildCloudEvent, EventTypes, Topics, type NotificationSentV1 } from '@penalty/contracts';
+import { buildCloudEvent, EventTypes, type CloudEvent, type NotificationSentV1 } from '@penalty/contracts';
 import type { NotificationChannel } from '@penalty/domain';
-import { appendEventToOutbox } from '@penalty/messaging';
 
 export const NOTIFICATION_SOURCE = 'notification-service';
 
-/** The columns of a notification row that notification.sent.v1 reports. */
+/** What notification.sent.v1 reports of a notification with a final outcome. */
 export interface SentNotification {
-  notification_id: string;
-  merchant_id: string;
+  notificationId: string;
+  merchantId: string;
   channel: NotificationChannel;
   template: string;
-  cause_event_id: string;
+  causeEventId: string;
   status: 'DELIVERED' | 'FAILED';
   attempts: number;
 }
 
-/** Queues notification.sent.v1 for a final outcome, in the caller's transaction (the one that wrote the outcome). */
-export function publishNotificationSent(manager: EntityManager, row: SentNotification, at: Date): void {
+/** notification.sent.v1 for a final outcome; published (tx.publish) in the transaction that writes the outcome. */
+export function notificationSentEvent(sent: SentNotification, at: Date): CloudEvent<NotificationSentV1> {
   const data: NotificationSentV1 = {
-    notificationId: row.notification_id,
-    merchantId: row.merchant_id,
-    channel: row.channel,
-    template: row.template,
-    causeEventId: row.cause_event_id,
-    status: row.status,
-    attempts: row.attempts,
+    notificationId: sent.notificationId,
+    merchantId: sent.merchantId,
+    channel: sent.channel,
+    template: sent.template,
+    causeEventId: sent.causeEventId,
+    status: sent.status,
+    attempts: sent.attempts,
   };
-  const event = buildCloudEvent({ type: EventTypes.NotificationSentV1, source: NOTIFICATION_SOURCE, subject: row.merchant_id, data, time: at });
-  appendEventToOutbox(manager, Topics.NotificationsSentV1, event);
+  return buildCloudEvent({ type: EventTypes.NotificationSentV1, source: NOTIFICATION_SOURCE, subject: sent.merchantId, data, time: at });
 }

@@ -8,7 +8,7 @@ describe('NotificationConfig', () => {
     const config = loadConfig(NotificationConfig, { ...base, WEBHOOK_SIGNING_SECRET: '0123456789abcdef' });
     expect(config.WEBHOOK_SIGNING_SECRET).toBe('0123456789abcdef');
     expect(config.WEBHOOK_TIMEOUT_MS).toBe(5000);
-    expect(config.WEBHOOK_POLL_MS).toBe(200);
+    expect(config.WEBHOOK_POLL_MS).toBe(30_000);
     expect(config.WEBHOOK_MAX_ATTEMPTS).toBeUndefined();
     expect(config.HTTP_PORT).toBe(3003);
   });

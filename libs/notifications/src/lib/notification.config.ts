@@ -36,11 +36,14 @@ export class NotificationConfig extends ServiceConfig {
   @Max(60_000)
   WEBHOOK_TIMEOUT_MS = 5_000;
 
-  /** How often the delivery worker looks for due webhooks. */
+  /**
+   * The delivery worker's fallback poll (webhooks, e-mail, SMS). It sleeps until the next delivery falls
+   * due and is woken by this process's writes; this only bounds how late it sees rows other replicas wrote.
+   */
   @Transform(toNumber)
   @IsInt()
   @Min(10)
-  WEBHOOK_POLL_MS = 200;
+  WEBHOOK_POLL_MS = 30_000;
 
   /** SMTP server for the EMAIL channel, e.g. smtp://user:pass@mail.example:587; unset: no e-mail is sent. */
   @IsOptional()

@@ -50,3 +50,22 @@ export class NotificationTables1763856300000 implements MigrationInterface {
     await queryRunner.query('DROP TABLE merchant_contact');
   }
 }
+
+/**
+ * The delivery worker claims PENDING rows of every external channel (WEBHOOK, EMAIL, SMS) in due order
+ * and sleeps until the next one can be claimed: one partial index over the pending rows serves both
+ * (the webhook-only index left e-mail and SMS claims scanning the whole table).
+ */
+export class NotificationPendingDue1764700000000 implements MigrationInterface {
+  name = 'NotificationPendingDue1764700000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE INDEX notification_pending_due ON notification (next_attempt_at) WHERE status = 'PENDING'`);
+    await queryRunner.query('DROP INDEX notification_webhook_due');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE INDEX notification_webhook_due ON notification (next_attempt_at) WHERE status = 'PENDING' AND channel = 'WEBHOOK'`);
+    await queryRunner.query('DROP INDEX notification_pending_due');
+  }
+}

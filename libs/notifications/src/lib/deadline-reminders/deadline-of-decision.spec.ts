@@ -1,5 +1,9 @@
 import { buildCloudEvent, EventTypes, goldenFixture, type CloudEvent } from '@penalty/contracts';
-import { closedReminderPrefix, deadlinesOf, reminderInstants, reminderKey } from './deadline-of-decision';
+import { applyRuleOverrides, RuleBook, RULE_SETS } from '@penalty/domain';
+import { closedReminderPrefix, deadlinesOf as deadlinesUnder, reminderInstants, reminderKey, reminderTasksOf } from './deadline-of-decision';
+
+const rules = new RuleBook();
+const deadlinesOf = (event: CloudEvent<object>) => deadlinesUnder(event, rules);
 
 const sanctionImposed = buildCloudEvent({
   type: EventTypes.SanctionImposedV1,
@@ -25,6 +29,11 @@ describe('deadlines of decisions and their reminders', () => {
   it('a penalty that counts points can be appealed for 15 natural days; one that counts none opens no window', () => {
     expect(deadlinesOf(penalty(3)).open).toEqual([{ kind: 'APPEAL_WINDOW', closesAt: new Date('2026-12-08T10:00:00+08:00'), reference: 'v-1', referenceKind: 'VIOLATION', scope: 'v-1' }]);
     expect(deadlinesOf(penalty(0))).toEqual({ open: [], close: [] });
+  });
+
+  it("a penalty's window follows the deployment's rule overrides", () => {
+    const longer = new RuleBook(applyRuleOverrides(RULE_SETS, { appealWindowDays: 20 }));
+    expect(deadlinesUnder(penalty(3), longer).open[0].closesAt).toEqual(new Date('2026-12-13T10:00:00+08:00'));
   });
 
   it('reminds a week and a day before, skipping reminders already past', () => {
@@ -87,5 +96,18 @@ describe('deadlines of decisions and their reminders', () => {
     expect(reminderKey(deadline, 7)).toBe('DEPOSIT_TOP_UP/m-10001/2023-08-25T03:00:00.000Z/7d');
     expect(reminderKey(deadline, 7).startsWith(closedReminderPrefix({ kind: 'DEPOSIT_TOP_UP', scope: 'm-10001' }))).toBe(true);
     expect(reminderKey(deadline, 7).startsWith(closedReminderPrefix({ kind: 'DEPOSIT_TOP_UP', scope: 'm-1000' }))).toBe(false);
+  });
+
+  it('makes a reminder task per reminder still ahead, keyed by deadline and lead, carrying what the reminder says', () => {
+    const [deadline] = deadlinesOf(sanctionImposed).open;
+    expect(reminderTasksOf(deadline, 'm-1', new Date('2026-12-03T00:00:00+08:00'))).toEqual([
+      {
+        kind: 'DEADLINE_REMINDER',
+        key: 'APPEAL_WINDOW/s-1/2026-12-08T02:00:00.000Z/1d',
+        merchantId: 'm-1',
+        dueAt: new Date('2026-12-07T10:00:00+08:00'),
+        payload: { deadlineKind: 'APPEAL_WINDOW', closesAt: '2026-12-08T02:00:00.000Z', reference: 's-1', referenceKind: 'SANCTION', leadDays: 1 },
+      },
+    ]);
   });
 });

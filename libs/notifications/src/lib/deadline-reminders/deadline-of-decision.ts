@@ -1,7 +1,8 @@
 import {
   EventTypes, type AppealUpdatedV1, type CloudEvent, type DepositUpdatedV1, type ExamChanceUpdatedV1, type ForgeryCaseUpdatedV1, type PenaltyAssessedV1, type SanctionImposedV1,
 } from '@penalty/contracts';
-import { addNaturalDays, ruleSetAt, ruleSetOfVersion } from '@penalty/domain';
+import { addNaturalDays, appealWindowCloses, type RuleBook } from '@penalty/domain';
+import type { TaskToSchedule } from '@penalty/messaging';
 
 export type DeadlineKind = 'APPEAL_WINDOW' | 'EXAM_CHOICE' | 'DEPOSIT_TOP_UP' | 'FORGERY_REMEDIATION';
 
@@ -27,6 +28,9 @@ export interface DeadlineChanges {
   close: ClosedDeadline[];
 }
 
+/** The scheduled_task kind of a deadline reminder. */
+export const DEADLINE_REMINDER_TASK = 'DEADLINE_REMINDER';
+
 /** Reminders go out a week and a day before a deadline (section 8). */
 export const REMINDER_LEAD_DAYS = [7, 1] as const;
 
@@ -39,7 +43,7 @@ const NONE: DeadlineChanges = { open: [], close: [] };
  * remediation windows. An appeal filed or decided, a chance used or ended, a deposit topped up or a
  * case closed ends the reminders of the deadline it settles.
  */
-export function deadlinesOf(event: CloudEvent<object>): DeadlineChanges {
+export function deadlinesOf(event: CloudEvent<object>, rules: RuleBook): DeadlineChanges {
   switch (event.type) {
     case EventTypes.SanctionImposedV1: {
       const sanction = event.data as SanctionImposedV1;
@@ -48,9 +52,9 @@ export function deadlinesOf(event: CloudEvent<object>): DeadlineChanges {
     case EventTypes.PenaltyAssessedV1: {
       const penalty = event.data as PenaltyAssessedV1;
       if (penalty.points === 0) return NONE;
+      // The event carries no deadline: the window is the rule version's (with the deployment's overrides), from the decision.
       const decidedAt = new Date(event.time);
-      const ruleSet = ruleSetOfVersion(penalty.ruleVersion) ?? ruleSetAt(decidedAt);
-      const closesAt = addNaturalDays(decidedAt, ruleSet.appealWindowDays);
+      const closesAt = appealWindowCloses(decidedAt, rules.ofVersion(penalty.ruleVersion, decidedAt));
       return { open: [{ kind: 'APPEAL_WINDOW', closesAt, reference: penalty.violationId, referenceKind: 'VIOLATION', scope: penalty.violationId }], close: [] };
     }
     case EventTypes.AppealUpdatedV1: {
@@ -103,4 +107,21 @@ export function closedReminderPrefix(closed: ClosedDeadline): string {
 /** The reminder instants of a deadline that are still ahead of `now`. */
 export function reminderInstants(deadline: Deadline, now: Date): { leadDays: number; at: Date }[] {
   return REMINDER_LEAD_DAYS.map((leadDays) => ({ leadDays, at: addNaturalDays(deadline.closesAt, -leadDays) })).filter((r) => r.at.getTime() > now.getTime());
+}
+
+/** What a reminder task carries to the reminder it sends. */
+export interface ReminderPayload {
+  deadlineKind: DeadlineKind;
+  closesAt: string;
+  reference: string;
+  referenceKind: Deadline['referenceKind'];
+  leadDays: number;
+}
+
+/** The reminder tasks of a deadline of `merchantId` still ahead of `now`, keyed so that scheduling them again does nothing. */
+export function reminderTasksOf(deadline: Deadline, merchantId: string, now: Date): TaskToSchedule[] {
+  return reminderInstants(deadline, now).map((reminder) => {
+    const payload: ReminderPayload = { deadlineKind: deadline.kind, closesAt: deadline.closesAt.toISOString(), reference: deadline.reference, referenceKind: deadline.referenceKind, leadDays: reminder.leadDays };
+    return { kind: DEADLINE_REMINDER_TASK, key: reminderKey(deadline, reminder.leadDays), merchantId, dueAt: reminder.at, payload: { ...payload } };
+  });
 }

@@ -1,15 +1,17 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { DataSource } from 'typeorm';
-import { CLOUDEVENTS_CONTENT_TYPE } from '@penalty/contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, Topics } from '@penalty/contracts';
 import type { Clock, WebhookRetryPolicy } from '@penalty/domain';
 import { TransactionRunner } from '@penalty/messaging';
-import { CLOCK, PipelineMetrics, WakeablePause } from '@penalty/runtime';
+import { CLOCK, DueWorkLoop, PipelineMetrics, type DueWork } from '@penalty/runtime';
+import { MerchantContactRepository } from '../merchant-contact.repository';
 import { deliverableChannels, NOTIFICATION_CONFIG, type NotificationConfig } from '../notification.config';
-import { publishNotificationSent } from '../notification-sent.event';
+import { notificationSentEvent } from '../notification-sent.event';
+import { NotificationRepository, type ClaimedNotification } from '../notification.repository';
 import { webhookAttemptOutcome, webhookRetryPolicyWith } from '../webhook-delivery/webhook-attempt-outcome';
 import { signWebhook, WEBHOOK_DELIVERY_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from '../webhook-delivery/webhook-signature';
 import { EmailSender } from './email-sender';
+import { PendingDeliveries } from './pending-deliveries';
 import { HttpSmsProvider, type SmsProvider } from './sms-provider';
 
 /** Most rows claimed per poll, and most deliveries in flight at once. */
@@ -18,19 +20,10 @@ const CLAIM_BATCH = 20;
 const LEASE_MS = 30_000;
 const ERROR_BACKOFF_MS = 1_000;
 
-interface ClaimedNotification {
-  notification_id: string;
-  merchant_id: string;
-  channel: 'WEBHOOK' | 'EMAIL' | 'SMS';
-  title: string;
-  body: string;
+/** A claimed row with the merchant's addresses, read at delivery time. */
+interface Delivery extends ClaimedNotification {
   email: string | null;
   phone: string | null;
-  template: string;
-  cause_event_id: string;
-  payload: string;
-  attempts: number;
-  lease_until: Date;
   webhook_url: string | null;
 }
 
@@ -41,23 +34,28 @@ interface ClaimedNotification {
  * e-mail goes to the merchant's address through SMTP; an SMS through the provider), then records the outcome. A final outcome
  * (DELIVERED, or FAILED after the last attempt) publishes notification.sent.v1 through the outbox in
  * the transaction that writes it. Delivery is at-least-once: receivers deduplicate by x-penalty-delivery-id (X-Penalty-Notification-Id in mail).
+ *
+ * Idle, it costs nothing: it sleeps until the next row can be claimed (its next attempt, or the end of
+ * a lease someone holds), woken at once when this process commits new PENDING rows or schedules a
+ * retry, and looks again every WEBHOOK_POLL_MS (a slow fallback, for rows other replicas wrote).
  */
 @Injectable()
 export class NotificationDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(NotificationDeliveryWorker.name);
   private readonly policy: WebhookRetryPolicy;
   private readonly deliveries: Counter<'channel' | 'outcome'>;
-  private running = false;
-  private loop?: Promise<void>;
+  private readonly loop: DueWorkLoop;
+  private stopListening?: () => void;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly idle = new WakeablePause();
   private readonly channels: string[];
   private readonly email?: EmailSender;
   private readonly sms?: SmsProvider;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly notifications: NotificationRepository,
+    private readonly contacts: MerchantContactRepository,
     private readonly runner: TransactionRunner,
+    private readonly pending: PendingDeliveries,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(NOTIFICATION_CONFIG) private readonly config: NotificationConfig,
     metrics: PipelineMetrics,
@@ -70,18 +68,18 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
     this.deliveries =
       (metrics.registry.getSingleMetric(name) as Counter<'channel' | 'outcome'> | undefined) ??
       new Counter({ name, help: 'Delivery attempts, by channel and outcome (DELIVERED, PENDING = will retry, FAILED)', labelNames: ['channel', 'outcome'], registers: [metrics.registry] });
+    this.loop = new DueWorkLoop(NotificationDeliveryWorker.name, () => this.topUp(), clock, { fallbackMs: config.WEBHOOK_POLL_MS, errorBackoffMs: ERROR_BACKOFF_MS });
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.stopListening = this.pending.listen((dueAt) => this.loop.wake(dueAt));
+    this.loop.start();
   }
 
   /** Before the data source closes (onApplicationShutdown): lets in-flight deliveries finish. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.idle.wake();
-    await this.loop;
+    this.stopListening?.();
+    await this.loop.stop();
     await Promise.all(this.inFlight);
     this.email?.close();
   }
@@ -94,51 +92,38 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
   }
 
   /**
-   * Each poll tops the in-flight deliveries up to CLAIM_BATCH without waiting for the slow ones, so
-   * one endpoint that times out does not hold back the retries of the others.
+   * One turn of the loop: tops the in-flight deliveries up to CLAIM_BATCH without waiting for the slow
+   * ones, so one endpoint that times out does not hold back the retries of the others. With every
+   * slot taken it waits for one to free (which wakes it); otherwise until the next row can be claimed.
    */
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        const free = CLAIM_BATCH - this.inFlight.size;
-        const claimed = free > 0 ? await this.claimDue(free) : [];
-        for (const row of claimed) {
-          const delivery = this.deliver(row).finally(() => {
-            this.inFlight.delete(delivery);
-            if (this.inFlight.size === CLAIM_BATCH - 1) this.idle.wake();
-          });
-          this.inFlight.add(delivery);
-        }
-        if (claimed.length === 0 || claimed.length < free) await this.idle.pause(this.config.WEBHOOK_POLL_MS);
-      } catch (error) {
-        this.logger.warn(`delivery poll failed, retrying: ${(error as Error).message}`);
-        await this.idle.pause(ERROR_BACKOFF_MS);
-      }
+  private async topUp(): Promise<DueWork> {
+    const free = CLAIM_BATCH - this.inFlight.size;
+    const claimed = free > 0 ? await this.claimDue(free) : [];
+    for (const row of claimed) {
+      const delivery = this.deliver(row).finally(() => {
+        this.inFlight.delete(delivery);
+        if (this.inFlight.size === CLAIM_BATCH - 1) this.loop.wake();
+      });
+      this.inFlight.add(delivery);
     }
+    if (claimed.length > 0 && claimed.length === free) return { more: true, nextDueAt: null };
+    if (this.inFlight.size >= CLAIM_BATCH) return { more: false, nextDueAt: null };
+    return { more: false, nextDueAt: await this.notifications.nextClaimableAt(this.channels) };
   }
 
-  private async claimDue(limit: number): Promise<ClaimedNotification[]> {
+  private async claimDue(limit: number): Promise<Delivery[]> {
     const now = this.clock.now();
-    const leaseUntil = new Date(now.getTime() + LEASE_MS);
-    return this.dataSource.query(
-      `WITH claimed AS (
-         UPDATE notification SET lease_until = $2
-          WHERE notification_id IN (
-            SELECT notification_id FROM notification
-             WHERE status = 'PENDING' AND channel = ANY($4::text[]) AND next_attempt_at <= $1
-               AND (lease_until IS NULL OR lease_until < $1)
-             ORDER BY next_attempt_at
-             LIMIT $3
-             FOR UPDATE SKIP LOCKED)
-         RETURNING *)
-       SELECT claimed.notification_id, claimed.merchant_id, claimed.channel, claimed.template, claimed.title, claimed.body,
-              claimed.cause_event_id, claimed.payload, claimed.attempts, claimed.lease_until, contact.webhook_url, contact.email, contact.phone
-         FROM claimed LEFT JOIN merchant_contact contact ON contact.merchant_id = claimed.merchant_id`,
-      [now, leaseUntil, limit, this.channels],
-    );
+    const claimed = await this.notifications.claimDue(now, new Date(now.getTime() + LEASE_MS), limit, this.channels);
+    if (claimed.length === 0) return [];
+    // The addresses are read at delivery time, so a merchant who fixes a broken endpoint gets the retries there.
+    const contacts = await this.contacts.findManyNow(claimed.map((row) => row.merchant_id));
+    return claimed.map((row) => {
+      const contact = contacts.get(row.merchant_id);
+      return { ...row, email: contact?.email ?? null, phone: contact?.phone ?? null, webhook_url: contact?.webhookUrl ?? null };
+    });
   }
 
-  private async deliver(row: ClaimedNotification): Promise<void> {
+  private async deliver(row: Delivery): Promise<void> {
     const error = row.channel === 'EMAIL' ? await this.mail(row) : row.channel === 'SMS' ? await this.text(row) : await this.post(row);
     try {
       await this.record(row, error);
@@ -149,22 +134,21 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
   }
 
   /** Mails the notification to the merchant's current address; returns undefined once accepted, else why it failed. */
-  private async mail(row: ClaimedNotification): Promise<string | undefined> {
+  private async mail(row: Delivery): Promise<string | undefined> {
     if (!row.email) return 'the merchant has no e-mail address';
     if (!this.email) return 'no SMTP server is configured';
     return this.email.send({ notificationId: row.notification_id, to: row.email, subject: row.title, text: row.body });
   }
 
   /** Texts the notification's body to the merchant's current phone number through the SMS provider. */
-  private async text(row: ClaimedNotification): Promise<string | undefined> {
+  private async text(row: Delivery): Promise<string | undefined> {
     if (!row.phone) return 'the merchant has no phone number';
     if (!this.sms) return 'no SMS provider is configured';
     return this.sms.send({ notificationId: row.notification_id, to: row.phone, text: row.body });
   }
 
   /** POSTs the cause event; returns undefined on a 2xx answer, else why it failed. */
-  private async post(row: ClaimedNotification): Promise<string | undefined> {
-    // The URL is read at delivery time, so a merchant who fixes a broken endpoint gets the retries there.
+  private async post(row: Delivery): Promise<string | undefined> {
     if (!row.webhook_url) return 'the merchant has no webhook URL';
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     try {
@@ -187,28 +171,22 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
     }
   }
 
-  private async record(row: ClaimedNotification, error: string | undefined): Promise<void> {
+  private async record(row: Delivery, error: string | undefined): Promise<void> {
     const now = this.clock.now();
     const outcome = webhookAttemptOutcome(row.attempts, error === undefined, now, this.policy);
-    await this.runner.run([row.merchant_id], async ({ manager }) => {
-      // Guarded by the lease: if it ran out and another worker took the row, that worker records instead.
-      const guard = `WHERE notification_id = $1 AND status = 'PENDING' AND lease_until = $2`;
+    await this.runner.run([row.merchant_id], async (tx) => {
       if (outcome.status === 'PENDING') {
-        await manager.query(
-          `UPDATE notification SET attempts = $3, next_attempt_at = $4, lease_until = NULL, last_error = $5 ${guard}`,
-          [row.notification_id, row.lease_until, outcome.attempts, outcome.nextAttemptAt, error ?? null],
-        );
+        await this.notifications.recordRetry(tx, row, outcome.attempts, outcome.nextAttemptAt, error ?? null);
         return;
       }
-      const [updated] = await manager.query(
-        `UPDATE notification SET status = $3, attempts = $4, lease_until = NULL, last_error = $5, delivered_at = $6 ${guard}
-         RETURNING notification_id`,
-        [row.notification_id, row.lease_until, outcome.status, outcome.attempts, error ?? null, outcome.status === 'DELIVERED' ? now : null],
-      );
-      // manager.query of an UPDATE … RETURNING answers [rows, affectedCount] with the pg driver.
-      if (!Array.isArray(updated) || updated.length === 0) return;
-      publishNotificationSent(manager, { ...row, status: outcome.status, attempts: outcome.attempts }, now);
+      const recorded = await this.notifications.recordFinal(tx, row, outcome.status, outcome.attempts, error ?? null, outcome.status === 'DELIVERED' ? now : null);
+      if (recorded) {
+        const sent = { notificationId: row.notification_id, merchantId: row.merchant_id, channel: row.channel, template: row.template, causeEventId: row.cause_event_id, status: outcome.status, attempts: outcome.attempts };
+        tx.publish(Topics.NotificationsSentV1, notificationSentEvent(sent, now));
+      }
     });
+    // The retry is this worker's to make: sleep until then rather than until the fallback poll.
+    if (outcome.status === 'PENDING') this.loop.wake(outcome.nextAttemptAt);
     this.deliveries.inc({ channel: row.channel, outcome: outcome.status });
     if (error) this.logger.warn(`${row.channel} ${row.notification_id} attempt ${outcome.attempts} failed (${error}): ${outcome.status}`);
   }

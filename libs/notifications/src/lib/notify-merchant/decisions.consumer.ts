@@ -14,17 +14,17 @@ export class DecisionsConsumer {
 
   @EventPattern(Topics.PenaltiesAssessedV1)
   async onPenalties(batch: InboundBatch): Promise<void> {
-    await this.inbox.applyEach(batch, (manager, inbound) => this.notify.handle(manager, inbound));
+    await this.inbox.apply(batch, (b) => this.notify.handle(b));
   }
 
   @EventPattern(Topics.SanctionsDecidedV1)
   async onSanctions(batch: InboundBatch): Promise<void> {
-    await this.inbox.applyEach(batch, (manager, inbound) => this.notify.handle(manager, inbound));
+    await this.inbox.apply(batch, (b) => this.notify.handle(b));
   }
 
   /** The merchant's remedies: appeals, exam chances, the deposit, forgery cases. */
   @EventPattern(Topics.RemediesUpdatedV1)
   async onRemedies(batch: InboundBatch): Promise<void> {
-    await this.inbox.applyEach(batch, (manager, inbound) => this.notify.handle(manager, inbound));
+    await this.inbox.apply(batch, (b) => this.notify.handle(b));
   }
 }

@@ -1,7 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { Topics } from '@penalty/contracts';
 import type { NotificationChannel } from '@penalty/domain';
-import { publishNotificationSent } from '../notification-sent.event';
+import type { Tx } from '@penalty/messaging';
+import { PendingDeliveries } from '../delivery/pending-deliveries';
+import { notificationSentEvent } from '../notification-sent.event';
+import { NotificationRepository, type NotificationToWrite, type WrittenNotification } from '../notification.repository';
 
 /** One message to a merchant, on each of its channels. */
 export interface MerchantMessage {
@@ -18,30 +21,48 @@ export interface MerchantMessage {
 }
 
 /**
- * Records a message once per channel. The inbox copy is delivered by being written, so it is DELIVERED
- * at once and its notification.sent.v1 goes to the outbox in the caller's transaction; a webhook copy
- * starts PENDING for the delivery worker.
+ * The rows of a message, one per channel. The inbox copy is delivered by being written, so it is
+ * DELIVERED at once (one attempt); the others start PENDING, due now, for the delivery worker.
  */
-export async function recordNotifications(manager: EntityManager, message: MerchantMessage, now: Date): Promise<void> {
-  for (const channel of message.channels) {
+export function notificationRowsOf(message: MerchantMessage, now: Date): NotificationToWrite[] {
+  return message.channels.map((channel) => {
     const delivered = channel === 'INBOX';
-    const inserted: { notification_id: string }[] = await manager.query(
-      `INSERT INTO notification (notification_id, merchant_id, channel, template, cause_event_id, cause_type, title, body, payload,
-                                 status, attempts, next_attempt_at, created_at, delivered_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-       ON CONFLICT (cause_event_id, channel) DO NOTHING
-       RETURNING notification_id`,
-      [
-        randomUUID(), message.merchantId, channel, message.template, message.causeEventId, message.causeType, message.title, message.body, message.payload,
-        delivered ? 'DELIVERED' : 'PENDING', delivered ? 1 : 0, delivered ? null : now, now, delivered ? now : null,
-      ],
-    );
-    if (delivered && inserted.length > 0) {
-      publishNotificationSent(
-        manager,
-        { notification_id: inserted[0].notification_id, merchant_id: message.merchantId, channel, template: message.template, cause_event_id: message.causeEventId, status: 'DELIVERED', attempts: 1 },
-        now,
-      );
+    return {
+      merchantId: message.merchantId,
+      channel,
+      template: message.template,
+      causeEventId: message.causeEventId,
+      causeType: message.causeType,
+      title: message.title,
+      body: message.body,
+      payload: message.payload,
+      status: delivered ? 'DELIVERED' : 'PENDING',
+      attempts: delivered ? 1 : 0,
+      nextAttemptAt: delivered ? null : now,
+      createdAt: now,
+      deliveredAt: delivered ? now : null,
+    };
+  });
+}
+
+/**
+ * Records messages in the caller's transaction: every row in one statement; for each new inbox row,
+ * notification.sent.v1 (in the messages' order); once committed, the delivery worker is told of the
+ * new PENDING rows. A message recorded before (same cause and channel) writes and publishes nothing.
+ */
+@Injectable()
+export class NotificationRecorder {
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly pending: PendingDeliveries,
+  ) {}
+
+  async record(tx: Tx, messages: readonly MerchantMessage[], now: Date): Promise<WrittenNotification[]> {
+    const written = await this.notifications.insertNew(tx, messages.flatMap((message) => notificationRowsOf(message, now)));
+    for (const row of written) {
+      if (row.status === 'DELIVERED') tx.publish(Topics.NotificationsSentV1, notificationSentEvent({ ...row, status: 'DELIVERED' }, now));
     }
+    if (written.some((row) => row.status === 'PENDING')) tx.afterCommit(() => this.pending.announce(now));
+    return written;
   }
 }

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
-import { Topics, type CloudEvent, type MerchantProfileUpdatedV1 } from '@penalty/contracts';
+import { Topics } from '@penalty/contracts';
 import { TransactionalInbox, type InboundBatch } from '@penalty/messaging';
 import { RecordMerchantContactHandler } from './record-merchant-contact.handler';
 
@@ -13,6 +13,6 @@ export class MerchantProfilesConsumer {
 
   @EventPattern(Topics.MerchantsProfilesV1)
   async onMerchantProfiles(batch: InboundBatch): Promise<void> {
-    await this.inbox.applyEach(batch, (manager, inbound) => this.recordContact.handle(manager, inbound.event as CloudEvent<MerchantProfileUpdatedV1>));
+    await this.inbox.apply(batch, (b) => this.recordContact.handle(b));
   }
 }
