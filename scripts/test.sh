@@ -14,6 +14,11 @@ step "type check";   npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/ops-da
 step "lint";         npm run -s lint
 step "contracts";    node -r @swc-node/register tools/contracts/generate-contracts.ts --check
 step "unit tests";   npx jest -c jest.unit.config.js --ci
+# The image runs Node 24 (Dockerfile); the machine's Node may be older. Official binaries from PyPI.
+node_image_version="$(sed -n 's/^ARG NODE_VERSION=//p' Dockerfile)"
+step "unit tests on Node $node_image_version (the image's)"
+PATH="$(bash tools/deploy/node-lts.sh "$node_image_version"):$PATH" npx jest -c jest.unit.config.js --ci
+step "Kubernetes chart, compose file, Dockerfile"; bash tools/deploy/check-manifests.sh
 
 if [[ -z "${KAFKA_BROKERS:-}" || -z "${DATABASE_URL:-}" ]] && ! docker info >/dev/null 2>&1; then
   step "starting local Kafka and PostgreSQL"
@@ -25,6 +30,8 @@ if ! command -v chromium >/dev/null 2>&1 && [[ -z "${CHROMIUM_PATH:-}" ]]; then
   step "installing Debian's Chromium (browser tests)"
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null
 fi
+step "production build and image rehearsal (services from dist/, production dependencies only)"
+bash tools/deploy/image-rehearsal.sh
 step "building the ops dashboard"
 npx vite build -c apps/ops-dashboard/vite.config.mts --logLevel error
 step "integration tests (real Kafka + PostgreSQL)"
