@@ -35,7 +35,7 @@ deploy_tool() {
     command -v go >/dev/null || { echo "deploy_tool: $name needs Go (go install $module@$version)" >&2; return 1; }
     echo "deploy_tool: go install $module@$version (once; several minutes for helm)" >&2
     mkdir -p "$dir"
-    GOBIN="$dir" GOTOOLCHAIN=local GOFLAGS=-mod=mod go install -trimpath "$module@$version" >&2
+    GOBIN="$dir" GOTOOLCHAIN=local GOFLAGS=-mod=mod go install "$module@$version" >&2
   fi
   echo "$dir/$binary"
 }
