@@ -21,7 +21,7 @@ import {
   type PlannedMeasure,
   type RuleSet,
 } from '@penalty/domain';
-import { cancelTasks, scheduleTasks, type TaskToSchedule, type Tx } from '@penalty/messaging';
+import { cancelTasksWithPrefixes, scheduleTasks, type TaskToSchedule, type Tx } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
 import { DepositAccountRepository, type MerchantProfileColumns } from './deposit-account.repository';
 import { MeasureExpiryAlarm } from './measure-expiry.alarm';
@@ -321,8 +321,7 @@ export class SanctionBook {
     const accounts = [...this.accounts.values()].filter((a) => a.changed);
     await this.accountRepository.write(this.tx, accounts.map((a) => ({ merchantId: a.merchantId, ledger: a.ledger, profile: a.profile })), this.now);
     // Cancels first: they concern tasks from before this book (its own cancelled ones were dropped).
-    // One statement per window closed: rare (a refund or payment that tops the deposit up, a lower requirement, a termination).
-    for (const [kind, prefixes] of this.cancelled) for (const prefix of prefixes) await cancelTasks(this.tx.manager, kind, prefix, this.now);
+    for (const [kind, prefixes] of this.cancelled) await cancelTasksWithPrefixes(this.tx.manager, kind, [...prefixes], this.now);
     await scheduleTasks(this.tx.manager, this.tasks);
     for (const { topic, event } of this.events) this.tx.publish(topic, event);
     const earliest = this.earliestEnd;
