@@ -56,20 +56,20 @@ const LONG: Pick<ChaosOptions, 'messages' | 'merchants' | 'faults'> = {
   messages: 50_000,
   merchants: 2_000,
   faults: [
-    { kind: 'kill-replica', at: 20, replica: 'scoring-service#1' },
-    { kind: 'kill-replica', at: 70, replica: 'sanction-service#2' },
-    { kind: 'stop-replica', at: 120, replica: 'scoring-service#2', seconds: 40 },
-    { kind: 'kill-replica', at: 200, replica: 'notification-service#1' },
-    { kind: 'kill-database', at: 250 },
-    { kind: 'kill-replica', at: 320, replica: 'api#1' },
-    { kind: 'kill-broker', at: 370 },
-    { kind: 'kill-replica', at: 460, replica: 'scoring-service#2' },
-    { kind: 'stop-replica', at: 510, replica: 'sanction-service#1', seconds: 40 },
-    { kind: 'kill-replica', at: 590, replica: 'notification-service#2' },
-    { kind: 'kill-replica', at: 640, replica: 'sanction-service#1' },
-    { kind: 'kill-database', at: 690 },
-    { kind: 'kill-replica', at: 760, replica: 'api#2' },
-    { kind: 'kill-broker', at: 810 },
+    { kind: 'kill-replica', at: 30, replica: 'scoring-service#1' },
+    { kind: 'kill-replica', at: 100, replica: 'sanction-service#2' },
+    { kind: 'stop-replica', at: 170, replica: 'scoring-service#2', seconds: 40 },
+    { kind: 'kill-replica', at: 270, replica: 'notification-service#1' },
+    { kind: 'kill-database', at: 340 },
+    { kind: 'kill-replica', at: 420, replica: 'api#1' },
+    { kind: 'kill-broker', at: 490 },
+    { kind: 'kill-replica', at: 590, replica: 'scoring-service#2' },
+    { kind: 'stop-replica', at: 660, replica: 'sanction-service#1', seconds: 40 },
+    { kind: 'kill-replica', at: 760, replica: 'notification-service#2' },
+    { kind: 'kill-replica', at: 830, replica: 'sanction-service#1' },
+    { kind: 'kill-database', at: 900 },
+    { kind: 'kill-replica', at: 980, replica: 'api#2' },
+    { kind: 'kill-broker', at: 1050 },
   ],
 };
 
@@ -81,7 +81,7 @@ const USAGE = `usage: npm run chaos -- [short|long] [options]
   --rate R               messages per second (default: spread over the fault schedule)
   --stop-seconds S       length of each SIGSTOP (default 40)
   --no-faults            the same feed without faults (a baseline)
-  --drain-timeout S      seconds to wait for the outcome after the last message (default 240)
+  --drain-timeout S      seconds to wait for the outcome after the last message (default 240, long 600)
   --seed N               the event set's random seed (printed by every run)
   --keep-state           keep the broker's and database's data directory`;
 
@@ -99,7 +99,7 @@ export function parseChaosOptions(argv: string[]): ChaosOptions {
     profileShare: 0.3,
     httpShare: 0.05,
     replicasPerApp: 2,
-    drainTimeoutSeconds: 240,
+    drainTimeoutSeconds: size === 'long' ? 600 : 240,
     seed: Math.floor(Math.random() * 2 ** 31),
     keepState: false,
   };

@@ -20,6 +20,8 @@ export interface ChaosReport {
   checks: CheckResult[];
   unexpectedExits: ReplicaExit[];
   startedAt: number;
+  /** Cores, and the 1-minute load average sampled every 5 s while publishing. */
+  machine: { cores: number; load: number[] };
 }
 
 const s = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : '-');
@@ -33,6 +35,8 @@ export function formatReport(r: ChaosReport): string {
   lines.push(`feed: ${c.violation} distinct violations (${r.options.httpShare * 100}% over HTTP), ${c['same-event']} same-id copies, ${c['same-violation']} same-violationId copies, ${c.poison} poison, ${c.profile} profiles; ${r.options.merchants} merchants; ${r.options.rate}/s for ${r.publishingSeconds.toFixed(0)} s (${r.kafkaRetries} Kafka and ${r.httpRetries} HTTP retries)`);
   lines.push(`on violations.detected.v1: ${r.onTopic.violations} valid messages (${r.onTopic.distinct} distinct, ${r.onTopic.sameEventCopies} same-id and ${r.onTopic.sameViolationCopies} same-violationId copies), ${r.onTopic.poison} poison; ${r.onTopic.profiles} profiles`);
   lines.push(`replicas: ${r.replicas.map((x) => `${x.name} :${x.port}`).join(', ')}`);
+  const load = [...r.machine.load].sort((a, b) => a - b);
+  if (load.length > 0) lines.push(`machine: ${r.machine.cores} cores, load average while publishing ${load[0].toFixed(1)} to ${load[load.length - 1].toFixed(1)} (median ${load[Math.floor(load.length / 2)].toFixed(1)}; the services, broker and database of the run included)`);
   lines.push(`outcome complete ${s(r.drainSeconds * 1000)} after the last message${r.drainTimedOut ? ' (TIMED OUT: the checks below say what is missing)' : ''}`);
   lines.push('');
   lines.push(`latency (input message -> first output message: assessed = penalty.assessed.v1, sanctioned = the node's sanction.imposed.v1, told = the penalty's inbox notification)`);

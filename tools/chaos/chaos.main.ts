@@ -6,6 +6,7 @@
 //   npm run chaos -- [short|long] [--messages N] [--merchants M] [--rate R] [--seed S] ...   (--help)
 import 'reflect-metadata';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { newApiKey } from '@penalty/auth';
@@ -110,6 +111,10 @@ async function main(): Promise<number> {
 
   progress(`publishing ${plan.messages.length} messages (${plan.counts.violation} violations, ${plan.counts['same-event'] + plan.counts['same-violation']} duplicates, ${plan.counts.poison} poison, ${plan.counts.profile} profiles) while injecting ${options.faults.length} faults`);
   const publishingStartedAt = Date.now();
+  // The machine is shared: its load during the run says how far the figures are the platform's own.
+  const loadSamples: number[] = [];
+  const loadSampler = setInterval(() => loadSamples.push(loadavg()[0]), 5_000);
+  cleanups.push({ name: 'load sampler', run: async () => clearInterval(loadSampler) });
   const ticker = setInterval(() => progress(`  published ${publisher.counts.acknowledged}/${plan.messages.length} · seen ${recorder.violations.length} in, ${recorder.penalties.length} penalties, ${recorder.sanctions.length} sanctions, ${recorder.notifications.length} notifications, ${recorder.deadLetters.length} dead letters`), 10_000);
   cleanups.push({ name: 'ticker', run: async () => clearInterval(ticker) });
   await Promise.all([
@@ -117,6 +122,7 @@ async function main(): Promise<number> {
     faults.run(options.faults, publishingStartedAt, () => behind(publisher, recorder, plannedViolations)),
   ]);
   const publishingSeconds = (Date.now() - publishingStartedAt) / 1000;
+  clearInterval(loadSampler);
 
   // The outcome: wait until everything acknowledged is on the topics, then until every expected output is.
   const drainStartedAt = Date.now();
@@ -184,6 +190,7 @@ async function main(): Promise<number> {
       poison: poisonCount(recorder, poisonByValue), profiles: recorder.profiles.length,
     },
     recovery, checks, unexpectedExits: platform.unexpectedExits, startedAt: publishingStartedAt,
+    machine: { cores: cpus().length, load: loadSamples },
   };
   const text = formatReport(report);
   console.log('\n' + text);
@@ -192,21 +199,18 @@ async function main(): Promise<number> {
   return passed(report) ? 0 : 1;
 }
 
-/** What the pipeline owes for input acknowledged more than 5 s ago: assessments, and their in-app notifications. */
+/**
+ * What the pipeline owes for violations acknowledged more than 5 s ago (their assessments). A fault
+ * waits for it, not for the notifications: on a busy machine their backlog is a matter of capacity,
+ * and waiting on it would push the faults past the end of the feed.
+ */
 function behind(publisher: SteadyPublisher, recorder: OutcomeRecorder, plannedViolations: Set<string>): string | null {
   const cutoff = Date.now() - 5_000;
   const assessed = new Set<string>();
-  const penaltyIds: string[] = [];
-  for (const p of recorder.penalties) {
-    if (p.type !== 'penalty.assessed.v1') continue;
-    assessed.add(p.violationId);
-    if (p.ts < cutoff) penaltyIds.push(p.id);
-  }
+  for (const p of recorder.penalties) if (p.type === 'penalty.assessed.v1') assessed.add(p.violationId);
   let unassessed = 0;
   for (const [key, at] of publisher.acknowledged) if (at < cutoff && plannedViolations.has(key) && !assessed.has(key)) unassessed++;
-  const told = new Set(recorder.notifications.filter((n) => n.channel === 'INBOX').map((n) => n.causeEventId));
-  const untold = penaltyIds.filter((id) => !told.has(id)).length;
-  return unassessed + untold === 0 ? null : `${unassessed} violations unassessed, ${untold} penalties untold`;
+  return unassessed === 0 ? null : `${unassessed} violations acknowledged more than 5 s ago still unassessed`;
 }
 
 interface Missing {

@@ -24,7 +24,7 @@ export class FaultRunner {
    * `behind` says what the pipeline still owes (null when it has caught up): a fault waits for the
    * previous one's backlog to drain (at most `settleMs` past its time), so each recovery is its own.
    */
-  async run(faults: FaultPlan[], publishingStartedAt: number, behind: () => string | null, settleMs = 90_000): Promise<FaultRecord[]> {
+  async run(faults: FaultPlan[], publishingStartedAt: number, behind: () => string | null, settleMs = 60_000): Promise<FaultRecord[]> {
     for (const [i, fault] of [...faults].sort((a, b) => a.at - b.at).entries()) {
       const due = publishingStartedAt + fault.at * 1000;
       if (due > Date.now()) await sleep(due - Date.now());

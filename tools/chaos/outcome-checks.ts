@@ -198,7 +198,10 @@ export function checkOutcome(inputs: CheckInputs): CheckResult[] {
       const dead = (deadLettersByValue.get(value) ?? []).filter((d) => d.topic === 'violations.detected.v1.dlq');
       for (const d of dead) reasons.set(d.headers['x-dlq-reason'] ?? '?', (reasons.get(d.headers['x-dlq-reason'] ?? '?') ?? 0) + 1);
       if (dead.length !== sources.length) {
-        details.push(`${poison.marker} (${poison.poison}, on violations.detected.v1 ${sources.map(at).join(' ') || 'nowhere'}): dead-lettered ${dead.length} time(s): ${dead.map(describeDeadLetter).join('; ') || '-'}`);
+        // x-dlq-at says when the platform decided: one decision published twice, or a message decided twice.
+        const decisions = new Set(dead.map((d) => d.headers['x-dlq-at'] ?? `?${d.offset}`)).size;
+        const why = dead.length > sources.length ? (decisions < dead.length ? ', the same decision (x-dlq-at) published again' : ', decided again each time') : '';
+        details.push(`${poison.marker} (${poison.poison}, on violations.detected.v1 ${sources.map(at).join(' ') || 'nowhere'}): dead-lettered ${dead.length} time(s)${why}: ${dead.map(describeDeadLetter).join('; ') || '-'}`);
       }
     }
     results.push(result('every poison message on violations.detected.v1.dlq exactly once', details,
@@ -233,9 +236,9 @@ export function checkOutcome(inputs: CheckInputs): CheckResult[] {
   return results;
 }
 
-const at = (m: InputMessage) => `${m.partition}@${m.offset}`;
+const at = (m: InputMessage) => `${m.partition}@${m.offset} published ${new Date(m.ts).toISOString()}`;
 
 function describeDeadLetter(d: DeadLetterMessage): string {
   const h = d.headers;
-  return `${d.topic} ${d.partition}@${d.offset} reason ${h['x-dlq-reason'] ?? '?'} from ${h['x-dlq-source-topic'] ?? '?'} ${h['x-dlq-source-partition'] ?? '?'}@${h['x-dlq-source-offset'] ?? '?'}: ${(h['x-dlq-message'] ?? '').slice(0, 160)} ${d.value.slice(0, 120)}`;
+  return `${d.topic} ${d.partition}@${d.offset} written ${new Date(d.ts).toISOString()} (x-dlq-at ${h['x-dlq-at'] ?? '?'}) reason ${h['x-dlq-reason'] ?? '?'} from ${h['x-dlq-source-topic'] ?? '?'} ${h['x-dlq-source-partition'] ?? '?'}@${h['x-dlq-source-offset'] ?? '?'}: ${(h['x-dlq-message'] ?? '').slice(0, 100)}`;
 }

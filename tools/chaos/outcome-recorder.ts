@@ -77,6 +77,8 @@ export class OutcomeRecorder {
   private watchdog?: NodeJS.Timeout;
   private replacing = false;
   private stopped = false;
+  /** One group for the recorder's whole life: a replacement consumer goes on from the committed offsets. */
+  private readonly groupId = `chaos-recorder-${Date.now()}-${Math.random().toString(16).slice(2)}`;
 
   constructor(
     private readonly brokers: string,
@@ -93,7 +95,7 @@ export class OutcomeRecorder {
     await this.startConsumer();
     // kafkajs restarts a crashed consumer by itself; one that stays silent anyway is replaced.
     this.watchdog = setInterval(() => {
-      if (!this.replacing && !this.stopped && Date.now() - this.lastFetch > 45_000) void this.replace('no fetch for 45 s');
+      if (!this.replacing && !this.stopped && Date.now() - this.lastFetch > 90_000) void this.replace('no fetch for 90 s');
     }, 5_000);
   }
 
@@ -124,8 +126,8 @@ export class OutcomeRecorder {
 
   private async startConsumer(): Promise<void> {
     const kafka = new Kafka({ clientId: 'chaos-recorder', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10 } });
-    // A fresh group each time: it reads everything from the beginning, and the offsets above skip what is known.
-    const consumer = kafka.consumer({ groupId: `chaos-recorder-${Date.now()}-${Math.random().toString(16).slice(2)}`, maxWaitTimeInMs: 200 });
+    // Read from the beginning once; what a replacement reads again is skipped by the offsets above.
+    const consumer = kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200 });
     this.consumer = consumer;
     this.lastFetch = Date.now();
     consumer.on(consumer.events.FETCH, () => (this.lastFetch = Date.now()));

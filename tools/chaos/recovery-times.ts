@@ -82,15 +82,16 @@ function percentile(sorted: number[], p: number): number {
 /**
  * Per fault and stage: the window runs from 2 s before the fault until the next fault (or the end).
  * "Normal" is below max(2 s, 5 × the stage's median latency over the whole run: faults touch a
- * minority of items, so the median is the platform's ordinary pace on this machine); the recovery
- * time is how long after the fault outputs of inputs from its window still came late.
+ * minority of items, so the median is the platform's ordinary pace on this machine), at most 30 s
+ * (a stage that is behind all run long is late, not normal); the recovery time is how long after
+ * the fault outputs of inputs from its window still came late.
  */
 export function recoveryFigures(items: Record<Stage, StageItem[]>, faults: FaultRecord[]): RecoveryFigures {
   const thresholdMs = {} as Record<Stage, number>;
   const latency = {} as RecoveryFigures['latency'];
   for (const stage of STAGES) {
     const sorted = items[stage].map((i) => i.outputTs - i.inputTs).sort((a, b) => a - b);
-    thresholdMs[stage] = Math.max(2_000, 5 * (percentile(sorted, 50) || 0));
+    thresholdMs[stage] = Math.min(30_000, Math.max(2_000, 5 * (percentile(sorted, 50) || 0)));
     latency[stage] = { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN, n: sorted.length };
   }
   const outputTimes = {} as Record<Stage, number[]>;

@@ -57,7 +57,7 @@ export class ReplicaProcess {
   }
 
   /** Starts the process and waits for /health/ready; a port taken meanwhile is replaced (at most 3 times). */
-  async start(timeoutMs = 120_000): Promise<void> {
+  async start(timeoutMs = 180_000): Promise<void> {
     this.starting = true;
     try {
       for (let attempt = 1; ; attempt++) {
