@@ -4,7 +4,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsString, Length, Max, Min, MinLength, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import {
-  ACCESS_REVOCATIONS_TOPIC, hashApiKeySecret, newApiKey, parseApiKey, Requires, sameSecret, SESSION_REVOCATIONS,
+  ACCESS_REVOCATIONS_TOPIC, hashApiKeySecret, matchesApiKeyDigest, newApiKey, parseApiKey, Requires, SESSION_REVOCATIONS,
   type AccessRevocation, type ApiKeyVerifier, type Principal, type SessionRevocations,
 } from '@penalty/auth';
 import type { Clock } from '@penalty/domain';
@@ -76,7 +76,8 @@ const toDto = (r: KeyRow): ApiKeyDto => ({
 });
 
 interface VerifiedKey {
-  secretHash: string;
+  /** SHA-256 of the key's secret, as stored in its row (hex there). */
+  secretDigest: Buffer;
   principal: Principal;
   /** performance.now() until which the row need not be read again. */
   until: number;
@@ -111,10 +112,10 @@ export class ApiKeys implements ApiKeyVerifier {
   async verify(key: string): Promise<Principal | null> {
     const parsed = parseApiKey(key);
     if (!parsed) return null;
-    const secretHash = hashApiKeySecret(parsed.secret);
     if (this.revocations.revokesApiKey(parsed.id)) return null;
     const cached = this.verified.get(parsed.id);
-    const fromCache = () => (cached && sameSecret(cached.secretHash, secretHash) ? cached.principal : null);
+    // One hash of the presented secret, compared in constant time with the stored one.
+    const fromCache = () => (cached && matchesApiKeyDigest(parsed.secret, cached.secretDigest) ? cached.principal : null);
     if (cached && cached.until > performance.now()) return fromCache();
     let rows: KeyRow[];
     try {
@@ -132,10 +133,11 @@ export class ApiKeys implements ApiKeyVerifier {
       this.verified.delete(parsed.id);
       return null;
     }
-    if (!sameSecret(row.secret_hash, secretHash)) return null;
+    const secretDigest = Buffer.from(row.secret_hash, 'hex');
+    if (!matchesApiKeyDigest(parsed.secret, secretDigest)) return null;
     const principal: Principal = Object.freeze({ subject: `api-key:${row.key_id}:${row.name}`, roles: [], via: 'API_KEY' as const, scopes: Object.freeze([...row.scopes]) as string[] });
     // Not kept if it was revoked while its row was read.
-    if (this.config.API_KEY_CACHE_MS > 0 && !this.revocations.revokesApiKey(parsed.id)) this.remember(parsed.id, { secretHash: row.secret_hash, principal, until: performance.now() + this.config.API_KEY_CACHE_MS });
+    if (this.config.API_KEY_CACHE_MS > 0 && !this.revocations.revokesApiKey(parsed.id)) this.remember(parsed.id, { secretDigest, principal, until: performance.now() + this.config.API_KEY_CACHE_MS });
     return principal;
   }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { roleAllows, ROLES } from './roles';
 import { parseAccessRevocation, SessionRevocations } from './session-revocations';
-import { hashApiKeySecret, hashPassword, newApiKey, parseApiKey, verifyPassword } from './secrets';
+import { hashApiKeySecret, hashPassword, matchesApiKeyDigest, newApiKey, parseApiKey, verifyPassword } from './secrets';
 import { issueSessionToken, OidcVerifier, rolesOf, verifySessionToken } from './tokens';
 
 const SECRET = 'a-session-secret-of-at-least-32-characters';
@@ -63,6 +63,10 @@ describe('passwords and API keys', () => {
     expect(parseApiKey(`pk_${id}_short`)).toBeNull();
     expect(hashApiKeySecret(secret)).toMatch(/^[0-9a-f]{64}$/);
     expect(hashApiKeySecret(secret)).not.toContain(secret);
+    const stored = Buffer.from(hashApiKeySecret(secret), 'hex');
+    expect(matchesApiKeyDigest(secret, stored)).toBe(true);
+    expect(matchesApiKeyDigest(newApiKey().secret, stored)).toBe(false);
+    expect(matchesApiKeyDigest(secret, stored.subarray(0, 16))).toBe(false);
   });
 });
 

@@ -38,4 +38,13 @@ export function parseApiKey(key: string): { id: string; secret: string } | null 
   return match ? { id: match[1], secret: match[2] } : null;
 }
 
-export const hashApiKeySecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+/** SHA-256 of an API key's secret, the bytes whose hex is stored. */
+export const apiKeySecretDigest = (secret: string): Buffer => createHash('sha256').update(secret).digest();
+
+export const hashApiKeySecret = (secret: string) => apiKeySecretDigest(secret).toString('hex');
+
+/** Whether `secret` is the one whose digest is `digest` (constant time). */
+export function matchesApiKeyDigest(secret: string, digest: Buffer): boolean {
+  const presented = apiKeySecretDigest(secret);
+  return presented.length === digest.length && timingSafeEqual(presented, digest);
+}
