@@ -3,7 +3,7 @@
 // side-by-side bench measures the same routes with the whole pipeline running).
 //
 //   node -r @swc-node/register bench/http-ingestion.bench.ts [--seconds 10] [--clients 1,16,64]
-//        [--merchants 2000] [--batch 100] [--no-batch] [--all] [--cpu-prof DIR]
+//        [--merchants 2000] [--batch 100] [--no-batch] [--all] [--env NAME=VALUE]… [--cpu-prof DIR]
 //
 // --all starts the four services, so the pipeline consumes what the api accepts (everything
 // co-located, as in production on one machine); by default only the api runs. --cpu-prof writes a V8
@@ -20,11 +20,13 @@ interface Options {
   batch: number;
   all: boolean;
   batchRoute: boolean;
+  /** Extra environment for the services (e.g. INGESTION_GROUP_MAX_EVENTS=1000). */
+  env: Record<string, string>;
   cpuProf?: string;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { seconds: 10, clients: [1, 16, 64], merchants: 2000, batch: 100, all: false, batchRoute: true };
+  const options: Options = { seconds: 10, clients: [1, 16, 64], merchants: 2000, batch: 100, all: false, batchRoute: true, env: {} };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
       const v = argv[++i];
@@ -38,6 +40,11 @@ function parseOptions(argv: string[]): Options {
       case '--batch': options.batch = Number(value()); break;
       case '--all': options.all = true; break;
       case '--no-batch': options.batchRoute = false; break;
+      case '--env': {
+        const [name, ...rest] = value().split('=');
+        options.env[name] = rest.join('=');
+        break;
+      }
       case '--cpu-prof': options.cpuProf = path.resolve(value()); break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
@@ -125,7 +132,7 @@ async function main(): Promise<void> {
   const stack = new PipelineStack({
     apps,
     // The bench measures capacity: the per-key rate limit (60,000 a minute by default) is lifted.
-    env: { INGESTION_REQUESTS_PER_MINUTE: '100000000', TOPIC_PARTITIONS: '6', ...(options.cpuProf ? { NODE_OPTIONS: `--require @swc-node/register --require ${path.join(__dirname, 'cpu-profile.preload.ts')}`, CPU_PROFILE_DIR: options.cpuProf } : {}) },
+    env: { INGESTION_REQUESTS_PER_MINUTE: '100000000', TOPIC_PARTITIONS: '6', ...options.env, ...(options.cpuProf ? { NODE_OPTIONS: `--require @swc-node/register --require ${path.join(__dirname, 'cpu-profile.preload.ts')}`, CPU_PROFILE_DIR: options.cpuProf } : {}) },
   });
   console.log(`starting ${apps.join(', ')} on the real Kafka and PostgreSQL…`);
   await stack.start();
