@@ -53,7 +53,7 @@ describe('deadlines of decisions and their reminders', () => {
 
   it('a rejected appeal closes the first window and opens the second; filing or acceptance only closes', () => {
     expect(deadlinesOf(remedy(EventTypes.AppealUpdatedV1))).toEqual({
-      open: [{ kind: 'APPEAL_WINDOW', closesAt: new Date('2023-08-25T11:00:00+08:00'), reference: 'sn-20230810-0001', referenceKind: 'SANCTION', scope: 'sn-20230810-0001' }],
+      open: [{ kind: 'APPEAL_WINDOW', closesAt: new Date('2023-08-25T11:00:00+08:00'), reference: 'sn-20230810-0001', referenceKind: 'SANCTION', scope: 'sn-20230810-0001', reopening: 'round-2' }],
       close: [{ kind: 'APPEAL_WINDOW', scope: 'sn-20230810-0001' }],
     });
     for (const status of ['PENDING', 'ACCEPTED']) {
@@ -89,6 +89,15 @@ describe('deadlines of decisions and their reminders', () => {
     for (const status of ['REMEDIED', 'UNREMEDIED', 'CLEARED_OUT', 'REVOKED']) {
       expect(deadlinesOf(remedy(EventTypes.ForgeryCaseUpdatedV1, { status }))).toEqual({ open: [], close: [{ kind: 'FORGERY_REMEDIATION', scope: 'fc-20230301-0001' }] });
     }
+  });
+
+  it("keys a second appeal's window apart from the first's even when both close at the same instant, and cancels both by scope", () => {
+    const first = deadlinesOf(sanctionImposed).open[0];
+    const second = deadlinesOf(remedy(EventTypes.AppealUpdatedV1, { subject: { kind: 'SANCTION', id: 's-1' }, secondAppealClosesAt: '2026-12-08T10:00:00+08:00' })).open[0];
+    expect(second.closesAt).toEqual(first.closesAt);
+    expect(reminderKey(first, 7)).toBe('APPEAL_WINDOW/s-1/2026-12-08T02:00:00.000Z/7d');
+    expect(reminderKey(second, 7)).toBe('APPEAL_WINDOW/s-1/2026-12-08T02:00:00.000Z/round-2/7d');
+    for (const deadline of [first, second]) expect(reminderKey(deadline, 1).startsWith(closedReminderPrefix({ kind: 'APPEAL_WINDOW', scope: 's-1' }))).toBe(true);
   });
 
   it('keys a reminder by deadline, instant and lead; a closed deadline cancels by kind and scope', () => {

@@ -15,6 +15,12 @@ export interface Deadline {
   referenceKind: 'SANCTION' | 'VIOLATION' | 'FORGERY_CASE' | 'DEPOSIT';
   /** What the deadline belongs to (reminder keys start with kind/scope/, so they can be cancelled together). */
   scope: string;
+  /**
+   * Tells apart a deadline that opens again after its reminders were cancelled: a second appeal's
+   * window often closes when the first did (the original window unless the grace days after the
+   * rejection end later), and its reminders must not share the keys of the first window's.
+   */
+  reopening?: string;
 }
 
 /** Reminders no longer due: every pending one of a kind and scope. */
@@ -67,6 +73,7 @@ export function deadlinesOf(event: CloudEvent<object>, rules: RuleBook): Deadlin
         reference: appeal.subject.id,
         referenceKind: APPEAL_REFERENCE_KINDS[appeal.subject.kind],
         scope: appeal.subject.id,
+        reopening: `round-${appeal.round + 1}`,
       };
       return { open: [second], close };
     }
@@ -94,9 +101,10 @@ export function deadlinesOf(event: CloudEvent<object>, rules: RuleBook): Deadlin
   }
 }
 
-/** The key of one reminder: unique per deadline and lead, so redelivered decisions schedule nothing twice. */
+/** The key of one reminder: unique per deadline (and reopening) and lead, so redelivered decisions schedule nothing twice. */
 export function reminderKey(deadline: Deadline, leadDays: number): string {
-  return `${deadline.kind}/${deadline.scope}/${deadline.closesAt.toISOString()}/${leadDays}d`;
+  const reopening = deadline.reopening ? `${deadline.reopening}/` : '';
+  return `${deadline.kind}/${deadline.scope}/${deadline.closesAt.toISOString()}/${reopening}${leadDays}d`;
 }
 
 /** The prefix of every reminder key of a closed deadline. */

@@ -211,15 +211,30 @@ describe('notify merchants, a batch at a time (real PostgreSQL and Kafka)', () =
     expect((await remindersOf(merchantId)).map((r) => [r.task_key, r.cancelled])).toEqual([
       [`APPEAL_WINDOW/${s1}/2026-12-08T02:00:00.000Z/1d`, true],
       [`APPEAL_WINDOW/${s1}/2026-12-08T02:00:00.000Z/7d`, true],
-      [`APPEAL_WINDOW/${s1}/2026-12-20T02:00:00.000Z/1d`, false],
-      [`APPEAL_WINDOW/${s1}/2026-12-20T02:00:00.000Z/7d`, false],
+      [`APPEAL_WINDOW/${s1}/2026-12-20T02:00:00.000Z/round-2/1d`, false],
+      [`APPEAL_WINDOW/${s1}/2026-12-20T02:00:00.000Z/round-2/7d`, false],
       [`APPEAL_WINDOW/${s2}/2026-12-08T02:00:00.000Z/1d`, false],
       [`APPEAL_WINDOW/${s2}/2026-12-08T02:00:00.000Z/7d`, false],
     ]);
-    expect(await rows('SELECT payload FROM scheduled_task WHERE task_key = $1', [`APPEAL_WINDOW/${s1}/2026-12-20T02:00:00.000Z/7d`])).toEqual([
+    expect(await rows('SELECT payload FROM scheduled_task WHERE task_key = $1', [`APPEAL_WINDOW/${s1}/2026-12-20T02:00:00.000Z/round-2/7d`])).toEqual([
       { payload: { deadlineKind: 'APPEAL_WINDOW', closesAt: '2026-12-20T02:00:00.000Z', reference: s1, referenceKind: 'SANCTION', leadDays: 7 } },
     ]);
     expect((await notificationsOf(merchantId)).map((n) => n.template)).toEqual(['sanction-imposed', 'sanction-imposed', 'appeal-filed', 'appeal-rejected', 'sanction-imposed', 'appeal-filed']);
+  });
+
+  it("reminds a second appeal's window that closes when the first did (its reminders are not the first window's, cancelled)", async () => {
+    const merchantId = aMerchant();
+    const sanctionId = `s-${merchantId}-1`;
+    await notify([imposed(merchantId, sanctionId)], 0, Topics.SanctionsDecidedV1);
+    await notify([filed(merchantId, sanctionId)], 0, Topics.RemediesUpdatedV1);
+    // Rejected early: the second appeal may be filed until the original window closes.
+    await notify([rejected(merchantId, sanctionId, '2026-12-08T10:00:00+08:00')], 0, Topics.RemediesUpdatedV1);
+    expect((await remindersOf(merchantId)).map((r) => [r.task_key, r.cancelled])).toEqual([
+      [`APPEAL_WINDOW/${sanctionId}/2026-12-08T02:00:00.000Z/1d`, true],
+      [`APPEAL_WINDOW/${sanctionId}/2026-12-08T02:00:00.000Z/7d`, true],
+      [`APPEAL_WINDOW/${sanctionId}/2026-12-08T02:00:00.000Z/round-2/1d`, false],
+      [`APPEAL_WINDOW/${sanctionId}/2026-12-08T02:00:00.000Z/round-2/7d`, false],
+    ]);
   });
 
   it('doubles nothing when two replicas apply the same batches at once', async () => {

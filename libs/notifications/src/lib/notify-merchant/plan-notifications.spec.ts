@@ -101,7 +101,7 @@ describe('planNotifications (a batch, in order)', () => {
   it("closes before it opens: a rejected appeal closes the first window's reminders and opens the second's", () => {
     const plan = planNotifications([item(appeal('m-1', 's-1', { status: 'REJECTED', secondAppealClosesAt: '2026-12-20T10:00:00+08:00' }))], new Map(), context);
     expect(plan.closedReminderPrefixes).toEqual(['APPEAL_WINDOW/s-1/']);
-    expect(plan.reminders.map((r) => r.key)).toEqual(['APPEAL_WINDOW/s-1/2026-12-20T02:00:00.000Z/7d', 'APPEAL_WINDOW/s-1/2026-12-20T02:00:00.000Z/1d']);
+    expect(plan.reminders.map((r) => r.key)).toEqual(['APPEAL_WINDOW/s-1/2026-12-20T02:00:00.000Z/round-2/7d', 'APPEAL_WINDOW/s-1/2026-12-20T02:00:00.000Z/round-2/1d']);
   });
 
   it('does not schedule reminders a later event of the batch closes, and keeps those opened after the closing', () => {
@@ -115,8 +115,8 @@ describe('planNotifications (a batch, in order)', () => {
     expect(plan.reminders.map((r) => r.key)).toEqual([
       'APPEAL_WINDOW/s-2/2026-12-08T02:00:00.000Z/7d',
       'APPEAL_WINDOW/s-2/2026-12-08T02:00:00.000Z/1d',
-      'APPEAL_WINDOW/s-1/2026-12-20T02:00:00.000Z/7d',
-      'APPEAL_WINDOW/s-1/2026-12-20T02:00:00.000Z/1d',
+      'APPEAL_WINDOW/s-1/2026-12-20T02:00:00.000Z/round-2/7d',
+      'APPEAL_WINDOW/s-1/2026-12-20T02:00:00.000Z/round-2/1d',
     ]);
     expect(plan.closedReminderPrefixes).toEqual(['APPEAL_WINDOW/s-1/']);
     expect(plan.messages.map((m) => m.template)).toEqual(['sanction-imposed', 'sanction-imposed', 'appeal-filed', 'appeal-rejected']);
