@@ -51,6 +51,8 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   return groups;
 }
 
+const copies = (n: number) => `${n} ${n === 1 ? 'copy' : 'copies'}`;
+
 const result = (name: string, details: string[], summary: string): CheckResult => ({ name, ok: details.length === 0, summary, details });
 
 /** The input set against the output set. Each check says what it compared and lists every miss. */
@@ -99,7 +101,7 @@ export function checkOutcome(inputs: CheckInputs): CheckResult[] {
     }
     for (const violationId of penaltiesByViolation.keys()) if (!expected.assessments.has(violationId)) details.push(`${violationId}: assessed but never a valid violation of the feed`);
     results.push(result('every distinct violation assessed exactly once', details,
-      `${expected.assessments.size} distinct violations, ${distinctById(assessedEvents).length} penalty.assessed.v1 (${assessedEvents.length - distinctById(assessedEvents).length} copies of an id redelivered); ${missing} unassessed, ${doubled} assessed twice`));
+      `${expected.assessments.size} distinct violations, ${distinctById(assessedEvents).length} penalty.assessed.v1 (${copies(assessedEvents.length - distinctById(assessedEvents).length)} of an id redelivered); ${missing} unassessed, ${doubled} assessed twice`));
   }
 
   // 4. Each assessment as the rulebook says, with the running totals in partition order.
@@ -169,7 +171,7 @@ export function checkOutcome(inputs: CheckInputs): CheckResult[] {
     for (const s of distinctById(lifted)) details.push(`${s.merchantId}: unexpected ${s.type} ${s.id}`);
     const skipped = expected.sanctions.reduce((n, s) => n + s.skipped.length, 0);
     results.push(result('exactly one sanction.imposed.v1 per ladder node reached', details,
-      `${expected.sanctions.length} nodes imposed by decideLadder (${skipped} skipped), ${imposed.length} sanction.imposed.v1 (${recorder.sanctions.filter((s) => s.type === 'sanction.imposed.v1').length - imposed.length} copies redelivered)`));
+      `${expected.sanctions.length} nodes imposed by decideLadder (${skipped} skipped), ${imposed.length} sanction.imposed.v1 (${copies(recorder.sanctions.filter((s) => s.type === 'sanction.imposed.v1').length - imposed.length)} of an id redelivered)`));
   }
 
   // 7 and 8. Every sanction, and every penalty, told: exactly one in-app notification each.

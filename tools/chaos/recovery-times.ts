@@ -81,7 +81,7 @@ function percentile(sorted: number[], p: number): number {
 
 /**
  * Per fault and stage: the window runs from 2 s before the fault until the next fault (or the end).
- * "Normal" is below max(2 s, 5 × the stage's median latency over the whole run: faults touch a
+ * "Normal" is below max(5 s, 5 × the stage's median latency over the whole run: faults touch a
  * minority of items, so the median is the platform's ordinary pace on this machine), at most 30 s
  * (a stage that is behind all run long is late, not normal); the recovery time is how long after
  * the fault outputs of inputs from its window still came late.
@@ -91,7 +91,7 @@ export function recoveryFigures(items: Record<Stage, StageItem[]>, faults: Fault
   const latency = {} as RecoveryFigures['latency'];
   for (const stage of STAGES) {
     const sorted = items[stage].map((i) => i.outputTs - i.inputTs).sort((a, b) => a - b);
-    thresholdMs[stage] = Math.min(30_000, Math.max(2_000, 5 * (percentile(sorted, 50) || 0)));
+    thresholdMs[stage] = Math.min(30_000, Math.max(5_000, 5 * (percentile(sorted, 50) || 0)));
     latency[stage] = { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN, n: sorted.length };
   }
   const outputTimes = {} as Record<Stage, number[]>;
