@@ -131,9 +131,10 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
 
   private async startConsumer(topics: string[]): Promise<void> {
     const { kafka, settings, groupId } = this.options;
-    // The broker answers a fetch as soon as there is data; maxWaitTimeInMs only bounds an idle fetch.
     const sessionTimeout = this.sessionTimeoutMs;
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 1_000, sessionTimeout, heartbeatInterval: Math.floor(sessionTimeout / 5) });
+    // The broker answers a fetch as soon as there is data; an idle fetch waits up to 3 s, well inside
+    // the session (kafkajs heartbeats between fetches).
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: Math.min(3_000, Math.floor(sessionTimeout / 3)), sessionTimeout, heartbeatInterval: Math.floor(sessionTimeout / 5) });
     this.consumer = consumer;
     this.lastActivity = Date.now();
     const alive = () => (this.lastActivity = Date.now());

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
 import { deadLetterTopicOf } from '@penalty/contracts';
+import { fixKafkajsIdleTimer } from './kafkajs-idle-timer';
 
 /** Where a service's Kafka traffic goes: brokers plus the (test-only) topic namespace. */
 export interface KafkaSettings {
@@ -14,6 +15,7 @@ export interface KafkaSettings {
 }
 
 export function createKafka(settings: KafkaSettings): Kafka {
+  fixKafkajsIdleTimer();
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,

@@ -32,7 +32,7 @@ export class OutboxSweeper {
     private readonly dataSource: DataSource,
     private readonly publisher: OutboxPublisher,
     private readonly metrics: PipelineMetrics,
-    private readonly options: OutboxSweeperOptions = { intervalMs: 5_000, retryMs: 1_000 },
+    private readonly options: OutboxSweeperOptions = { intervalMs: 10_000, retryMs: 1_000 },
   ) {}
 
   start(): void {

@@ -32,7 +32,7 @@ export function createServiceDataSource(options: ServiceDatabaseOptions): DataSo
     extra: {
       max: options.poolSize ?? 24,
       // Closed by the pool before the server's idle_session_timeout would.
-      idleTimeoutMillis: 5_000,
+      idleTimeoutMillis: 10_000,
       // A process that stops (SIGSTOP, a hung host) while holding outbox lane locks (see
       // TransactionRunner) or a transaction loses its session, so it cannot stall other writers for long.
       options: `-c search_path=${options.schema},public -c timezone=UTC -c idle_session_timeout=15000 -c idle_in_transaction_session_timeout=15000 -c lock_timeout=30000`,
