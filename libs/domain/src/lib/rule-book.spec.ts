@@ -9,9 +9,14 @@ describe('RuleBook', () => {
     expect(book.at(new Date('2022-06-27T00:00:00+08:00')).version).toBe('2022-06-27');
   });
 
-  it('finds a version by name and falls back to the one in force', () => {
-    expect(book.ofVersion('2019', new Date('2024-01-01T00:00:00+08:00')).version).toBe('2019');
-    expect(book.ofVersion('no-such', new Date('2024-01-01T00:00:00+08:00')).version).toBe('2022-06-27');
+  it('finds a version by name', () => {
+    expect(book.ofVersion('2019').version).toBe('2019');
+    expect(book.ofVersion('2022-06-27').version).toBe('2022-06-27');
+  });
+
+  it('refuses an unknown version loudly instead of falling back to the one in force', () => {
+    expect(() => book.ofVersion('no-such')).toThrow(expect.objectContaining({ code: 'RULES.UNKNOWN_VERSION', retriable: false }));
+    expect(() => book.ofVersion('')).toThrow(/Unknown rule version ""/);
   });
 
   it('applies operator overrides to every version, replacing only the ladders given', () => {

@@ -1,3 +1,4 @@
+import { DomainError } from './domain-error';
 import { RULE_SETS } from './rule-sets.data';
 import type { RuleSet } from './rule-set';
 import type { Track } from './vocabulary';
@@ -41,8 +42,13 @@ export class RuleBook {
     return inForce;
   }
 
-  /** A named version, or the one in force at `fallbackAt` when the name is unknown. */
-  ofVersion(version: string, fallbackAt: Date): RuleSet {
-    return this.ruleSets.find((r) => r.version === version) ?? this.at(fallbackAt);
+  /**
+   * A named version. An unknown name is refused (RULES.UNKNOWN_VERSION, never retriable) rather than
+   * replaced by the version in force now: a decision must be explained by the rules it names.
+   */
+  ofVersion(version: string): RuleSet {
+    const ruleSet = this.ruleSets.find((r) => r.version === version);
+    if (!ruleSet) throw new DomainError('RULES.UNKNOWN_VERSION', `Unknown rule version ${JSON.stringify(version)} (known: ${this.ruleSets.map((r) => r.version).join(', ')}).`);
+    return ruleSet;
   }
 }

@@ -164,7 +164,7 @@ export class ExamChances {
         chance: { status: chance.status, expiresAt: new Date(chance.expires_at) },
         violation: { scenario: violation.scenario as Scenario | null, points: violation.points, decidedAt: new Date(violation.assessed_at) },
         now,
-        ruleSet: this.rules.ofVersion(violation.rule_version, new Date(violation.assessed_at)),
+        ruleSet: this.rules.ofVersion(violation.rule_version),
       });
       const updated = await this.update(manager, chanceId, { status: 'CHOSEN', violation_id: violation.violation_id, chosen_at: now }, now);
       return { chance: updated, action: 'EXAM.USE', reason: `chosen for violation ${violation.violation_id}` };

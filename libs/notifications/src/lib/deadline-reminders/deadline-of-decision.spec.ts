@@ -36,6 +36,11 @@ describe('deadlines of decisions and their reminders', () => {
     expect(deadlinesUnder(penalty(3), longer).open[0].closesAt).toEqual(new Date('2026-12-13T10:00:00+08:00'));
   });
 
+  it("refuses a penalty naming a rule version the deployment does not know, rather than using today's window", () => {
+    const unknown = { ...penalty(3), data: { ...penalty(3).data, ruleVersion: '2031-01-01' } };
+    expect(() => deadlinesOf(unknown)).toThrow(expect.objectContaining({ code: 'RULES.UNKNOWN_VERSION', retriable: false }));
+  });
+
   it('reminds a week and a day before, skipping reminders already past', () => {
     const [deadline] = deadlinesOf(sanctionImposed).open;
     expect(reminderInstants(deadline, new Date('2026-11-23T10:00:00+08:00'))).toEqual([

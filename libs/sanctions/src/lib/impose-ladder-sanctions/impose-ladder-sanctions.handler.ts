@@ -41,7 +41,7 @@ export class ImposeLadderSanctionsHandler {
     const now = this.clock.now();
     const changes = events.map((inbound) => {
       const a = inbound.event.data as PenaltyAssessedV1;
-      const ruleSet = this.rules.ofVersion(a.ruleVersion, now);
+      const ruleSet = ruleSetOf(this.rules, inbound, a.ruleVersion);
       const change: TotalChange & { assessmentId: string; ruleSet: RuleSet } = {
         merchantId: a.merchantId,
         naturalYear: a.naturalYear,
@@ -104,6 +104,15 @@ export class ImposeLadderSanctionsHandler {
     }
     await book.flush();
     await this.ladders.writeNodes(tx, nodeChanges(laddered, passed, follow.passed), now);
+  }
+}
+
+/** The rule version an assessment names; an unknown one dead-letters that event alone (the rest of the batch applies). */
+function ruleSetOf(rules: RuleBook, inbound: InboxBatch['events'][number], version: string): RuleSet {
+  try {
+    return rules.ofVersion(version);
+  } catch (error) {
+    throw rejectionOf(inbound, error);
   }
 }
 

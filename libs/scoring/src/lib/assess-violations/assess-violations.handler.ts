@@ -83,7 +83,7 @@ export class AssessViolationsHandler {
       tx.publish(Topics.PenaltiesAssessedV1, buildCloudEvent({ type: EventTypes.PenaltyAssessedV1, source: SCORING_SOURCE, subject: v.merchantId, data, time: now }));
       // Section 6: a violation that may use the merchant's chance opens the choice.
       const chance = chances.get(v.merchantId);
-      const offer = chance && examOfferOf({ scenario: (v.scenario ?? null) as Scenario | null, points: assessment.points, decidedAt: now, ruleSet: this.rules.ofVersion(assessment.ruleVersion, now) });
+      const offer = chance && examOfferOf({ scenario: (v.scenario ?? null) as Scenario | null, points: assessment.points, decidedAt: now, ruleSet: this.rules.ofVersion(assessment.ruleVersion) });
       if (chance && offer) tx.publish(Topics.RemediesUpdatedV1, examChanceUpdated(chance, now, { violationId: v.violationId, choiceClosesAt: formatShanghai(offer.choiceClosesAt) }));
     }
 
