@@ -248,6 +248,8 @@ describe('parseCloudEvent (compiled from the JSON Schemas) gives the outcomes of
     ['an e-mail address with a quoted local part', EventTypes.MerchantProfileUpdatedV1, ({ data: d }) => (d.contact.email = '"owner"@merchant.example')],
     ['categories that are not strings', EventTypes.MerchantProfileUpdatedV1, ({ data: d }) => (d.categories = ['a', 1, null])],
     ['a deposit change beyond the safe integers', EventTypes.DepositUpdatedV1, ({ data: d }) => (d.change.amountFen = -9007199254740992)],
+    ['a deposit balance beyond the safe integers', EventTypes.DepositUpdatedV1, ({ data: d }) => (d.balanceFen = 9007199254740992)],
+    ['a deposit requirement and shortfall beyond the safe integers', EventTypes.DepositUpdatedV1, ({ data: d }) => ((d.requiredFen = 9007199254740992), (d.shortfallFen = 2 ** 60))],
     ['a data that is an array', EventTypes.NotificationSentV1, (e) => (e.data = [e.data])],
   ];
   it.each(TRICKY)('%s', (_, type, change) => {

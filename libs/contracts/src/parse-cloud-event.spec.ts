@@ -212,6 +212,12 @@ describe('parseCloudEvent', () => {
       }
     });
 
+    it('takes deposit amounts at the exact bounds, ±(2^53 - 1) fen', () => {
+      const raw = goldenFixture(EventTypes.DepositUpdatedV1);
+      Object.assign(raw.data, { requiredFen: Number.MAX_SAFE_INTEGER, balanceFen: -Number.MAX_SAFE_INTEGER, shortfallFen: Number.MAX_SAFE_INTEGER });
+      expect(parseCloudEvent(raw).ok).toBe(true);
+    });
+
     it.each([
       [EventTypes.MerchantProfileUpdatedV1, 'data.contact.webhookUrl', (d: any) => (d.contact.webhookUrl = 'not a url')],
       [EventTypes.MerchantProfileUpdatedV1, 'data.examEligible', (d: any) => (d.examEligible = 'yes')],
@@ -227,6 +233,11 @@ describe('parseCloudEvent', () => {
       [EventTypes.SanctionImposedV1, 'data.fine', (d: any) => delete d.fine],
       [EventTypes.SanctionImposedV1, 'data.fine.currency', (d: any) => (d.fine.currency = 'USD')],
       [EventTypes.SanctionImposedV1, 'data.fine.amountFen', (d: any) => (d.fine.amountFen = 12.5)],
+      [EventTypes.DepositUpdatedV1, 'data.balanceFen', (d: any) => (d.balanceFen = 2 ** 53)],
+      [EventTypes.DepositUpdatedV1, 'data.balanceFen', (d: any) => (d.balanceFen = -(2 ** 53))],
+      [EventTypes.DepositUpdatedV1, 'data.requiredFen', (d: any) => (d.requiredFen = 2 ** 53)],
+      [EventTypes.DepositUpdatedV1, 'data.requiredFen', (d: any) => (d.requiredFen = -1)],
+      [EventTypes.DepositUpdatedV1, 'data.shortfallFen', (d: any) => (d.shortfallFen = 1e300)],
       [EventTypes.SanctionLiftedV1, 'data.measureTypes', (d: any) => (d.measureTypes = ['JAIL'])],
       [EventTypes.SanctionLiftedV1, 'data.reason', (d: any) => (d.reason = 'MERCY')],
       [EventTypes.NotificationSentV1, 'data.channel', (d: any) => (d.channel = 'PIGEON')],

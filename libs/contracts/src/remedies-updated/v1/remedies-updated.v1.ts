@@ -165,16 +165,25 @@ export class DepositUpdatedV1 {
   @IsMerchantId()
   merchantId: string;
 
+  // Fen are exact integers: every amount stays within the JSON numbers a consumer reads exactly
+  // (±(2^53 - 1)); the ledger refuses a change that would go past that (DEPOSIT.LIMIT_EXCEEDED).
   @Nullable()
   @IsInt()
-  @SchemaDoc({ description: 'Fen the merchant must hold; null while no profile is known.' })
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  @SchemaDoc({ description: 'Fen the merchant must hold; null while no profile is known. At most 2^53 - 1.' })
   requiredFen: number | null;
 
   @IsInt()
+  @Min(-Number.MAX_SAFE_INTEGER)
+  @Max(Number.MAX_SAFE_INTEGER)
+  @SchemaDoc({ description: 'Fen held; negative when fines exceed what was paid. Within ±(2^53 - 1).' })
   balanceFen: number;
 
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  @SchemaDoc({ description: 'Fen missing to the requirement (0 when none). At most 2^53 - 1.' })
   shortfallFen: number;
 
   @Nullable()
