@@ -7,3 +7,5 @@ export * from './lib/wakeable-pause';
 export * from './lib/request-input';
 export * from './lib/rule-book.provider';
 export * from './lib/due-work-loop';
+export * from './lib/hostile-input';
+export * from './lib/http-edge';

@@ -1,6 +1,6 @@
-import cookieParser from 'cookie-parser';
-import { APP_GUARD } from '@nestjs/core';
-import { API_KEY_HEADER, AUTH_CONFIG, AuthGuard, loadAuthConfig, SESSION_COOKIE, SESSION_REVOCATIONS, SessionRevocations } from '@penalty/auth';
+import { APP_GUARD, Reflector } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { API_KEY_HEADER, API_KEY_VERIFIER, AUTH_CONFIG, AuthGuard, loadAuthConfig, SESSION_COOKIE, SESSION_REVOCATIONS, SessionRevocations, type ApiKeyVerifier } from '@penalty/auth';
 import { Logger, Module, type DynamicModule, type INestApplication, type INestMicroservice, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -9,8 +9,8 @@ import { Kafka } from 'kafkajs';
 import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
 import { RuleBook, type Clock } from '@penalty/domain';
 import { AuditTrailController, openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
-import { CLOCK, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider } from '@penalty/runtime';
-import { Topics } from '@penalty/contracts';
+import { applyHttpEdge, BoundedExpressAdapter, CLOCK, HttpEdgeConfig, nestRoutes, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider } from '@penalty/runtime';
+import { DATE_TIME_LIMIT, EARLIEST_DATE_TIME, isRfc3339DateTime, Topics } from '@penalty/contracts';
 import { AccessRevocationsFeed } from './access-revocations.feed';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka-connection';
 import { KafkaBatchTransport, RethrowRpcErrorsFilter } from './kafka-batch.transport';
@@ -169,13 +169,21 @@ export class PipelineModule {
  */
 export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?: { title: string; description: string }): Promise<INestApplication> {
   const logger = new Logger('bootstrap');
-  const app = await NestFactory.create<NestExpressApplication>(rootModule, { bodyParser: false, logger: ['error', 'warn', 'log'] });
-  // Producers POST CloudEvents as application/cloudevents+json as well as plain JSON.
-  app.useBodyParser('json', { type: ['application/json', 'application/*+json'], limit: '2mb' });
+  const edge = loadConfig(HttpEdgeConfig);
+  // Header, request and keep-alive times bounded on the server itself (README "HTTP edge").
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, new BoundedExpressAdapter(edge), { bodyParser: false, logger: ['error', 'warn', 'log'] });
   app.enableShutdownHooks();
   app.useGlobalFilters(new ProblemDetailsFilter());
-  // Operators' browsers authenticate with the session cookie (see AuthGuard).
-  app.use(cookieParser());
+  // Security headers, the session cookie, and the body read by the edge rather than a body parser:
+  // only once the caller is known to be allowed, within the size, time, depth and text bounds.
+  const guard = new AuthGuard(app.get(Reflector), app.get(AUTH_CONFIG), optionalProvider<ApiKeyVerifier>(app, API_KEY_VERIFIER), app.get(SESSION_REVOCATIONS));
+  applyHttpEdge(app, {
+    config: edge,
+    routes: () => nestRoutes(app),
+    text: { isDateTime: isRfc3339DateTime, dateTimeRule: `an RFC 3339 date-time with offset from ${EARLIEST_DATE_TIME} up to (not including) ${DATE_TIME_LIMIT}, without a leap second` },
+    // The guard Nest runs on the route anyway, run first so that a refused caller's body is never read.
+    authorize: async (request, response, route) => void (await guard.canActivate(new ExecutionContextHost([request, response], route.controller, route.handler))),
+  });
   const options = app.get<PipelineServiceOptions>(PIPELINE_OPTIONS);
   const config = app.get<ServiceConfig>(SERVICE_CONFIG);
   if (docs) {
@@ -211,6 +219,14 @@ export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?:
   await app.listen(config.HTTP_PORT, '0.0.0.0');
   logger.log(`${options.serviceName} listening on :${config.HTTP_PORT}`);
   return app;
+}
+
+function optionalProvider<T>(app: INestApplication, token: symbol): T | undefined {
+  try {
+    return app.get<T>(token, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs bootstrap and turns a startup failure (e.g. a config error) into a clear message and exit code 1. */

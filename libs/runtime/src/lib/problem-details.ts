@@ -47,6 +47,25 @@ function problemTypeOf(code: string): string {
   return PROBLEM_TYPE_BASE + code.toLowerCase().replace(/[._]/g, '-');
 }
 
+/**
+ * Writes a problem document. A 429 always carries the standard `Retry-After` (seconds): the throttler
+ * sets only its own `Retry-After-<limit name>` header, which no client library reads.
+ */
+export function sendProblem(request: Request, response: Response, problem: ProblemDetails): void {
+  problem.instance ??= request.originalUrl;
+  if (problem.status === 429 && !response.getHeader('retry-after')) response.setHeader('Retry-After', String(retryAfterSeconds(response)));
+  response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+/** The longest wait any throttler named (`Retry-After-sign-in: 42`), else one second. */
+function retryAfterSeconds(response: Response): number {
+  const named = Object.entries(response.getHeaders())
+    .filter(([name]) => name.startsWith('retry-after-'))
+    .map(([, value]) => Math.ceil(Number(value)))
+    .filter((seconds) => Number.isFinite(seconds) && seconds > 0);
+  return named.length > 0 ? Math.max(...named) : 1;
+}
+
 /** Maps every exception leaving a controller to an RFC 9457 answer, in one place. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -54,14 +73,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
-    const problem = this.toProblem(exception);
-    problem.instance = request.originalUrl;
-    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    sendProblem(http.getRequest<Request>(), http.getResponse<Response>(), this.toProblem(exception));
   }
 
-  private toProblem(exception: unknown): ProblemDetails {
+  toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof ProblemException) {
       return {
         type: problemTypeOf(exception.code),
