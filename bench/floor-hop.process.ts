@@ -4,7 +4,8 @@
 //   plain:  consume a batch → produce it to the next topic → commit the offsets
 //   outbox: consume a batch → one PostgreSQL transaction (processed ids + outbox rows, set-wise) →
 //           publish the rows it wrote → delete them → commit the offsets
-import { Kafka, logLevel, Partitioners, type EachBatchPayload, type IHeaders } from 'kafkajs';
+import { logLevel, Partitioners, type EachBatchPayload, type IHeaders } from 'kafkajs';
+import { createKafkaClient } from '@penalty/messaging';
 import { Pool } from 'pg';
 
 export interface HopSettings {
@@ -20,7 +21,7 @@ export interface HopSettings {
 }
 
 const settings: HopSettings = JSON.parse(process.env.BENCH_HOP ?? '{}');
-const kafka = new Kafka({ clientId: `bench-${settings.groupId}`, brokers: settings.brokers.split(','), logLevel: logLevel.ERROR });
+const kafka = createKafkaClient({ clientId: `bench-${settings.groupId}`, brokers: settings.brokers.split(','), logLevel: logLevel.ERROR });
 // The platform's producer settings: idempotent, one request in flight, keyed partitioning as Java clients do.
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
 // The platform's consumer settings (maxWaitTimeInMs 250), every partition consumed at once.

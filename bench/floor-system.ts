@@ -2,7 +2,8 @@
 // fresh database with one schema per hop holding the platform's inbox and outbox tables).
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { logLevel, type Admin } from 'kafkajs';
+import { createKafkaClient } from '@penalty/messaging';
 import { Client } from 'pg';
 import { createFreshDatabase, dropDatabase, runId } from '@penalty/testing';
 import type { HopSettings } from './floor-hop.process';
@@ -37,7 +38,7 @@ export class FloorSystem {
   }
 
   async start(): Promise<void> {
-    const admin = new Kafka({ clientId: 'bench-admin', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    const admin = createKafkaClient({ clientId: 'bench-admin', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
       await admin.createTopics({ waitForLeaders: true, topics: this.topics.map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: 1 })) });
@@ -101,7 +102,7 @@ export class FloorSystem {
     await Promise.all(this.hops.map((h) => stopChild(h.child)));
     this.hops = [];
     if (this.topicsCreated) {
-      const admin = new Kafka({ clientId: 'bench-admin', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+      const admin = createKafkaClient({ clientId: 'bench-admin', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
       await admin.deleteTopics({ topics: this.topics }).catch(() => undefined);
       await admin.disconnect();

@@ -1,5 +1,6 @@
 // Publishes a benchmark's input the way platform systems do: CloudEvents keyed by merchant.
-import { Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
+import { logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
+import { createKafkaClient } from '@penalty/messaging';
 import type { ViolationEvent } from './event-set';
 
 const BURST_CHUNK = 1000;
@@ -18,7 +19,7 @@ export class Publisher {
   constructor(private readonly brokers: string) {}
 
   async start(): Promise<void> {
-    const kafka = new Kafka({ clientId: 'bench-publisher', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ clientId: 'bench-publisher', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING });
     // The same producer settings as the testing lib's PipelineStack (and the platform's own producers).
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();

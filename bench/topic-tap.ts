@@ -1,5 +1,6 @@
 // Reads a benchmark's output topics from the beginning and keeps, per message, what the figures need.
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { logLevel, type Consumer } from 'kafkajs';
+import { createKafkaClient } from '@penalty/messaging';
 
 export interface Tapped {
   topic: string;
@@ -25,7 +26,7 @@ export class TopicTap {
   ) {}
 
   async start(): Promise<void> {
-    const kafka = new Kafka({ clientId: 'bench-tap', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ clientId: 'bench-tap', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING });
     this.consumer = kafka.consumer({ groupId: `bench-tap-${Date.now()}-${Math.random().toString(16).slice(2)}`, maxWaitTimeInMs: 100 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });

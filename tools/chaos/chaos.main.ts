@@ -8,7 +8,8 @@ import 'reflect-metadata';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { createKafkaClient } from '@penalty/messaging';
 import { newApiKey } from '@penalty/auth';
 import { naturalYearOf } from '@penalty/domain';
 import { createFreshDatabase, runId as newRunId } from '@penalty/testing';
@@ -262,7 +263,7 @@ function poisonCount(recorder: OutcomeRecorder, poisonByValue: Map<string, unkno
 }
 
 async function listTopics(brokers: string, keep: (topic: string) => boolean): Promise<string[]> {
-  const admin = new Kafka({ clientId: 'chaos-admin', brokers: [brokers], logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafkaClient({ clientId: 'chaos-admin', brokers: [brokers], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     return (await admin.listTopics()).filter(keep);
@@ -273,7 +274,7 @@ async function listTopics(brokers: string, keep: (topic: string) => boolean): Pr
 
 /** Waits until the recorder has read every partition of the run's topics up to its end offset. */
 async function readToEnd(recorder: OutcomeRecorder, brokers: string, namespace: string, deadLetterTopics: string[], timeoutMs: number, progress: (line: string) => void): Promise<void> {
-  const admin = new Kafka({ clientId: 'chaos-admin', brokers: [brokers], logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafkaClient({ clientId: 'chaos-admin', brokers: [brokers], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const topics = [...Object.values(PublicTopics).map((t) => namespace + t), ...deadLetterTopics];

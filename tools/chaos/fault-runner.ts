@@ -1,4 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { createKafkaClient } from '@penalty/messaging';
 import type { ChaosInfrastructure } from './chaos-infrastructure';
 import type { FaultPlan } from './chaos-options';
 import type { FaultRecord } from './recovery-times';
@@ -99,7 +100,7 @@ export class FaultRunner {
 
   /** Members per consumer group of the run's namespace, as the broker's group coordinator sees them. */
   private async groupMembers(): Promise<Map<string, number>> {
-    const admin = new Kafka({ clientId: 'chaos-faults', brokers: [this.infrastructure.kafkaBrokers], logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
+    const admin = createKafkaClient({ clientId: 'chaos-faults', brokers: [this.infrastructure.kafkaBrokers], logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
     await admin.connect();
     try {
       const { groups } = await admin.listGroups();

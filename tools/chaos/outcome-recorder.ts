@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { logLevel, type Consumer } from 'kafkajs';
+import { createKafkaClient } from '@penalty/messaging';
 
 /** The public topics of the contract (../shared/contracts/events.md), by their contract names. */
 export const PublicTopics = {
@@ -125,7 +126,7 @@ export class OutcomeRecorder {
   }
 
   private async startConsumer(): Promise<void> {
-    const kafka = new Kafka({ clientId: 'chaos-recorder', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+    const kafka = createKafkaClient({ clientId: 'chaos-recorder', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10 } });
     // Read from the beginning once; what a replacement reads again is skipped by the offsets above.
     const consumer = kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200 });
     this.consumer = consumer;

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { logLevel, Partitioners, type Producer } from 'kafkajs';
+import { createKafkaClient } from '@penalty/messaging';
 import type { PlannedMessage } from './event-plan';
 import { PublicTopics } from './outcome-recorder';
 
@@ -99,7 +100,7 @@ export class SteadyPublisher {
 
   private async connectedProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
-    const kafka = new Kafka({ clientId: 'chaos-feed', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+    const kafka = createKafkaClient({ clientId: 'chaos-feed', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 3 } });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     this.producer = producer;

@@ -2,7 +2,8 @@
 // to reach the 12- and 24-point nodes for one merchant (whose fines empty the deposit and open a
 // top-up window) and, for the other, use a self-check chance and open a forgery case.
 import 'reflect-metadata';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { createKafkaClient } from '@penalty/messaging';
 
 const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -16,7 +17,7 @@ function event(id: string, type: string, merchantId: string, data: Record<string
 }
 
 async function main(): Promise<void> {
-  const kafka = new Kafka({ clientId: 'demo-feed', brokers, logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ clientId: 'demo-feed', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
   await producer.connect();
   const profiles = [

@@ -1,6 +1,6 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
-import { ensureTopics, OutboxPublisher, OutboxSweeper, TransactionRunner, type KafkaSettings, type OutboxEntry } from '@penalty/messaging';
+import { createKafkaClient, ensureTopics, OutboxPublisher, OutboxSweeper, TransactionRunner, type KafkaSettings, type OutboxEntry } from '@penalty/messaging';
 import { InboxOutbox1763856000000, openServiceDatabase, OutboxLanes1764600000000 } from '@penalty/persistence';
 import { PipelineMetrics } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, TopicRecorder, type Infrastructure, type RecordedMessage } from '@penalty/testing';
@@ -44,7 +44,7 @@ describe('outbox: publication after commit, in order per key (real PostgreSQL an
   beforeAll(async () => {
     infrastructure = await obtainInfrastructure();
     settings.brokers = infrastructure.kafkaBrokers.split(',');
-    const kafka = new Kafka({ clientId: 'outbox-test', brokers: settings.brokers, logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ clientId: 'outbox-test', brokers: settings.brokers, logLevel: logLevel.NOTHING });
     await ensureTopics(kafka, settings, [TOPIC]);
     const url = await createFreshDatabase(infrastructure.databaseUrl, databaseName);
     replicas = [];

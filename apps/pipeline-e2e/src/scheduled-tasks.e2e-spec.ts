@@ -1,7 +1,6 @@
-import { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { DomainError, FixedClock } from '@penalty/domain';
-import { cancelTasks, OutboxPublisher, scheduleTask, ScheduledTaskRunner, TransactionRunner, type TaskHandler } from '@penalty/messaging';
+import { createKafkaClient, cancelTasks, OutboxPublisher, scheduleTask, ScheduledTaskRunner, TransactionRunner, type TaskHandler } from '@penalty/messaging';
 import { InboxOutbox1763856000000, openServiceDatabase, OutboxLanes1764600000000, ScheduledTasks1763857000000 } from '@penalty/persistence';
 import { PipelineMetrics } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
@@ -17,7 +16,7 @@ describe('scheduled tasks (real PostgreSQL)', () => {
   const open = (url: string) => openServiceDatabase({ url, schema: 'tasks', migrations: [InboxOutbox1763856000000, ScheduledTasks1763857000000, OutboxLanes1764600000000] });
   /** The tasks here publish nothing, so the publisher is never started. */
   const runnerOn = (dataSource: DataSource) =>
-    new TransactionRunner(dataSource, new OutboxPublisher(new Kafka({ brokers: [infrastructure.kafkaBrokers] }), { brokers: [], clientId: 'tasks', topicNamespace: '', partitions: 3 }, new PipelineMetrics('tasks-test')), 3);
+    new TransactionRunner(dataSource, new OutboxPublisher(createKafkaClient({ clientId: 'tasks-test', brokers: [infrastructure.kafkaBrokers] }), { brokers: [], clientId: 'tasks', topicNamespace: '', partitions: 3 }, new PipelineMetrics('tasks-test')), 3);
 
   beforeAll(async () => {
     infrastructure = await obtainInfrastructure();

@@ -1,7 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { systemClock } from '@penalty/domain';
-import { ensureTopics, EventRejection, OutboxPublisher, TransactionalInbox, TransactionRunner, type DeadLetter, type InboundBatch, type InboundEvent, type KafkaSettings } from '@penalty/messaging';
+import { createKafkaClient, ensureTopics, EventRejection, OutboxPublisher, TransactionalInbox, TransactionRunner, type DeadLetter, type InboundBatch, type InboundEvent, type KafkaSettings } from '@penalty/messaging';
 import { InboxOutbox1763856000000, openServiceDatabase, OutboxLanes1764600000000 } from '@penalty/persistence';
 import { PipelineMetrics } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, TopicRecorder, type Infrastructure } from '@penalty/testing';
@@ -50,7 +50,7 @@ describe('transactional inbox (real PostgreSQL and Kafka)', () => {
   beforeAll(async () => {
     infrastructure = await obtainInfrastructure();
     settings.brokers = infrastructure.kafkaBrokers.split(',');
-    const kafka = new Kafka({ clientId: 'inbox-test', brokers: settings.brokers, logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ clientId: 'inbox-test', brokers: settings.brokers, logLevel: logLevel.NOTHING });
     await ensureTopics(kafka, settings, [TOPIC], [TOPIC]);
     const url = await createFreshDatabase(infrastructure.databaseUrl, databaseName);
     dataSource = await openServiceDatabase({ url, schema: 'inbox_test', migrations: [InboxOutbox1763856000000, OutboxLanes1764600000000, AppliedChangeTable1700000000000], poolSize: 3 });

@@ -1,4 +1,5 @@
 export * from './lib/kafka-connection';
+export * from './lib/kafka-security';
 export * from './lib/outbox';
 export * from './lib/outbox-lanes';
 export * from './lib/outbox-sweeper';

@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { createKafkaClient } from '@penalty/messaging';
 import { Topics } from '@penalty/contracts';
 import { aMerchantId, aProfileEvent, aViolationEvent, createFreshDatabase, dropDatabase, freePort, obtainInfrastructure, runId, TopicRecorder, type Infrastructure } from '@penalty/testing';
 import { SERVICE_APPS } from '../apps';
@@ -199,7 +200,7 @@ async function untilOk(app: string, route: string, timeoutMs = 180_000): Promise
 }
 
 async function publishProfile(merchantId: string): Promise<void> {
-  const producer = new Kafka({ clientId: 'image-smoke', brokers: infrastructure.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).producer();
+  const producer = createKafkaClient({ clientId: 'image-smoke', brokers: infrastructure.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
   try {
     const event = aProfileEvent({ merchantId });
@@ -210,7 +211,7 @@ async function publishProfile(merchantId: string): Promise<void> {
 }
 
 async function deleteTopics(): Promise<void> {
-  const admin = new Kafka({ clientId: 'image-smoke-admin', brokers: infrastructure.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafkaClient({ clientId: 'image-smoke-admin', brokers: infrastructure.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const ours = (await admin.listTopics()).filter((t) => t.startsWith(namespace));

@@ -1,6 +1,7 @@
-import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
+import { Kafka, logLevel, type ITopicConfig, type KafkaConfig, type RetryOptions } from 'kafkajs';
 import { deadLetterTopicOf } from '@penalty/contracts';
 import { fixKafkajsIdleTimer } from './kafkajs-idle-timer';
+import { loadKafkaSecurity, type KafkaSecurity } from './kafka-security';
 
 /** Where a service's Kafka traffic goes: brokers plus the (test-only) topic namespace. */
 export interface KafkaSettings {
@@ -12,13 +13,46 @@ export interface KafkaSettings {
   /** Of the topics a service creates; 1 when unset (a single local broker). */
   replicationFactor?: number;
   minInsyncReplicas?: number;
+  /** TLS and SASL (loadKafkaSecurity); absent: PLAINTEXT. */
+  security?: KafkaSecurity;
 }
 
-export function createKafka(settings: KafkaSettings): Kafka {
+export interface KafkaClientOptions {
+  clientId: string;
+  brokers: string[];
+  /** TLS and SASL; omitted: read and validated from the environment (KAFKA_SSL…, KAFKA_SASL…). */
+  security?: KafkaSecurity;
+  logLevel?: logLevel;
+  retry?: RetryOptions;
+}
+
+/**
+ * The one place a kafkajs client configuration is made: services, tools, benchmarks and tests all
+ * come through here, so TLS and SASL apply to every connection the same way.
+ */
+export function kafkaClientConfig(options: KafkaClientOptions): KafkaConfig {
+  const security = options.security ?? loadKafkaSecurity();
+  return {
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: options.logLevel ?? logLevel.NOTHING,
+    ...(options.retry && { retry: options.retry }),
+    ...(security.ssl && { ssl: security.ssl }),
+    ...(security.sasl && { sasl: security.sasl }),
+  };
+}
+
+export function createKafkaClient(options: KafkaClientOptions): Kafka {
   fixKafkajsIdleTimer();
-  return new Kafka({
+  return new Kafka(kafkaClientConfig(options));
+}
+
+/** A service's client: its settings' security, warnings logged, patient retries. */
+export function createKafka(settings: KafkaSettings): Kafka {
+  return createKafkaClient({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    security: settings.security ?? {},
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 200, retries: 8 },
   });

@@ -1,8 +1,8 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { type Kafka, logLevel } from 'kafkajs';
 import type { DataSource, MigrationInterface } from 'typeorm';
 import { deadLetterTopicOf, parseCloudEvent } from '@penalty/contracts';
 import type { Clock } from '@penalty/domain';
-import { ensureTopics, OutboxPublisher, TransactionalInbox, TransactionRunner, type InboundBatch, type InboundEvent, type KafkaSettings } from '@penalty/messaging';
+import { createKafkaClient, ensureTopics, OutboxPublisher, TransactionalInbox, TransactionRunner, type InboundBatch, type InboundEvent, type KafkaSettings } from '@penalty/messaging';
 import { openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
 import { PipelineMetrics } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from './test-infrastructure';
@@ -49,7 +49,7 @@ export class HandlerTestbed {
     this.infrastructure = await obtainInfrastructure();
     const brokers = this.infrastructure.kafkaBrokers.split(',');
     this.settings = { brokers, clientId: 'handler-testbed', topicNamespace: this.namespace, partitions: this.options.partitions ?? 3 };
-    this.kafka = new Kafka({ clientId: 'handler-testbed', brokers, logLevel: logLevel.NOTHING });
+    this.kafka = createKafkaClient({ clientId: 'handler-testbed', brokers, logLevel: logLevel.NOTHING });
     await ensureTopics(this.kafka, this.settings, this.options.topics, this.options.topics);
     this.databaseUrl = await createFreshDatabase(this.infrastructure.databaseUrl, this.databaseName);
     for (let i = 0; i < replicas; i++) await this.addReplica();

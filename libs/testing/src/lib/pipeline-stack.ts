@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { logLevel, Partitioners, type Producer } from 'kafkajs';
+import { createKafkaClient, type KafkaSecurity } from '@penalty/messaging';
 import { randomUUID } from 'node:crypto';
 import { issueSessionToken, newApiKey, type Role } from '@penalty/auth';
 import { CLOUDEVENTS_CONTENT_TYPE, deadLetterTopicOf, Topics } from '@penalty/contracts';
@@ -12,6 +13,11 @@ export interface PipelineStackOptions {
   /** Extra environment for every service (e.g. webhook retry settings). */
   env?: Record<string, string>;
   apps?: readonly ServiceApp[];
+  /**
+   * Another Kafka than the shared test broker (e.g. a SASL_SSL or 3-broker one): its bootstrap list,
+   * the security the stack's own clients use, and the services' environment for it (KAFKA_SSL…).
+   */
+  kafka?: { brokers: string; security: KafkaSecurity; env?: Record<string, string> };
 }
 
 /**
@@ -34,7 +40,12 @@ export class PipelineStack {
   constructor(private readonly options: PipelineStackOptions = {}) {}
 
   get brokers(): string {
-    return this.infrastructure.kafkaBrokers;
+    return this.options.kafka?.brokers ?? this.infrastructure.kafkaBrokers;
+  }
+
+  /** TLS/SASL of the stack's brokers, for clients a test makes (e.g. a TopicRecorder). */
+  get kafkaSecurity(): KafkaSecurity | undefined {
+    return this.options.kafka?.security;
   }
 
   topic(contractTopic: string): string {
@@ -51,7 +62,7 @@ export class PipelineStack {
     this.infrastructure = await obtainInfrastructure();
     this.databaseUrl = await createFreshDatabase(this.infrastructure.databaseUrl, this.databaseName);
     const env = {
-      KAFKA_BROKERS: this.infrastructure.kafkaBrokers,
+      KAFKA_BROKERS: this.brokers,
       DATABASE_URL: this.databaseUrl,
       TOPIC_NAMESPACE: this.namespace,
       TOPIC_PARTITIONS: '3',
@@ -59,12 +70,13 @@ export class PipelineStack {
       AUTH_SESSION_SECRET: this.sessionSecret,
       BOOTSTRAP_API_KEY: this.apiKey,
       BOOTSTRAP_API_KEY_SCOPES: 'violations:write,standing:read',
+      ...this.options.kafka?.env,
       ...this.options.env,
     };
     for (const app of this.options.apps ?? SERVICE_APPS) this.services.set(app, new ServiceProcess(app, await freePort(), env));
     // Sequential: each service creates its topics and runs its migrations on start.
     for (const service of this.services.values()) await service.start();
-    const kafka = new Kafka({ clientId: 'pipeline-stack', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ clientId: 'pipeline-stack', brokers: this.brokers.split(','), security: this.kafkaSecurity, logLevel: logLevel.NOTHING });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
   }
@@ -96,7 +108,7 @@ export class PipelineStack {
 
   /** Removes this run's topics, so a shared broker does not collect them run after run. */
   private async deleteTopics(): Promise<void> {
-    const admin = new Kafka({ clientId: 'pipeline-stack-admin', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    const admin = createKafkaClient({ clientId: 'pipeline-stack-admin', brokers: this.brokers.split(','), security: this.kafkaSecurity, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
       const ours = (await admin.listTopics()).filter((t) => t.startsWith(this.namespace));

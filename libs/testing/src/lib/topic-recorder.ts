@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { logLevel, type Consumer } from 'kafkajs';
+import { createKafkaClient, type KafkaSecurity } from '@penalty/messaging';
 
 export interface RecordedMessage {
   topic: string;
@@ -21,10 +22,12 @@ export class TopicRecorder {
   constructor(
     private readonly brokers: string,
     private readonly topics: string[],
+    /** TLS/SASL of the brokers; omitted: the environment's (KAFKA_SSL…, KAFKA_SASL…). */
+    private readonly security?: KafkaSecurity,
   ) {}
 
   async start(): Promise<void> {
-    const kafka = new Kafka({ clientId: 'topic-recorder', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ clientId: 'topic-recorder', brokers: this.brokers.split(','), security: this.security, logLevel: logLevel.NOTHING });
     this.consumer = kafka.consumer({ groupId: `recorder-${Date.now()}-${Math.random().toString(16).slice(2)}`, maxWaitTimeInMs: 100 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });

@@ -1,7 +1,7 @@
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { type Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { deadLetterTopicOf, Topics } from '@penalty/contracts';
-import { ensureTopics, physicalTopic, type KafkaSettings } from '@penalty/messaging';
+import { createKafkaClient, ensureTopics, physicalTopic, type KafkaSettings } from '@penalty/messaging';
 import { openServiceDatabase } from '@penalty/persistence';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
 import { DeadLetters1763900800000 } from '../dead-letters.migration';
@@ -27,7 +27,7 @@ describe('dead-letter collector (real Kafka + PostgreSQL)', () => {
   beforeAll(async () => {
     infrastructure = await obtainInfrastructure();
     settings.brokers = infrastructure.kafkaBrokers.split(',');
-    kafka = new Kafka({ clientId: 'dead-letters-test', brokers: settings.brokers, logLevel: logLevel.NOTHING });
+    kafka = createKafkaClient({ clientId: 'dead-letters-test', brokers: settings.brokers, logLevel: logLevel.NOTHING });
     const topics = Object.values(Topics);
     await ensureTopics(kafka, settings, topics, topics);
     const url = await createFreshDatabase(infrastructure.databaseUrl, databaseName);

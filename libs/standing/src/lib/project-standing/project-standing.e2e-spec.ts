@@ -1,7 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { systemClock } from '@penalty/domain';
-import { OutboxPublisher, TransactionalInbox, TransactionRunner, type BatchHandler, type InboundBatch, type InboundEvent, type KafkaSettings, type Tx } from '@penalty/messaging';
+import { createKafkaClient, OutboxPublisher, TransactionalInbox, TransactionRunner, type BatchHandler, type InboundBatch, type InboundEvent, type KafkaSettings, type Tx } from '@penalty/messaging';
 import { openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
 import { PipelineMetrics } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
@@ -99,7 +99,7 @@ describe('standing projection, batch by batch (real PostgreSQL)', () => {
     // A second replica of the api on the same schema: its own pool and inbox.
     replica = await openServiceDatabase({ url, schema: 'standing_whole', migrations: STANDING_MIGRATIONS, poolSize: 4 });
     const metrics = new PipelineMetrics('standing-test');
-    publisher = new OutboxPublisher(new Kafka({ clientId: 'standing-test', brokers: settings.brokers, logLevel: logLevel.NOTHING }), settings, metrics);
+    publisher = new OutboxPublisher(createKafkaClient({ clientId: 'standing-test', brokers: settings.brokers, logLevel: logLevel.NOTHING }), settings, metrics);
     await publisher.start();
     const inboxOf = (ds: DataSource) => new TransactionalInbox(new TransactionRunner(ds, publisher, settings.partitions), systemClock, metrics);
     inboxes = { whole: inboxOf(whole), single: inboxOf(single), replica: inboxOf(replica) };

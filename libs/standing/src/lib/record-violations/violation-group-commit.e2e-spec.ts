@@ -1,7 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { Topics } from '@penalty/contracts';
-import { ensureTopics, OutboxPublisher, TransactionRunner, type KafkaSettings } from '@penalty/messaging';
+import { createKafkaClient, ensureTopics, OutboxPublisher, TransactionRunner, type KafkaSettings } from '@penalty/messaging';
 import { openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
 import { PipelineMetrics } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, TopicRecorder, type Infrastructure } from '@penalty/testing';
@@ -40,7 +40,7 @@ describe('violation group commit (real PostgreSQL and Kafka)', () => {
   beforeAll(async () => {
     infrastructure = await obtainInfrastructure();
     settings.brokers = infrastructure.kafkaBrokers.split(',');
-    const kafka = new Kafka({ clientId: 'intake-test', brokers: settings.brokers, logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ clientId: 'intake-test', brokers: settings.brokers, logLevel: logLevel.NOTHING });
     await ensureTopics(kafka, settings, [Topics.ViolationsDetectedV1]);
     await createFreshDatabase(infrastructure.databaseUrl, databaseName);
     const through = TcpProxy.forDatabase(infrastructure.databaseUrl);
