@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A real single-node Apache Kafka broker (KRaft, no ZooKeeper, no Docker) for development, tests and CI.
 #
-#   scripts/infra/kafka.sh start|stop|status|kill
+#   scripts/infra/kafka.sh start|stop|status|kill|libs
 #
+# `libs` installs java and the jars when missing and prints the jars' directory (for kafka-secure.sh
+# and kafka-cluster.sh, which run brokers of other shapes from the same jars).
 # `kill` ends the broker with SIGKILL (no clean shutdown: the next start recovers its logs), for
 # fault tests such as the chaos suite; use it only on an instance of your own (PENALTY_STATE_DIR).
 # The broker's jars come from Maven Central (see kafka/pom.xml) and are cached, so only the first
@@ -299,5 +301,6 @@ case "${1:-}" in
   stop) cmd_stop ;;
   status) cmd_status ;;
   kill) cmd_kill ;;
-  *) echo "usage: $0 start|stop|status|kill" >&2; exit 2 ;;
+  libs) ensure_tools; ensure_libs; echo "$LIBS_DIR" ;;
+  *) echo "usage: $0 start|stop|status|kill|libs" >&2; exit 2 ;;
 esac

@@ -4,3 +4,5 @@ export * from './lib/secrets';
 export * from './lib/auth.guard';
 export * from './lib/session-revocations';
 export * from './lib/rate-limit-storage';
+export * from './lib/sign-in-throttle';
+export * from './lib/trusted-proxies';

@@ -1,15 +1,18 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { API_KEY_VERIFIER, SlidingWindowThrottlerStorage } from '@penalty/auth';
+import { API_KEY_VERIFIER, SignInThrottle, SlidingWindowThrottlerStorage, trustedProxies } from '@penalty/auth';
 import { loadConfig } from '@penalty/runtime';
 import { ApiKeys, ApiKeysConfig, ApiKeysController } from './api-keys';
 import { Operators, OperatorsController, SessionsController } from './operators';
+import { SignInThrottleConfig } from './sign-in-throttle.config';
 
 const perMinute = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 /**
- * Sign-in, operator accounts and API keys (the api service). Rate limits: sign-in attempts per client
- * address, and ingestion requests per API key (SIGN_IN_ATTEMPTS_PER_MINUTE, INGESTION_REQUESTS_PER_MINUTE).
+ * Sign-in, operator accounts and API keys (the api service). Rate limits: ingestion requests per API
+ * key (INGESTION_REQUESTS_PER_MINUTE); sign-in is throttled per username and client address
+ * (SignInThrottle, SIGN_IN_*), the client address being what TRUST_PROXY lets Express believe.
  * Global: the auth guard, provided with every service's pipeline, verifies API keys through it.
  */
 @Global()
@@ -17,7 +20,6 @@ const perMinute = (name: string, fallback: number) => Number(process.env[name] ?
   imports: [
     ThrottlerModule.forRoot({
       throttlers: [
-        { name: 'sign-in', ttl: 60_000, limit: perMinute('SIGN_IN_ATTEMPTS_PER_MINUTE', 10) },
         { name: 'ingestion', ttl: 60_000, limit: perMinute('INGESTION_REQUESTS_PER_MINUTE', 60_000) },
       ],
       // Constant cost per request at any rate (the default storage keeps and filters every hit of the minute).
@@ -25,7 +27,20 @@ const perMinute = (name: string, fallback: number) => Number(process.env[name] ?
     }),
   ],
   controllers: [SessionsController, OperatorsController, ApiKeysController],
-  providers: [{ provide: ApiKeysConfig, useFactory: () => loadConfig(ApiKeysConfig) }, ApiKeys, Operators, { provide: API_KEY_VERIFIER, useExisting: ApiKeys }],
+  providers: [
+    { provide: ApiKeysConfig, useFactory: () => loadConfig(ApiKeysConfig) },
+    { provide: SignInThrottle, useFactory: () => new SignInThrottle(loadConfig(SignInThrottleConfig).settings()) },
+    ApiKeys,
+    Operators,
+    { provide: API_KEY_VERIFIER, useExisting: ApiKeys },
+  ],
   exports: [ApiKeys, API_KEY_VERIFIER],
 })
-export class AccessModule {}
+export class AccessModule implements OnModuleInit {
+  constructor(private readonly http: HttpAdapterHost) {}
+
+  /** Before the server listens: req.ip believes X-Forwarded-For only from the proxies in TRUST_PROXY (e.g. the dashboard's server). */
+  onModuleInit(): void {
+    this.http.httpAdapter?.getInstance<{ set(name: string, value: unknown): void }>().set('trust proxy', trustedProxies(process.env.TRUST_PROXY));
+  }
+}

@@ -1,12 +1,11 @@
-import { Body, Controller, Get, HttpCode, Inject, Injectable, Logger, Param, Post, Req, Res, UseGuards, type OnApplicationBootstrap } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Injectable, Logger, Param, Post, Req, Res, type OnApplicationBootstrap } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
-  ACCESS_REVOCATIONS_TOPIC, AUTH_CONFIG, CSRF_COOKIE, hashPassword, issueSessionToken, randomToken, Requires, ROLES, SESSION_COOKIE, SESSION_REVOCATIONS, verifyPassword,
+  ACCESS_REVOCATIONS_TOPIC, AUTH_CONFIG, CSRF_COOKIE, hashPassword, issueSessionToken, randomToken, Requires, ROLES, SESSION_COOKIE, SESSION_REVOCATIONS, SignInThrottle, verifyPassword,
   type AccessRevocation, type AuthConfig, type Principal, type Role, type SessionRevocations,
 } from '@penalty/auth';
 import { appendToOutbox, TransactionRunner } from '@penalty/messaging';
@@ -81,6 +80,7 @@ export class Operators implements OnApplicationBootstrap {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly runner: TransactionRunner,
     @Inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   /** The first admin and the first API key of a fresh deployment come from the environment. */
@@ -99,21 +99,31 @@ export class Operators implements OnApplicationBootstrap {
     }
   }
 
-  async signIn(request: SignInRequest, response: Response): Promise<SessionDto> {
+  /** `address` is the client's (req.ip: the connection's peer, or X-Forwarded-For from a proxy in TRUST_PROXY). */
+  async signIn(request: SignInRequest, address: string, response: Response): Promise<SessionDto> {
+    // Refused before the password is checked: a locked username cannot be guessed at, and costs no scrypt.
+    const refusal = this.throttle.admit(request.username, address);
+    if (refusal) {
+      response.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+      const whose = refusal.limit === 'USERNAME' ? 'for this username' : 'from this address';
+      throw new ProblemException(429, 'AUTH.SIGN_IN_THROTTLED', 'Too many sign-in attempts', `Too many sign-in attempts ${whose}; try again in ${refusal.retryAfterSeconds} s.`);
+    }
     const now = this.clock.now();
     const [account]: AccountRow[] = await this.dataSource.query('SELECT * FROM operator_account WHERE username = $1', [request.username]);
     const valid = await verifyPassword(request.password, account?.password_hash ?? (await this.decoy));
     if (!account || !valid || account.disabled_at) {
-      await this.audit(request.username.slice(0, 64), 'AUTH.SIGN_IN_FAILED', 'wrong username or password, or account disabled');
+      this.throttle.failed(request.username, address);
+      await this.audit(request.username.slice(0, 64), 'AUTH.SIGN_IN_FAILED', 'wrong username or password, or account disabled', { address });
       throw new ProblemException(401, 'AUTH.SIGN_IN_FAILED', 'Sign-in failed', 'Wrong username or password.');
     }
+    this.throttle.succeeded(account.username);
     const csrf = randomToken();
     const token = await issueSessionToken(this.config.AUTH_SESSION_SECRET, { subject: account.username, roles: account.roles, csrf, sessionId: randomUUID() }, SESSION_TTL_SECONDS, now);
     const cookie = { secure: this.config.COOKIE_SECURE === 'true', sameSite: 'strict' as const, path: '/', maxAge: SESSION_TTL_SECONDS * 1000 };
     response.cookie(SESSION_COOKIE, token, { ...cookie, httpOnly: true });
     // Readable by the dashboard's script, which echoes it in x-csrf-token; a forged request cannot read it.
     response.cookie(CSRF_COOKIE, csrf, { ...cookie, httpOnly: false });
-    await this.audit(account.username, 'AUTH.SIGN_IN', 'signed in');
+    await this.audit(account.username, 'AUTH.SIGN_IN', 'signed in', { address });
     return { username: account.username, roles: account.roles, csrfToken: csrf, expiresAt: new Date(now.getTime() + SESSION_TTL_SECONDS * 1000).toISOString() };
   }
 
@@ -172,8 +182,8 @@ export class Operators implements OnApplicationBootstrap {
     return ((await this.dataSource.query('SELECT * FROM operator_account ORDER BY username')) as AccountRow[]).map(toDto);
   }
 
-  private async audit(actor: string, action: string, reason: string): Promise<void> {
-    await this.dataSource.transaction((manager) => recordAudit(manager, { actor, action, merchantId: '', subjectType: 'OPERATOR', subjectId: actor, reason, occurredAt: this.clock.now() }));
+  private async audit(actor: string, action: string, reason: string, details?: Record<string, unknown>): Promise<void> {
+    await this.dataSource.transaction((manager) => recordAudit(manager, { actor, action, merchantId: '', subjectType: 'OPERATOR', subjectId: actor, reason, details, occurredAt: this.clock.now() }));
   }
 }
 
@@ -185,12 +195,10 @@ export class SessionsController {
   @Post('sign-in')
   @Public()
   @HttpCode(200)
-  @UseGuards(ThrottlerGuard)
-  @SkipThrottle({ ingestion: true })
-  @ApiOperation({ summary: 'Sign in with a local account: sets the http-only session cookie and the CSRF cookie (rate-limited)' })
+  @ApiOperation({ summary: 'Sign in with a local account: sets the http-only session cookie and the CSRF cookie (throttled per username and client address: 429 with Retry-After)' })
   @ApiOkResponse({ type: SessionDto })
-  signIn(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<SessionDto> {
-    return this.operators.signIn(validRequest(SignInRequest, body), response);
+  signIn(@Body() body: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<SessionDto> {
+    return this.operators.signIn(validRequest(SignInRequest, body), request.ip ?? request.socket.remoteAddress ?? 'unknown', response);
   }
 
   @Post('sign-out')
