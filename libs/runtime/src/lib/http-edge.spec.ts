@@ -89,7 +89,7 @@ describe('HTTP edge (a Nest app on a real socket, no database)', () => {
   const auth = { authorization: 'Bearer ok', 'content-type': 'application/json' };
   const post = (path: string, body: string, headers: Record<string, string> = auth) => fetch(base + path, { method: 'POST', headers, body });
 
-  async function problem(response: Response | globalThis.Response, status: number): Promise<{ code: string; errors?: { field: string; message: string }[] }> {
+  async function problem(response: globalThis.Response, status: number): Promise<{ code: string; errors?: { field: string; message: string }[] }> {
     const body = await response.text();
     expect({ status: response.status, body }).toEqual({ status, body: expect.any(String) });
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
