@@ -212,6 +212,21 @@ describe('parseCloudEvent', () => {
       }
     });
 
+    it("takes a ladder cause of any track and any node of that track's ladder in the rule data", () => {
+      for (const [track, node] of [['GENERAL', 2], ['GENERAL', 12], ['SERIOUS', 13], ['SERIOUS', 100]] as const) {
+        const raw = goldenFixture(EventTypes.SanctionImposedV1);
+        Object.assign(raw.data.cause, { track, node });
+        const parsed = parseCloudEvent(raw);
+        expect(parsed.ok && (parsed.event.data as { cause: object }).cause).toMatchObject({ kind: 'LADDER_NODE', track, node });
+      }
+    });
+
+    it('takes a ladder cause published before the track was named (older events: the SERIOUS ladder)', () => {
+      const raw = goldenFixture(EventTypes.SanctionImposedV1);
+      delete raw.data.cause.track;
+      expect(parseCloudEvent(raw).ok).toBe(true);
+    });
+
     it('takes deposit amounts at the exact bounds, ±(2^53 - 1) fen', () => {
       const raw = goldenFixture(EventTypes.DepositUpdatedV1);
       Object.assign(raw.data, { requiredFen: Number.MAX_SAFE_INTEGER, balanceFen: -Number.MAX_SAFE_INTEGER, shortfallFen: Number.MAX_SAFE_INTEGER });
@@ -226,7 +241,10 @@ describe('parseCloudEvent', () => {
       [EventTypes.PenaltyAssessedV1, 'data.points', (d: any) => (d.points = 1.5)],
       [EventTypes.PenaltyAssessedV1, 'data.waiver', (d: any) => delete d.waiver],
       [EventTypes.PenaltyAssessedV1, 'data.totals.serious', (d: any) => delete d.totals.serious],
-      [EventTypes.SanctionImposedV1, 'data.cause.node', (d: any) => (d.cause.node = 13)],
+      [EventTypes.SanctionImposedV1, 'data.cause.node', (d: any) => (d.cause.node = 0)],
+      [EventTypes.SanctionImposedV1, 'data.cause.node', (d: any) => (d.cause.node = 12.5)],
+      [EventTypes.SanctionImposedV1, 'data.cause.track', (d: any) => (d.cause.track = 'MINOR')],
+      [EventTypes.SanctionImposedV1, 'data.cause.track', (d: any) => (d.cause.track = null)],
       [EventTypes.SanctionImposedV1, 'data.cause.naturalYear', (d: any) => delete d.cause.naturalYear],
       [EventTypes.SanctionImposedV1, 'data.measures.1.endsAt', (d: any) => delete d.measures[1].endsAt],
       [EventTypes.SanctionImposedV1, 'data.measures.0.type', (d: any) => (d.measures[0].type = 'JAIL')],

@@ -34,7 +34,7 @@ export interface SanctionToImpose {
   /** Given when the caller named the sanction already (a ladder node); a fresh id otherwise. */
   sanctionId?: string;
   merchantId: string;
-  /** Stored whole; the event carries the contract's fields (kind, node, naturalYear, violationIds). */
+  /** Stored whole; the event carries the contract's fields (kind, track, node, naturalYear, violationIds). */
   cause: SanctionCauseV1 & Record<string, unknown>;
   measures: PlannedMeasure[];
   /** A fine charged to the deposit, in fen; 'FORFEITURE' takes what is left of it. */
@@ -185,11 +185,11 @@ export class SanctionBook {
       this.add({ id: null, sanctionId, merchantId: s.merchantId, type: m.type, startsAt: m.startsAt, endsAt: m.endsAt, liftedAt: null, liftReason: null, changed: true });
       if (m.endsAt && (!this.earliestEnd || m.endsAt.getTime() < this.earliestEnd.getTime())) this.earliestEnd = m.endsAt;
     }
-    const { kind, node, naturalYear, violationIds } = s.cause;
+    const { kind, track, node, naturalYear, violationIds } = s.cause;
     const data: SanctionImposedV1 = {
       sanctionId,
       merchantId: s.merchantId,
-      cause: { kind, ...(node !== undefined ? { node } : {}), ...(naturalYear !== undefined ? { naturalYear } : {}), violationIds },
+      cause: { kind, ...(track !== undefined ? { track } : {}), ...(node !== undefined ? { node } : {}), ...(naturalYear !== undefined ? { naturalYear } : {}), violationIds },
       measures: s.measures.map((m) => ({ type: m.type, startsAt: formatShanghai(m.startsAt), endsAt: m.endsAt ? formatShanghai(m.endsAt) : null })),
       fine: fineFen === null ? null : { amountFen: fenAsContractInteger(fineFen), currency: CURRENCY },
       ruleVersion: s.ruleSet.version,

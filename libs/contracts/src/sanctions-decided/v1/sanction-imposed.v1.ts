@@ -11,12 +11,12 @@ import {
 } from 'class-validator';
 import {
   CURRENCY,
-  LADDER_NODES,
   MEASURE_TYPES,
   SANCTION_CAUSE_KINDS,
-  type LadderNode,
+  TRACKS,
   type MeasureType,
   type SanctionCauseKind,
+  type Track,
 } from '@penalty/domain';
 import { IsEntityId, IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
 import { IsRfc3339DateTime } from '../../validation/rfc3339-date-time';
@@ -34,11 +34,20 @@ export class SanctionCauseV1 {
   @IsIn(SANCTION_CAUSE_KINDS)
   kind: SanctionCauseKind;
 
+  // Optional so that causes published before the field existed still parse (they are all SERIOUS: the
+  // only track with a ladder then); the platform always sets it on a LADDER_NODE cause.
+  @ValidatedOnlyIf((cause: SanctionCauseV1) => isLadderCause(cause) && cause.track !== undefined)
+  @IsIn(TRACKS)
+  @SchemaDoc({ description: "The track whose ladder the node belongs to (LADDER_NODE only; not checked for other kinds). Absent on older events: SERIOUS." })
+  track?: Track;
+
+  // Any node of the track's ladder in the rule data: 12, 24, 36 or 48 under the default SERIOUS ladder.
   @ValidatedOnlyIf(isLadderCause)
   @IsInt()
-  @IsIn(LADDER_NODES)
-  @SchemaDoc({ description: 'The ladder node reached (LADDER_NODE only; not checked for other kinds).' })
-  node?: LadderNode;
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  @SchemaDoc({ description: "The ladder node reached: a node of that track's ladder in the rule data (12, 24, 36 or 48 under the default SERIOUS ladder). LADDER_NODE only; not checked for other kinds." })
+  node?: number;
 
   @ValidatedOnlyIf(isLadderCause)
   @IsInt()

@@ -8,7 +8,6 @@ import {
   planLadderSanction,
   RuleBook,
   type Clock,
-  type LadderNode,
   type LadderScope,
   type PassedNode,
   type RuleSet,
@@ -87,7 +86,8 @@ export class ImposeLadderSanctionsHandler {
           merchantId: change.merchantId,
           cause: {
             kind: 'LADDER_NODE',
-            node: plan.node as LadderNode,
+            track: change.track,
+            node: plan.node,
             naturalYear: change.naturalYear,
             violationIds: contributingViolationIds(countedBefore.get(ladderScopeKey(change)) ?? [], changes, index),
             skippedNodes: impose.skipped,
