@@ -4,3 +4,5 @@ export * from './lib/topic-recorder';
 export * from './lib/pipeline-stack';
 export * from './lib/event-mothers';
 export * from './lib/handler-testbed';
+export * from './lib/dashboard-process';
+export * from './lib/local-kafka';
