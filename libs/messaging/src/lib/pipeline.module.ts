@@ -1,4 +1,4 @@
-import { APP_GUARD, Reflector } from '@nestjs/core';
+import { APP_GUARD, ModulesContainer, Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { API_KEY_HEADER, API_KEY_VERIFIER, AUTH_CONFIG, AuthGuard, loadAuthConfig, SESSION_COOKIE, SESSION_REVOCATIONS, SessionRevocations, type ApiKeyVerifier } from '@penalty/auth';
 import { Logger, Module, type DynamicModule, type INestApplication, type INestMicroservice, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
@@ -13,7 +13,6 @@ import { applyHttpEdge, BoundedExpressAdapter, CLOCK, HttpEdgeConfig, nestRoutes
 import { DATE_TIME_LIMIT, EARLIEST_DATE_TIME, isRfc3339DateTime, Topics } from '@penalty/contracts';
 import { AccessRevocationsFeed } from './access-revocations.feed';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka-connection';
-import { loadKafkaSecurity } from './kafka-security';
 import { KafkaBatchTransport, RethrowRpcErrorsFilter } from './kafka-batch.transport';
 import { OutboxPublisher } from './outbox';
 import { OutboxSweeper } from './outbox-sweeper';
@@ -110,8 +109,6 @@ export class PipelineModule {
             partitions: config.TOPIC_PARTITIONS,
             replicationFactor: config.TOPIC_REPLICATION_FACTOR,
             minInsyncReplicas: config.TOPIC_MIN_INSYNC_REPLICAS,
-            // Validated here, at boot: a bad TLS/SASL setting stops the service naming the variable.
-            security: loadKafkaSecurity(),
           }),
         },
         { provide: Kafka, inject: [KAFKA_SETTINGS], useFactory: createKafka },
@@ -224,12 +221,10 @@ export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?:
   return app;
 }
 
+/** A provider some services have (the api's API key verifier), looked up without app.get's throw: NestFactory's app aborts on it. */
 function optionalProvider<T>(app: INestApplication, token: symbol): T | undefined {
-  try {
-    return app.get<T>(token, { strict: false });
-  } catch {
-    return undefined;
-  }
+  const provided = [...app.get(ModulesContainer).values()].some((module) => module.providers.has(token));
+  return provided ? app.get<T>(token, { strict: false }) : undefined;
 }
 
 /** Runs bootstrap and turns a startup failure (e.g. a config error) into a clear message and exit code 1. */
