@@ -31,8 +31,10 @@ pids=()
 stop_all() { echo; echo "stopping services"; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop_all EXIT INT TERM
 
+# The services believe X-Forwarded-For from the dashboard's server on this machine (the api throttles
+# sign-in per client address); the dashboard's server itself trusts no proxy in front of it.
 for app in api scoring-service sanction-service notification-service; do
-  HTTP_PORT=${PORTS[$app]} node -r @swc-node/register "apps/$app/src/main.ts" >".local/logs/$app.log" 2>&1 &
+  HTTP_PORT=${PORTS[$app]} TRUST_PROXY=${TRUST_PROXY:-loopback} node -r @swc-node/register "apps/$app/src/main.ts" >".local/logs/$app.log" 2>&1 &
   pids+=($!)
 done
 for app in api scoring-service sanction-service notification-service; do
