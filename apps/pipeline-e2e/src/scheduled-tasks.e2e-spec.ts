@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { DomainError, FixedClock } from '@penalty/domain';
-import { createKafkaClient, cancelTasks, OutboxPublisher, scheduleTask, ScheduledTaskRunner, TransactionRunner, type TaskHandler } from '@penalty/messaging';
-import { InboxOutbox1763856000000, openServiceDatabase, OutboxLanes1764600000000, ScheduledTasks1763857000000 } from '@penalty/persistence';
+import { CANCEL_TASKS_BY_PREFIX_SQL, cancelTasksWithPrefixes, createKafkaClient, cancelTasks, OutboxPublisher, prefixSuccessor, scheduleTask, ScheduledTaskRunner, TransactionRunner, type TaskHandler } from '@penalty/messaging';
+import { openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
 import { PipelineMetrics } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
 
@@ -13,7 +13,7 @@ describe('scheduled tasks (real PostgreSQL)', () => {
   let first: DataSource;
   let second: DataSource;
 
-  const open = (url: string) => openServiceDatabase({ url, schema: 'tasks', migrations: [InboxOutbox1763856000000, ScheduledTasks1763857000000, OutboxLanes1764600000000] });
+  const open = (url: string) => openServiceDatabase({ url, schema: 'tasks', migrations: PIPELINE_MIGRATIONS });
   /** The tasks here publish nothing, so the publisher is never started. */
   const runnerOn = (dataSource: DataSource) =>
     new TransactionRunner(dataSource, new OutboxPublisher(createKafkaClient({ clientId: 'tasks-test', brokers: [infrastructure.kafkaBrokers] }), { brokers: [], clientId: 'tasks', topicNamespace: '', partitions: 3 }, new PipelineMetrics('tasks-test')), 3);
@@ -113,5 +113,29 @@ describe('scheduled tasks (real PostgreSQL)', () => {
     expect(await first.transaction((m) => cancelTasks(m, 'OTHER', 'case-2/', clock.now()))).toBe(0);
     expect(await new ScheduledTaskRunner(runnerOn(first), clock, { REMIND: recordEffect }).runDue()).toBe(1);
     expect(await effects()).toEqual(['case-2/day']);
+  });
+
+  it('cancels by several prefixes at once: exactly the keys that start with one, through the open-key index', async () => {
+    const keys = ['m-1/case-1/7d', 'm-1/case-1/1d', 'm-1/case-10/7d', 'm-1/case-1', 'm-1/case-2/7d', 'm-12/case-1/7d', '商户/一/7d', '商户/二/7d', 'z\u{10ffff}/1d'];
+    for (const key of keys) await schedule(key, '2026-11-23T09:00:00+08:00');
+    const prefixes = ['m-1/case-1/', 'm-1/case-1/', '商户/一/', 'z\u{10ffff}', '\u{10ffff}'];
+    expect(await first.transaction((m) => cancelTasksWithPrefixes(m, 'REMIND', prefixes, clock.now()))).toBe(4);
+    expect(await new ScheduledTaskRunner(runnerOn(first), clock, { REMIND: recordEffect }).runDue()).toBe(5);
+    expect(await effects()).toEqual(['m-1/case-1', 'm-1/case-10/7d', 'm-1/case-2/7d', 'm-12/case-1/7d', '商户/二/7d'].sort());
+    // An empty prefix (no upper bound) cancels every pending task of the kind.
+    for (const key of ['p/1', '\u{10ffff}\u{10ffff}']) await schedule(key, '2026-11-24T09:00:00+08:00');
+    expect(await first.transaction((m) => cancelTasksWithPrefixes(m, 'REMIND', ['\u{10ffff}'], clock.now()))).toBe(1);
+    expect(await first.transaction((m) => cancelTasksWithPrefixes(m, 'REMIND', [''], clock.now()))).toBe(1);
+
+    // The plan reads the partial index by range (without it: every pending task of the kind, per prefix).
+    await first.query(`INSERT INTO scheduled_task (kind, task_key, merchant_id, due_at)
+                       SELECT 'REMIND', 'bulk-' || i || '/case-' || j || '/7d', 'bulk-' || i, now() FROM generate_series(1, 5000) i, generate_series(1, 3) j`);
+    await first.query('ANALYZE scheduled_task');
+    const plan = await first.transaction(async (m) => {
+      const rows: { 'QUERY PLAN': string }[] = await m.query(`EXPLAIN ${CANCEL_TASKS_BY_PREFIX_SQL}`, ['REMIND', ['m-1/'], [prefixSuccessor('m-1/')], clock.now()]);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/Index (Only )?Scan (using|on) scheduled_task_open_key/);
+    expect(plan).toMatch(/Index Cond: .*task_key.*>=.*task_key.*</);
   });
 });

@@ -25,6 +25,25 @@ export interface DueTask {
   attempts: number;
 }
 
+/**
+ * One part of a task key, escaped ('%' as %25, '/' as %2F) so that parts are separated by '/' only:
+ * ids may contain '/', and a key made of unescaped ids could equal another merchant's key, or start
+ * with another's prefix (closing a window of merchant "m" must not cancel the tasks of merchant "m/x").
+ */
+export function taskKeyPart(part: string): string {
+  return part.replace(/%/g, '%25').replace(/\//g, '%2F');
+}
+
+/** A task key of escaped parts joined with '/': keys of different parts never collide. */
+export function taskKey(...parts: string[]): string {
+  return parts.map(taskKeyPart).join('/');
+}
+
+/** The prefix shared by every key whose first parts are `parts` (and by no other key). */
+export function taskKeyPrefix(...parts: string[]): string {
+  return `${taskKey(...parts)}/`;
+}
+
 /** Runs a due task inside the runner's transaction; what it writes commits with the task's completion. */
 export type TaskHandler = (manager: EntityManager, task: DueTask) => Promise<void>;
 
@@ -57,17 +76,56 @@ export async function cancelTasks(manager: EntityManager, kind: string, keyPrefi
   return cancelTasksWithPrefixes(manager, kind, [keyPrefix], at);
 }
 
-/** Cancels, in one statement, pending tasks of a kind whose key starts with any of `keyPrefixes` (see cancelTasks). */
+/**
+ * $1 kind, $2 prefixes, $3 their successors (prefixSuccessor), $4 the time of cancelling. A prefix
+ * with a successor is one index range; one without (empty, or only U+10FFFF) is open above.
+ */
+export const CANCEL_TASKS_BY_PREFIX_SQL = `
+  UPDATE scheduled_task t SET cancelled_at = $4
+    FROM (SELECT t.id
+            FROM unnest($2::text[], $3::text[]) AS p(low, high)
+            JOIN scheduled_task t
+              ON t.kind = $1 AND t.done_at IS NULL AND t.cancelled_at IS NULL
+             AND t.task_key COLLATE "C" >= p.low AND t.task_key COLLATE "C" < p.high
+           WHERE starts_with(t.task_key, p.low)
+          UNION
+          SELECT t.id
+            FROM unnest($2::text[], $3::text[]) AS p(low, high)
+            JOIN scheduled_task t
+              ON t.kind = $1 AND t.done_at IS NULL AND t.cancelled_at IS NULL AND t.task_key COLLATE "C" >= p.low
+           WHERE p.high IS NULL AND starts_with(t.task_key, p.low)) AS matched
+   WHERE t.id = matched.id`;
+
+/**
+ * Cancels, in one statement, pending tasks of a kind whose key starts with any of `keyPrefixes` (see
+ * cancelTasks). Each prefix is a range of the open tasks' keys in code-point order, [prefix,
+ * successor), so the statement reads the index entries of those prefixes only (a LIKE or starts_with
+ * per task and prefix read every pending task of the kind for every prefix: seconds per batch once
+ * tens of thousands of reminders were pending).
+ */
 export async function cancelTasksWithPrefixes(manager: EntityManager, kind: string, keyPrefixes: readonly string[], at: Date): Promise<number> {
-  if (keyPrefixes.length === 0) return 0;
+  const prefixes = [...new Set(keyPrefixes)];
+  if (prefixes.length === 0) return 0;
   // With the pg driver, TypeORM answers an UPDATE with [rows, affectedCount].
   const [, cancelled]: [unknown[], number] = await manager.query(
-    `UPDATE scheduled_task SET cancelled_at = $3
-     WHERE kind = $1 AND done_at IS NULL AND cancelled_at IS NULL
-       AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix) WHERE starts_with(task_key, p.prefix))`,
-    [kind, keyPrefixes, at],
+    CANCEL_TASKS_BY_PREFIX_SQL,
+    [kind, prefixes, prefixes.map(prefixSuccessor), at],
   );
   return cancelled;
+}
+
+/**
+ * The least string above every string that starts with `prefix`, in code-point order: the prefix with
+ * its last code point below U+10FFFF raised by one (skipping the surrogates) and what followed it
+ * dropped; null when there is none (an empty prefix, or only U+10FFFF): that range has no upper bound.
+ */
+export function prefixSuccessor(prefix: string): string | null {
+  const points = [...prefix];
+  while (points.length > 0) {
+    const last = points.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) return points.join('') + String.fromCodePoint(last + 1 === 0xd800 ? 0xe000 : last + 1);
+  }
+  return null;
 }
 
 interface TaskRow {
