@@ -1,6 +1,6 @@
 import {
   decideExamChanceGrant, decideExamChanceRefusal, decideExamChanceUse, decideExamChanceVoid, decideExamResult, EXAM_CHANCE_STATUSES,
-  examChanceExpiresAt, examChanceStatusAt, examChoiceCloses, type ExamChanceStatus,
+  examChanceExpiresAt, examChanceStatusAt, examChoiceCloses, examOffersAtGrant, type ExamChanceStatus,
 } from './exam-chance';
 import { ruleSetOfVersion } from './rule-sets.data';
 import { EXAM_ELIGIBLE_SCENARIOS } from './vocabulary';
@@ -29,6 +29,33 @@ describe('exam instead of penalty (rulebook section 6)', () => {
       for (const status of ['CHOSEN', 'PASSED', 'FAILED', 'REFUSED', 'VOIDED'] as const) {
         expect(examChanceStatusAt({ ...granted, status }, new Date('2025-01-01T00:00:00+08:00'))).toBe(status);
       }
+    });
+  });
+
+  describe('a chance granted after the decision', () => {
+    const candidate = (violationId: string, o: Partial<Parameters<typeof examOffersAtGrant>[1][number]> = {}) => ({ violationId, ...secondAdInfo, ruleSet: rules, examChosen: false, ...o });
+
+    it('opens the 15-day choice of each decision it can still be used on, as one held before the decision does', () => {
+      // Granted five days after the 2023-10-01 decision: the choice still closes 15 days after the decision.
+      const offers = examOffersAtGrant(new Date('2023-10-06T12:00:00+08:00'), [candidate('v-ad')]);
+      expect(offers).toEqual([{ violationId: 'v-ad', choiceClosesAt: new Date('2023-10-16T12:00:00+08:00') }]);
+      expect(offers[0].choiceClosesAt).toEqual(examChoiceCloses(secondAdInfo.decidedAt, rules));
+      // Up to the last instant of the window, not after.
+      expect(examOffersAtGrant(new Date('2023-10-16T12:00:00+08:00'), [candidate('v-ad')])).toHaveLength(1);
+      expect(examOffersAtGrant(new Date('2023-10-16T12:00:00.001+08:00'), [candidate('v-ad')])).toEqual([]);
+    });
+
+    it('offers nothing the chance could not be used on: no exam scenario, no points, an exam already chosen; oldest decision first', () => {
+      const grantedAt = new Date('2023-10-05T00:00:00+08:00');
+      const offers = examOffersAtGrant(grantedAt, [
+        candidate('v-late', { decidedAt: new Date('2023-10-03T12:00:00+08:00') }),
+        candidate('v-no-scenario', { scenario: null }),
+        candidate('v-self-check', { points: 0 }),
+        candidate('v-chosen', { examChosen: true }),
+        candidate('v-first'),
+      ]);
+      expect(offers.map((o) => o.violationId)).toEqual(['v-first', 'v-late']);
+      expect(examOffersAtGrant(grantedAt, [candidate('v-narrow', { ruleSet: { ...rules, examScenarios: ['DUPLICATE_INFO'] } })])).toEqual([]);
     });
   });
 

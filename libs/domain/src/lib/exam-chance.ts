@@ -51,6 +51,30 @@ export function examChoiceCloses(decidedAt: Date, ruleSet: RuleSet): Date {
   return addNaturalDays(decidedAt, ruleSet.examChoiceWindowDays);
 }
 
+/** A decided violation of the merchant that a newly granted chance might be used on. */
+export interface ExamOfferCandidate extends ExamCandidateViolation {
+  violationId: string;
+  /** The rule version it was decided under (its scenarios and choice window). */
+  ruleSet: RuleSet;
+  /** An exam was already chosen for it (with another chance): nothing more to offer. */
+  examChosen: boolean;
+}
+
+/**
+ * Section 6: a chance granted after a decision opens that decision's exam choice as one held before
+ * it does ("within 15 natural days of the decision"): every violation the chance could be used on at
+ * `grantedAt` (an exam scenario, points counted, no exam chosen yet, its window still open) is
+ * offered, with the window of its decision. Oldest decision first.
+ */
+export function examOffersAtGrant(grantedAt: Date, candidates: readonly ExamOfferCandidate[]): { violationId: string; choiceClosesAt: Date }[] {
+  return candidates
+    .filter((c) => !c.examChosen && c.points > 0 && c.scenario !== null && c.ruleSet.examScenarios.includes(c.scenario))
+    .map((c) => ({ violationId: c.violationId, decidedAt: c.decidedAt, choiceClosesAt: examChoiceCloses(c.decidedAt, c.ruleSet) }))
+    .filter((o) => o.choiceClosesAt.getTime() >= grantedAt.getTime())
+    .sort((a, b) => a.decidedAt.getTime() - b.decidedAt.getTime() || (a.violationId < b.violationId ? -1 : a.violationId > b.violationId ? 1 : 0))
+    .map(({ violationId, choiceClosesAt }) => ({ violationId, choiceClosesAt }));
+}
+
 /**
  * May the merchant use this chance on this violation now? Only the exam scenarios, only a violation
  * that scored, only within the choice window, and only with a chance still GRANTED and unexpired.

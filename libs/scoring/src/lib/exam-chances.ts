@@ -14,6 +14,7 @@ import {
   EXAM_RESULTS,
   examChanceExpiresAt,
   examChanceStatusAt,
+  examOffersAtGrant,
   formatShanghai,
   naturalYearOf,
   RuleBook,
@@ -149,8 +150,31 @@ export class ExamChances {
          VALUES ($1, $2, $3, 'GRANTED', $4, $5, $4) RETURNING *`,
         [randomUUID(), merchantId, naturalYear, now, examChanceExpiresAt(now)],
       );
-      return { chance, action: 'EXAM.GRANT', reason: request.note ?? 'granted' };
+      // Decisions made before the grant whose choice window is still open are offered now, as at assessment.
+      const offers = examOffersAtGrant(now, await this.offerCandidates(manager, merchantId, now));
+      return { chance, action: 'EXAM.GRANT', reason: request.note ?? 'granted', offers: offers.map((o) => ({ violationId: o.violationId, choiceClosesAt: formatShanghai(o.choiceClosesAt) })) };
     }, actor);
+  }
+
+  /** The merchant's scored violations decided recently enough for a choice window of any rule version to be open at `now`. */
+  private async offerCandidates(manager: EntityManager, merchantId: string, now: Date): Promise<Parameters<typeof examOffersAtGrant>[1]> {
+    const longestWindowDays = Math.max(...this.rules.ruleSets.map((r) => r.examChoiceWindowDays));
+    const rows: { violation_id: string; scenario: string | null; points: number; assessed_at: Date; rule_version: string; exam_chosen: boolean }[] = await manager.query(
+      `SELECT v.violation_id, v.scenario, v.points, v.assessed_at, v.rule_version,
+              EXISTS (SELECT 1 FROM exam_chance c WHERE c.violation_id = v.violation_id) AS exam_chosen
+       FROM violation v
+       WHERE v.merchant_id = $1 AND v.points > 0 AND v.scenario IS NOT NULL AND v.assessed_at >= $2
+       ORDER BY v.assessed_at, v.violation_id`,
+      [merchantId, new Date(now.getTime() - (longestWindowDays + 1) * 86_400_000)],
+    );
+    return rows.map((r) => ({
+      violationId: r.violation_id,
+      scenario: r.scenario as Scenario,
+      points: r.points,
+      decidedAt: new Date(r.assessed_at),
+      ruleSet: this.rules.ofVersion(r.rule_version),
+      examChosen: r.exam_chosen,
+    }));
   }
 
   async use(chanceId: string, request: UseExamChanceRequest, actor: string): Promise<ExamChanceDto> {
@@ -215,11 +239,17 @@ export class ExamChances {
   }
 
   /** One command on a merchant's chances: the change, its event, any penalty.adjusted.v1 and the audit entry commit together. */
-  private async change(merchantId: string, work: (manager: EntityManager, now: Date) => Promise<{ chance: ChanceRow; action: string; reason: string }>, actor: string): Promise<ExamChanceDto> {
+  private async change(
+    merchantId: string,
+    work: (manager: EntityManager, now: Date) => Promise<{ chance: ChanceRow; action: string; reason: string; offers?: NonNullable<ExamChanceUpdatedV1['offer']>[] }>,
+    actor: string,
+  ): Promise<ExamChanceDto> {
     const now = this.clock.now();
     return this.runner.run([merchantId], async ({ manager }) => {
-      const { chance, action, reason } = await work(manager, now);
+      const { chance, action, reason, offers = [] } = await work(manager, now);
       this.publish(manager, chance, now, null);
+      // Each exam choice the change opens, after the chance's own state (as an assessment publishes it).
+      for (const offer of offers) this.publish(manager, chance, now, offer);
       await recordAudit(manager, {
         actor, action, merchantId: chance.merchant_id, subjectType: 'EXAM_CHANCE', subjectId: chance.chance_id, reason,
         details: { status: chance.status, violationId: chance.violation_id }, occurredAt: now,
