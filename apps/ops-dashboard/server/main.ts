@@ -1,11 +1,14 @@
 import express from 'express';
+import helmet from 'helmet';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import path from 'node:path';
+import { trustedProxies } from '@penalty/auth';
 import { FigureHistory, figuresBetween, parsePrometheusText, type Sample } from './live-figures';
 
 /**
  * Serves the built dashboard and, on the same origin (so the session cookie and CSRF token work),
- * proxies /svc/<service>/… to each service. /live streams the live figures as server-sent events.
+ * proxies /svc/<service>/… to each service. /live streams the live figures as server-sent events to
+ * signed-in operators.
  */
 const SERVICES: Record<string, string> = {
   api: process.env.API_URL ?? 'http://127.0.0.1:3000',
@@ -15,11 +18,55 @@ const SERVICES: Record<string, string> = {
 };
 const PORT = Number(process.env.HTTP_PORT ?? 8080);
 const SCRAPE_MS = Number(process.env.SCRAPE_INTERVAL_MS ?? 5_000);
+/** How often an open /live stream checks that its session still holds (signed out, disabled, expired). */
+const LIVE_SESSION_CHECK_MS = Number(process.env.LIVE_SESSION_CHECK_MS ?? 60_000);
 const dist = path.resolve(__dirname, '../dist');
 
 const app = express();
+// req.ip believes X-Forwarded-For only from the proxies in TRUST_PROXY (an ingress in front of this server).
+app.set('trust proxy', trustedProxies(process.env.TRUST_PROXY));
+// Security headers on every answer (helmet also removes X-Powered-By). The policy fits the Vite build:
+// one external module script, no inline script and no eval; antd writes its CSS-in-JS into <style>
+// elements at run time, hence 'unsafe-inline' for styles only; fetches and the event stream stay on
+// this origin; no framing, plugins or <base>.
+app.use(
+  helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  }),
+);
+
 for (const [service, target] of Object.entries(SERVICES)) {
-  app.use(`/svc/${service}`, createProxyMiddleware({ target, changeOrigin: true, xfwd: true }));
+  app.use(
+    `/svc/${service}`,
+    createProxyMiddleware<express.Request, express.Response>({
+      target,
+      changeOrigin: true,
+      xfwd: true,
+      on: {
+        // The services see the operator's address, not this proxy's (the api throttles sign-in per address
+        // and trusts this header from the proxies in its TRUST_PROXY). Replaced, never appended to: what a
+        // client sent as X-Forwarded-For counts only through a proxy this server trusts (req.ip).
+        proxyReq: (proxyReq, req) => proxyReq.setHeader('x-forwarded-for', req.ip ?? req.socket.remoteAddress ?? ''),
+        // Whatever a service sends, this origin does not name its framework.
+        proxyRes: (proxyRes) => delete proxyRes.headers['x-powered-by'],
+      },
+    }),
+  );
 }
 
 const history = new FigureHistory();
@@ -45,12 +92,36 @@ async function scrape(): Promise<void> {
 setInterval(() => void scrape(), SCRAPE_MS).unref();
 void scrape();
 
-app.get('/live', (req, res) => {
+/** Whether the request carries a session the api honours now (its own check: signature, sign-out, disabling). */
+async function sessionStatus(req: express.Request): Promise<'VALID' | 'INVALID' | 'UNKNOWN'> {
+  const headers: Record<string, string> = {};
+  if (req.headers.cookie) headers.cookie = req.headers.cookie;
+  if (req.headers.authorization) headers.authorization = req.headers.authorization;
+  if (!headers.cookie && !headers.authorization) return 'INVALID';
+  const response = await fetch(`${SERVICES.api}/v1/auth/me`, { headers, signal: AbortSignal.timeout(3_000) }).catch(() => null);
+  if (!response) return 'UNKNOWN';
+  await response.body?.cancel();
+  if (response.ok) return 'VALID';
+  return response.status === 401 || response.status === 403 ? 'INVALID' : 'UNKNOWN';
+}
+
+const problem = (res: express.Response, status: number, code: string, detail: string) =>
+  res.status(status).type('application/problem+json').json({ type: `https://penalty-platform.example/problems/${code}`, title: status === 401 ? 'Unauthenticated' : 'Unavailable', status, code, detail });
+
+app.get('/live', async (req, res) => {
+  const status = await sessionStatus(req);
+  if (status === 'INVALID') return void problem(res, 401, 'AUTH.UNAUTHENTICATED', 'Sign in to follow the live figures.');
+  if (status === 'UNKNOWN') return void problem(res.set('retry-after', '5'), 503, 'AUTH.UNAVAILABLE', 'The session cannot be checked now.');
   res.set({ 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
   res.flushHeaders();
   res.write(`event: history\ndata: ${JSON.stringify(history.all())}\n\n`);
   listeners.add(res);
-  req.on('close', () => listeners.delete(res));
+  // A session that ends (signed out, operator disabled, expired) ends its stream; the browser's reconnect then gets 401.
+  const recheck = setInterval(() => void sessionStatus(req).then((s) => s === 'INVALID' && res.end()), LIVE_SESSION_CHECK_MS);
+  req.on('close', () => {
+    clearInterval(recheck);
+    listeners.delete(res);
+  });
 });
 
 app.use(express.static(dist, { index: 'index.html', maxAge: '1h' }));

@@ -1,9 +1,8 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Topics } from '@penalty/contracts';
-import { aMerchantId, aProfileEvent, aViolationEvent, freePort, PipelineStack, TopicRecorder } from '@penalty/testing';
+import { aMerchantId, aProfileEvent, aViolationEvent, DashboardProcess, PipelineStack, TopicRecorder } from '@penalty/testing';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const screenshots = path.join(repoRoot, 'docs/screenshots');
@@ -14,53 +13,51 @@ const REVIEWER = { username: 'rev.zhang', password: 'a reviewer passphrase for e
  * The ops dashboard in Debian's Chromium (playwright-core, no downloaded browser) against the real
  * stack: sign in as a reviewer, find a merchant who crossed the 12-point node, see its measures and
  * deadlines, accept its appeal in the review queue and watch the measures disappear. Each page is
- * saved as a screenshot under docs/screenshots/.
+ * saved as a screenshot under docs/screenshots/. Every page runs under the server's Content-Security-
+ * Policy, and a test fails on any violation the browser reports.
  */
 describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
   const stack = new PipelineStack({ env: { BOOTSTRAP_ADMIN_USERNAME: 'root-admin', BOOTSTRAP_ADMIN_PASSWORD: 'correct horse battery staple', COOKIE_SECURE: 'false' } });
   let recorder: TopicRecorder;
-  let dashboard: ChildProcess;
+  const dashboard = new DashboardProcess(stack);
   let dashboardUrl: string;
   let browser: Browser;
   let page: Page;
-  let dashboardLog = '';
+  /** What the browser said about the Content-Security-Policy (refused scripts, styles, connections …). */
+  const cspViolations: string[] = [];
+  const watchCsp = (on: Page) => {
+    on.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(`${on.url()}: ${message.text()}`);
+    });
+    return on;
+  };
 
   beforeAll(async () => {
-    if (!existsSync(path.join(repoRoot, 'apps/ops-dashboard/dist/index.html'))) {
-      execFileSync('npx', ['vite', 'build', '-c', 'apps/ops-dashboard/vite.config.mts', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
-    }
     await stack.start();
     recorder = new TopicRecorder(stack.brokers, [stack.topic(Topics.SanctionsDecidedV1), stack.topic(Topics.ViolationsDetectedV1), stack.topic(Topics.RemediesUpdatedV1)]);
     await recorder.start();
-    const port = await freePort();
-    dashboardUrl = `http://127.0.0.1:${port}`;
-    dashboard = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/ops-dashboard/server/main.ts'], {
-      cwd: repoRoot,
-      env: {
-        ...process.env, HTTP_PORT: String(port), SCRAPE_INTERVAL_MS: '1000',
-        API_URL: stack.service('api').baseUrl, SCORING_URL: stack.service('scoring-service').baseUrl,
-        SANCTION_URL: stack.service('sanction-service').baseUrl, NOTIFICATION_URL: stack.service('notification-service').baseUrl,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    dashboard.stdout!.on('data', (c: Buffer) => (dashboardLog += c.toString()));
-    dashboard.stderr!.on('data', (c: Buffer) => (dashboardLog += c.toString()));
-    for (let i = 0; i < 120 && !(await fetch(dashboardUrl).then((r) => r.ok).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 250));
+    await dashboard.start();
+    dashboardUrl = dashboard.url;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       // As root in a container; no background connections (this machine's network is closed).
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'Europe/Berlin' });
+    page = watchCsp(await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'Europe/Berlin' }));
     mkdirSync(screenshots, { recursive: true });
   }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
-    dashboard?.kill('SIGTERM');
+    await dashboard.stop();
     await recorder?.stop();
     await stack.stop();
-    if (dashboardLog.includes('Error')) console.warn(`ops-dashboard logged:\n${dashboardLog.slice(-4000)}`);
+    if (dashboard.logs().includes('Error')) console.warn(`ops-dashboard logged:\n${dashboard.logs().slice(-4000)}`);
+  });
+
+  afterEach(() => {
+    const seen = cspViolations.splice(0);
+    expect(seen).toEqual([]);
   });
 
   const shot = (name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
@@ -68,7 +65,7 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
   /** A fresh browser context signed in as the bootstrap admin, in English. */
   async function adminPage(): Promise<{ admin: Page; close: () => Promise<void> }> {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
-    const admin = await context.newPage();
+    const admin = watchCsp(await context.newPage());
     await admin.goto(dashboardUrl);
     await admin.locator('#username').fill('root-admin');
     await admin.locator('#password').fill('correct horse battery staple');
@@ -117,6 +114,14 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     await page.getByTestId('overview').waitFor();
     await page.waitForTimeout(2_500);
     await shot('overview');
+    // The stream the figures come from takes the page's session.
+    const liveStatus = await page.evaluate(async () => {
+      const controller = new AbortController();
+      const response = await fetch('/live', { signal: controller.signal });
+      controller.abort();
+      return response.status;
+    });
+    expect(liveStatus).toBe(200);
 
     // Find the merchant; its page shows the 12-point node's measures and the open deadlines.
     await page.getByRole('menuitem', { name: 'Merchants' }).click();
@@ -292,7 +297,7 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
 
   it('keeps the review queue from a viewer', async () => {
     const context = await browser.newContext();
-    const viewerPage = await context.newPage();
+    const viewerPage = watchCsp(await context.newPage());
     const token = await stack.operatorToken('viewer');
     const response = await viewerPage.request.get(`${dashboardUrl}/svc/api/v1/ops/review-queue`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status()).toBe(403);
