@@ -22,6 +22,7 @@ import { databaseBackends, kafkaBroker, postgresCluster, postmasterPid, singlePr
 import { Publisher } from './publisher';
 import { FloorCollector, PlatformCollector } from './run-collectors';
 import { renderReport, SYSTEM_NAMES, type ReportInput } from './side-by-side.report';
+import { StatementStats, type StatementReport } from './statement-stats';
 import { TopicTap } from './topic-tap';
 
 const { values: args } = parseArgs({
@@ -143,6 +144,7 @@ interface PlatformOutcome {
   http: IngestionLevel[];
   httpNote?: string;
   batchNote?: string;
+  statements: StatementReport[];
 }
 
 async function runPlatform(shared: Shared): Promise<PlatformOutcome> {
@@ -161,8 +163,11 @@ async function runPlatform(shared: Shared): Promise<PlatformOutcome> {
   await tap.start();
   const services = SERVICE_APPS.map((app) => singleProcess(app, stack.service(app).pid!));
   const subjects = [...services, ...sharedSubjects(shared, stack.databaseName)];
-  const outcome: PlatformOutcome = { results: [], http: [] };
+  const outcome: PlatformOutcome = { results: [], http: [], statements: [] };
+  const statements = new StatementStats(shared.infrastructure.databaseUrl, stack.databaseName);
   try {
+    const unavailable = await statements.start();
+    if (unavailable) notes.push(unavailable);
     const warm = shared.sets.warmUp;
     await waitUntilQuiet(services);
     await measureRun({ system: 'C', name: 'C warm-up', rate: 0, set: warm, inputTopic: stack.topic(Topics.ViolationsDetectedV1), collector: new PlatformCollector(warm, platformExpectation(warm).sanctions), subjects, stallMs: 30_000, maxMs: 180_000 }, tap, publisher);
@@ -170,11 +175,15 @@ async function runPlatform(shared: Shared): Promise<PlatformOutcome> {
       const expected = platformExpectation(set);
       console.log(`expecting ${expected.assessed} penalty.assessed.v1, ${expected.sanctions} sanction.imposed.v1 and a notification.sent.v1 of each sanction (${expected.pointsPerViolation} points per violation, ladder ${expected.ladderNodes.join('/')})`);
       await quietBefore(`C ${rate > 0 ? 'paced' : 'burst'}`, services);
+      await statements.reset();
       const result = await measureRun({ system: 'C', rate, set, inputTopic: stack.topic(Topics.ViolationsDetectedV1), collector: new PlatformCollector(set, expected.sanctions), subjects, stallMs: options.stallMs, maxMs: options.maxMs }, tap, publisher);
       outcome.results.push(result);
+      const report = await statements.read(rate > 0 ? `paced ${rate}/s` : 'burst');
+      if (report) outcome.statements.push(report);
     }
     if (options.httpClients.length > 0) await measureHttp(stack, services, outcome);
   } finally {
+    await statements.stop();
     await tap.stop();
     await publisher.stop();
     await stack.stop();
@@ -268,6 +277,7 @@ async function main(): Promise<void> {
       input.http = platform.http;
       input.httpNote = platform.httpNote;
       input.batchNote = platform.batchNote;
+      input.statements = platform.statements;
     } catch (error) {
       console.error('C failed:', error);
       input.failures.push({ system: 'C', reason: (error as Error).message.split('\n')[0] });

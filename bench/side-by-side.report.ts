@@ -1,6 +1,7 @@
 // The benchmark's printed report: markdown tables of every figure, and the targets of issue 9 item 7.
 import type { IngestionLevel } from './http-ingestion';
 import type { RunResult, SystemName } from './measured-run';
+import type { StatementReport } from './statement-stats';
 
 export const SYSTEM_NAMES: Record<SystemName, string> = {
   A: 'A: kafkajs 3-hop pass-through, no database',
@@ -32,6 +33,8 @@ export interface ReportInput {
   notes?: string[];
   httpNote?: string;
   batchNote?: string;
+  /** C's statements per measured run (pg_stat_statements), when the server has the extension. */
+  statements?: StatementReport[];
   violations: number;
   merchants: number;
   rate: number;
@@ -103,6 +106,15 @@ export function renderReport(input: ReportInput): string {
   }
   out.push(table(['system', 'run', 'process', 'CPU s / 1,000 events', 'CPU s', 'peak RSS MB'], usageRows), '');
   out.push('"Whole machine" minus the sum is other work on the machine during the run (the OS, other users of the shared cores).', '');
+
+  for (const report of input.statements ?? []) {
+    out.push(`### Where PostgreSQL's time goes: C, ${report.run} (pg_stat_statements of C's database, most time first)`, '');
+    out.push(`${n0(report.calls)} statements, ${n0(report.totalMs)} ms in all (execution time, which includes waiting for locks such as the outbox lanes' advisory locks).`, '');
+    out.push(table(
+      ['statement', 'calls', 'total ms', 'share', 'ms per call', 'rows'],
+      report.top.map((f) => [`\`${f.query.length > 150 ? `${f.query.slice(0, 150)}…` : f.query}\``.replace(/\|/g, '\\|'), n0(f.calls), n0(f.totalMs), pct(f.totalMs / report.totalMs), n2(f.meanMs), n0(f.rows)]),
+    ), '');
+  }
 
   if (input.http.length > 0 || input.httpNote) {
     out.push('### HTTP ingestion (C\'s api, `x-api-key`, one keep-alive connection per client)', '');

@@ -102,6 +102,9 @@ shared_buffers = 128MB
 timezone = 'UTC'
 log_timezone = 'UTC'
 log_line_prefix = '%m [%p] %q%u@%d '
+# Statement statistics (pg_stat_statements): the bench prints where PostgreSQL's time goes.
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.max = 2000
 EOF
   chown "$DB_USER" "$DATA_DIR/penalty-platform.conf"
 }
