@@ -9,6 +9,7 @@
 #
 # Environment (all optional):
 #   KAFKA_CLUSTER_PORT=9292       client ports are this, +1, +2; controller ports +10, +11, +12
+#   KAFKA_CLUSTER_PORTS=a,b,c, KAFKA_CLUSTER_CONTROLLER_PORTS=d,e,f   explicit ports instead (tests pick free ones)
 #   KAFKA_START_TIMEOUT=180       seconds `start` waits for the nodes
 #   PENALTY_STATE_DIR=/var/tmp/penalty-platform   state in …/kafka-cluster/node-<n>
 set -euo pipefail
@@ -21,8 +22,11 @@ TIMEOUT="${KAFKA_START_TIMEOUT:-180}"
 ROOT="${PENALTY_STATE_DIR:-/var/tmp/penalty-platform}/kafka-cluster"
 NODES=(1 2 3)
 
-client_port() { echo $((BASE + $1 - 1)); }
-controller_port() { echo $((BASE + 9 + $1)); }
+IFS=, read -r -a CLIENT_PORTS <<<"${KAFKA_CLUSTER_PORTS:-$BASE,$((BASE + 1)),$((BASE + 2))}"
+IFS=, read -r -a CONTROLLER_PORTS <<<"${KAFKA_CLUSTER_CONTROLLER_PORTS:-$((BASE + 10)),$((BASE + 11)),$((BASE + 12))}"
+((${#CLIENT_PORTS[@]} == 3 && ${#CONTROLLER_PORTS[@]} == 3)) || die "KAFKA_CLUSTER_PORTS and KAFKA_CLUSTER_CONTROLLER_PORTS need 3 ports each"
+client_port() { echo "${CLIENT_PORTS[$1 - 1]}"; }
+controller_port() { echo "${CONTROLLER_PORTS[$1 - 1]}"; }
 node_dir() { echo "$ROOT/node-$1"; }
 brokers() { local n list=(); for n in "${NODES[@]}"; do list+=("127.0.0.1:$(client_port "$n")"); done; (IFS=,; echo "${list[*]}"); }
 voters() { local n list=(); for n in "${NODES[@]}"; do list+=("$n@127.0.0.1:$(controller_port "$n")"); done; (IFS=,; echo "${list[*]}"); }

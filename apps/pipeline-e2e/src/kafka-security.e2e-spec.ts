@@ -1,6 +1,6 @@
 import { Topics } from '@penalty/contracts';
 import { createKafkaClient, type KafkaSecurity } from '@penalty/messaging';
-import { aMerchantId, aViolationEvent, freePort, PipelineStack, ServiceProcess, startSecureKafka, stopSecureKafka, TopicRecorder, type LocalKafka } from '@penalty/testing';
+import { aMerchantId, aViolationEvent, freePort, PipelineStack, ServiceProcess, startSecureKafka, TopicRecorder, type LocalKafka } from '@penalty/testing';
 
 /**
  * The platform's Kafka security settings against a real broker that only speaks SASL_SSL
@@ -26,7 +26,6 @@ describe('Kafka over SASL_SSL with SCRAM-SHA-512 (real broker)', () => {
   afterAll(async () => {
     await recorder?.stop();
     await stack?.stop();
-    if (!process.env.KEEP_TEST_BROKERS) await stopSecureKafka();
   });
 
   /** A client's first request: connecting an admin and listing topics. */
