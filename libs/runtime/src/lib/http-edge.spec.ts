@@ -214,6 +214,24 @@ describe('HTTP edge (a Nest app on a real socket, no database)', () => {
     expect((await post('/v1/sign-in', '{"at":"x"}', { 'content-type': 'application/json' })).status).toBe(201);
   });
 
+  it('invites the body of an Expect: 100-continue request only once the caller is authorized', async () => {
+    const head = (authorization: string) => `POST /v1/merchants/m-1/notes HTTP/1.1\r\nHost: x\r\n${authorization}Content-Type: application/json\r\nContent-Length: 10\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`;
+    const refused = await raw(head(''), { endAfterMs: 3000 });
+    expect(refused.text).toMatch(/^HTTP\/1\.1 401 /);
+    expect(refused.text).not.toContain('100 Continue');
+    const invited = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(head('Authorization: Bearer ok\r\n')));
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+        if (text.startsWith('HTTP/1.1 100 Continue') && !text.includes('201')) socket.write('{"at":"x"}');
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(invited).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 201 /);
+  });
+
   it('cuts off a body trickled slower than the body timeout with a 408 problem', async () => {
     const started = Date.now();
     const answer = await new Promise<string>((resolve, reject) => {

@@ -173,6 +173,8 @@ export function httpEdge(options: HttpEdgeOptions): RequestHandler {
     authorized.then(
       () => {
         if (!withBody) return next();
+        // A client that waits for 100 Continue sends its body only now that it is allowed to (see BoundedExpressAdapter).
+        if (request.headers.expect?.toLowerCase() === '100-continue') response.writeContinue();
         readBody(request, limit, options.config.HTTP_BODY_TIMEOUT_MS).then(
           (bytes) => {
             if (bytes === undefined) return; // the client went away
@@ -274,6 +276,9 @@ export class BoundedExpressAdapter extends ExpressAdapter {
       this.getInstance(),
     );
     server.on('clientError', answerClientError);
+    // Node would answer 100 Continue at once, inviting the body of a caller the edge is about to refuse:
+    // the edge sends it itself, once the caller is authorized (httpEdge).
+    server.on('checkContinue', (request, response) => server.emit('request', request, response));
     this.httpServer = server;
   }
 }
