@@ -7,13 +7,13 @@ const HOUR = 3_600_000;
 // A GENERAL-track ladder (the rulebook's default has none) so that restored exam points can reach a node.
 const GENERAL_NODE = { node: 2, timedMeasures: ['PUBLIC_WARNING'], timedMeasureDays: 7, marketingBanDays: 0, oneOffMeasures: [], fineFen: 100_000, forfeitsDeposit: false };
 
-const evidence = () => [
+const evidence = (sha256 = 'a'.repeat(64)) => [
   {
     kind: 'BRAND_AUTHORIZATION',
     issuer: 'Brand Co.',
     validFrom: new Date(Date.now() - 30 * DAY).toISOString(),
     validUntil: new Date(Date.now() + 365 * DAY).toISOString(),
-    sha256: 'a'.repeat(64),
+    sha256,
   },
 ];
 
@@ -144,7 +144,10 @@ describe('remedies: forgery, appeals, exam chances, deposits (real Kafka + Postg
     expect(rejected).toMatchObject({ status: 200, json: { status: 'REJECTED', rejectionReason: 'MATERIALS_INCOMPLETE' } });
     expect(Date.parse(rejected.json.secondAppealClosesAt)).toBeGreaterThanOrEqual(Date.parse(imposed.json!.data.appealDeadline));
 
-    const second = await call('sanction-service', appeals, { statement: 'The complete purchase chain.', evidence: evidence() });
+    // The second appeal must bring new evidence: the rejected appeal's documents again are refused.
+    const same = await call('sanction-service', appeals, { statement: 'Supplier invoices again.', evidence: evidence() });
+    expect(same).toMatchObject({ status: 409, json: { code: 'APPEAL.NO_NEW_EVIDENCE' } });
+    const second = await call('sanction-service', appeals, { statement: 'The complete purchase chain.', evidence: [...evidence(), ...evidence('b'.repeat(64))] });
     expect(second).toMatchObject({ status: 201, json: { round: 2, status: 'PENDING' } });
     expect(await call('sanction-service', `${appeals}/${second.json.appealId}/decision`, { decision: 'ACCEPTED' })).toMatchObject({ status: 200, json: { status: 'ACCEPTED' } });
     const [lifted] = await recorder.waitFor(of(merchantId, 'sanction.lifted.v1'));

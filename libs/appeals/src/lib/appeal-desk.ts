@@ -101,14 +101,15 @@ export class AppealDesk {
     return this.runner.run([owner.merchantId], async ({ manager }) => {
       const decision = await this.subjects.find(manager, kind, subjectId);
       if (!decision) throw ProblemException.notFound('APPEAL.DECISION_NOT_FOUND', `No ${kind.toLowerCase().replace('_', ' ')} ${subjectId}.`);
-      const previous: { round: number; status: AppealStatus; decided_at: Date | null }[] = await manager.query(
-        'SELECT round, status, decided_at FROM appeal WHERE subject_kind = $1 AND subject_id = $2 ORDER BY round',
+      const previous: { round: number; status: AppealStatus; decided_at: Date | null; evidence: EvidenceDocumentRequest[] }[] = await manager.query(
+        'SELECT round, status, decided_at, evidence FROM appeal WHERE subject_kind = $1 AND subject_id = $2 ORDER BY round',
         [kind, subjectId],
       );
       const { round, windowClosesAt } = decideAppealFiling({
         decidedAt: decision.decidedAt,
         now,
-        previous: previous.map((p) => ({ round: p.round, status: p.status, decidedAt: p.decided_at ? new Date(p.decided_at) : null })),
+        previous: previous.map((p) => ({ round: p.round, status: p.status, decidedAt: p.decided_at ? new Date(p.decided_at) : null, evidence: p.evidence })),
+        evidence: request.evidence,
         ruleSet: decision.ruleSet,
       });
       const [row]: AppealRow[] = await manager.query(

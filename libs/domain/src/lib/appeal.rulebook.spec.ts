@@ -7,6 +7,9 @@ import { addNaturalDays, formatShanghai, shanghaiMidnight } from './natural-year
 import { ruleSetOfVersion } from './rule-sets.data';
 import { after, codeOf, refusal } from './domain-error.testing';
 
+// Evidence no earlier appeal carried.
+const FRESH = [{ sha256: 'f'.repeat(64) }];
+
 /**
  * Rulebook section 5, boundaries and precedence: the 15-natural-day window (project default), the one
  * second appeal after a rejection (original window or 7 days after the rejection, whichever is later),
@@ -61,7 +64,7 @@ describe('the appeal window: 15 natural days from the decision', () => {
 
   it('follows the rule data for its length', () => {
     expect(appealWindowCloses(decidedAt, { ...v2022, appealWindowDays: 30 })).toEqual(new Date('2023-10-31T12:00:00+08:00'));
-    expect(decideAppealFiling({ decidedAt, now: new Date('2023-10-20T00:00:00+08:00'), previous: [], ruleSet: { ...v2022, appealWindowDays: 30 } }).round).toBe(1);
+    expect(decideAppealFiling({ decidedAt, now: new Date('2023-10-20T00:00:00+08:00'), previous: [], ruleSet: { ...v2022, appealWindowDays: 30 }, evidence: FRESH }).round).toBe(1);
   });
 
   describe('a first appeal', () => {
@@ -71,7 +74,7 @@ describe('the appeal window: 15 natural days from the decision', () => {
       ['one millisecond before the window closes', after(windowEnd, -1)],
       ['at the last instant of the window', windowEnd],
     ])('is taken %s', (_, now) => {
-      expect(decideAppealFiling({ decidedAt, now, previous: [], ruleSet: v2022 })).toEqual({ round: 1, windowClosesAt: windowEnd });
+      expect(decideAppealFiling({ decidedAt, now, previous: [], evidence: FRESH, ruleSet: v2022 })).toEqual({ round: 1, windowClosesAt: windowEnd });
     });
 
     it.each([
@@ -79,13 +82,13 @@ describe('the appeal window: 15 natural days from the decision', () => {
       ['one day after the window', addNaturalDays(windowEnd, 1)],
       ['a year later', new Date('2024-10-01T12:00:00+08:00')],
     ])('is refused at once %s, with code APPEAL.WINDOW_CLOSED', (_, now) => {
-      expect(() => decideAppealFiling({ decidedAt, now, previous: [], ruleSet: v2022 })).toThrow(refusal('APPEAL.WINDOW_CLOSED'));
+      expect(() => decideAppealFiling({ decidedAt, now, previous: [], evidence: FRESH, ruleSet: v2022 })).toThrow(refusal('APPEAL.WINDOW_CLOSED'));
     });
 
     it('gives a clear reason when late: a DomainError naming the closing instant in Shanghai time, not retriable', () => {
       let caught: unknown;
       try {
-        decideAppealFiling({ decidedAt, now: after(windowEnd), previous: [], ruleSet: v2022 });
+        decideAppealFiling({ decidedAt, now: after(windowEnd), previous: [], ruleSet: v2022, evidence: FRESH });
       } catch (error) {
         caught = error;
       }
@@ -107,12 +110,12 @@ describe('the one second appeal after a rejection', () => {
     });
 
     it('is taken after the 7 days, up to the last instant of the original window', () => {
-      expect(decideAppealFiling({ decidedAt, now: new Date('2023-10-12T00:00:00+08:00'), previous: [rejected(rejectedAt)], ruleSet: v2022 })).toEqual({ round: 2, windowClosesAt: windowEnd });
-      expect(decideAppealFiling({ decidedAt, now: windowEnd, previous: [rejected(rejectedAt)], ruleSet: v2022 })).toEqual({ round: 2, windowClosesAt: windowEnd });
+      expect(decideAppealFiling({ decidedAt, now: new Date('2023-10-12T00:00:00+08:00'), previous: [rejected(rejectedAt)], ruleSet: v2022, evidence: FRESH })).toEqual({ round: 2, windowClosesAt: windowEnd });
+      expect(decideAppealFiling({ decidedAt, now: windowEnd, previous: [rejected(rejectedAt)], ruleSet: v2022, evidence: FRESH })).toEqual({ round: 2, windowClosesAt: windowEnd });
     });
 
     it('is refused one millisecond after the original window', () => {
-      expect(() => decideAppealFiling({ decidedAt, now: after(windowEnd), previous: [rejected(rejectedAt)], ruleSet: v2022 })).toThrow(refusal('APPEAL.WINDOW_CLOSED'));
+      expect(() => decideAppealFiling({ decidedAt, now: after(windowEnd), previous: [rejected(rejectedAt)], ruleSet: v2022, evidence: FRESH })).toThrow(refusal('APPEAL.WINDOW_CLOSED'));
     });
   });
 
@@ -126,12 +129,12 @@ describe('the one second appeal after a rejection', () => {
     });
 
     it('is taken after the original window closed, up to the last instant of the 7 days', () => {
-      expect(decideAppealFiling({ decidedAt, now: after(windowEnd), previous: [rejected(rejectedAt)], ruleSet: v2022 })).toEqual({ round: 2, windowClosesAt: graceEnd });
-      expect(decideAppealFiling({ decidedAt, now: graceEnd, previous: [rejected(rejectedAt)], ruleSet: v2022 })).toEqual({ round: 2, windowClosesAt: graceEnd });
+      expect(decideAppealFiling({ decidedAt, now: after(windowEnd), previous: [rejected(rejectedAt)], ruleSet: v2022, evidence: FRESH })).toEqual({ round: 2, windowClosesAt: graceEnd });
+      expect(decideAppealFiling({ decidedAt, now: graceEnd, previous: [rejected(rejectedAt)], ruleSet: v2022, evidence: FRESH })).toEqual({ round: 2, windowClosesAt: graceEnd });
     });
 
     it('is refused one millisecond after the 7 days, naming the second appeal window', () => {
-      const late = () => decideAppealFiling({ decidedAt, now: after(graceEnd), previous: [rejected(rejectedAt)], ruleSet: v2022 });
+      const late = () => decideAppealFiling({ decidedAt, now: after(graceEnd), previous: [rejected(rejectedAt)], ruleSet: v2022, evidence: FRESH });
       expect(late).toThrow(refusal('APPEAL.WINDOW_CLOSED'));
       expect(late).toThrow(/second appeal window closed at 2023-10-21T18:45:00\+08:00/);
     });
@@ -140,8 +143,8 @@ describe('the one second appeal after a rejection', () => {
   it('runs to the same instant either way when both ends coincide (rejection exactly 8 days after the decision)', () => {
     const rejectedAt = new Date('2023-10-09T12:00:00+08:00');
     expect(secondAppealCloses(decidedAt, rejectedAt, v2022)).toEqual(windowEnd);
-    expect(decideAppealFiling({ decidedAt, now: windowEnd, previous: [rejected(rejectedAt)], ruleSet: v2022 })).toEqual({ round: 2, windowClosesAt: windowEnd });
-    expect(codeOf(() => decideAppealFiling({ decidedAt, now: after(windowEnd), previous: [rejected(rejectedAt)], ruleSet: v2022 }))).toBe('APPEAL.WINDOW_CLOSED');
+    expect(decideAppealFiling({ decidedAt, now: windowEnd, previous: [rejected(rejectedAt)], ruleSet: v2022, evidence: FRESH })).toEqual({ round: 2, windowClosesAt: windowEnd });
+    expect(codeOf(() => decideAppealFiling({ decidedAt, now: after(windowEnd), previous: [rejected(rejectedAt)], ruleSet: v2022, evidence: FRESH }))).toBe('APPEAL.WINDOW_CLOSED');
   });
 
   it('is the later of the two whichever order they come in', () => {
@@ -156,8 +159,8 @@ describe('the one second appeal after a rejection', () => {
   });
 
   it('falls back to the original window when the rejection time is unknown', () => {
-    expect(decideAppealFiling({ decidedAt, now: windowEnd, previous: [rejected(null)], ruleSet: v2022 })).toEqual({ round: 2, windowClosesAt: windowEnd });
-    expect(codeOf(() => decideAppealFiling({ decidedAt, now: after(windowEnd), previous: [rejected(null)], ruleSet: v2022 }))).toBe('APPEAL.WINDOW_CLOSED');
+    expect(decideAppealFiling({ decidedAt, now: windowEnd, previous: [rejected(null)], ruleSet: v2022, evidence: FRESH })).toEqual({ round: 2, windowClosesAt: windowEnd });
+    expect(codeOf(() => decideAppealFiling({ decidedAt, now: after(windowEnd), previous: [rejected(null)], ruleSet: v2022, evidence: FRESH }))).toBe('APPEAL.WINDOW_CLOSED');
   });
 
   it('follows the rule data for the grace days', () => {
@@ -168,8 +171,8 @@ describe('the one second appeal after a rejection', () => {
 
   it('is the last: no third appeal, even inside the window', () => {
     const twice: FiledAppeal[] = [rejected('2023-10-03T12:00:00+08:00'), { round: 2, status: 'REJECTED', decidedAt: new Date('2023-10-05T12:00:00+08:00') }];
-    expect(() => decideAppealFiling({ decidedAt, now: new Date('2023-10-06T00:00:00+08:00'), previous: twice, ruleSet: v2022 })).toThrow(refusal('APPEAL.NO_MORE_APPEALS'));
-    expect(codeOf(() => decideAppealFiling({ decidedAt, now: decidedAt, previous: twice, ruleSet: v2022 }))).toBe('APPEAL.NO_MORE_APPEALS');
+    expect(() => decideAppealFiling({ decidedAt, now: new Date('2023-10-06T00:00:00+08:00'), previous: twice, ruleSet: v2022, evidence: FRESH })).toThrow(refusal('APPEAL.NO_MORE_APPEALS'));
+    expect(codeOf(() => decideAppealFiling({ decidedAt, now: decidedAt, previous: twice, evidence: FRESH, ruleSet: v2022 }))).toBe('APPEAL.NO_MORE_APPEALS');
   });
 });
 
@@ -177,29 +180,29 @@ describe('refusals that do not depend on the window', () => {
   const now = new Date('2023-10-05T00:00:00+08:00');
 
   it('refuses a new appeal while the first is pending (APPEAL.PENDING)', () => {
-    expect(() => decideAppealFiling({ decidedAt, now, previous: [{ round: 1, status: 'PENDING', decidedAt: null }], ruleSet: v2022 })).toThrow(refusal('APPEAL.PENDING'));
+    expect(() => decideAppealFiling({ decidedAt, now, previous: [{ round: 1, status: 'PENDING', decidedAt: null }], evidence: FRESH, ruleSet: v2022 })).toThrow(refusal('APPEAL.PENDING'));
   });
 
   it('refuses a new appeal while the second is pending (APPEAL.PENDING, not NO_MORE_APPEALS)', () => {
     const previous: FiledAppeal[] = [rejected('2023-10-03T12:00:00+08:00'), { round: 2, status: 'PENDING', decidedAt: null }];
-    expect(codeOf(() => decideAppealFiling({ decidedAt, now, previous, ruleSet: v2022 }))).toBe('APPEAL.PENDING');
+    expect(codeOf(() => decideAppealFiling({ decidedAt, now, previous, evidence: FRESH, ruleSet: v2022 }))).toBe('APPEAL.PENDING');
   });
 
   it('refuses a new appeal after the first was accepted (APPEAL.ALREADY_ACCEPTED)', () => {
-    expect(() => decideAppealFiling({ decidedAt, now, previous: [{ round: 1, status: 'ACCEPTED', decidedAt: new Date('2023-10-03T12:00:00+08:00') }], ruleSet: v2022 })).toThrow(
+    expect(() => decideAppealFiling({ decidedAt, now, previous: [{ round: 1, status: 'ACCEPTED', decidedAt: new Date('2023-10-03T12:00:00+08:00') }], ruleSet: v2022, evidence: FRESH })).toThrow(
       refusal('APPEAL.ALREADY_ACCEPTED'),
     );
   });
 
   it('refuses a new appeal after the second was accepted (APPEAL.ALREADY_ACCEPTED, not NO_MORE_APPEALS)', () => {
     const previous: FiledAppeal[] = [rejected('2023-10-03T12:00:00+08:00'), { round: 2, status: 'ACCEPTED', decidedAt: new Date('2023-10-04T12:00:00+08:00') }];
-    expect(codeOf(() => decideAppealFiling({ decidedAt, now, previous, ruleSet: v2022 }))).toBe('APPEAL.ALREADY_ACCEPTED');
+    expect(codeOf(() => decideAppealFiling({ decidedAt, now, previous, evidence: FRESH, ruleSet: v2022 }))).toBe('APPEAL.ALREADY_ACCEPTED');
   });
 
   it('gives the pending and accepted refusals even after the window closed (they are the clearer reason)', () => {
     const late = after(windowEnd);
-    expect(codeOf(() => decideAppealFiling({ decidedAt, now: late, previous: [{ round: 1, status: 'PENDING', decidedAt: null }], ruleSet: v2022 }))).toBe('APPEAL.PENDING');
-    expect(codeOf(() => decideAppealFiling({ decidedAt, now: late, previous: [{ round: 1, status: 'ACCEPTED', decidedAt: decidedAt }], ruleSet: v2022 }))).toBe('APPEAL.ALREADY_ACCEPTED');
+    expect(codeOf(() => decideAppealFiling({ decidedAt, now: late, previous: [{ round: 1, status: 'PENDING', decidedAt: null }], evidence: FRESH, ruleSet: v2022 }))).toBe('APPEAL.PENDING');
+    expect(codeOf(() => decideAppealFiling({ decidedAt, now: late, previous: [{ round: 1, status: 'ACCEPTED', decidedAt: decidedAt }], evidence: FRESH, ruleSet: v2022 }))).toBe('APPEAL.ALREADY_ACCEPTED');
   });
 });
 
@@ -243,7 +246,7 @@ describe('decideAppealReview', () => {
 describe('a full appeal history on one decision', () => {
   it('first appeal, rejection, second appeal inside the grace days, then nothing more', () => {
     const decision = shanghaiMidnight('2023-06-25');
-    const first = decideAppealFiling({ decidedAt: decision, now: new Date('2023-07-08T10:00:00+08:00'), previous: [], ruleSet: v2022 });
+    const first = decideAppealFiling({ decidedAt: decision, now: new Date('2023-07-08T10:00:00+08:00'), previous: [], ruleSet: v2022, evidence: FRESH });
     expect(first).toEqual({ round: 1, windowClosesAt: new Date('2023-07-10T00:00:00+08:00') });
 
     const firstReview = decideAppealReview({ status: 'PENDING', decision: 'REJECTED', rejectionReason: 'MATERIALS_INCOMPLETE' });
@@ -251,11 +254,11 @@ describe('a full appeal history on one decision', () => {
     const history: FiledAppeal[] = [{ round: 1, status: firstReview.status, decidedAt: rejectedAt }];
 
     // The original window has closed, but 7 days after the rejection have not.
-    const second = decideAppealFiling({ decidedAt: decision, now: new Date('2023-07-15T09:00:00+08:00'), previous: history, ruleSet: v2022 });
+    const second = decideAppealFiling({ decidedAt: decision, now: new Date('2023-07-15T09:00:00+08:00'), previous: history, ruleSet: v2022, evidence: FRESH });
     expect(second).toEqual({ round: 2, windowClosesAt: new Date('2023-07-16T16:00:00+08:00') });
 
     const secondReview = decideAppealReview({ status: 'PENDING', decision: 'REJECTED', rejectionReason: 'MATERIALS_NOT_GENUINE' });
     history.push({ round: 2, status: secondReview.status, decidedAt: new Date('2023-07-15T12:00:00+08:00') });
-    expect(codeOf(() => decideAppealFiling({ decidedAt: decision, now: new Date('2023-07-15T13:00:00+08:00'), previous: history, ruleSet: v2022 }))).toBe('APPEAL.NO_MORE_APPEALS');
+    expect(codeOf(() => decideAppealFiling({ decidedAt: decision, now: new Date('2023-07-15T13:00:00+08:00'), previous: history, ruleSet: v2022, evidence: FRESH }))).toBe('APPEAL.NO_MORE_APPEALS');
   });
 });

@@ -22,11 +22,18 @@ export type AppealRejectionReason = (typeof APPEAL_REJECTION_REASONS)[number];
 export const APPEAL_DECISIONS = ['ACCEPTED', 'REJECTED'] as const;
 export type AppealDecision = (typeof APPEAL_DECISIONS)[number];
 
+/** An evidence document as far as the rules need it: its content hash (SHA-256, hex). */
+export interface EvidenceDigest {
+  sha256: string;
+}
+
 /** An appeal already filed against the same decision. */
 export interface FiledAppeal {
   round: number;
   status: AppealStatus;
   decidedAt: Date | null;
+  /** The documents it carried (none known: treated as none). */
+  evidence?: readonly EvidenceDigest[];
 }
 
 /** The appeal window a decision opens: the rule version's days from the decision. */
@@ -42,10 +49,18 @@ export function secondAppealCloses(decidedAt: Date, rejectedAt: Date, ruleSet: R
 }
 
 /**
- * Section 5: may the merchant appeal this decision now? Returns the round (1, or 2 after a rejection)
- * and the window it is filed in; refuses with a coded reason otherwise (late appeals at once).
+ * Section 5: may the merchant appeal this decision now, with this evidence? Returns the round (1, or
+ * 2 after a rejection) and the window it is filed in; refuses with a coded reason otherwise (late
+ * appeals at once, and a second appeal that brings no document the rejected one did not carry: the
+ * second appeal is "with new evidence"). Documents are the same when their content hashes are.
  */
-export function decideAppealFiling(input: { decidedAt: Date; now: Date; previous: readonly FiledAppeal[]; ruleSet: RuleSet }): { round: 1 | 2; windowClosesAt: Date } {
+export function decideAppealFiling(input: {
+  decidedAt: Date;
+  now: Date;
+  previous: readonly FiledAppeal[];
+  evidence: readonly EvidenceDigest[];
+  ruleSet: RuleSet;
+}): { round: 1 | 2; windowClosesAt: Date } {
   const { decidedAt, now, previous, ruleSet } = input;
   if (previous.some((a) => a.status === 'PENDING')) throw new DomainError('APPEAL.PENDING', 'An appeal against this decision is still waiting for a reviewer.');
   if (previous.some((a) => a.status === 'ACCEPTED')) throw new DomainError('APPEAL.ALREADY_ACCEPTED', 'An appeal against this decision was already accepted.');
@@ -56,8 +71,16 @@ export function decideAppealFiling(input: { decidedAt: Date; now: Date; previous
   if (now.getTime() > windowClosesAt.getTime()) {
     throw new DomainError('APPEAL.WINDOW_CLOSED', `The ${round === 1 ? 'appeal' : 'second appeal'} window closed at ${formatShanghai(windowClosesAt)}.`);
   }
+  if (round === 2) {
+    const seen = new Set(previous.flatMap((a) => (a.evidence ?? []).map(digestOf)));
+    if (!input.evidence.some((d) => !seen.has(digestOf(d)))) {
+      throw new DomainError('APPEAL.NO_NEW_EVIDENCE', 'A second appeal must bring new evidence: every document given was already in the rejected appeal.');
+    }
+  }
   return { round, windowClosesAt };
 }
+
+const digestOf = (d: EvidenceDigest) => d.sha256.toLowerCase();
 
 /** A reviewer's decision on a pending appeal: a rejection names one of the source's reasons, an acceptance none. */
 export function decideAppealReview(input: { status: AppealStatus; decision: AppealDecision; rejectionReason?: AppealRejectionReason | null }): { status: AppealDecision; rejectionReason: AppealRejectionReason | null } {
