@@ -40,8 +40,9 @@ export class ForgeryCaseRepository {
   }
 
   /**
-   * Opens cases in one statement. A case of the same violation written meanwhile by another writer
-   * (not one of the merchant's lane) makes it fail retriably: applied again, the batch sees it.
+   * Opens cases in one statement. A case of the same violation, or a case of the merchant with the
+   * same number (forgery_case_merchant_number), written meanwhile by another writer makes it fail
+   * retriably: applied again, the batch sees that case and numbers its own after it.
    */
   async open(tx: Tx, cases: readonly ForgeryCaseRow[], now: Date): Promise<void> {
     if (cases.length === 0) return;
@@ -50,7 +51,7 @@ export class ForgeryCaseRepository {
        SELECT c.case_id, c.merchant_id, c.violation_id, c.case_number, c.severity, c.rule_version, c.status, c.opened_at, c.remediation_closes_at, c.sanction_ids, $11
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::jsonb[])
          AS c (case_id, merchant_id, violation_id, case_number, severity, rule_version, status, opened_at, remediation_closes_at, sanction_ids)
-       ON CONFLICT (violation_id) DO NOTHING RETURNING case_id`,
+       ON CONFLICT DO NOTHING RETURNING case_id`,
       [
         cases.map((c) => c.case_id),
         cases.map((c) => c.merchant_id),
@@ -65,7 +66,7 @@ export class ForgeryCaseRepository {
         now,
       ],
     );
-    if (inserted.length !== cases.length) throw new SanctionError('FORGERY.CASE_CONFLICT', 'a forgery case of the same violation was opened meanwhile');
+    if (inserted.length !== cases.length) throw new SanctionError('FORGERY.CASE_CONFLICT', 'a forgery case of the same violation, or with the same case number of the merchant, was opened meanwhile');
   }
 
   /** Locks a case for a change; not found is a 404 problem. */

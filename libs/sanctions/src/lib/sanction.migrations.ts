@@ -1,6 +1,7 @@
+import { ForgeryCaseNumbers1764800000000 } from './forgery-case-numbers.migration';
 import { SanctionIndexes1764700000000 } from './sanction-indexes.migration';
 import { SanctionRemedies1763900300000 } from './sanction-remedies.migration';
 import { SanctionTables1763856200000 } from './sanctions.migration';
 
 /** The sanction service's own migrations, in order. */
-export const SANCTION_MIGRATIONS = [SanctionTables1763856200000, SanctionRemedies1763900300000, SanctionIndexes1764700000000];
+export const SANCTION_MIGRATIONS = [SanctionTables1763856200000, SanctionRemedies1763900300000, SanctionIndexes1764700000000, ForgeryCaseNumbers1764800000000];

@@ -26,7 +26,7 @@ function problemOf(code: SanctionErrorCode): { status: number; title: string; re
       return { status: 409, title: 'Nothing to lift', retriable: false };
     case 'DEPOSIT.PAYMENT_ID_REUSED':
       return { status: 409, title: 'Payment id reused', retriable: false };
-    // Another writer opened a case for the same violation meanwhile: applying again sees it.
+    // Another writer opened a case for the same violation, or numbered one of the merchant's the same, meanwhile: applying again sees it.
     case 'FORGERY.CASE_CONFLICT':
       return { status: 409, title: 'Conflict', retriable: true };
     default:

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Topics } from '@penalty/contracts';
+import { openForgeryCases, RuleBook } from '@penalty/domain';
+import type { Tx } from '@penalty/messaging';
 import { aMerchantId, aProfileEvent, aViolationEvent, HandlerTestbed, type TestReplica } from '@penalty/testing';
 import { sanctionHandlers, SANCTION_SCHEMA_MIGRATIONS, TestClock } from '../../testing/sanction-test-bed';
+import { ForgeryCaseRepository, type ForgeryCaseRow } from '../forgery-case.repository';
 
 const DAY = 86_400_000;
 
@@ -55,5 +59,50 @@ describe('open forgery cases, a batch at a time (real PostgreSQL and Kafka)', ()
     const again = [first, second].map((v) => ({ ...v, id: `${v.id}-later` }));
     await replica.inbox.apply(testbed.batch(Topics.ViolationsDetectedV1, again), (b) => handlers.forgery.handle(b));
     expect(await testbed.rows('SELECT count(*)::int AS n FROM forgery_case WHERE merchant_id = $1', [merchantId])).toEqual([{ n: 3 }]);
+  });
+
+  it('never gives two cases of a merchant the same number, even when two writers counted the same cases at once', async () => {
+    const merchantId = aMerchantId('forger-race');
+    const cases = new ForgeryCaseRepository();
+    const rules = new RuleBook();
+    const now = clock.now();
+    const [a, b] = [1, 2].map(() => aViolationEvent({ merchantId, code: 'QUALIFICATION_FORGERY', severity: 'MINOR' }));
+    // Two writers outside the merchant's outbox lane (e.g. one whose lane was freed while it hung): each
+    // reads the merchant's cases and numbers its own after them, as the handler does.
+    const writers = [a, b].map(() => replica.dataSource.createQueryRunner());
+    try {
+      for (const w of writers) await w.startTransaction();
+      const txs = writers.map((w) => ({ query: (sql: string, params?: unknown[]) => w.query(sql, params) }) as unknown as Tx);
+      const rows = await Promise.all([a, b].map(async (v, i) => {
+        const known = await cases.known(txs[i], [merchantId], [v.data.violationId]);
+        const [opening] = openForgeryCases([{ merchantId, violationId: v.data.violationId, severity: 'MINOR' as const, occurredAt: new Date(v.data.occurredAt) }], known, { openedAt: now, ruleSetAt: (at) => rules.at(at) });
+        if (opening.kind !== 'OPENED') throw new Error('expected a case to open');
+        const row: ForgeryCaseRow = {
+          case_id: randomUUID(), merchant_id: merchantId, violation_id: v.data.violationId, case_number: opening.caseNumber, severity: 'MINOR', rule_version: opening.ruleSet.version,
+          status: 'OPEN', opened_at: now, remediation_closes_at: now, documents: [], sanction_ids: [],
+        };
+        return row;
+      }));
+      expect(rows.map((r) => r.case_number)).toEqual([1, 1]);
+      await cases.open(txs[0], [rows[0]], now);
+      const second = cases.open(txs[1], [rows[1]], now);
+      await writers[0].commitTransaction();
+      // The second writer's case 1 conflicts with the first's: retriable, and nothing of it is written.
+      await expect(second).rejects.toMatchObject({ code: 'FORGERY.CASE_CONFLICT', retriable: true });
+      await writers[1].rollbackTransaction();
+    } finally {
+      for (const w of writers) {
+        if (w.isTransactionActive) await w.rollbackTransaction();
+        await w.release();
+      }
+    }
+    expect(await testbed.rows('SELECT violation_id, case_number FROM forgery_case WHERE merchant_id = $1 ORDER BY case_number', [merchantId])).toEqual([{ violation_id: a.data.violationId, case_number: 1 }]);
+
+    // Applied again (as the transport retries it), the second violation opens case 2.
+    await replica.inbox.apply(testbed.batch(Topics.ViolationsDetectedV1, [b]), (batch) => handlers.forgery.handle(batch));
+    expect(await testbed.rows('SELECT violation_id, case_number FROM forgery_case WHERE merchant_id = $1 ORDER BY case_number', [merchantId])).toEqual([
+      { violation_id: a.data.violationId, case_number: 1 },
+      { violation_id: b.data.violationId, case_number: 2 },
+    ]);
   });
 });
