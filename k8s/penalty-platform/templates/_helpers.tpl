@@ -70,6 +70,7 @@ four services, so it gets what each of them needs.
   value: {{ $v.kafka.topicReplicationFactor | quote }}
 - name: TOPIC_MIN_INSYNC_REPLICAS
   value: {{ $v.kafka.topicMinInsyncReplicas | quote }}
+{{- include "penalty.kafkaSecurityEnv" $root }}
 {{- range $name, $value := $v.config }}
 - name: {{ $name }}
   value: {{ $value | quote }}
@@ -118,4 +119,63 @@ capabilities:
   drop: ["ALL"]
 seccompProfile:
   type: RuntimeDefault
+{{- end -}}
+
+{{/*
+Kafka TLS and SASL (README "Configuration"): the switches as values, the CA bundle and the client
+certificate as files of the Secret kafka.tls.secretName (mounted read-only, see penalty.kafkaTlsVolume),
+the SASL username and password from the credentials Secret like every other credential.
+*/}}
+{{- define "penalty.kafkaTlsDir" -}}/etc/penalty/kafka-tls{{- end -}}
+{{- define "penalty.kafkaSecurityEnv" -}}
+{{- $k := .Values.kafka -}}
+{{- if $k.tls.enabled }}
+- name: KAFKA_SSL
+  value: "true"
+{{- if $k.tls.secretName }}
+{{- if $k.tls.caKey }}
+- name: KAFKA_SSL_CA_FILE
+  value: {{ printf "%s/%s" (include "penalty.kafkaTlsDir" .) $k.tls.caKey | quote }}
+{{- end }}
+{{- if or $k.tls.certKey $k.tls.keyKey }}
+- name: KAFKA_SSL_CERT_FILE
+  value: {{ printf "%s/%s" (include "penalty.kafkaTlsDir" .) (required "kafka.tls.certKey is required with kafka.tls.keyKey" $k.tls.certKey) | quote }}
+- name: KAFKA_SSL_KEY_FILE
+  value: {{ printf "%s/%s" (include "penalty.kafkaTlsDir" .) (required "kafka.tls.keyKey is required with kafka.tls.certKey" $k.tls.keyKey) | quote }}
+{{- end }}
+{{- else if or $k.tls.certKey $k.tls.keyKey }}
+{{- fail "kafka.tls.secretName is required for a client certificate (kafka.tls.certKey, kafka.tls.keyKey)" }}
+{{- end }}
+{{- if $k.tls.servername }}
+- name: KAFKA_SSL_SERVERNAME
+  value: {{ $k.tls.servername | quote }}
+{{- end }}
+{{- end }}
+{{- if $k.sasl.mechanism }}
+{{- if not (has $k.sasl.mechanism (list "PLAIN" "SCRAM-SHA-256" "SCRAM-SHA-512")) }}
+{{- fail "kafka.sasl.mechanism must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512" }}
+{{- end }}
+- name: KAFKA_SASL_MECHANISM
+  value: {{ $k.sasl.mechanism | quote }}
+{{ include "penalty.secretRef" (dict "root" . "name" "KAFKA_SASL_USERNAME") }}
+{{ include "penalty.secretRef" (dict "root" . "name" "KAFKA_SASL_PASSWORD") }}
+{{- end }}
+{{- end -}}
+
+{{/* The Secret with the Kafka CA bundle (and client certificate), when there is one: mount and volume. */}}
+{{- define "penalty.kafkaTlsMount" -}}
+{{- if and .Values.kafka.tls.enabled .Values.kafka.tls.secretName }}
+- name: kafka-tls
+  mountPath: {{ include "penalty.kafkaTlsDir" . }}
+  readOnly: true
+{{- end }}
+{{- end -}}
+{{- define "penalty.kafkaTlsVolume" -}}
+{{- if and .Values.kafka.tls.enabled .Values.kafka.tls.secretName }}
+- name: kafka-tls
+  secret:
+    secretName: {{ .Values.kafka.tls.secretName }}
+    # The pods run as a non-root user without fsGroup: the files must be readable by it.
+    defaultMode: 0444
+{{- end }}
 {{- end -}}

@@ -31,7 +31,9 @@ describe('the Helm chart, rendered', () => {
       const container = pod.containers[0];
       expect([app, pod.securityContext.runAsNonRoot, pod.securityContext.seccompProfile.type, pod.automountServiceAccountToken]).toEqual([app, true, 'RuntimeDefault', false]);
       expect([app, container.securityContext]).toMatchObject([app, { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }]);
-      expect([app, container.volumeMounts]).toEqual([app, [{ name: 'tmp', mountPath: '/tmp' }]]);
+      // The services and the job also read the Kafka CA bundle from its Secret, read-only.
+      const kafkaTls = app === 'ops-dashboard' ? [] : [{ name: 'kafka-tls', mountPath: '/etc/penalty/kafka-tls', readOnly: true }];
+      expect([app, container.volumeMounts]).toEqual([app, [{ name: 'tmp', mountPath: '/tmp' }, ...kafkaTls]]);
       expect([app, pod.volumes[0]]).toMatchObject([app, { name: 'tmp', emptyDir: {} }]);
       expect([app, Object.keys(container.resources.requests).sort(), Object.keys(container.resources.limits).sort()]).toEqual([app, ['cpu', 'ephemeral-storage', 'memory'], ['cpu', 'ephemeral-storage', 'memory']]);
     }
@@ -62,11 +64,20 @@ describe('the Helm chart, rendered', () => {
         provision: ['DATABASE_URL', 'AUTH_SESSION_SECRET', 'WEBHOOK_SIGNING_SECRET', 'BOOTSTRAP_ADMIN_USERNAME', 'BOOTSTRAP_ADMIN_PASSWORD', 'BOOTSTRAP_API_KEY'],
         'ops-dashboard': [],
       }[app as string] ?? ['DATABASE_URL', 'AUTH_SESSION_SECRET'];
-      expect([app, fromSecret.sort()]).toEqual([app, [...expected].sort()]);
+      const kafkaCredentials = app === 'ops-dashboard' ? [] : ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
+      expect([app, fromSecret.sort()]).toEqual([app, [...expected, ...kafkaCredentials].sort()]);
     }
     const external = ofKind('ExternalSecret')[0];
     expect(external.spec.target.name).toBe(secretName);
     expect(ofKind('Secret')).toEqual([]);
+  });
+
+  it('reaches Kafka as the values say: TLS with the CA from its Secret, SASL SCRAM-SHA-512', () => {
+    for (const [app, pod] of podSpecs.filter(([app]) => app !== 'ops-dashboard')) {
+      const env = Object.fromEntries(pod.containers[0].env.filter((e: { value?: string }) => e.value !== undefined).map((e: { name: string; value: string }) => [e.name, e.value]));
+      expect([app, env]).toMatchObject([app, { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/etc/penalty/kafka-tls/ca.crt', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512' }]);
+      expect([app, pod.volumes.find((v: { name: string }) => v.name === 'kafka-tls')?.secret.secretName]).toEqual([app, values.kafka.tls.secretName]);
+    }
   });
 
   it('provisions before the apps roll: a pre-install/pre-upgrade Job running the image with `provision`', () => {
