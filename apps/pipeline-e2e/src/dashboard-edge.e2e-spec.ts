@@ -22,7 +22,8 @@ describe('dashboard server: sign-in through the proxy, headers, /live (real Post
       SIGN_IN_FREE_FAILURES_PER_ADDRESS: String(ADDRESS_FREE_FAILURES),
     },
   });
-  const dashboard = new DashboardProcess(stack);
+  // An open /live stream checks its session every half second here (a minute by default).
+  const dashboard = new DashboardProcess(stack, { LIVE_SESSION_CHECK_MS: '500' });
 
   beforeAll(async () => {
     await stack.start();
@@ -149,7 +150,7 @@ describe('dashboard server: sign-in through the proxy, headers, /live (real Post
       return { status: response.status, contentType: response.headers.get('content-type'), first: new TextDecoder().decode(value) };
     }
 
-    it('streams the figures to a signed-in operator only, and not after sign-out', async () => {
+    it('streams the figures to a signed-in operator only, ends an open stream when its session ends, and refuses it after', async () => {
       const anonymous = await live({});
       expect(anonymous.status).toBe(401);
       expect(anonymous.contentType).toContain('application/problem+json');
@@ -166,8 +167,19 @@ describe('dashboard server: sign-in through the proxy, headers, /live (real Post
       expect(stream.contentType).toContain('text/event-stream');
       expect(stream.first).toMatch(/^event: history\ndata: \[/);
 
+      // A stream left open while its operator signs out is ended by the server.
+      const controller = new AbortController();
+      const open = await fetch(`${dashboard.url}/live`, { headers: { cookie }, signal: controller.signal });
+      const reader = open.body!.getReader();
+      await reader.read();
+      const ended = (async () => {
+        for (;;) if ((await reader.read()).done) return 'ended';
+      })().catch(() => 'aborted');
+
       const signedOut = await fetch(`${dashboard.url}/svc/api/v1/auth/sign-out`, { method: 'POST', headers: { cookie, 'x-csrf-token': jar.penalty_csrf } });
       expect(signedOut.status).toBe(204);
+      expect(await Promise.race([ended, sleep(10_000).then(() => 'still open')])).toBe('ended');
+      controller.abort();
       expect((await live({ cookie })).status).toBe(401);
     });
   });
