@@ -8,6 +8,7 @@ import { Type } from 'class-transformer';
 import { IsOptional, IsString, ValidateNested } from 'class-validator';
 import type { Response } from 'express';
 import fc from 'fast-check';
+import { ThrottlerException } from '@nestjs/throttler';
 import { applyHttpEdge, BoundedExpressAdapter, HttpEdgeConfig, nestRoutes } from './http-edge';
 import { ProblemDetailsFilter, ProblemException } from './problem-details';
 import { Public, validRequest } from './request-input';
@@ -50,6 +51,14 @@ class EdgeTestController {
     // As @nestjs/throttler answers: its own suffixed header, then a 429.
     response.setHeader('Retry-After-ingestion', '42');
     throw new ProblemException(429, 'RATE_LIMITED', 'Too many requests');
+  }
+
+  @Post('throttled-by-key')
+  @Public()
+  throttledByKey(@Res({ passthrough: true }) response: Response): never {
+    // Exactly what @nestjs/throttler's guard does for the per-key ingestion limit.
+    response.setHeader('Retry-After-ingestion', '7');
+    throw new ThrottlerException();
   }
 }
 
@@ -260,6 +269,9 @@ describe('HTTP edge (a Nest app on a real socket, no database)', () => {
     const response = await fetch(base + '/v1/throttled', { method: 'POST' });
     await problem(response, 429);
     expect(response.headers.get('retry-after')).toBe('42');
+    const byKey = await fetch(base + '/v1/throttled-by-key', { method: 'POST' });
+    expect((await problem(byKey, 429)).code).toBe('REQUEST.RATE_LIMITED');
+    expect(byKey.headers.get('retry-after')).toBe('7');
   });
 
   it('property: hostile paths, queries, headers and bodies never get a 5xx, and every 4xx is a problem document', async () => {

@@ -96,7 +96,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const body = exception.getResponse();
       // Express' body parser reports malformed JSON as a 400 HttpException.
       const detail = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
-      const code = status === 404 ? 'ROUTE.NOT_FOUND' : status === 400 ? 'REQUEST.MALFORMED' : `HTTP.${status}`;
+      const code = status === 404 ? 'ROUTE.NOT_FOUND' : status === 400 ? 'REQUEST.MALFORMED' : status === 429 ? 'REQUEST.RATE_LIMITED' : `HTTP.${status}`;
       return {
         type: problemTypeOf(code),
         title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error',
