@@ -1,4 +1,4 @@
-import { DEFAULT_SIGN_IN_THROTTLE, SignInThrottle, type SignInThrottleSettings } from './sign-in-throttle';
+import { addressKey, DEFAULT_SIGN_IN_THROTTLE, SignInThrottle, type SignInThrottleSettings } from './sign-in-throttle';
 import { trustedProxies } from './trusted-proxies';
 
 describe('SignInThrottle', () => {
@@ -98,6 +98,19 @@ describe('SignInThrottle', () => {
     expect(t.admit('user-x', '10.0.0.2')).toBeNull();
     clock += 120_000;
     expect(t.admit('user-x', '10.0.0.1')).toBeNull();
+  });
+
+  it('counts an IPv6 client by its /64, and an IPv4-mapped one as IPv4', () => {
+    const t = throttle({ freeFailuresPerAddress: 10 });
+    for (let i = 0; i < 10; i++) wrong(t, `user-${i}`, `2001:db8:1:2::${(i + 1).toString(16)}`);
+    expect(t.admit('someone', '2001:db8:1:2:ffff:ffff:ffff:ffff')?.limit).toBe('ADDRESS');
+    expect(t.admit('someone', '2001:db8:1:3::1')).toBeNull();
+    for (let i = 0; i < 10; i++) wrong(t, `user-${i}`, i % 2 ? '::ffff:10.0.0.1' : '10.0.0.1');
+    expect(t.admit('someone', '10.0.0.1')?.limit).toBe('ADDRESS');
+    expect(addressKey('2001:0db8:0000:0002:0:0:0:1')).toBe('2001:db8:0:2::/64');
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('192.168.1.7')).toBe('192.168.1.7');
   });
 
   it('remembers a bounded number of usernames', () => {

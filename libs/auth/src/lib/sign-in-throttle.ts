@@ -1,3 +1,5 @@
+import { isIPv6 } from 'node:net';
+
 /** Settings of sign-in throttling (the api reads them from the environment at boot). */
 export interface SignInThrottleSettings {
   /** Attempts, right or wrong, of one client address in a sliding minute. */
@@ -154,16 +156,16 @@ export class SignInThrottle {
     const refusal = (ms: number, limit: SignInRefusal['limit']): SignInRefusal => ({ retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)), limit });
     const forUsername = this.usernames.waitMs(usernameKey(username), now);
     if (forUsername > 0) return refusal(forUsername, 'USERNAME');
-    const forAddress = this.addresses.waitMs(address, now);
+    const forAddress = this.addresses.waitMs(addressKey(address), now);
     if (forAddress > 0) return refusal(forAddress, 'ADDRESS');
-    const forRate = this.rate.take(address, now);
+    const forRate = this.rate.take(addressKey(address), now);
     return forRate > 0 ? refusal(forRate, 'ADDRESS_RATE') : null;
   }
 
   failed(username: string, address: string): void {
     const now = this.now();
     this.usernames.fail(usernameKey(username), now);
-    this.addresses.fail(address, now);
+    this.addresses.fail(addressKey(address), now);
   }
 
   succeeded(username: string): void {
@@ -178,3 +180,19 @@ export class SignInThrottle {
 
 /** Usernames are stored lowercase; spelling one differently must not dodge its backoff. */
 const usernameKey = (username: string) => username.trim().toLowerCase();
+
+/**
+ * The key an address is counted under: an IPv4 address as written (also when it came IPv4-mapped,
+ * ::ffff:a.b.c.d), an IPv6 address by its /64, the block one subscriber or host usually holds whole;
+ * otherwise each of its 2^64 addresses would get an allowance of its own.
+ */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (!isIPv6(address)) return address;
+  const [head, tail = ''] = address.toLowerCase().split('%')[0].split('::');
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') && tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
