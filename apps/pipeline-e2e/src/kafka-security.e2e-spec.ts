@@ -46,7 +46,10 @@ describe('Kafka over SASL_SSL with SCRAM-SHA-512 (real broker)', () => {
 
     const assessed = await recorder.waitFor((m) => m.key === merchantId && m.json?.type === 'penalty.assessed.v1', 3, 60_000);
     expect(assessed.map((m) => m.json!.data.violationId).sort()).toEqual(violations.map((v) => v.data.violationId).sort());
-    expect(stack.service('scoring-service').logs()).not.toMatch(/SASL|SSL|certificate/i);
+    const logs = stack.service('scoring-service').logs();
+    expect(logs).toContain(`scoring-service → ${kafka.brokers} over SASL_SSL, SCRAM-SHA-512 as ${kafka.env.KAFKA_SASL_USERNAME}, own CA`);
+    expect(logs).not.toMatch(/authentication failed|certificate/i);
+    expect(logs).not.toContain((kafka.security.sasl as { password: string }).password);
   });
 
   it('refuses a wrong password with an authentication error that says so', async () => {

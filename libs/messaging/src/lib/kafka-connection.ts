@@ -1,7 +1,8 @@
 import { Kafka, logLevel, type ITopicConfig, type KafkaConfig, type RetryOptions } from 'kafkajs';
 import { deadLetterTopicOf } from '@penalty/contracts';
 import { fixKafkajsIdleTimer } from './kafkajs-idle-timer';
-import { loadKafkaSecurity, type KafkaSecurity } from './kafka-security';
+import { Logger } from '@nestjs/common';
+import { describeKafkaSecurity, loadKafkaSecurity, type KafkaSecurity } from './kafka-security';
 
 /** Where a service's Kafka traffic goes: brokers plus the (test-only) topic namespace. */
 export interface KafkaSettings {
@@ -49,6 +50,8 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
 
 /** A service's client: its settings' security, warnings logged, patient retries. */
 export function createKafka(settings: KafkaSettings): Kafka {
+  // Says how the service connects (never a secret): a wrong protocol is the commonest first-day problem.
+  new Logger('Kafka').log(`${settings.clientId} → ${settings.brokers.join(',')} over ${describeKafkaSecurity(settings.security ?? {})}`);
   return createKafkaClient({
     clientId: settings.clientId,
     brokers: settings.brokers,
