@@ -9,3 +9,4 @@ export * from './lib/rule-book.provider';
 export * from './lib/due-work-loop';
 export * from './lib/hostile-input';
 export * from './lib/http-edge';
+export * from './lib/http-edge.openapi';

@@ -9,7 +9,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
 import { RuleBook, type Clock } from '@penalty/domain';
 import { AuditTrailController, openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
-import { applyHttpEdge, BoundedExpressAdapter, CLOCK, HttpEdgeConfig, nestRoutes, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider } from '@penalty/runtime';
+import { applyHttpEdge, BoundedExpressAdapter, CLOCK, documentEdgeResponses, HttpEdgeConfig, nestRoutes, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider } from '@penalty/runtime';
 import { DATE_TIME_LIMIT, EARLIEST_DATE_TIME, isRfc3339DateTime, Topics } from '@penalty/contracts';
 import { AccessRevocationsFeed } from './access-revocations.feed';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka-connection';
@@ -188,7 +188,7 @@ export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?:
   const config = app.get<ServiceConfig>(SERVICE_CONFIG);
   if (docs) {
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(docs.title).setDescription(docs.description).setVersion('1.0').addBearerAuth().addCookieAuth(SESSION_COOKIE).addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }).addSecurityRequirements('bearer').build());
-    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+    SwaggerModule.setup('docs', app, documentEdgeResponses(document, nestRoutes(app)), { jsonDocumentUrl: 'docs/openapi.json' });
   }
   if (options.consumerGroup) {
     const transport = new KafkaBatchTransport({

@@ -9,7 +9,9 @@ import { IsOptional, IsString, ValidateNested } from 'class-validator';
 import type { Response } from 'express';
 import fc from 'fast-check';
 import { ThrottlerException } from '@nestjs/throttler';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { applyHttpEdge, BoundedExpressAdapter, HttpEdgeConfig, nestRoutes } from './http-edge';
+import { documentEdgeResponses } from './http-edge.openapi';
 import { ProblemDetailsFilter, ProblemException } from './problem-details';
 import { Public, validRequest } from './request-input';
 
@@ -272,6 +274,14 @@ describe('HTTP edge (a Nest app on a real socket, no database)', () => {
     const byKey = await fetch(base + '/v1/throttled-by-key', { method: 'POST' });
     expect((await problem(byKey, 429)).code).toBe('REQUEST.RATE_LIMITED');
     expect(byKey.headers.get('retry-after')).toBe('7');
+  });
+
+  it('documents its answers in the OpenAPI document: 400 everywhere, 401/403 where a principal is needed, 408/413/415 where a body is read', () => {
+    const document = documentEdgeResponses(SwaggerModule.createDocument(app, new DocumentBuilder().build()), nestRoutes(app));
+    const statuses = (path: string, method: 'get' | 'post') => Object.keys(document.paths[path][method]!.responses).sort();
+    expect(statuses('/v1/merchants/{merchantId}/items', 'get')).toEqual(['200', '400', '401', '403']);
+    expect(statuses('/v1/merchants/{merchantId}/notes', 'post')).toEqual(['201', '400', '401', '403', '408', '413', '415']);
+    expect(statuses('/v1/sign-in', 'post')).toEqual(['201', '400', '408', '413', '415']);
   });
 
   it('property: hostile paths, queries, headers and bodies never get a 5xx, and every 4xx is a problem document', async () => {
