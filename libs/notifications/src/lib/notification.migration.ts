@@ -69,3 +69,34 @@ export class NotificationPendingDue1764700000000 implements MigrationInterface {
     await queryRunner.query('DROP INDEX notification_pending_due');
   }
 }
+
+const escapedPart = (sql: string) => `replace(replace(${sql}, '%', '%25'), '/', '%2F')`;
+const unescapedPart = (sql: string) => `replace(replace(${sql}, '%2F', '/'), '%25', '%')`;
+
+/**
+ * Reminder keys name their merchant and escape their parts (reminderKey: kind/merchant/scope/closesAt/
+ * [reopening/]lead, each part's '%' and '/' escaped), so that no merchant's closed deadline cancels
+ * another's reminders and no reminder is skipped because another merchant's holds its key. Keys written
+ * before were kind/scope/closesAt/[reopening/]lead with the scope as is; they are rewritten, the scope
+ * being everything between the kind and the closing instant (the parts after it have a fixed shape).
+ */
+export class NotificationReminderKeys1764800000000 implements MigrationInterface {
+  name = 'NotificationReminderKeys1764800000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      UPDATE scheduled_task t SET task_key = k.m[1] || '/' || ${escapedPart('t.merchant_id')} || '/' || ${escapedPart('k.m[2]')} || '/' || k.m[3]
+      FROM (
+        SELECT id, regexp_match(task_key, '^([A-Z_]+)/(.*)/([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z/(?:round-[0-9]+/)?[0-9]+d)$') AS m
+        FROM scheduled_task WHERE kind = 'DEADLINE_REMINDER'
+      ) k
+      WHERE t.id = k.id AND k.m IS NOT NULL`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      UPDATE scheduled_task t SET task_key = k.m[1] || '/' || ${unescapedPart('k.m[2]')} || '/' || k.m[3]
+      FROM (SELECT id, regexp_match(task_key, '^([A-Z_]+)/[^/]*/([^/]*)/(.*)$') AS m FROM scheduled_task WHERE kind = 'DEADLINE_REMINDER') k
+      WHERE t.id = k.id AND k.m IS NOT NULL`);
+  }
+}

@@ -123,7 +123,7 @@ describe('SanctionBook: one transaction of sanctions and deposits, decided in me
     await book.flush();
     expect(published.map((p) => p.type)).toEqual(['sanction.lifted.v1', 'deposit.updated.v1', 'deposit.updated.v1', 'deposit.updated.v1', 'deposit.updated.v1']);
     expect(published[0].data).toMatchObject({ sanctionId: 's-sup', measureTypes: ['STORE_SUPERVISION'], reason: 'DEPOSIT_TOPPED_UP' });
-    expect(statements.map((s) => s.sql.split(' ')[0])).toEqual(['UPDATE', 'INSERT']);
+    expect(statements.map((s) => s.sql.trim().split(/\s+/)[0])).toEqual(['UPDATE', 'INSERT']);
     expect([statements[0].params[1]].flat()).toEqual(['m-1/']);
     expect(statements[1].params[1]).toEqual([`m-1/${published[4].data.topUpDueAt && new Date(published[4].data.topUpDueAt).toISOString()}`]);
   });

@@ -21,7 +21,7 @@ import {
   type PlannedMeasure,
   type RuleSet,
 } from '@penalty/domain';
-import { cancelTasksWithPrefixes, scheduleTasks, type TaskToSchedule, type Tx } from '@penalty/messaging';
+import { cancelTasksWithPrefixes, scheduleTasks, taskKey, taskKeyPrefix, type TaskToSchedule, type Tx } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
 import { DepositAccountRepository, type MerchantProfileColumns } from './deposit-account.repository';
 import { MeasureExpiryAlarm } from './measure-expiry.alarm';
@@ -29,6 +29,11 @@ import { SANCTION_SOURCE } from './sanction-source';
 import { SanctionRepository, type NewMeasureRow, type NewSanctionRow, type OpenMeasureRecord } from './sanction.repository';
 
 export const DEPOSIT_TOP_UP_DUE_TASK = 'DEPOSIT_TOP_UP_DUE';
+
+/** The key of a merchant's top-up deadline task: the merchant (escaped, see taskKey) and the deadline. */
+export const topUpDueTaskKey = (merchantId: string, dueAt: Date) => taskKey(merchantId, dueAt.toISOString());
+/** The prefix of every top-up deadline task of one merchant, and of no other merchant's. */
+export const topUpDueTaskPrefix = (merchantId: string) => taskKeyPrefix(merchantId);
 
 export interface SanctionToImpose {
   /** Given when the caller named the sanction already (a ladder node); a fresh id otherwise. */
@@ -257,9 +262,9 @@ export class SanctionBook {
     account.changed = true;
     const { review } = posting;
     if (review.action === 'OPEN_TOP_UP_WINDOW') {
-      this.tasks.push({ kind: DEPOSIT_TOP_UP_DUE_TASK, key: `${merchantId}/${review.topUpDueAt.toISOString()}`, merchantId, dueAt: review.topUpDueAt });
+      this.tasks.push({ kind: DEPOSIT_TOP_UP_DUE_TASK, key: topUpDueTaskKey(merchantId, review.topUpDueAt), merchantId, dueAt: review.topUpDueAt });
     } else if (review.action === 'CLOSE_TOP_UP_WINDOW') {
-      this.cancelTasks(DEPOSIT_TOP_UP_DUE_TASK, `${merchantId}/`);
+      this.cancelTasks(DEPOSIT_TOP_UP_DUE_TASK, topUpDueTaskPrefix(merchantId));
       // Topped up: supervision imposed for the shortfall ends.
       if (review.toppedUp) {
         const supervising = new Set((this.measuresByMerchant.get(merchantId) ?? []).filter((m) => m.type === 'STORE_SUPERVISION' && m.liftedAt === null).map((m) => m.sanctionId));

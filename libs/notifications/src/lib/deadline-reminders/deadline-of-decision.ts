@@ -2,7 +2,7 @@ import {
   EventTypes, type AppealUpdatedV1, type CloudEvent, type DepositUpdatedV1, type ExamChanceUpdatedV1, type ForgeryCaseUpdatedV1, type PenaltyAssessedV1, type SanctionImposedV1,
 } from '@penalty/contracts';
 import { addNaturalDays, appealWindowCloses, type RuleBook } from '@penalty/domain';
-import type { TaskToSchedule } from '@penalty/messaging';
+import { taskKey, taskKeyPrefix, type TaskToSchedule } from '@penalty/messaging';
 
 export type DeadlineKind = 'APPEAL_WINDOW' | 'EXAM_CHOICE' | 'DEPOSIT_TOP_UP' | 'FORGERY_REMEDIATION';
 
@@ -101,15 +101,18 @@ export function deadlinesOf(event: CloudEvent<object>, rules: RuleBook): Deadlin
   }
 }
 
-/** The key of one reminder: unique per deadline (and reopening) and lead, so redelivered decisions schedule nothing twice. */
-export function reminderKey(deadline: Deadline, leadDays: number): string {
-  const reopening = deadline.reopening ? `${deadline.reopening}/` : '';
-  return `${deadline.kind}/${deadline.scope}/${deadline.closesAt.toISOString()}/${reopening}${leadDays}d`;
+/**
+ * The key of one reminder: unique per merchant, deadline (and reopening) and lead, so redelivered
+ * decisions schedule nothing twice. Its parts are escaped (taskKey): the merchant and the scope are
+ * ids that may contain '/', and no other merchant's or scope's key may equal it or share its prefix.
+ */
+export function reminderKey(deadline: Deadline, merchantId: string, leadDays: number): string {
+  return taskKey(deadline.kind, merchantId, deadline.scope, deadline.closesAt.toISOString(), ...(deadline.reopening ? [deadline.reopening] : []), `${leadDays}d`);
 }
 
-/** The prefix of every reminder key of a closed deadline. */
-export function closedReminderPrefix(closed: ClosedDeadline): string {
-  return `${closed.kind}/${closed.scope}/`;
+/** The prefix of every reminder key of a closed deadline of the merchant, and of no other. */
+export function closedReminderPrefix(closed: ClosedDeadline, merchantId: string): string {
+  return taskKeyPrefix(closed.kind, merchantId, closed.scope);
 }
 
 /** The reminder instants of a deadline that are still ahead of `now`. */
@@ -130,6 +133,6 @@ export interface ReminderPayload {
 export function reminderTasksOf(deadline: Deadline, merchantId: string, now: Date): TaskToSchedule[] {
   return reminderInstants(deadline, now).map((reminder) => {
     const payload: ReminderPayload = { deadlineKind: deadline.kind, closesAt: deadline.closesAt.toISOString(), reference: deadline.reference, referenceKind: deadline.referenceKind, leadDays: reminder.leadDays };
-    return { kind: DEADLINE_REMINDER_TASK, key: reminderKey(deadline, reminder.leadDays), merchantId, dueAt: reminder.at, payload: { ...payload } };
+    return { kind: DEADLINE_REMINDER_TASK, key: reminderKey(deadline, merchantId, reminder.leadDays), merchantId, dueAt: reminder.at, payload: { ...payload } };
   });
 }

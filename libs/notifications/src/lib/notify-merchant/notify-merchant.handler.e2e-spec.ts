@@ -5,7 +5,7 @@ import { HandlerTestbed, obtainInfrastructure, runId, TopicRecorder } from '@pen
 import { PendingDeliveries } from '../delivery/pending-deliveries';
 import { MerchantContactRepository } from '../merchant-contact.repository';
 import type { NotificationConfig } from '../notification.config';
-import { NotificationPendingDue1764700000000, NotificationTables1763856300000 } from '../notification.migration';
+import { NotificationPendingDue1764700000000, NotificationReminderKeys1764800000000, NotificationTables1763856300000 } from '../notification.migration';
 import { NotificationRepository } from '../notification.repository';
 import { NotificationReads } from '../read-notifications/notification-reads';
 import { RecordMerchantContactHandler } from '../record-contact/record-merchant-contact.handler';
@@ -81,7 +81,7 @@ describe('notify merchants, a batch at a time (real PostgreSQL and Kafka)', () =
   const clock = new FixedClock(NOW);
   const testbed = new HandlerTestbed({
     schema: 'notification',
-    migrations: [NotificationTables1763856300000, NotificationPendingDue1764700000000],
+    migrations: [NotificationTables1763856300000, NotificationPendingDue1764700000000, NotificationReminderKeys1764800000000],
     topics: [Topics.PenaltiesAssessedV1, Topics.SanctionsDecidedV1, Topics.RemediesUpdatedV1, Topics.MerchantsProfilesV1, Topics.NotificationsSentV1],
     clock,
   });
@@ -197,8 +197,8 @@ describe('notify merchants, a batch at a time (real PostgreSQL and Kafka)', () =
     const [s1, s2, s3] = [1, 2, 3].map((n) => `s-${merchantId}-${n}`);
     await notify([imposed(merchantId, s1)], 0, Topics.SanctionsDecidedV1);
     expect((await remindersOf(merchantId)).map((r) => [r.task_key, r.cancelled])).toEqual([
-      [`APPEAL_WINDOW/${s1}/2026-12-08T02:00:00.000Z/1d`, false],
-      [`APPEAL_WINDOW/${s1}/2026-12-08T02:00:00.000Z/7d`, false],
+      [`APPEAL_WINDOW/${merchantId}/${s1}/2026-12-08T02:00:00.000Z/1d`, false],
+      [`APPEAL_WINDOW/${merchantId}/${s1}/2026-12-08T02:00:00.000Z/7d`, false],
     ]);
 
     // s1: appealed (its window's reminders cancelled), then rejected (the second window's scheduled);
@@ -209,14 +209,14 @@ describe('notify merchants, a batch at a time (real PostgreSQL and Kafka)', () =
     // Contacts, notifications, one cancellation, one schedule.
     expect(count.statements).toBe(4);
     expect((await remindersOf(merchantId)).map((r) => [r.task_key, r.cancelled])).toEqual([
-      [`APPEAL_WINDOW/${s1}/2026-12-08T02:00:00.000Z/1d`, true],
-      [`APPEAL_WINDOW/${s1}/2026-12-08T02:00:00.000Z/7d`, true],
-      [`APPEAL_WINDOW/${s1}/2026-12-20T02:00:00.000Z/round-2/1d`, false],
-      [`APPEAL_WINDOW/${s1}/2026-12-20T02:00:00.000Z/round-2/7d`, false],
-      [`APPEAL_WINDOW/${s2}/2026-12-08T02:00:00.000Z/1d`, false],
-      [`APPEAL_WINDOW/${s2}/2026-12-08T02:00:00.000Z/7d`, false],
+      [`APPEAL_WINDOW/${merchantId}/${s1}/2026-12-08T02:00:00.000Z/1d`, true],
+      [`APPEAL_WINDOW/${merchantId}/${s1}/2026-12-08T02:00:00.000Z/7d`, true],
+      [`APPEAL_WINDOW/${merchantId}/${s1}/2026-12-20T02:00:00.000Z/round-2/1d`, false],
+      [`APPEAL_WINDOW/${merchantId}/${s1}/2026-12-20T02:00:00.000Z/round-2/7d`, false],
+      [`APPEAL_WINDOW/${merchantId}/${s2}/2026-12-08T02:00:00.000Z/1d`, false],
+      [`APPEAL_WINDOW/${merchantId}/${s2}/2026-12-08T02:00:00.000Z/7d`, false],
     ]);
-    expect(await rows('SELECT payload FROM scheduled_task WHERE task_key = $1', [`APPEAL_WINDOW/${s1}/2026-12-20T02:00:00.000Z/round-2/7d`])).toEqual([
+    expect(await rows('SELECT payload FROM scheduled_task WHERE task_key = $1', [`APPEAL_WINDOW/${merchantId}/${s1}/2026-12-20T02:00:00.000Z/round-2/7d`])).toEqual([
       { payload: { deadlineKind: 'APPEAL_WINDOW', closesAt: '2026-12-20T02:00:00.000Z', reference: s1, referenceKind: 'SANCTION', leadDays: 7 } },
     ]);
     expect((await notificationsOf(merchantId)).map((n) => n.template)).toEqual(['sanction-imposed', 'sanction-imposed', 'appeal-filed', 'appeal-rejected', 'sanction-imposed', 'appeal-filed']);
@@ -230,10 +230,10 @@ describe('notify merchants, a batch at a time (real PostgreSQL and Kafka)', () =
     // Rejected early: the second appeal may be filed until the original window closes.
     await notify([rejected(merchantId, sanctionId, '2026-12-08T10:00:00+08:00')], 0, Topics.RemediesUpdatedV1);
     expect((await remindersOf(merchantId)).map((r) => [r.task_key, r.cancelled])).toEqual([
-      [`APPEAL_WINDOW/${sanctionId}/2026-12-08T02:00:00.000Z/1d`, true],
-      [`APPEAL_WINDOW/${sanctionId}/2026-12-08T02:00:00.000Z/7d`, true],
-      [`APPEAL_WINDOW/${sanctionId}/2026-12-08T02:00:00.000Z/round-2/1d`, false],
-      [`APPEAL_WINDOW/${sanctionId}/2026-12-08T02:00:00.000Z/round-2/7d`, false],
+      [`APPEAL_WINDOW/${merchantId}/${sanctionId}/2026-12-08T02:00:00.000Z/1d`, true],
+      [`APPEAL_WINDOW/${merchantId}/${sanctionId}/2026-12-08T02:00:00.000Z/7d`, true],
+      [`APPEAL_WINDOW/${merchantId}/${sanctionId}/2026-12-08T02:00:00.000Z/round-2/1d`, false],
+      [`APPEAL_WINDOW/${merchantId}/${sanctionId}/2026-12-08T02:00:00.000Z/round-2/7d`, false],
     ]);
   });
 
@@ -251,8 +251,8 @@ describe('notify merchants, a batch at a time (real PostgreSQL and Kafka)', () =
       expect((await notificationsOf(merchantId)).map((n) => [n.cause_event_id, n.channel])).toEqual(mine.flatMap((e) => [[e.id, 'INBOX'], [e.id, 'WEBHOOK']]));
       // The penalty's window is reminded; the sanction's was appealed in the batch that imposed it.
       expect(await remindersOf(merchantId)).toEqual([
-        { task_key: `APPEAL_WINDOW/v-${merchantId}-1/2026-12-08T02:00:00.000Z/1d`, cancelled: false },
-        { task_key: `APPEAL_WINDOW/v-${merchantId}-1/2026-12-08T02:00:00.000Z/7d`, cancelled: false },
+        { task_key: `APPEAL_WINDOW/${merchantId}/v-${merchantId}-1/2026-12-08T02:00:00.000Z/1d`, cancelled: false },
+        { task_key: `APPEAL_WINDOW/${merchantId}/v-${merchantId}-1/2026-12-08T02:00:00.000Z/7d`, cancelled: false },
       ]);
       await waitForSent(merchantId, 3);
     }

@@ -81,7 +81,7 @@ export function planNotifications<T extends NotifiableEvent>(items: readonly T[]
     }
     messages.push(planned.message);
     for (const deadline of planned.changes.close) {
-      const prefix = closedReminderPrefix(deadline);
+      const prefix = closedReminderPrefix(deadline, merchantId);
       closed.add(prefix);
       for (const key of reminders.keys()) if (key.startsWith(prefix)) reminders.delete(key);
     }

@@ -80,9 +80,9 @@ describe('record deposit payments (real PostgreSQL and Kafka)', () => {
     const later = new Date(dueAt.getTime() + 1_000);
     clock.set(later);
     const due = { id: task.id, kind: 'DEPOSIT_TOP_UP_DUE', key: task.task_key, merchantId, dueAt, payload: {}, attempts: 0 };
-    await replica.runner.run([merchantId], (tx) => handlers.topUps.onTopUpDue(tx.manager, due, later));
+    await replica.runner.run((tx) => handlers.topUps.onTopUpDue(tx.manager, due, later));
     // Run again (a redelivered task): supervised once.
-    await replica.runner.run([merchantId], (tx) => handlers.topUps.onTopUpDue(tx.manager, due, later));
+    await replica.runner.run((tx) => handlers.topUps.onTopUpDue(tx.manager, due, later));
     const of = (type: string) => testbed.recorder.waitFor((m) => m.key === merchantId && m.json?.type === type, 1, 15_000);
     const supervision = (await testbed.recorder.waitFor((m) => m.key === merchantId && m.json?.type === 'sanction.imposed.v1' && m.json.data.cause.kind === 'DEPOSIT_SHORTFALL', 1, 15_000))[0].json!.data;
     expect(supervision.measures).toEqual([expect.objectContaining({ type: 'STORE_SUPERVISION', endsAt: null })]);
@@ -95,4 +95,20 @@ describe('record deposit payments (real PostgreSQL and Kafka)', () => {
     expect(testbed.recorder.matching((m) => m.key === merchantId && m.json?.type === 'sanction.imposed.v1' && m.json.data.cause.kind === 'DEPOSIT_SHORTFALL')).toHaveLength(1);
     expect(await testbed.rows(`SELECT count(*)::int AS n FROM measure WHERE merchant_id = $1 AND type = 'STORE_SUPERVISION' AND lifted_at IS NULL`, [merchantId])).toEqual([{ n: 0 }]);
   });
+
+  it("closes only the paying merchant's top-up window, not that of a merchant whose id starts with its id and a '/'", async () => {
+    const merchantId = aMerchantId('slash');
+    const other = `${merchantId}/branch`;
+    for (const m of [merchantId, other]) {
+      await withProfile(m);
+      await replica.inbox.apply(testbed.batch(Topics.PenaltiesAssessedV1, [aPenaltyEvent({ merchantId: m, points: 12, total: 12 })]), (b) => handlers.ladder.handle(b));
+    }
+    const pending = (m: string) => testbed.rows(`SELECT count(*)::int AS n FROM scheduled_task WHERE merchant_id = $1 AND kind = 'DEPOSIT_TOP_UP_DUE' AND cancelled_at IS NULL AND done_at IS NULL`, [m]);
+    expect([await pending(merchantId), await pending(other)]).toEqual([[{ n: 1 }], [{ n: 1 }]]);
+
+    expect(await pay(merchantId, `p-${merchantId}`, 2_000_000)).toMatchObject({ recorded: true, deposit: { shortfallFen: 0, topUpDueAt: null } });
+    expect([await pending(merchantId), await pending(other)]).toEqual([[{ n: 0 }], [{ n: 1 }]]);
+    expect(await handlers.payments.position(other)).toMatchObject({ shortfallFen: 2_000_000 });
+  });
 });
+
