@@ -91,6 +91,36 @@ describe('assess violations, a batch at a time (real PostgreSQL and Kafka)', () 
     ]);
   });
 
+  it('offers no chance an operator voids meanwhile: the assessment waits for the chance row, then sees it void (no read-then-publish race)', async () => {
+    const merchantId = aMerchantId('exam-race');
+    const chanceId = randomUUID();
+    await testbed.rows(
+      `INSERT INTO exam_chance (chance_id, merchant_id, natural_year, status, granted_at, expires_at, updated_at) VALUES ($1, $2, 2026, 'GRANTED', $3, '2027-01-01T00:00:00+08:00', $3)`,
+      [chanceId, merchantId, clock.now()],
+    );
+    const ad = () => aViolationEvent({ merchantId, code: 'INFORMATION_ABUSE', severity: 'MINOR', scenario: 'AD_INFO' });
+    // An operator's void of the chance, in progress: its row is locked and changed, not committed yet.
+    const operator = testbed.replicas[1].dataSource.createQueryRunner();
+    await operator.startTransaction();
+    try {
+      await operator.query(`UPDATE exam_chance SET status = 'VOIDED', reason = 'abused', updated_at = now() WHERE chance_id = $1`, [chanceId]);
+      let done = false;
+      const assessing = apply(0, [ad(), ad()]).then((r) => ((done = true), r));
+      await new Promise((r) => setTimeout(r, 1_000));
+      // The assessment waits for the chance row instead of offering the chance it read as GRANTED.
+      expect(done).toBe(false);
+      await operator.commitTransaction();
+      expect(await assessing).toEqual({ applied: 2, duplicates: 0, rejected: 0 });
+    } finally {
+      if (operator.isTransactionActive) await operator.rollbackTransaction();
+      await operator.release();
+    }
+    await testbed.waitForPublished(Topics.PenaltiesAssessedV1, 'penalty.assessed.v1', 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(assessedOf(merchantId).map((e) => e.data.points)).toEqual([0, 1]);
+    expect(testbed.published(Topics.RemediesUpdatedV1, 'exam-chance.updated.v1').filter((e) => e.subject === merchantId)).toEqual([]);
+  });
+
   it('loses and doubles nothing when two replicas apply batches of the same merchants at once', async () => {
     const merchants = Array.from({ length: 6 }, () => aMerchantId('replicas'));
     // Each replica gets its own events (as two partitions would) for the same merchants, in several batches.
