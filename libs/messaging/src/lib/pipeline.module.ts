@@ -13,6 +13,7 @@ import { applyHttpEdge, BoundedExpressAdapter, CLOCK, documentEdgeResponses, Htt
 import { DATE_TIME_LIMIT, EARLIEST_DATE_TIME, isRfc3339DateTime, Topics } from '@penalty/contracts';
 import { AccessRevocationsFeed } from './access-revocations.feed';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka-connection';
+import { loadKafkaSecurity } from './kafka-security';
 import { KafkaBatchTransport, RethrowRpcErrorsFilter } from './kafka-batch.transport';
 import { OutboxPublisher } from './outbox';
 import { OutboxSweeper } from './outbox-sweeper';
@@ -109,6 +110,8 @@ export class PipelineModule {
             partitions: config.TOPIC_PARTITIONS,
             replicationFactor: config.TOPIC_REPLICATION_FACTOR,
             minInsyncReplicas: config.TOPIC_MIN_INSYNC_REPLICAS,
+            // Validated here, at boot: a bad TLS/SASL setting stops the service naming the variable.
+            security: loadKafkaSecurity(),
           }),
         },
         { provide: Kafka, inject: [KAFKA_SETTINGS], useFactory: createKafka },
