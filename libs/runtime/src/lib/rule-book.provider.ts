@@ -1,4 +1,4 @@
-import { applyRuleOverrides, OVERRIDABLE_RULES, RULE_SETS, RuleBook, type RuleOverrides } from '@penalty/domain';
+import { applyRuleOverrides, ladderProblems, OVERRIDABLE_RULES, RULE_SETS, RuleBook, type RuleOverrides } from '@penalty/domain';
 import { ConfigError } from './service-config';
 
 /**
@@ -20,6 +20,9 @@ export function ruleBookFromEnvironment(env: Record<string, string | undefined> 
   }
   const unknown = Object.keys(overrides).filter((key) => !(OVERRIDABLE_RULES as readonly string[]).includes(key));
   if (unknown.length > 0) throw new ConfigError(`Invalid configuration:\n  RULE_OVERRIDES: unknown rules ${unknown.join(', ')} (known: ${OVERRIDABLE_RULES.join(', ')})`);
+  // A ladder's nodes become sanctions' cause.node: one the contract would refuse must stop the boot, not be dead-lettered later.
+  const ladders = 'ladders' in overrides ? ladderProblems((overrides as { ladders: unknown }).ladders) : [];
+  if (ladders.length > 0) throw new ConfigError(`Invalid configuration:\n${ladders.map((p) => `  RULE_OVERRIDES: ${p}`).join('\n')}`);
   return new RuleBook(applyRuleOverrides(RULE_SETS, overrides as RuleOverrides));
 }
 
