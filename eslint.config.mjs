@@ -52,4 +52,12 @@ export default tseslint.config(
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries(['type:testing'])] },
   },
+  {
+    // Every kafkajs client comes from createKafkaClient, so TLS and SASL settings reach all of them.
+    files: ['**/*.ts'],
+    ignores: ['libs/messaging/src/lib/kafka-connection.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Kafka']", message: 'make kafkajs clients with createKafkaClient (@penalty/messaging): it applies the TLS/SASL settings' }],
+    },
+  },
 );
