@@ -69,7 +69,7 @@ describe('outbox: publication after commit, in order per key (real PostgreSQL an
 
   /** One change of `key`: its sequence number goes up by one and is published. */
   const change = (runner: TransactionRunner, key: string, run: string) =>
-    runner.run([key], async (tx) => {
+    runner.run(async (tx) => {
       const [{ n }] = await tx.query<{ n: number }>(
         `INSERT INTO key_sequence (key, n) VALUES ($1, 1) ON CONFLICT (key) DO UPDATE SET n = key_sequence.n + 1 RETURNING n`,
         [key],
@@ -145,7 +145,7 @@ describe('outbox: publication after commit, in order per key (real PostgreSQL an
   it('sets aside a message the broker refuses (over its size limit) and publishes the others', async () => {
     const [first] = replicas;
     const huge = 'x'.repeat(1_200_000);
-    await first.runner.run(['m-big'], async (tx) => {
+    await first.runner.run(async (tx) => {
       tx.append({ topic: TOPIC, key: 'm-big', value: JSON.stringify({ run: 'big', key: 'm-big', n: 1 }) });
       tx.append({ topic: TOPIC, key: 'm-big', value: JSON.stringify({ run: 'big', key: 'm-big', n: 2, huge }) });
       tx.append({ topic: TOPIC, key: 'm-big', value: JSON.stringify({ run: 'big', key: 'm-big', n: 3 }) });

@@ -169,7 +169,7 @@ export class ApiKeys implements ApiKeyVerifier {
   async revoke(keyId: string, reason: string, actor: string): Promise<ApiKeyDto> {
     const now = this.clock.now();
     const subject = `api-key:${keyId}`;
-    const dto = await this.runner.run([subject], async (tx) => {
+    const dto = await this.runner.run(async (tx) => {
       const [row] = await tx.query<KeyRow>('UPDATE api_key SET revoked_at = $2, revoked_by = $3 WHERE key_id = $1 AND revoked_at IS NULL RETURNING *', [keyId, now, actor]);
       if (!row) throw ProblemException.notFound('API_KEY.NOT_FOUND', `No active API key ${keyId}.`);
       await recordAudit(tx.manager, { actor, action: 'API_KEY.REVOKE', merchantId: '', subjectType: 'API_KEY', subjectId: keyId, reason, occurredAt: now });

@@ -146,7 +146,7 @@ export class Operators implements OnApplicationBootstrap {
     if (username === actor) throw new ProblemException(409, 'OPERATOR.SELF_DISABLE', 'Cannot disable yourself', 'Another admin must disable your account.');
     const now = this.clock.now();
     const revocation: AccessRevocation = { kind: 'OPERATOR_DISABLED', subject: username, at: now.toISOString() };
-    return this.runner.run([revocation.subject], async ({ manager }) => {
+    return this.runner.run(async ({ manager }) => {
       const [[row]]: [AccountRow[], number] = await manager.query('UPDATE operator_account SET disabled_at = $2 WHERE username = $1 AND disabled_at IS NULL RETURNING *', [username, now]);
       if (!row) throw ProblemException.notFound('OPERATOR.NOT_FOUND', `No active operator ${username}.`);
       await recordAudit(manager, { actor, action: 'OPERATOR.DISABLE', merchantId: '', subjectType: 'OPERATOR', subjectId: username, reason: 'account disabled', occurredAt: now });
@@ -161,7 +161,7 @@ export class Operators implements OnApplicationBootstrap {
     if (!principal.session) return;
     const revocation: AccessRevocation = { kind: 'SESSION_ENDED', sessionId: principal.session.id, subject: principal.subject, expiresAt: principal.session.expiresAt.toISOString() };
     const now = this.clock.now();
-    await this.runner.run([revocation.subject], async ({ manager }) => {
+    await this.runner.run(async ({ manager }) => {
       await recordAudit(manager, { actor: principal.subject, action: 'AUTH.SIGN_OUT', merchantId: '', subjectType: 'OPERATOR', subjectId: principal.subject, reason: 'signed out', occurredAt: now });
       this.publishRevocation(manager, revocation);
     });

@@ -95,10 +95,10 @@ export class AppealDesk {
 
   async file(kind: AppealSubjectKind, subjectId: string, request: FileAppealRequest, actor: string): Promise<AppealDto> {
     const now = this.clock.now();
-    // Whose decision it is, read first: the transaction takes the merchant's outbox lane before any row.
+    // An unknown decision is answered without opening a transaction.
     const owner = await this.subjects.find(this.dataSource.manager, kind, subjectId);
     if (!owner) throw ProblemException.notFound('APPEAL.DECISION_NOT_FOUND', `No ${kind.toLowerCase().replace('_', ' ')} ${subjectId}.`);
-    return this.runner.run([owner.merchantId], async ({ manager }) => {
+    return this.runner.run(async ({ manager }) => {
       const decision = await this.subjects.find(manager, kind, subjectId);
       if (!decision) throw ProblemException.notFound('APPEAL.DECISION_NOT_FOUND', `No ${kind.toLowerCase().replace('_', ' ')} ${subjectId}.`);
       const previous: { round: number; status: AppealStatus; decided_at: Date | null; evidence: EvidenceDocumentRequest[] }[] = await manager.query(
@@ -130,7 +130,7 @@ export class AppealDesk {
     const now = this.clock.now();
     const [owner]: { merchant_id: string }[] = await this.dataSource.query('SELECT merchant_id FROM appeal WHERE appeal_id = $1', [appealId]);
     if (!owner) throw ProblemException.notFound('APPEAL.NOT_FOUND', `No appeal ${appealId}.`);
-    return this.runner.run([owner.merchant_id], async ({ manager }) => {
+    return this.runner.run(async ({ manager }) => {
       const [appeal]: AppealRow[] = await manager.query('SELECT * FROM appeal WHERE appeal_id = $1 FOR UPDATE', [appealId]);
       if (!appeal || appeal.subject_kind !== expected.kind || appeal.subject_id !== expected.subjectId) throw ProblemException.notFound('APPEAL.NOT_FOUND', `No appeal ${appealId}.`);
       const review = decideAppealReview({ status: appeal.status, decision: request.decision, rejectionReason: request.rejectionReason ?? null });

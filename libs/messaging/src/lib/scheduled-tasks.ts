@@ -147,7 +147,7 @@ const scheduledListeners = new Set<(dueAt: Date) => void>();
  * fails is retried later with backoff; one that rejects the task (coded, non-retriable) marks it done
  * with the reason, since running it again cannot succeed. Idle, it sleeps until the next task falls
  * due, woken early when this process schedules an earlier one (and by a slow poll for other replicas').
- * Lock order as everywhere: the due tasks' merchants' outbox lanes first, then the task rows.
+ * Lock order as everywhere: the task rows first, the outbox lanes of what the tasks publish at the commit.
  */
 export class ScheduledTaskRunner {
   private readonly logger = new Logger(ScheduledTaskRunner.name);
@@ -199,7 +199,6 @@ export class ScheduledTaskRunner {
     );
     if (peeked.length === 0) return { looked: 0, completed: 0 };
     const completed = await this.runner.run(
-      peeked.map((t) => t.merchant_id),
       async ({ manager }) => {
         // Still due and not taken by another replica meanwhile.
         const due: TaskRow[] = await manager.query(

@@ -66,13 +66,16 @@ export interface RunOptions {
  * The one way to change a service's state: one transaction, the outbox written with the commit, and
  * what was written published right after it by this process, from memory. Order per key holds with
  * several writers and replicas because a message's lane (the partition of its key, outbox-lanes.ts)
- * is locked with a session advisory lock from before the transaction until its messages are on Kafka
- * and deleted: writers of a lane follow one another, and each publishes what a crashed predecessor
- * left behind before its own. No transaction is open during the Kafka send; only the lock is held.
+ * is locked with a session advisory lock from the outbox write, just before COMMIT, until its messages
+ * are on Kafka and deleted: writers of a lane commit and publish one after another, and each
+ * publishes what a crashed predecessor left behind before its own. No transaction is open during the
+ * Kafka send; only the lock is held, and only for the commit and the send, not for the work.
  *
- * Lock order, everywhere: lanes first (before BEGIN, ascending), then rows. Callers name the keys
- * they will publish under in `keys`; a message for a lane not named is locked at the commit, and
- * PostgreSQL's deadlock detection then guards the rare crossing (the transaction is retried).
+ * Lock order, everywhere: rows first (during the work), lanes last (all of a transaction's lanes at
+ * once, ascending, at the outbox write). A lane holder takes no row lock after its lanes (it only
+ * inserts and deletes outbox rows of its own lanes), so nobody that waits for a lane can be waited
+ * for by its holder: no deadlock. A transaction that reads another's committed state needs a lane
+ * that the other holds until it has published, so causes are published before their effects.
  */
 export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
@@ -90,18 +93,16 @@ export class TransactionRunner {
     return partitionOfKey(key, this.partitions);
   }
 
-  async run<T>(keys: Iterable<string>, work: (tx: Tx) => Promise<T>, options: RunOptions = {}): Promise<T> {
+  async run<T>(work: (tx: Tx) => Promise<T>, options: RunOptions = {}): Promise<T> {
     const queryRunner = this.dataSource.createQueryRunner();
     const client = (await queryRunner.connect()) as PoolClient;
-    const held = new Set<number>();
-    for (const key of keys) held.add(this.laneOf(key));
     const tx = new RunnerTx(queryRunner, client);
     let written: { ids: string[]; earlier: number[] };
     let result: T;
     try {
-      await client.query(held.size > 0 ? `${lockLanesSql(held)};BEGIN` : 'BEGIN');
+      await client.query('BEGIN');
       result = await work(tx);
-      written = await this.flush(client, tx.entries, held);
+      written = await this.flush(client, tx.entries);
       await client.query('COMMIT');
     } catch (error) {
       await this.abandon(queryRunner, client);
@@ -120,14 +121,11 @@ export class TransactionRunner {
     await Promise.all(this.publishing);
   }
 
-  private async flush(client: PoolClient, entries: OutboxEntry[], held: Set<number>): Promise<{ ids: string[]; earlier: number[] }> {
+  /** Takes the lanes of what the transaction queued (the last locks it takes) and writes it to the outbox. */
+  private async flush(client: PoolClient, entries: OutboxEntry[]): Promise<{ ids: string[]; earlier: number[] }> {
     if (entries.length === 0) return { ids: [], earlier: [] };
     const lanes = entries.map((e) => this.laneOf(e.key));
-    const missing = lanes.filter((lane) => !held.has(lane));
-    if (missing.length > 0) {
-      await client.query(lockLanesSql(missing));
-      for (const lane of missing) held.add(lane);
-    }
+    await client.query(lockLanesSql(lanes));
     const { rows } = await client.query<{ ids: string[]; earlier: number[] | null }>(FLUSH_SQL, [
       lanes,
       entries.map((e) => e.topic),
@@ -151,9 +149,8 @@ export class TransactionRunner {
         if (ids.some((id) => !/^\d+$/.test(id))) throw new Error('outbox ids must be integers');
         // One round trip: delete what went out, then release the lanes (after the delete has committed).
         await client.query(`BEGIN;DELETE FROM outbox_message WHERE id = ANY('{${ids.join(',')}}'::bigint[]);COMMIT;SELECT pg_advisory_unlock_all()`);
-      } else {
-        await client.query('SELECT pg_advisory_unlock_all()');
       }
+      // Without messages the transaction took no lane: nothing to release but the connection.
       await queryRunner.release();
     } catch (error) {
       this.logger.warn(`publication failed; the outbox keeps the messages for the sweeper: ${(error as Error).message}`);

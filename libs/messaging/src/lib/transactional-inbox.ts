@@ -73,11 +73,10 @@ export class TransactionalInbox {
     const end = this.metrics.batchSeconds.startTimer({ topic: batch.topic });
     // Learnt from earlier attempts at this batch; each attempt learns at least one, so this ends.
     const thrown = new Map<string, { code: string; message: string }>();
-    const keys = new Set<string>([...batch.events.map((e) => e.key), ...(batch.deadLetters ?? []).map((d) => d.key ?? '')]);
     let result: BatchResult;
     for (;;) {
       try {
-        result = await this.runner.run(keys, (tx) => this.applyOnce(tx, batch, handler, thrown));
+        result = await this.runner.run((tx) => this.applyOnce(tx, batch, handler, thrown));
         break;
       } catch (error) {
         if (!(error instanceof RejectedEvent) || thrown.has(error.eventId)) throw error;

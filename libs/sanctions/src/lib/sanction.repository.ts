@@ -165,7 +165,7 @@ export class SanctionRepository {
     );
   }
 
-  /** Whose sanction it is (read before a command takes the merchant's outbox lane); null when unknown. */
+  /** Whose sanction it is (a plain read, before a command opens its transaction); null when unknown. */
   async ownerOf(dataSource: DataSource, sanctionId: string): Promise<string | null> {
     const [row]: { merchant_id: string }[] = await dataSource.query('SELECT merchant_id FROM sanction WHERE sanction_id = $1', [sanctionId]);
     return row?.merchant_id ?? null;
@@ -180,7 +180,7 @@ export class SanctionRepository {
     return row ? { merchantId: row.merchant_id, decidedAt: new Date(row.decided_at), ruleVersion: row.rule_version } : null;
   }
 
-  /** Measures whose end has passed, oldest end first (read before the lift takes the merchants' lanes). */
+  /** Measures whose end has passed, oldest end first (a plain read; the lift locks them again, skipping those another replica holds). */
   async peekDue(dataSource: DataSource, now: Date, limit: number): Promise<{ id: string; merchantId: string }[]> {
     const rows: { id: string; merchant_id: string }[] = await dataSource.query(
       'SELECT id, merchant_id FROM measure WHERE lifted_at IS NULL AND ends_at <= $1 ORDER BY ends_at, id LIMIT $2',

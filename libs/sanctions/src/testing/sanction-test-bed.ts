@@ -83,7 +83,7 @@ export function aPenaltyEvent(o: { merchantId: string; violationId?: string; tra
 
 /**
  * Counts the statements (round trips) sent on every pg client of the process while `measure` runs.
- * Multi-statement strings sent at once (lane locks with BEGIN) count once: they cost one round trip.
+ * Multi-statement strings sent at once (e.g. the outbox delete with its COMMIT and the lanes' release) count once: they cost one round trip.
  */
 export class StatementCounter {
   private static installed = false;

@@ -245,7 +245,7 @@ export class ExamChances {
     actor: string,
   ): Promise<ExamChanceDto> {
     const now = this.clock.now();
-    return this.runner.run([merchantId], async ({ manager }) => {
+    return this.runner.run(async ({ manager }) => {
       const { chance, action, reason, offers = [] } = await work(manager, now);
       this.publish(manager, chance, now, null);
       // Each exam choice the change opens, after the chance's own state (as an assessment publishes it).

@@ -56,7 +56,7 @@ describe('notification delivery worker, woken rather than polling (real PostgreS
 
   /** What the consumer does for one decision with a webhook: the contact, then the message, in one transaction. */
   async function notify(merchantId: string): Promise<void> {
-    await testbed.replicas[0].runner.run([merchantId], async (tx) => {
+    await testbed.replicas[0].runner.run(async (tx) => {
       await new MerchantContactRepository(testbed.dataSource).saveMany(tx, [{ merchantId, email: null, phone: null, webhookUrl: `${baseUrl}/${merchantId}`, locale: 'en', updatedAt: new Date() }]);
       await new NotificationRecorder(notifications, pending).record(
         tx,

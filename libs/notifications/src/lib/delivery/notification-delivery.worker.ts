@@ -174,7 +174,7 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
   private async record(row: Delivery, error: string | undefined): Promise<void> {
     const now = this.clock.now();
     const outcome = webhookAttemptOutcome(row.attempts, error === undefined, now, this.policy);
-    await this.runner.run([row.merchant_id], async (tx) => {
+    await this.runner.run(async (tx) => {
       if (outcome.status === 'PENDING') {
         await this.notifications.recordRetry(tx, row, outcome.attempts, outcome.nextAttemptAt, error ?? null);
         return;

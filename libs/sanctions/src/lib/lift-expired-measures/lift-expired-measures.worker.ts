@@ -43,10 +43,10 @@ export class LiftExpiredMeasuresWorker implements OnApplicationBootstrap, OnAppl
   /** Lifts every measure due at the clock's now (up to one batch); returns how many were lifted. */
   async liftDue(batchSize = BATCH): Promise<number> {
     const now = this.clock.now();
-    // Lanes first: the due measures' merchants, then the rows (locked again, skipping those another replica holds).
+    // A plain read of what is due; the transaction locks those rows, skipping those another replica holds.
     const peeked = await this.sanctions.peekDue(this.runner.dataSource, now, batchSize);
     if (peeked.length === 0) return 0;
-    return this.runner.run(peeked.map((m) => m.merchantId), async (tx) => {
+    return this.runner.run(async (tx) => {
       const due = await this.sanctions.expire(tx, peeked.map((m) => m.id), now);
       // One sanction.lifted.v1 per sanction and end time: measures of a node that run out together lift together.
       const groups = new Map<string, DueMeasure[]>();

@@ -27,7 +27,7 @@ export class LiftMeasuresHandler {
     const now = this.clock.now();
     const owner = await this.sanctions.ownerOf(this.dataSource, sanctionId);
     if (!owner) throw new SanctionError('SANCTION.NOT_FOUND', `No sanction ${sanctionId}.`);
-    return this.runner.run([owner], async (tx) => {
+    return this.runner.run(async (tx) => {
       const book = this.books.open(tx, now);
       await book.load({ sanctions: [sanctionId] });
       const active = book.runningMeasures(sanctionId);

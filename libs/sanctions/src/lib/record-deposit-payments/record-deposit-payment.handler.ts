@@ -33,7 +33,7 @@ export class RecordDepositPaymentHandler {
     }
     const amountFen = BigInt(request.amountFen);
     const now = this.clock.now();
-    return this.runner.run([merchantId], async (tx) => {
+    return this.runner.run(async (tx) => {
       const known = await this.accounts.findPayment(tx, request.paymentId);
       if (known && (known.merchantId !== merchantId || known.amountFen !== amountFen)) {
         throw new SanctionError('DEPOSIT.PAYMENT_ID_REUSED', `Payment ${request.paymentId} was already recorded with other details.`);

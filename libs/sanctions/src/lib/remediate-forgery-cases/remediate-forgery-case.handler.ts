@@ -27,7 +27,7 @@ import type { ReviewRemediationRequest, SubmitRemediationRequest } from './remed
  * them (fine by case number) or rejects them; the window closing without accepted documents revokes
  * the brand authorisation, delists the related items and fines; an accepted appeal revokes the case
  * and every sanction it led to. Each change, its sanctions, forgery-case.updated.v1 and the audit
- * entry commit together (lanes first, then the case row).
+ * entry commit together (rows first; the outbox lanes at the commit).
  */
 @Injectable()
 export class RemediateForgeryCaseHandler {
@@ -125,10 +125,10 @@ export class RemediateForgeryCaseHandler {
     work: (tx: Tx, c: ForgeryCaseRow, now: Date, book: SanctionBook) => Promise<{ updated: ForgeryCaseRow; reason: string }>,
   ): Promise<ForgeryCaseDto> {
     const now = this.clock.now();
-    // Whose case it is, read first: the transaction takes the merchant's outbox lane before any row.
+    // An unknown case is answered without opening a transaction.
     const owner = await this.cases.ownerOf(this.dataSource, caseId);
     if (!owner) throw new SanctionError('FORGERY.CASE_NOT_FOUND', `No forgery case ${caseId}.`);
-    return this.runner.run([owner], async (tx) => {
+    return this.runner.run(async (tx) => {
       const c = await this.cases.lock(tx, caseId);
       const book = this.books.open(tx, now);
       const { updated, reason } = await work(tx, c, now, book);

@@ -77,13 +77,7 @@ export class DeadLettersController {
   async replay(@Body() body: unknown, @Actor() actor: string): Promise<{ replayed: number; alreadyReplayed: number }> {
     const request = validRequest(ReplayRequest, body);
     const now = this.clock.now();
-    // Keys first (lock order: outbox lanes, then rows): the merchants of the dead letters named.
-    const keys: { message_key: string | null }[] = await this.dataSource.query(
-      `SELECT message_key FROM dead_letter d JOIN unnest($1::text[], $2::int[], $3::bigint[]) AS r(topic, partition, "offset")
-         ON d.topic = r.topic AND d.partition = r.partition AND d."offset" = r."offset"`,
-      [request.deadLetters.map((r) => r.topic), request.deadLetters.map((r) => r.partition), request.deadLetters.map((r) => r.offset)],
-    );
-    return this.runner.run(keys.map((k) => k.message_key ?? ''), async ({ manager }) => {
+    return this.runner.run(async ({ manager }) => {
       let replayed = 0;
       let alreadyReplayed = 0;
       for (const ref of request.deadLetters) {
