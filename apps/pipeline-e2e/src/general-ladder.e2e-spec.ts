@@ -59,6 +59,11 @@ describe('a GENERAL-track ladder from the rule data, through every service (real
     expect(sanction.fine).toEqual({ amountFen: 50_000, currency: 'CNY' });
     expect(sanction.measures.map((m: { type: string }) => m.type).sort()).toEqual(['LISTING_RESTRICTION', 'MARKETING_BAN', 'PUBLIC_WARNING']);
 
+    // The dashboard's decisions by node name the GENERAL ladder's node with its track (it is not the SERIOUS node of that number).
+    const decisions = await fetch(`${stack.service('api').baseUrl}/v1/ops/decisions`, { headers: await stack.operatorHeaders('viewer') });
+    expect(decisions.status).toBe(200);
+    expect(((await decisions.json()) as { today: unknown[] }).today).toContainEqual({ node: 'GENERAL 5', sanctions: 1, finesFen: 50_000 });
+
     // Once a node is passed it is not imposed again, and no consumer refused the sanction.
     await stack.publish(Topics.ViolationsDetectedV1, [aViolationEvent({ merchantId, code: 'DELAYED_SHIPMENT', severity: 'MINOR' })]);
     await recorder.waitFor(on(Topics.PenaltiesAssessedV1, 'penalty.assessed.v1', merchantId), 2);

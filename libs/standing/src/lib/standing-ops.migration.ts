@@ -29,3 +29,20 @@ export class StandingOps1763900700000 implements MigrationInterface {
     await queryRunner.query('ALTER TABLE standing_sanction DROP COLUMN kind, DROP COLUMN node');
   }
 }
+
+/**
+ * The track of a ladder sanction's node: rule data may give the GENERAL track a ladder of its own, and
+ * its node 12 is not the SERIOUS node 12 (the dashboard counts sanctions by node). Null for other
+ * causes, and for ladder sanctions projected before (all SERIOUS then, as the only track with a ladder).
+ */
+export class StandingSanctionTrack1764800200000 implements MigrationInterface {
+  name = 'StandingSanctionTrack1764800200000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE standing_sanction ADD COLUMN track text');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE standing_sanction DROP COLUMN track');
+  }
+}

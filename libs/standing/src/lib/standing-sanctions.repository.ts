@@ -9,6 +9,8 @@ export interface SanctionRow {
   decidedAt: string;
   kind: string;
   node: number | null;
+  /** The track of the node's ladder (ladder sanctions only). */
+  track: string | null;
 }
 
 /** A measure imposed in the batch, lifted already if a later event of the same batch lifted it. */
@@ -34,10 +36,10 @@ export class StandingSanctionsRepository {
   async insertSanctions(tx: Tx, rows: readonly SanctionRow[]): Promise<void> {
     if (rows.length === 0) return;
     await tx.query(
-      `INSERT INTO standing_sanction (sanction_id, merchant_id, fine_fen, appeal_deadline, decided_at, kind, node)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::int[])
+      `INSERT INTO standing_sanction (sanction_id, merchant_id, fine_fen, appeal_deadline, decided_at, kind, node, track)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::int[], $8::text[])
        ON CONFLICT DO NOTHING`,
-      [rows.map((r) => r.sanctionId), rows.map((r) => r.merchantId), rows.map((r) => r.fineFen), rows.map((r) => r.appealDeadline), rows.map((r) => r.decidedAt), rows.map((r) => r.kind), rows.map((r) => r.node)],
+      [rows.map((r) => r.sanctionId), rows.map((r) => r.merchantId), rows.map((r) => r.fineFen), rows.map((r) => r.appealDeadline), rows.map((r) => r.decidedAt), rows.map((r) => r.kind), rows.map((r) => r.node), rows.map((r) => r.track)],
     );
   }
 

@@ -98,7 +98,9 @@ export class OpsViewsController {
     const today = startOfShanghaiDay(now);
     const since = new Date(today.getTime() - 29 * DAY_MS);
     const rows: { decided_at: Date; fine_fen: string | null; node: string }[] = await this.dataSource.query(
-      `SELECT decided_at, fine_fen, coalesce(node::text, kind, 'UNKNOWN') AS node FROM standing_sanction WHERE decided_at >= $1`,
+      // A GENERAL ladder's node is named with its track: its node 12 is not the SERIOUS ladder's.
+      `SELECT decided_at, fine_fen, CASE WHEN track = 'GENERAL' THEN 'GENERAL ' || node ELSE coalesce(node::text, kind, 'UNKNOWN') END AS node
+       FROM standing_sanction WHERE decided_at >= $1`,
       [since],
     );
     const byNode = new Map<string, { sanctions: number; finesFen: number }>();

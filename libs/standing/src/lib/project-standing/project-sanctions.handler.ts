@@ -5,6 +5,8 @@ import { StandingSanctionsRepository, type ImposedMeasureRow, type MeasureLiftRo
 import { compositeKey, firstByKey } from './fold-by-key';
 
 type Positioned<T> = T & { position: number };
+/** A ladder node's track; causes published before the field existed are SERIOUS (the only track with a ladder then). */
+const ladderTrackOf = (cause: SanctionImposedV1['cause']) => (cause.kind === 'LADDER_NODE' ? (cause.track ?? 'SERIOUS') : null);
 const measureKey = (m: { sanctionId: string; type: string }) => compositeKey(m.sanctionId, m.type);
 
 /**
@@ -24,7 +26,7 @@ export class ProjectSanctionsHandler {
     events.forEach(({ event }, position) => {
       if (event.type === EventTypes.SanctionImposedV1) {
         const s = (event as CloudEvent<SanctionImposedV1>).data;
-        imposedSanctions.push({ sanctionId: s.sanctionId, merchantId: s.merchantId, fineFen: s.fine?.amountFen ?? null, appealDeadline: s.appealDeadline, decidedAt: event.time, kind: s.cause.kind, node: s.cause.node ?? null });
+        imposedSanctions.push({ sanctionId: s.sanctionId, merchantId: s.merchantId, fineFen: s.fine?.amountFen ?? null, appealDeadline: s.appealDeadline, decidedAt: event.time, kind: s.cause.kind, node: s.cause.node ?? null, track: ladderTrackOf(s.cause) });
         for (const m of s.measures) imposed.push({ sanctionId: s.sanctionId, merchantId: s.merchantId, type: m.type, endsAt: m.endsAt ?? null, liftedAt: null, position });
       } else if (event.type === EventTypes.SanctionLiftedV1) {
         const l = (event as CloudEvent<SanctionLiftedV1>).data;
