@@ -2,7 +2,7 @@ import { logLevel } from 'kafkajs';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { createKafkaClient, ensureTopics, OutboxPublisher, OutboxSweeper, TransactionRunner, type KafkaSettings, type OutboxEntry } from '@penalty/messaging';
 import { InboxOutbox1763856000000, openServiceDatabase, OutboxLanes1764600000000 } from '@penalty/persistence';
-import { PipelineMetrics } from '@penalty/runtime';
+import { Degraded, PipelineMetrics } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, TopicRecorder, type Infrastructure, type RecordedMessage } from '@penalty/testing';
 
 class KeySequenceTable1700000000001 implements MigrationInterface {
@@ -140,6 +140,22 @@ describe('outbox: publication after commit, in order per key (real PostgreSQL an
     expect(firstCopies(sequencesOf(recorder.messages, 'swept').get('m-swept')!)).toEqual([1, 2, 3]);
     const [{ n: left }] = await first.dataSource.query('SELECT count(*)::int AS n FROM outbox_message');
     expect(left).toBe(0);
+  });
+
+  it('says the service is degraded while a message waits in the outbox past the stall time, and recovers once it drains', async () => {
+    const [first] = replicas;
+    const sweeper = new OutboxSweeper(first.dataSource, first.publisher, metrics);
+    first.publisher.failing = true;
+    await change(first.runner, 'm-stalled', 'stalled');
+    await first.dataSource.query(`UPDATE outbox_message SET created_at = now() - interval '2 minutes' WHERE message_key = 'm-stalled'`);
+    expect(await sweeper.sweep()).toBe(1);
+    expect(() => sweeper.checkDraining(60_000)).toThrow(Degraded);
+    expect(() => sweeper.checkDraining(60_000)).toThrow(/does not drain: 1 message\(s\) waiting, the oldest for 1[12][0-9] s/);
+    expect(() => sweeper.checkDraining(180_000)).not.toThrow();
+    first.publisher.failing = false;
+    expect(await sweeper.sweep()).toBe(0);
+    expect(() => sweeper.checkDraining(60_000)).not.toThrow();
+    await recorder.waitFor((m) => m.value.includes('"run":"stalled"'), 1, 10_000);
   });
 
   it('sets aside a message the broker refuses (over its size limit) and publishes the others', async () => {

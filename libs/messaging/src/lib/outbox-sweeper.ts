@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { WakeablePause, type PipelineMetrics } from '@penalty/runtime';
+import { Degraded, WakeablePause, type PipelineMetrics } from '@penalty/runtime';
 import type { OutboxPublisher } from './outbox';
 import { TRY_LOCK_LANE_SQL } from './outbox-lanes';
 
@@ -27,6 +27,8 @@ export class OutboxSweeper {
   private soon = false;
   /** Age of the oldest message left in the outbox at the last sweep (0: none). */
   oldestAgeMs = 0;
+  /** Messages left in the outbox at the last sweep. */
+  backlog = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -66,23 +68,38 @@ export class OutboxSweeper {
     }
   }
 
+  /**
+   * For /health/ready: throws Degraded when the outbox has held a message longer than `stallMs`
+   * (writers publish within a second of their commit, so an old message means nobody can publish it).
+   */
+  checkDraining(stallMs: number): void {
+    if (this.oldestAgeMs > stallMs) {
+      throw new Degraded(`the outbox does not drain: ${this.backlog} message(s) waiting, the oldest for ${Math.round(this.oldestAgeMs / 1000)} s (is Kafka reachable? see the service's log)`);
+    }
+  }
+
   /** Publishes what is left in lanes nobody holds; answers how many messages remain in lanes it could not drain. */
   async sweep(): Promise<number> {
     const lanes: { lane: number; n: number; oldest: Date }[] = await this.dataSource.query(
       'SELECT lane, count(*)::int AS n, min(created_at) AS oldest FROM outbox_message GROUP BY lane',
     );
-    this.metrics.outboxBacklog.set(lanes.reduce((sum, l) => sum + l.n, 0));
+    this.backlog = lanes.reduce((sum, l) => sum + l.n, 0);
+    this.metrics.outboxBacklog.set(this.backlog);
     this.oldestAgeMs = lanes.length === 0 ? 0 : Date.now() - Math.min(...lanes.map((l) => new Date(l.oldest).getTime()));
     this.metrics.outboxOldestAge.set(this.oldestAgeMs / 1000);
     if (lanes.length === 0) return 0;
     let left = 0;
+    let skipped = 0;
     const queryRunner = this.dataSource.createQueryRunner();
     const client = (await queryRunner.connect()) as PoolClient;
     try {
       for (const { lane, n } of lanes) {
         const [{ locked }] = (await client.query<{ locked: boolean }>(TRY_LOCK_LANE_SQL, [lane])).rows;
         // Held: its writer is publishing it now.
-        if (!locked) continue;
+        if (!locked) {
+          skipped++;
+          continue;
+        }
         try {
           const published = await this.publisher.drainLanes(client, [lane]);
           if (published > 0) this.logger.log(`published ${published} message(s) left in outbox lane ${lane}`);
@@ -97,6 +114,13 @@ export class OutboxSweeper {
     } catch (error) {
       (queryRunner as QueryRunner & { releasePostgresConnection(err?: unknown): Promise<void> }).releasePostgresConnection(error);
       throw error;
+    }
+    if (left === 0 && skipped === 0) {
+      // Everything it found went out: nothing is waiting any more.
+      this.backlog = 0;
+      this.oldestAgeMs = 0;
+      this.metrics.outboxBacklog.set(0);
+      this.metrics.outboxOldestAge.set(0);
     }
     return left;
   }

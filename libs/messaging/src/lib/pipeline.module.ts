@@ -47,6 +47,9 @@ interface DeferredMicroservice {
   setIsInitHookCalled(value: boolean): void;
 }
 
+/** How long a message may wait in the outbox before /health/ready says the service is degraded (the sweeper looks every 10 s). */
+const OUTBOX_STALL_MS = 60_000;
+
 /** Starts the outbox publisher and sweeper with the app and registers readiness checks; stops everything on shutdown. */
 class PipelineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -66,6 +69,7 @@ class PipelineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     const topics = Object.values(Topics);
     await ensureTopics(this.kafka, this.settings, topics, topics);
     this.readiness.register({ name: 'database', check: async () => void (await this.dataSource.query('SELECT 1')) });
+    this.readiness.register({ name: 'outbox', check: async () => this.sweeper.checkDraining(OUTBOX_STALL_MS) });
     await this.publisher.start();
     this.sweeper.start();
     this.retention.start();

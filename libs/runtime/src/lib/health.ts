@@ -3,7 +3,14 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from './request-input';
 import { PipelineMetrics } from './metrics';
 
-/** A named readiness probe: resolves when the dependency is usable, throws otherwise. */
+/**
+ * Thrown by a readiness check whose dependency works but not as it should (e.g. an outbox that does
+ * not drain): the service stays ready, since it still accepts and applies work durably, and
+ * /health/ready says `degraded` with the reason, for monitors and operators.
+ */
+export class Degraded extends Error {}
+
+/** A named readiness probe: resolves when the dependency is usable, throws otherwise (Degraded: usable, but see the reason). */
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
@@ -26,7 +33,7 @@ export class ReadinessRegistry {
           await c.check();
           results[c.name] = 'up';
         } catch (error) {
-          results[c.name] = `down: ${(error as Error).message}`;
+          results[c.name] = `${error instanceof Degraded ? 'degraded' : 'down'}: ${(error as Error).message}`;
         }
       }),
     );
@@ -49,12 +56,13 @@ export class OperationsController {
   }
 
   @Get('health/ready')
-  async ready(): Promise<{ status: 'up'; checks: Record<string, string> }> {
+  async ready(): Promise<{ status: 'up' | 'degraded'; checks: Record<string, string> }> {
     const checks = await this.readiness.run();
-    if (Object.values(checks).some((v) => v !== 'up')) {
+    const states = Object.values(checks);
+    if (states.some((v) => v.startsWith('down'))) {
       throw new HttpException({ status: 'down', checks }, HttpStatus.SERVICE_UNAVAILABLE);
     }
-    return { status: 'up', checks };
+    return { status: states.some((v) => v !== 'up') ? 'degraded' : 'up', checks };
   }
 
   @Get('metrics')
