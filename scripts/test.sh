@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command. Runs every check: type check, lint (with module boundaries), the
-# contract documents' freshness, unit tests, then the integration tests on a real Kafka broker and
-# PostgreSQL: the ones named by KAFKA_BROKERS / DATABASE_URL, else containers when a Docker engine
-# answers, else the local servers that scripts/infra/up.sh installs and starts; last, the chaos suite's
+# contract and OpenAPI documents' freshness, the OpenAPI lint, unit tests, then the integration tests
+# on a real Kafka broker and PostgreSQL: the ones named by KAFKA_BROKERS / DATABASE_URL, else
+# containers when a Docker engine answers, else the local servers that scripts/infra/up.sh installs and starts; last, the chaos suite's
 # short run on a broker and database of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,7 @@ step() { printf '\n== %s\n' "$*"; }
 step "type check";   npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/ops-dashboard/tsconfig.json
 step "lint";         npm run -s lint
 step "contracts";    node -r @swc-node/register tools/contracts/generate-contracts.ts --check
+step "OpenAPI lint (@redocly/cli, recommended rules: 0 errors, 0 warnings)"; bash tools/contracts/lint-openapi.sh
 step "unit tests";   npx jest -c jest.unit.config.js --ci
 # The image runs Node 24 (Dockerfile); the machine's Node may be older. Official binaries from PyPI.
 node_image_version="$(sed -n 's/^ARG NODE_VERSION=//p' Dockerfile)"

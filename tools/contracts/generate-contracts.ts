@@ -1,9 +1,11 @@
-// Writes the published contract (libs/contracts/generated) from @penalty/contracts.
+// Writes the published contract (libs/contracts/generated) from @penalty/contracts, and every service's
+// OpenAPI document (libs/contracts/generated/openapi, from the services' module graphs: openapi-documents.ts).
 //   node -r @swc-node/register tools/contracts/generate-contracts.ts          regenerate
 //   node -r @swc-node/register tools/contracts/generate-contracts.ts --check  CI: exit 1 if stale
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { SCHEMAS_DIR, generateContractFiles } from '../../libs/contracts/src/generation/contract-documents';
+import { OPENAPI_DIR, generateOpenApiFiles } from './openapi-documents';
 
 const repoRoot = resolve(__dirname, '../..');
 
@@ -19,15 +21,17 @@ export function staleContractFiles(files: Record<string, string>): string[] {
 }
 
 function orphans(files: Record<string, string>): string[] {
-  const dir = join(repoRoot, SCHEMAS_DIR);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .map((name) => relative(repoRoot, join(dir, name)).split('\\').join('/'))
-    .filter((path) => !(path in files));
+  return [SCHEMAS_DIR, OPENAPI_DIR].flatMap((generatedDir) => {
+    const dir = join(repoRoot, generatedDir);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .map((name) => relative(repoRoot, join(dir, name)).split('\\').join('/'))
+      .filter((path) => !(path in files));
+  });
 }
 
-function main(argv: string[]): number {
-  const files = generateContractFiles();
+async function main(argv: string[]): Promise<number> {
+  const files = { ...generateContractFiles(), ...(await generateOpenApiFiles()) };
   if (argv.includes('--check')) {
     const stale = staleContractFiles(files);
     for (const path of stale) console.error(`stale: ${path}`);
@@ -54,4 +58,12 @@ function main(argv: string[]): number {
   return 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error: Error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule, AccessTables1763900600000 } from '@penalty/access';
-import { PipelineModule } from '@penalty/messaging';
+import { PipelineModule, type ServiceDocs } from '@penalty/messaging';
 import { DeadLetters1763900800000, StandingExamOffers1763900500000, StandingOps1763900700000, StandingModule, StandingRemedies1763900400000, StandingSanctionTrack1764800200000, StandingTables1763856300000 } from '@penalty/standing';
 
 @Module({
@@ -11,3 +11,9 @@ import { DeadLetters1763900800000, StandingExamOffers1763900500000, StandingOps1
   ],
 })
 export class ApiModule {}
+
+/** The service's OpenAPI document's title and description (served at /docs, checked in by tools/contracts). */
+export const API_DOCS: ServiceDocs = {
+  title: 'Penalty platform API',
+  description: 'Violation intake for systems that do not speak Kafka, and merchant standing. Errors are RFC 9457 problem details.',
+};

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PipelineModule } from '@penalty/messaging';
+import { PipelineModule, type ServiceDocs } from '@penalty/messaging';
 import { NotificationPendingDue1764700000000, NotificationReminderKeys1764800000000, NotificationsModule, NotificationTables1763856300000 } from '@penalty/notifications';
 
 @Module({
@@ -14,3 +14,10 @@ import { NotificationPendingDue1764700000000, NotificationReminderKeys1764800000
   ],
 })
 export class NotificationServiceModule {}
+
+/** The service's OpenAPI document's title and description (served at /docs, checked in by tools/contracts). */
+export const NOTIFICATION_SERVICE_DOCS: ServiceDocs = {
+  title: 'Notification service',
+  description:
+    "Tells merchants about every penalty and sanction decision: an in-app inbox, and signed webhooks (x-penalty-signature) to the merchant's own systems. Publishes notification.sent.v1.",
+};

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PipelineModule } from '@penalty/messaging';
+import { PipelineModule, type ServiceDocs } from '@penalty/messaging';
 import { AppealTables1763900100000 } from '@penalty/appeals';
 import { Topics } from '@penalty/contracts';
 import { SANCTION_MIGRATIONS, SanctionsModule } from '@penalty/sanctions';
@@ -18,3 +18,9 @@ import { SANCTION_MIGRATIONS, SanctionsModule } from '@penalty/sanctions';
   ],
 })
 export class SanctionServiceModule {}
+
+/** The service's OpenAPI document's title and description (served at /docs, checked in by tools/contracts). */
+export const SANCTION_SERVICE_DOCS: ServiceDocs = {
+  title: 'Sanction service',
+  description: 'Sanctions, deposits, qualification-forgery cases and their appeals: merchant and operator commands (audited) and the audit trail. Errors are RFC 9457 problem details.',
+};

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PipelineModule } from '@penalty/messaging';
+import { PipelineModule, type ServiceDocs } from '@penalty/messaging';
 import { AppealTables1763900100000 } from '@penalty/appeals';
 import { ScoringModule, ScoringRemedies1763900200000, ScoringTables1763856100000 } from '@penalty/scoring';
 
@@ -15,3 +15,9 @@ import { ScoringModule, ScoringRemedies1763900200000, ScoringTables1763856100000
   ],
 })
 export class ScoringServiceModule {}
+
+/** The service's OpenAPI document's title and description (served at /docs, checked in by tools/contracts). */
+export const SCORING_SERVICE_DOCS: ServiceDocs = {
+  title: 'Scoring service',
+  description: 'Appeals against penalties and exam-instead-of-penalty chances (audited). Errors are RFC 9457 problem details.',
+};

@@ -11,3 +11,4 @@ export * from './lib/kafka-batch.transport';
 export * from './lib/pipeline.module';
 export * from './lib/scheduled-tasks';
 export * from './lib/retention';
+export * from './lib/openapi-document';

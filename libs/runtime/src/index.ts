@@ -10,3 +10,4 @@ export * from './lib/due-work-loop';
 export * from './lib/hostile-input';
 export * from './lib/http-edge';
 export * from './lib/http-edge.openapi';
+export * from './lib/api-list-response';

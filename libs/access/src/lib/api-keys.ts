@@ -10,7 +10,7 @@ import {
 import type { Clock } from '@penalty/domain';
 import { TransactionRunner } from '@penalty/messaging';
 import { isRetriableDatabaseError, recordAudit } from '@penalty/persistence';
-import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
+import { Actor, CLOCK, ProblemException, validRequest, ApiListOkResponse } from '@penalty/runtime';
 
 /** How long a verified API key is trusted without reading its row again; validated at boot. */
 export class ApiKeysConfig {
@@ -206,7 +206,7 @@ export class ApiKeysController {
 
   @Get()
   @ApiOperation({ summary: 'API keys (never their secret)' })
-  @ApiOkResponse({ type: ApiKeyDto, isArray: true })
+  @ApiListOkResponse(ApiKeyDto)
   async list(): Promise<{ items: ApiKeyDto[] }> {
     return { items: await this.keys.list() };
   }

@@ -11,7 +11,7 @@ import {
 import { appendToOutbox, TransactionRunner } from '@penalty/messaging';
 import type { Clock } from '@penalty/domain';
 import { recordAudit } from '@penalty/persistence';
-import { Actor, CLOCK, ProblemException, Public, validRequest } from '@penalty/runtime';
+import { Actor, CLOCK, ProblemException, Public, validRequest, ApiListOkResponse } from '@penalty/runtime';
 import { ApiKeys, type ApiKeyScopeName } from './api-keys';
 
 /** How long a session lasts; operators sign in again after a working day. */
@@ -233,7 +233,8 @@ export class OperatorsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: OperatorDto, isArray: true })
+  @ApiOperation({ summary: 'Every operator account, with its roles and whether it is disabled (admin)' })
+  @ApiListOkResponse(OperatorDto)
   async list(): Promise<{ items: OperatorDto[] }> {
     return { items: await this.operators.list() };
   }

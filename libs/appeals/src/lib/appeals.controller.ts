@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AppealSubjectKind } from '@penalty/domain';
 import { Requires } from '@penalty/auth';
-import { Actor, ProblemException, validRequest } from '@penalty/runtime';
+import { Actor, ProblemException, validRequest, ApiListOkResponse } from '@penalty/runtime';
 import { AppealDesk } from './appeal-desk';
 import { AppealDto, DecideAppealRequest, FileAppealRequest } from './appeal.requests';
 
@@ -49,7 +49,7 @@ export class AppealsController {
 
   @Get('merchants/:merchantId/appeals')
   @ApiOperation({ summary: "The merchant's appeals against decisions of this service, newest first" })
-  @ApiOkResponse({ type: AppealDto, isArray: true })
+  @ApiListOkResponse(AppealDto, { merchantId: true })
   async list(@Param('merchantId') merchantId: string): Promise<{ merchantId: string; items: AppealDto[] }> {
     return { merchantId, items: await this.desk.listForMerchant(merchantId) };
   }

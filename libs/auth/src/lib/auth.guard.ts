@@ -20,6 +20,8 @@ const API_KEY_SCOPE = 'auth:api-key-scope';
 export const Requires = (role: Role) => SetMetadata(REQUIRES, role);
 /** Platform systems holding an API key with this scope may call this route too. */
 export const ApiKeyScope = (scope: string) => SetMetadata(API_KEY_SCOPE, scope);
+/** The API key scope a route accepts (ApiKeyScope on the handler or its controller), for the OpenAPI document. */
+export const apiKeyScopeOf = (reflector: Reflector, targets: Parameters<Reflector['getAllAndOverride']>[1]): string | undefined => reflector.getAllAndOverride<string | undefined>(API_KEY_SCOPE, targets);
 
 /** Settings of sign-in, read at boot. */
 export class AuthConfig {

@@ -1,17 +1,18 @@
 import { APP_GUARD, ModulesContainer, Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { API_KEY_HEADER, API_KEY_VERIFIER, AUTH_CONFIG, AuthGuard, loadAuthConfig, SESSION_COOKIE, SESSION_REVOCATIONS, SessionRevocations, type ApiKeyVerifier } from '@penalty/auth';
+import { API_KEY_VERIFIER, AUTH_CONFIG, AuthGuard, loadAuthConfig, SESSION_REVOCATIONS, SessionRevocations, type ApiKeyVerifier } from '@penalty/auth';
 import { Logger, Module, type DynamicModule, type INestApplication, type INestMicroservice, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
 import { RuleBook, type Clock } from '@penalty/domain';
 import { AuditTrailController, openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
-import { applyHttpEdge, BoundedExpressAdapter, CLOCK, documentEdgeResponses, HttpEdgeConfig, nestRoutes, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider } from '@penalty/runtime';
+import { applyHttpEdge, BoundedExpressAdapter, CLOCK, HttpEdgeConfig, nestRoutes, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider } from '@penalty/runtime';
 import { DATE_TIME_LIMIT, EARLIEST_DATE_TIME, isRfc3339DateTime, Topics } from '@penalty/contracts';
 import { AccessRevocationsFeed } from './access-revocations.feed';
+import { buildOpenApiDocument, type ServiceDocs } from './openapi-document';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka-connection';
 import { loadKafkaSecurity } from './kafka-security';
 import { KafkaBatchTransport, RethrowRpcErrorsFilter } from './kafka-batch.transport';
@@ -174,7 +175,7 @@ export class PipelineModule {
  * Boots a service: HTTP (health, metrics, its own routes, OpenAPI at /docs) and, when the service
  * consumes, the Kafka batch transport as a connected microservice. Exits on a bad configuration.
  */
-export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?: { title: string; description: string }): Promise<INestApplication> {
+export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?: ServiceDocs): Promise<INestApplication> {
   const logger = new Logger('bootstrap');
   const edge = loadConfig(HttpEdgeConfig);
   // Header, request and keep-alive times bounded on the server itself (README "HTTP edge").
@@ -193,10 +194,8 @@ export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?:
   });
   const options = app.get<PipelineServiceOptions>(PIPELINE_OPTIONS);
   const config = app.get<ServiceConfig>(SERVICE_CONFIG);
-  if (docs) {
-    const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(docs.title).setDescription(docs.description).setVersion('1.0').addBearerAuth().addCookieAuth(SESSION_COOKIE).addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }).addSecurityRequirements('bearer').build());
-    SwaggerModule.setup('docs', app, documentEdgeResponses(document, nestRoutes(app)), { jsonDocumentUrl: 'docs/openapi.json' });
-  }
+  // The same document as the one checked in (libs/contracts/generated/openapi, tools/contracts).
+  if (docs) SwaggerModule.setup('docs', app, buildOpenApiDocument(app, docs), { jsonDocumentUrl: 'docs/openapi.json' });
   if (options.consumerGroup) {
     const transport = new KafkaBatchTransport({
       kafka: app.get(Kafka),
@@ -235,7 +234,7 @@ function optionalProvider<T>(app: INestApplication, token: symbol): T | undefine
 }
 
 /** Runs bootstrap and turns a startup failure (e.g. a config error) into a clear message and exit code 1. */
-export function runPipelineService(rootModule: Type<unknown>, docs?: { title: string; description: string }): void {
+export function runPipelineService(rootModule: Type<unknown>, docs?: ServiceDocs): void {
   bootstrapPipelineService(rootModule, docs).catch((error: Error) => {
     console.error(`startup failed: ${error.message}`);
     process.exit(1);

@@ -282,6 +282,10 @@ describe('HTTP edge (a Nest app on a real socket, no database)', () => {
     expect(statuses('/v1/merchants/{merchantId}/items', 'get')).toEqual(['200', '400', '401', '403']);
     expect(statuses('/v1/merchants/{merchantId}/notes', 'post')).toEqual(['201', '400', '401', '403', '408', '413', '415']);
     expect(statuses('/v1/sign-in', 'post')).toEqual(['201', '400', '408', '413', '415']);
+    // Every error answer is application/problem+json with the one ProblemDetails component.
+    const notes = document.paths['/v1/merchants/{merchantId}/notes'].post!.responses as Record<string, { content?: object }>;
+    for (const status of ['400', '401', '403', '408', '413', '415']) expect(notes[status].content).toEqual({ 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } });
+    expect(document.components?.schemas?.['ProblemDetails']).toMatchObject({ required: ['type', 'title', 'status'] });
   });
 
   it('property: hostile paths, queries, headers and bodies never get a 5xx, and every 4xx is a problem document', async () => {

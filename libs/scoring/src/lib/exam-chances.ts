@@ -26,7 +26,7 @@ import {
 import { appendEventToOutbox, TransactionRunner } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
 import { Requires } from '@penalty/auth';
-import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
+import { Actor, CLOCK, ProblemException, validRequest, ApiListOkResponse } from '@penalty/runtime';
 import { adjustPoints, lockViolation, SCORING_SOURCE } from './adjust-points';
 import type { Queryable } from './points.repository';
 
@@ -311,7 +311,7 @@ export class ExamChancesController {
   @Get('merchants/:merchantId/exam-chances')
   @Requires('viewer')
   @ApiOperation({ summary: "The merchant's exam chances, newest first" })
-  @ApiOkResponse({ type: ExamChanceDto, isArray: true })
+  @ApiListOkResponse(ExamChanceDto, { merchantId: true })
   async list(@Param('merchantId') merchantId: string): Promise<{ merchantId: string; items: ExamChanceDto[] }> {
     return { merchantId, items: await this.chances.list(merchantId) };
   }

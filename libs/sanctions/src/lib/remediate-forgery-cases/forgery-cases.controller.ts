@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '@penalty/auth';
-import { Actor, ProblemException, validRequest } from '@penalty/runtime';
+import { Actor, ProblemException, validRequest, ApiListOkResponse } from '@penalty/runtime';
 import { ForgeryCaseDto } from '../forgery-case.dto';
 import { RemediateForgeryCaseHandler } from './remediate-forgery-case.handler';
 import { ReviewRemediationRequest, SubmitRemediationRequest } from './remediation.requests';
@@ -37,7 +37,7 @@ export class ForgeryCasesController {
 
   @Get('merchants/:merchantId/forgery-cases')
   @ApiOperation({ summary: "The merchant's qualification-forgery cases, newest first" })
-  @ApiOkResponse({ type: ForgeryCaseDto, isArray: true })
+  @ApiListOkResponse(ForgeryCaseDto, { merchantId: true })
   async list(@Param('merchantId') merchantId: string): Promise<{ merchantId: string; items: ForgeryCaseDto[] }> {
     return { merchantId, items: await this.cases.list(merchantId) };
   }
