@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsString, Length, Max, Min, MinLength, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -200,6 +200,7 @@ export class ApiKeysController {
   @Post()
   @ApiOperation({ summary: 'Issue an API key to a platform system (admin). The key is shown once. Audited.' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
+  @ApiBody({ type: CreateApiKeyRequest })
   create(@Body() body: unknown, @Actor() actor: string): Promise<CreatedApiKeyDto> {
     return this.keys.create(validRequest(CreateApiKeyRequest, body), actor);
   }
@@ -215,6 +216,7 @@ export class ApiKeysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an API key: it stops working at the next request. Audited.' })
   @ApiOkResponse({ type: ApiKeyDto })
+  @ApiBody({ type: RevokeApiKeyRequest })
   revoke(@Param('keyId') keyId: string, @Body() body: unknown, @Actor() actor: string): Promise<ApiKeyDto> {
     return this.keys.revoke(keyId, validRequest(RevokeApiKeyRequest, body).reason, actor);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Logger, Param, Post, Req, Res, type OnApplicationBootstrap } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -197,6 +197,7 @@ export class SessionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with a local account: sets the http-only session cookie and the CSRF cookie (throttled per username and client address: 429 with Retry-After)' })
   @ApiOkResponse({ type: SessionDto })
+  @ApiBody({ type: SignInRequest })
   signIn(@Body() body: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<SessionDto> {
     return this.operators.signIn(validRequest(SignInRequest, body), request.ip ?? request.socket.remoteAddress ?? 'unknown', response);
   }
@@ -228,6 +229,7 @@ export class OperatorsController {
   @Post()
   @ApiOperation({ summary: 'Create a local operator account (admin). Audited.' })
   @ApiCreatedResponse({ type: OperatorDto })
+  @ApiBody({ type: CreateOperatorRequest })
   create(@Body() body: unknown, @Actor() actor: string): Promise<OperatorDto> {
     return this.operators.create(validRequest(CreateOperatorRequest, body), actor);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AppealSubjectKind } from '@penalty/domain';
 import { Requires } from '@penalty/auth';
 import { Actor, ProblemException, validRequest, ApiListOkResponse } from '@penalty/runtime';
@@ -27,6 +27,7 @@ export class AppealsController {
   @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS) })
   @Requires('reviewer')
   @ApiCreatedResponse({ type: AppealDto })
+  @ApiBody({ type: FileAppealRequest })
   async file(@Param('collection') collection: string, @Param('subjectId') subjectId: string, @Body() body: unknown, @Actor() actor: string): Promise<AppealDto> {
     const kind = this.kindOf(collection);
     if (!ENTITY_ID.test(subjectId)) throw ProblemException.validation([{ field: 'subjectId', message: 'must be 1 to 128 characters' }]);
@@ -39,6 +40,7 @@ export class AppealsController {
   @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS) })
   @Requires('reviewer')
   @ApiOkResponse({ type: AppealDto })
+  @ApiBody({ type: DecideAppealRequest })
   async decide(@Param('collection') collection: string, @Param('subjectId') subjectId: string, @Param('appealId') appealId: string, @Body() body: unknown, @Actor() actor: string): Promise<AppealDto> {
     const kind = this.kindOf(collection);
     if (!UUID.test(appealId)) throw ProblemException.validation([{ field: 'appealId', message: 'must be an appeal id (UUID)' }]);

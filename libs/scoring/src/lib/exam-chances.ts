@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, MaxLength, MinLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -304,6 +304,7 @@ export class ExamChancesController {
   @Post('merchants/:merchantId/exam-chances')
   @ApiOperation({ summary: 'Grant an eligible merchant its exam-instead-of-penalty chance of the natural year (operator). Audited.' })
   @ApiCreatedResponse({ type: ExamChanceDto })
+  @ApiBody({ type: GrantExamChanceRequest, required: false })
   grant(@Param('merchantId') merchantId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
     return this.chances.grant(merchantId, validRequest(GrantExamChanceRequest, body ?? {}), actor);
   }
@@ -320,6 +321,7 @@ export class ExamChancesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The merchant chooses to use the chance on a violation (exam scenarios, scored, within 15 days). Audited.' })
   @ApiOkResponse({ type: ExamChanceDto })
+  @ApiBody({ type: UseExamChanceRequest })
   use(@Param('chanceId') chanceId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
     return this.chances.use(chanceIdOf(chanceId), validRequest(UseExamChanceRequest, body), actor);
   }
@@ -328,6 +330,7 @@ export class ExamChancesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record the exam result of a chosen chance; PASSED waives the points (penalty.adjusted.v1, waiver EXAM). Audited.' })
   @ApiOkResponse({ type: ExamChanceDto })
+  @ApiBody({ type: ExamResultRequest })
   result(@Param('chanceId') chanceId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
     return this.chances.recordResult(chanceIdOf(chanceId), validRequest(ExamResultRequest, body), actor);
   }
@@ -336,6 +339,7 @@ export class ExamChancesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'An operator refuses a chance not yet decided by an exam. Audited.' })
   @ApiOkResponse({ type: ExamChanceDto })
+  @ApiBody({ type: OperatorReasonRequest })
   refuse(@Param('chanceId') chanceId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
     return this.chances.refuse(chanceIdOf(chanceId), validRequest(OperatorReasonRequest, body), actor);
   }
@@ -344,6 +348,7 @@ export class ExamChancesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'An operator voids a chance; voiding a passed one restores the waived points, which may reach a ladder node. Audited.' })
   @ApiOkResponse({ type: ExamChanceDto })
+  @ApiBody({ type: OperatorReasonRequest })
   void(@Param('chanceId') chanceId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
     return this.chances.void(chanceIdOf(chanceId), validRequest(OperatorReasonRequest, body), actor);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '@penalty/auth';
 import { Actor, ProblemException, validRequest } from '@penalty/runtime';
 import { LiftMeasuresHandler } from './lift-measures.handler';
@@ -15,6 +15,7 @@ export class SanctionsController {
   @ApiOperation({ summary: 'Lift active measures of a sanction before their end (operator action, reason OPERATOR, audited)' })
   @Requires('admin')
   @ApiOkResponse({ type: LiftedDto })
+  @ApiBody({ type: LiftMeasuresRequest })
   async lift(@Param('sanctionId') sanctionId: string, @Body() body: unknown, @Actor() actor: string): Promise<LiftedDto> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sanctionId)) {
       throw ProblemException.validation([{ field: 'sanctionId', message: 'must be a sanction id (UUID)' }]);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Requires } from '@penalty/auth';
 import { Actor, ProblemException, validRequest } from '@penalty/runtime';
@@ -27,6 +27,7 @@ export class DepositsController {
   @ApiOperation({ summary: 'Record a deposit payment (idempotent per paymentId: 201 when recorded, 200 when already known). Audited.' })
   @Requires('admin')
   @ApiCreatedResponse({ type: DepositDto })
+  @ApiBody({ type: DepositPaymentRequest })
   async pay(@Param('merchantId') merchantId: string, @Body() body: unknown, @Actor() actor: string, @Res({ passthrough: true }) response: Response): Promise<DepositDto> {
     const { recorded, deposit } = await this.deposits.pay(merchantIdOf(merchantId), validRequest(DepositPaymentRequest, body), actor);
     response.status(recorded ? 201 : 200);

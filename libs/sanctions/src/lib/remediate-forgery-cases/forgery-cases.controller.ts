@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '@penalty/auth';
 import { Actor, ProblemException, validRequest, ApiListOkResponse } from '@penalty/runtime';
 import { ForgeryCaseDto } from '../forgery-case.dto';
@@ -22,6 +22,7 @@ export class ForgeryCasesController {
   @ApiOperation({ summary: 'The merchant submits remediation documents inside the window. Audited.' })
   @Requires('reviewer')
   @ApiOkResponse({ type: ForgeryCaseDto })
+  @ApiBody({ type: SubmitRemediationRequest })
   submit(@Param('caseId') caseId: string, @Body() body: unknown, @Actor() actor: string): Promise<ForgeryCaseDto> {
     return this.cases.submitRemediation(caseIdOf(caseId), validRequest(SubmitRemediationRequest, body), actor);
   }
@@ -31,6 +32,7 @@ export class ForgeryCasesController {
   @ApiOperation({ summary: 'A reviewer accepts (fine by case number) or rejects the submitted documents. Audited.' })
   @Requires('reviewer')
   @ApiOkResponse({ type: ForgeryCaseDto })
+  @ApiBody({ type: ReviewRemediationRequest })
   review(@Param('caseId') caseId: string, @Body() body: unknown, @Actor() actor: string): Promise<ForgeryCaseDto> {
     return this.cases.reviewRemediation(caseIdOf(caseId), validRequest(ReviewRemediationRequest, body), actor);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Length, Min, MinLength, ValidateNested } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -74,6 +74,7 @@ export class DeadLettersController {
   @Post('replays')
   @Requires('admin')
   @ApiOperation({ summary: 'Replay dead letters to their source topic after a fix (admin). Each is replayed once; audited.' })
+  @ApiBody({ type: ReplayRequest })
   async replay(@Body() body: unknown, @Actor() actor: string): Promise<{ replayed: number; alreadyReplayed: number }> {
     const request = validRequest(ReplayRequest, body);
     const now = this.clock.now();
