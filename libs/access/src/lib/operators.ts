@@ -42,6 +42,14 @@ export class CreateOperatorRequest {
   roles: Role[];
 }
 
+/** Who is calling, as GET /v1/auth/me answers it. */
+export class PrincipalDto {
+  @ApiProperty({ description: 'The account name, the identity provider subject, or the API key id' }) subject: string;
+  @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
+  @ApiProperty({ enum: ['SESSION', 'OIDC', 'API_KEY'] }) via: Principal['via'];
+  @ApiProperty({ type: String, isArray: true, description: 'What an API key may do (API keys hold no role)' }) scopes: string[];
+}
+
 export class SessionDto {
   @ApiProperty() username: string;
   @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
@@ -214,6 +222,7 @@ export class SessionsController {
 
   @Get('me')
   @ApiOperation({ summary: 'Who is signed in, and with which roles' })
+  @ApiOkResponse({ type: PrincipalDto })
   me(@Req() request: Request & { principal: Principal }): Omit<Principal, 'session'> {
     const { subject, roles, via, scopes } = request.principal;
     return { subject, roles, via, scopes };
