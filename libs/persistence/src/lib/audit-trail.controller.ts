@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { formatShanghai } from '@penalty/domain';
 import { Requires } from '@penalty/auth';
@@ -35,6 +35,7 @@ export class AuditTrailController {
   @Requires('viewer')
   @ApiOperation({ summary: "The merchant's audit trail in this service, newest first" })
   @ApiListOkResponse(AuditEntryDto, { merchantId: true })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } })
   async merchantTrail(@Param('merchantId') merchantId: string, @Query('limit') limit?: string): Promise<{ merchantId: string; items: object[] }> {
     const items = await readAuditTrail(this.dataSource.manager, merchantId, limitOf(limit));
     return { merchantId, items: items.map((e) => ({ ...e, occurredAt: formatShanghai(e.occurredAt) })) };
@@ -44,6 +45,8 @@ export class AuditTrailController {
   @Requires('admin')
   @ApiOperation({ summary: "This service's whole audit trail (operators, API keys, replays and every merchant's), newest first; optionally one actor's" })
   @ApiListOkResponse(AuditEntryDto)
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } })
+  @ApiQuery({ name: 'actor', required: false, description: "Only this actor's entries", schema: { type: 'string', minLength: 1, maxLength: 200 } })
   async recent(@Query('limit') limit?: string, @Query('actor') actor?: string): Promise<{ items: object[] }> {
     if (actor !== undefined && (actor.length === 0 || actor.length > 200)) throw ProblemException.validation([{ field: 'actor', message: 'must be 1 to 200 characters' }]);
     const items = await readRecentAudit(this.dataSource.manager, limitOf(limit), actor);

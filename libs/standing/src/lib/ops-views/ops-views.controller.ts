@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
 import { CATALOGUE, DEPOSIT_TABLE_FEN, formatShanghai, naturalYearOf, RuleBook, SCENARIOS, startOfNaturalYear, type Clock } from '@penalty/domain';
@@ -25,6 +25,7 @@ export class OpsViewsController {
 
   @Get('merchants')
   @ApiOperation({ summary: 'Merchants whose id contains the query (case-insensitive), with this year\'s points' })
+  @ApiQuery({ name: 'query', required: false, description: 'Part of a merchant id; empty lists every merchant', schema: { type: 'string', maxLength: 64, default: '' } })
   async merchants(@Query('query') query = ''): Promise<{ items: { merchantId: string; general: number; serious: number }[] }> {
     if (query.length > 64) throw ProblemException.validation([{ field: 'query', message: 'must be at most 64 characters' }]);
     // The query is a bound parameter, and LIKE's own wildcards in it are escaped: it matches literally.

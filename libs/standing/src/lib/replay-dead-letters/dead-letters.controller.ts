@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Length, Min, MinLength, ValidateNested } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -55,6 +55,8 @@ export class DeadLettersController {
 
   @Get()
   @ApiOperation({ summary: 'Dead letters of every topic, newest first, with the reason their consumer gave' })
+  @ApiQuery({ name: 'topic', required: false, description: 'Only the dead letters of this topic', schema: { type: 'string' } })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } })
   async list(@Query('topic') topic?: string, @Query('limit') limit = '200'): Promise<{ items: object[] }> {
     const max = Number(limit);
     if (!Number.isInteger(max) || max < 1 || max > 1000) throw ProblemException.validation([{ field: 'limit', message: 'must be a whole number from 1 to 1000' }]);
