@@ -15,7 +15,9 @@ export interface OutboxSweeperOptions {
 /**
  * Publishes what writers could not: the messages of a process that crashed between its commit and
  * its publication, or whose publication failed (broker down). Live writers publish their own
- * messages; a lane a writer holds is skipped (its lock is not free), so the sweeper never races one.
+ * messages: a lane this process is publishing, or whose lock another holds, is skipped. Rows another
+ * process is publishing at that moment can go out twice (consumers skip the copy by id), never out
+ * of order: every publisher sends a lane oldest id first.
  * It runs at start, when told a publication failed, and on a slow poll; it costs one small query per
  * poll on an empty outbox.
  */
@@ -29,6 +31,8 @@ export class OutboxSweeper {
   oldestAgeMs = 0;
   /** Messages left in the outbox at the last sweep. */
   backlog = 0;
+  /** Lanes this process is publishing from memory right now (TransactionRunner.lanesInFlight): left to it. */
+  lanesInFlight: () => ReadonlySet<number> = () => new Set();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -93,7 +97,12 @@ export class OutboxSweeper {
     const queryRunner = this.dataSource.createQueryRunner();
     const client = (await queryRunner.connect()) as PoolClient;
     try {
+      const inFlight = this.lanesInFlight();
       for (const { lane, n } of lanes) {
+        if (inFlight.has(lane)) {
+          skipped++;
+          continue;
+        }
         const [{ locked }] = (await client.query<{ locked: boolean }>(TRY_LOCK_LANE_SQL, [lane])).rows;
         // Held: its writer is publishing it now.
         if (!locked) {
