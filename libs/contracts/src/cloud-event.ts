@@ -56,6 +56,15 @@ export class CloudEvent<T extends object = object> {
 
   @IsObject()
   data: T;
+
+  /**
+   * The CloudEvents distributed-tracing extension (W3C Trace Context): kept by parseCloudEvent when it
+   * is a well-formed traceparent, dropped otherwise (a malformed trace context never refuses an event:
+   * the trace starts anew, as W3C Trace Context says). Not part of the schema: not validated.
+   */
+  declare traceparent?: string;
+  /** W3C tracestate, kept (at most 512 characters) only beside a kept traceparent. */
+  declare tracestate?: string;
 }
 
 export interface BuildCloudEventInput<T extends object> {

@@ -60,14 +60,39 @@ describe('parseCloudEvent', () => {
   describe('forward compatibility and defaults', () => {
     it('ignores unknown fields in the envelope, data and nested objects, and strips them', () => {
       const raw = violation();
-      raw.traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      raw.partitionhint = 7;
       raw.data.priority = 'HIGH';
       raw.data.evidence[0].capturedBy = 'crawler-7';
       const result = parseCloudEvent(raw);
       if (!result.ok) throw new Error(result.message);
-      expect(result.event).not.toHaveProperty('traceparent');
+      expect(result.event).not.toHaveProperty('partitionhint');
       expect(result.event.data).not.toHaveProperty('priority');
       expect((result.event.data as ViolationDetectedV1).evidence?.[0]).not.toHaveProperty('capturedBy');
+    });
+
+    it('keeps the distributed-tracing extension (traceparent, tracestate) so consumers continue the trace', () => {
+      const raw = violation();
+      raw.traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      raw.tracestate = 'vendor=abc';
+      const result = parseCloudEvent(raw);
+      if (!result.ok) throw new Error(result.message);
+      expect(result.event.traceparent).toBe(raw.traceparent);
+      expect(result.event.tracestate).toBe('vendor=abc');
+    });
+
+    it.each([
+      ['not W3C', 'trace-me'],
+      ['a zero trace id', '00-00000000000000000000000000000000-b7ad6b7169203331-01'],
+      ['upper case', '00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01'],
+      ['not a string', 42],
+    ])('drops a malformed traceparent (%s) with its tracestate, and still accepts the event', (_, traceparent) => {
+      const raw = violation();
+      raw.traceparent = traceparent;
+      raw.tracestate = 'vendor=abc';
+      const result = parseCloudEvent(raw);
+      if (!result.ok) throw new Error(result.message);
+      expect(result.event).not.toHaveProperty('traceparent');
+      expect(result.event).not.toHaveProperty('tracestate');
     });
 
     it.each([

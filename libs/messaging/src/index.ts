@@ -12,3 +12,4 @@ export * from './lib/pipeline.module';
 export * from './lib/scheduled-tasks';
 export * from './lib/retention';
 export * from './lib/openapi-document';
+export * from './lib/event-tracing';

@@ -11,3 +11,6 @@ export * from './lib/hostile-input';
 export * from './lib/http-edge';
 export * from './lib/http-edge.openapi';
 export * from './lib/api-list-response';
+export * from './lib/tracing';
+export * from './lib/logging';
+export * from './lib/http-telemetry';

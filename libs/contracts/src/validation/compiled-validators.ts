@@ -93,8 +93,19 @@ export function envelopeOf(value: Record<string, unknown>, data: object): CloudE
     if (attributeValue !== undefined && Object.prototype.hasOwnProperty.call(value, attribute)) envelope[attribute] = attributeValue;
   }
   envelope.data = data;
+  // The distributed-tracing extension is kept when well-formed, so a consumer can continue the trace.
+  const { traceparent, tracestate } = value;
+  if (typeof traceparent === 'string' && TRACEPARENT_FORMAT.test(traceparent)) {
+    envelope.traceparent = traceparent;
+    if (typeof tracestate === 'string' && tracestate.length <= TRACESTATE_MAX_LENGTH) envelope.tracestate = tracestate;
+  }
   return envelope as unknown as CloudEvent;
 }
+
+/** A W3C Trace Context traceparent (version, trace id, parent id, flags); ids of zeros are invalid. */
+const TRACEPARENT_FORMAT = /^(?!ff)[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+/** W3C Trace Context: a tracestate longer than 512 characters may be dropped. */
+const TRACESTATE_MAX_LENGTH = 512;
 
 // ---------------------------------------------------------------- data, per type
 

@@ -1,4 +1,5 @@
 import type { CloudEvent } from '@penalty/contracts';
+import type { TraceCarrier } from '@penalty/runtime';
 import type { DeadLetter } from './dead-letter';
 
 /** One consumed, parsed and schema-valid event with its position on the topic. */
@@ -12,6 +13,8 @@ export interface InboundEvent<T extends object = object> {
   raw: Buffer;
   /** Where a replayed dead letter came from (its x-replayed-from header): applied even if its id was dead-lettered. */
   replayedFrom?: string;
+  /** The W3C trace context it carries (Kafka header, else CloudEvent attribute): what its consequences continue. */
+  trace?: TraceCarrier;
 }
 
 /** The valid events of (a slice of) one fetched batch of one partition, in offset order. */

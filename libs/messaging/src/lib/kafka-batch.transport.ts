@@ -8,6 +8,7 @@ import { isRetriableDatabaseError } from '@penalty/persistence';
 import type { PipelineMetrics } from '@penalty/runtime';
 import { messageKey, type DeadLetter } from './dead-letter';
 import { isRejection, type InboundBatch, type InboundEvent } from './inbound-batch';
+import { traceCarrierOfMessage } from './event-tracing';
 import { ensureTopics, logicalTopic, physicalTopic, type KafkaSettings } from './kafka-connection';
 import { REPLAYED_FROM_HEADER } from './transactional-inbox';
 
@@ -240,7 +241,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         deadLetters.push({ ...position, reason: 'KEY_MISMATCH', message: `message key ${JSON.stringify(key)} differs from subject ${JSON.stringify(parsed.event.subject)}` });
       } else {
         const replayedFrom = message.headers?.[REPLAYED_FROM_HEADER]?.toString();
-        valid.push({ event: parsed.event, topic, partition, offset: message.offset, key, raw: message.value!, ...(replayedFrom ? { replayedFrom } : {}) });
+        const trace = traceCarrierOfMessage(message.headers, parsed.event);
+        valid.push({ event: parsed.event, topic, partition, offset: message.offset, key, raw: message.value!, ...(replayedFrom ? { replayedFrom } : {}), ...(trace ? { trace } : {}) });
       }
     }
     return { valid, deadLetters };

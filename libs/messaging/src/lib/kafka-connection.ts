@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type ITopicConfig, type KafkaConfig, type RetryOptions } from 'kafkajs';
+import { Kafka, logLevel, type ITopicConfig, type KafkaConfig, type logCreator, type RetryOptions } from 'kafkajs';
 import { deadLetterTopicOf } from '@penalty/contracts';
 import { fixKafkajsIdleTimer } from './kafkajs-idle-timer';
 import { Logger } from '@nestjs/common';
@@ -24,6 +24,8 @@ export interface KafkaClientOptions {
   /** TLS and SASL; omitted: read and validated from the environment (KAFKA_SSL…, KAFKA_SASL…). */
   security?: KafkaSecurity;
   logLevel?: logLevel;
+  /** Where kafkajs logs; default its own console logger. */
+  logCreator?: logCreator;
   retry?: RetryOptions;
 }
 
@@ -37,6 +39,7 @@ export function kafkaClientConfig(options: KafkaClientOptions): KafkaConfig {
     clientId: options.clientId,
     brokers: options.brokers,
     logLevel: options.logLevel ?? logLevel.NOTHING,
+    ...(options.logCreator && { logCreator: options.logCreator }),
     ...(options.retry && { retry: options.retry }),
     ...(security.ssl && { ssl: security.ssl }),
     ...(security.sasl && { sasl: security.sasl }),
@@ -57,9 +60,23 @@ export function createKafka(settings: KafkaSettings): Kafka {
     brokers: settings.brokers,
     security: settings.security ?? {},
     logLevel: logLevel.WARN,
+    logCreator: kafkajsToNestLogger,
     retry: { initialRetryTime: 200, retries: 8 },
   });
 }
+
+/** kafkajs's log entries through the service's logger (JSON, with its fields: broker, error, retry…). */
+export const kafkajsToNestLogger: logCreator = () => {
+  const logger = new Logger('kafkajs');
+  return ({ namespace, level, log }) => {
+    const { message, timestamp: _time, logger: _name, ...fields } = log;
+    const entry = { msg: message, namespace, ...fields };
+    if (level === logLevel.ERROR) logger.error(entry);
+    else if (level === logLevel.WARN) logger.warn(entry);
+    else if (level === logLevel.INFO) logger.log(entry);
+    else logger.debug(entry);
+  };
+};
 
 /** Physical topic name of a contract topic. */
 export function physicalTopic(settings: Pick<KafkaSettings, 'topicNamespace'>, topic: string): string {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { PoolClient } from 'pg';
 import { CLOUDEVENTS_CONTENT_TYPE, type CloudEvent } from '@penalty/contracts';
-import type { PipelineMetrics } from '@penalty/runtime';
+import type { PipelineMetrics, TraceCarrier } from '@penalty/runtime';
 import { physicalTopic, type KafkaSettings } from './kafka-connection';
 
 /** A message to publish once the surrounding transaction commits. */
@@ -13,9 +13,24 @@ export interface OutboxEntry {
   headers?: Record<string, string>;
 }
 
-/** A CloudEvent as an outbox entry, keyed by its subject (the merchant id). */
-export function eventEntry(topic: string, event: CloudEvent<object>): OutboxEntry {
-  return { topic, key: event.subject, value: JSON.stringify(event), headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } };
+/**
+ * A CloudEvent as an outbox entry, keyed by its subject (the merchant id). With a trace context, it is
+ * written both as the CloudEvents distributed-tracing extension attribute and as Kafka headers (the
+ * contract's tracing attributes).
+ */
+export function eventEntry(topic: string, event: CloudEvent<object>, trace?: TraceCarrier): OutboxEntry {
+  if (!trace?.traceparent) return { topic, key: event.subject, value: JSON.stringify(event), headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } };
+  return { topic, key: event.subject, value: JSON.stringify({ ...event, ...trace }), headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ...trace } };
+}
+
+/**
+ * A CloudEvent's JSON text with `trace` as its distributed-tracing extension attributes (replacing any
+ * it carried: a tracestate belongs to its traceparent). Parsed and written again: only for traced events.
+ */
+export function withTraceAttributes(value: string, trace: TraceCarrier): string {
+  const event = JSON.parse(value) as Record<string, unknown>;
+  delete event.tracestate;
+  return JSON.stringify(Object.assign(event, trace));
 }
 
 /** An entry written to the outbox table, with its row id. */

@@ -9,7 +9,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
 import { RuleBook, type Clock } from '@penalty/domain';
 import { AuditTrailController, openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
-import { applyHttpEdge, BoundedExpressAdapter, CLOCK, HttpEdgeConfig, nestRoutes, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider } from '@penalty/runtime';
+import { applyHttpEdge, BoundedExpressAdapter, CLOCK, createJsonLogger, HttpEdgeConfig, httpTelemetry, JsonLoggerService, LoggingConfig, nestRoutes, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider, shutdownTracing, startTracing } from '@penalty/runtime';
 import { DATE_TIME_LIMIT, EARLIEST_DATE_TIME, isRfc3339DateTime, Topics } from '@penalty/contracts';
 import { AccessRevocationsFeed } from './access-revocations.feed';
 import { buildOpenApiDocument, type ServiceDocs } from './openapi-document';
@@ -82,6 +82,7 @@ class PipelineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     await this.runner.drain();
     await this.publisher.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await shutdownTracing();
   }
 }
 
@@ -181,9 +182,15 @@ export class PipelineModule {
 export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?: ServiceDocs): Promise<INestApplication> {
   const logger = new Logger('bootstrap');
   const edge = loadConfig(HttpEdgeConfig);
+  // JSON logs and tracing before anything runs (README "Observability").
+  const serviceName = serviceNameOf(rootModule);
+  startTracing(serviceName);
+  const jsonLogger = new JsonLoggerService(createJsonLogger(serviceName, loadConfig(LoggingConfig)));
   // Header, request and keep-alive times bounded on the server itself (README "HTTP edge").
-  const app = await NestFactory.create<NestExpressApplication>(rootModule, new BoundedExpressAdapter(edge), { bodyParser: false, logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, new BoundedExpressAdapter(edge), { bodyParser: false, logger: jsonLogger });
   app.enableShutdownHooks();
+  // First, so that every answer is counted and traced, the edge's refusals too.
+  app.use(httpTelemetry({ metrics: app.get(PipelineMetrics), routes: () => nestRoutes(app) }));
   app.useGlobalFilters(new ProblemDetailsFilter());
   // Security headers, the session cookie, and the body read by the edge rather than a body parser:
   // only once the caller is known to be allowed, within the size, time, depth and text bounds.
@@ -230,6 +237,16 @@ export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?:
   return app;
 }
 
+/** The serviceName given to PipelineModule.forService among the root module's imports (the logs and spans need it before the app exists). */
+function serviceNameOf(rootModule: Type<unknown>): string {
+  const imports = (Reflect.getMetadata('imports', rootModule) ?? []) as unknown[];
+  for (const imported of imports) {
+    const providers = (imported as Partial<DynamicModule>)?.module === PipelineModule ? ((imported as DynamicModule).providers ?? []) : [];
+    for (const provider of providers as { provide?: unknown; useValue?: PipelineServiceOptions }[]) if (provider.provide === PIPELINE_OPTIONS && provider.useValue) return provider.useValue.serviceName;
+  }
+  throw new Error(`${rootModule.name} does not import PipelineModule.forService(...)`);
+}
+
 /** A provider some services have (the api's API key verifier), looked up without app.get's throw: NestFactory's app aborts on it. */
 function optionalProvider<T>(app: INestApplication, token: symbol): T | undefined {
   const provided = [...app.get(ModulesContainer).values()].some((module) => module.providers.has(token));
@@ -239,7 +256,8 @@ function optionalProvider<T>(app: INestApplication, token: symbol): T | undefine
 /** Runs bootstrap and turns a startup failure (e.g. a config error) into a clear message and exit code 1. */
 export function runPipelineService(rootModule: Type<unknown>, docs?: ServiceDocs): void {
   bootstrapPipelineService(rootModule, docs).catch((error: Error) => {
-    console.error(`startup failed: ${error.message}`);
+    // One JSON line like every other (the logger may not exist yet: a bad LOG_LEVEL, say).
+    console.error(JSON.stringify({ level: 'fatal', time: new Date().toISOString(), context: 'bootstrap', msg: `startup failed: ${error.message}` }));
     process.exit(1);
   });
 }

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
+import { context } from '@opentelemetry/api';
 import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { CloudEvent } from '@penalty/contracts';
+import { traceCarrierOf, traceContextForKey, type TraceCarrier } from '@penalty/runtime';
 import { eventEntry, type OutboxEntry, type OutboxPublisher, type StoredEntry } from './outbox';
 import { lockLanesSql, partitionOfKey } from './outbox-lanes';
 
@@ -41,7 +43,7 @@ export function appendToOutbox(manager: EntityManager, entry: OutboxEntry): void
 
 /** Queues a CloudEvent in the caller's transaction, keyed by its subject (see Tx.publish). */
 export function appendEventToOutbox(manager: EntityManager, topic: string, event: CloudEvent<object>): void {
-  txOf(manager).append(eventEntry(topic, event));
+  txOf(manager).publish(topic, event);
 }
 
 const FLUSH_SQL = `
@@ -269,12 +271,19 @@ export class TransactionRunner {
 class RunnerTx implements Tx {
   readonly entries: OutboxEntry[] = [];
   readonly committed: (() => void)[] = [];
+  /** The trace context the transaction runs in (an HTTP request's span, a consumed batch's events by key). */
+  private readonly traceContext = context.active();
 
   constructor(
     private readonly queryRunner: QueryRunner,
     private readonly client: PoolClient,
   ) {
     txOfManager.set(queryRunner.manager, this);
+  }
+
+  /** The traceparent of what is published under `key`: its consumed cause's, else the request's (none: nothing added). */
+  private traceOf(key: string): TraceCarrier | undefined {
+    return traceCarrierOf(traceContextForKey(key, this.traceContext));
   }
 
   get manager(): EntityManager {
@@ -286,11 +295,13 @@ class RunnerTx implements Tx {
   }
 
   append(entry: OutboxEntry): void {
-    this.entries.push(entry);
+    // A message that carries its own trace context (e.g. HTTP ingestion's, per request) keeps it.
+    const trace = entry.headers?.traceparent ? undefined : this.traceOf(entry.key);
+    this.entries.push(trace ? { ...entry, headers: { ...entry.headers, ...trace } } : entry);
   }
 
   publish(topic: string, event: CloudEvent<object>): void {
-    this.entries.push(eventEntry(topic, event));
+    this.entries.push(eventEntry(topic, event, this.traceOf(event.subject)));
   }
 
   afterCommit(fn: () => void): void {

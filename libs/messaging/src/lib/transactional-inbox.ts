@@ -1,7 +1,9 @@
+import { context } from '@opentelemetry/api';
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '@penalty/domain';
 import type { PipelineMetrics } from '@penalty/runtime';
 import { deadLetterEntry, type DeadLetter } from './dead-letter';
+import { traceBatch } from './event-tracing';
 import { isRejection, type InboundBatch, type InboundEvent } from './inbound-batch';
 import type { TransactionRunner, Tx } from './transaction-runner';
 
@@ -73,15 +75,30 @@ export class TransactionalInbox {
     const end = this.metrics.batchSeconds.startTimer({ topic: batch.topic });
     // Learnt from earlier attempts at this batch; each attempt learns at least one, so this ends.
     const thrown = new Map<string, { code: string; message: string }>();
-    let result: BatchResult;
-    for (;;) {
-      try {
-        result = await this.runner.run((tx) => this.applyOnce(tx, batch, handler, thrown));
-        break;
-      } catch (error) {
-        if (!(error instanceof RejectedEvent) || thrown.has(error.eventId)) throw error;
-        thrown.set(error.eventId, error.rejection);
+    let result!: BatchResult;
+    const applyAll = async () => {
+      for (;;) {
+        try {
+          result = await this.runner.run((tx) => this.applyOnce(tx, batch, handler, thrown));
+          break;
+        } catch (error) {
+          if (!(error instanceof RejectedEvent) || thrown.has(error.eventId)) throw error;
+          thrown.set(error.eventId, error.rejection);
+        }
       }
+    };
+    // A span per event continuing its trace; what the batch publishes for a merchant carries that merchant's.
+    const traced = traceBatch(batch);
+    if (traced) {
+      try {
+        await context.with(traced.context, applyAll);
+      } catch (error) {
+        traced.end(error);
+        throw error;
+      }
+      traced.end();
+    } else {
+      await applyAll();
     }
     end();
     this.metrics.processed.inc({ topic: batch.topic }, result.applied);

@@ -64,6 +64,20 @@ export class PipelineMetrics {
     registers: [this.registry],
   });
 
+  readonly httpRequests = new Counter({
+    name: 'penalty_http_requests_total',
+    help: 'HTTP requests answered, by method, route (the route template; "unmatched" when no route matched) and status code',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+  readonly httpSeconds = new Histogram({
+    name: 'penalty_http_request_duration_seconds',
+    help: 'Time from a request\'s arrival to the end of its answer, by method, route and status code',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
   constructor(serviceName: string) {
     this.registry.setDefaultLabels({ service: serviceName });
     // Event-loop delay sampled every 100 ms rather than every 10 ms: an idle process then sleeps.

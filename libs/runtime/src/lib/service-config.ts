@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min, validateSync } from 'class-validator';
 
 /** Settings every service reads from the environment; validated once at boot. */
 export class ServiceConfig {
@@ -63,10 +63,6 @@ export class ServiceConfig {
   @IsInt()
   @Min(1)
   RETENTION_DAYS = 30;
-
-  @IsString()
-  @MinLength(1)
-  LOG_LEVEL = 'log';
 }
 
 export class ConfigError extends Error {}

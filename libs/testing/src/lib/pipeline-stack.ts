@@ -88,7 +88,7 @@ export class PipelineStack {
     for (const service of this.services.values()) {
       service.saveLogs(path.join(repoRoot, '.local/e2e-logs', this.namespace.replace(/\.$/, '')));
       // Errors a service logged go into the test output too, so a CI failure carries its own evidence.
-      const errors = service.logs().split('\n').filter((line) => /\bERROR\b|crashed|silent for|exited \(code/.test(line));
+      const errors = service.logs().split('\n').filter((line) => /\bERROR\b|"level":"(?:error|fatal)"|crashed|silent for|exited \(code/.test(line));
       if (errors.length > 0) console.warn(`${service.app} (${this.namespace}) logged:\n${errors.slice(-20).join('\n')}`);
     }
     if (this.infrastructure) await this.deleteTopics().catch(() => undefined);

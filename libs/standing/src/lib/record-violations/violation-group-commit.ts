@@ -1,9 +1,10 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { Histogram } from 'prom-client';
 import { CLOUDEVENTS_CONTENT_TYPE, Topics } from '@penalty/contracts';
-import { TransactionRunner, type Tx } from '@penalty/messaging';
+import { TransactionRunner, withTraceAttributes, type Tx } from '@penalty/messaging';
 import { isRetriableDatabaseError } from '@penalty/persistence';
-import { PipelineMetrics } from '@penalty/runtime';
+import { PipelineMetrics, traceCarrierOf, type TraceCarrier } from '@penalty/runtime';
 import { ViolationIntakeConfig } from './violation-intake.config';
 
 /** One valid violation.detected.v1 event to record. */
@@ -14,6 +15,8 @@ export interface ViolationToRecord {
   merchantId: string;
   /** The event as it is published (as received, so fields unknown to this version survive). */
   value: string;
+  /** The trace context of the request that posted it (its server span), published with it. */
+  trace?: TraceCarrier;
 }
 
 /** ACCEPTED: recorded now, published right after; DUPLICATE: this event id was recorded before, nothing more is done. */
@@ -85,9 +88,11 @@ export class ViolationGroupCommit implements OnApplicationShutdown {
 
   /** Records one request's violations (together, in one group); answers a status per violation, in order, once committed. */
   record(violations: readonly ViolationToRecord[]): Promise<RecordedStatus[]> {
+    // Taken now, in the request's context: the group is committed in whichever request's (or a timer's).
+    const trace = traceCarrierOf();
     return new Promise<RecordedStatus[]>((resolve, reject) => {
       const waiting: Waiting = {
-        violations,
+        violations: trace ? violations.map((v) => ({ ...v, trace })) : violations,
         answered: false,
         finish: (outcome) => {
           if (waiting.answered) return;
@@ -176,7 +181,8 @@ export class ViolationGroupCommit implements OnApplicationShutdown {
     const stop = this.commitSeconds.startTimer();
     try {
       // Answered once committed; publication follows right after, in the background.
-      const statuses = await this.runner.run((tx) => this.recordAll(tx, violations), { awaitPublication: false });
+      // Outside any one request's trace context: each violation carries its own request's (ViolationToRecord.trace).
+      const statuses = await context.with(ROOT_CONTEXT, () => this.runner.run((tx) => this.recordAll(tx, violations), { awaitPublication: false }));
       stop();
       this.groupEvents.observe(violations.length);
       let next = 0;
@@ -202,7 +208,9 @@ export class ViolationGroupCommit implements OnApplicationShutdown {
     return violations.map((v) => {
       // The first to carry a fresh id accepts it; later ones in the group are duplicates of it.
       if (!fresh.delete(v.id)) return 'DUPLICATE';
-      tx.append({ topic: Topics.ViolationsDetectedV1, key: v.merchantId, value: v.value, headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } });
+      // The request's trace context as the CloudEvent's tracing extension and as Kafka headers.
+      const value = v.trace ? withTraceAttributes(v.value, v.trace) : v.value;
+      tx.append({ topic: Topics.ViolationsDetectedV1, key: v.merchantId, value, headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ...v.trace } });
       return 'ACCEPTED';
     });
   }
