@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsString, Length, Max, Min, MinLength, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -201,6 +201,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Issue an API key to a platform system (admin). The key is shown once. Audited.' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiBody({ type: CreateApiKeyRequest })
+  @ApiConflictResponse({ description: 'API_KEY.EXISTS: a key with that id exists' })
   create(@Body() body: unknown, @Actor() actor: string): Promise<CreatedApiKeyDto> {
     return this.keys.create(validRequest(CreateApiKeyRequest, body), actor);
   }
@@ -217,6 +218,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke an API key: it stops working at the next request. Audited.' })
   @ApiOkResponse({ type: ApiKeyDto })
   @ApiBody({ type: RevokeApiKeyRequest })
+  @ApiNotFoundResponse({ description: 'API_KEY.NOT_FOUND: no active key with that id' })
   revoke(@Param('keyId') keyId: string, @Body() body: unknown, @Actor() actor: string): Promise<ApiKeyDto> {
     return this.keys.revoke(keyId, validRequest(RevokeApiKeyRequest, body).reason, actor);
   }

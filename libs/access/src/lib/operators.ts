@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Logger, Param, Post, Req, Res, type OnApplicationBootstrap } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -206,6 +206,8 @@ export class SessionsController {
   @ApiOperation({ summary: 'Sign in with a local account: sets the http-only session cookie and the CSRF cookie (throttled per username and client address: 429 with Retry-After)' })
   @ApiOkResponse({ type: SessionDto })
   @ApiBody({ type: SignInRequest })
+  @ApiUnauthorizedResponse({ description: 'AUTH.SIGN_IN_FAILED: wrong username or password, or a disabled account' })
+  @ApiTooManyRequestsResponse({ description: 'AUTH.SIGN_IN_THROTTLED: too many failed attempts for this username or address; Retry-After says when to try again' })
   signIn(@Body() body: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<SessionDto> {
     return this.operators.signIn(validRequest(SignInRequest, body), request.ip ?? request.socket.remoteAddress ?? 'unknown', response);
   }
@@ -239,6 +241,7 @@ export class OperatorsController {
   @ApiOperation({ summary: 'Create a local operator account (admin). Audited.' })
   @ApiCreatedResponse({ type: OperatorDto })
   @ApiBody({ type: CreateOperatorRequest })
+  @ApiConflictResponse({ description: 'OPERATOR.EXISTS: an operator of that name exists' })
   create(@Body() body: unknown, @Actor() actor: string): Promise<OperatorDto> {
     return this.operators.create(validRequest(CreateOperatorRequest, body), actor);
   }
@@ -254,6 +257,8 @@ export class OperatorsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Disable an operator account (admin). Audited.' })
   @ApiOkResponse({ type: OperatorDto })
+  @ApiNotFoundResponse({ description: 'OPERATOR.NOT_FOUND: no active operator of that name' })
+  @ApiConflictResponse({ description: 'OPERATOR.SELF_DISABLE: another admin must disable you' })
   disable(@Param('username') username: string, @Actor() actor: string): Promise<OperatorDto> {
     return this.operators.disable(username, actor);
   }

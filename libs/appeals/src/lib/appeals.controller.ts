@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AppealSubjectKind } from '@penalty/domain';
 import { Requires } from '@penalty/auth';
 import { Actor, ProblemException, validRequest, ApiListOkResponse } from '@penalty/runtime';
@@ -28,6 +28,8 @@ export class AppealsController {
   @Requires('reviewer')
   @ApiCreatedResponse({ type: AppealDto })
   @ApiBody({ type: FileAppealRequest })
+  @ApiNotFoundResponse({ description: 'ROUTE.NOT_FOUND (this service keeps no decisions of that collection) or APPEAL.DECISION_NOT_FOUND' })
+  @ApiConflictResponse({ description: 'Refused by the rules (the code says which), or the state changed meanwhile' })
   async file(@Param('collection') collection: string, @Param('subjectId') subjectId: string, @Body() body: unknown, @Actor() actor: string): Promise<AppealDto> {
     const kind = this.kindOf(collection);
     if (!ENTITY_ID.test(subjectId)) throw ProblemException.validation([{ field: 'subjectId', message: 'must be 1 to 128 characters' }]);
@@ -41,6 +43,8 @@ export class AppealsController {
   @Requires('reviewer')
   @ApiOkResponse({ type: AppealDto })
   @ApiBody({ type: DecideAppealRequest })
+  @ApiNotFoundResponse({ description: 'ROUTE.NOT_FOUND, APPEAL.NOT_FOUND or APPEAL.DECISION_NOT_FOUND' })
+  @ApiConflictResponse({ description: 'Refused by the rules (the code says which), or the state changed meanwhile' })
   async decide(@Param('collection') collection: string, @Param('subjectId') subjectId: string, @Param('appealId') appealId: string, @Body() body: unknown, @Actor() actor: string): Promise<AppealDto> {
     const kind = this.kindOf(collection);
     if (!UUID.test(appealId)) throw ProblemException.validation([{ field: 'appealId', message: 'must be an appeal id (UUID)' }]);

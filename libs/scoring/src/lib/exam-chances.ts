@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, MaxLength, MinLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -305,6 +305,8 @@ export class ExamChancesController {
   @ApiOperation({ summary: 'Grant an eligible merchant its exam-instead-of-penalty chance of the natural year (operator). Audited.' })
   @ApiCreatedResponse({ type: ExamChanceDto })
   @ApiBody({ type: GrantExamChanceRequest, required: false })
+  @ApiNotFoundResponse({ description: 'EXAM.VIOLATION_NOT_FOUND: no such violation of the merchant' })
+  @ApiConflictResponse({ description: 'Refused by the rules (the code says which), or the state changed meanwhile' })
   grant(@Param('merchantId') merchantId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
     return this.chances.grant(merchantId, validRequest(GrantExamChanceRequest, body ?? {}), actor);
   }
@@ -322,6 +324,8 @@ export class ExamChancesController {
   @ApiOperation({ summary: 'The merchant chooses to use the chance on a violation (exam scenarios, scored, within 15 days). Audited.' })
   @ApiOkResponse({ type: ExamChanceDto })
   @ApiBody({ type: UseExamChanceRequest })
+  @ApiNotFoundResponse({ description: 'EXAM.CHANCE_NOT_FOUND: no exam chance with that id' })
+  @ApiConflictResponse({ description: 'Refused by the rules (the code says which), or the state changed meanwhile' })
   use(@Param('chanceId') chanceId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
     return this.chances.use(chanceIdOf(chanceId), validRequest(UseExamChanceRequest, body), actor);
   }
@@ -331,6 +335,8 @@ export class ExamChancesController {
   @ApiOperation({ summary: 'Record the exam result of a chosen chance; PASSED waives the points (penalty.adjusted.v1, waiver EXAM). Audited.' })
   @ApiOkResponse({ type: ExamChanceDto })
   @ApiBody({ type: ExamResultRequest })
+  @ApiNotFoundResponse({ description: 'EXAM.CHANCE_NOT_FOUND: no exam chance with that id' })
+  @ApiConflictResponse({ description: 'Refused by the rules (the code says which), or the state changed meanwhile' })
   result(@Param('chanceId') chanceId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
     return this.chances.recordResult(chanceIdOf(chanceId), validRequest(ExamResultRequest, body), actor);
   }
@@ -340,6 +346,8 @@ export class ExamChancesController {
   @ApiOperation({ summary: 'An operator refuses a chance not yet decided by an exam. Audited.' })
   @ApiOkResponse({ type: ExamChanceDto })
   @ApiBody({ type: OperatorReasonRequest })
+  @ApiNotFoundResponse({ description: 'EXAM.CHANCE_NOT_FOUND: no exam chance with that id' })
+  @ApiConflictResponse({ description: 'Refused by the rules (the code says which), or the state changed meanwhile' })
   refuse(@Param('chanceId') chanceId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
     return this.chances.refuse(chanceIdOf(chanceId), validRequest(OperatorReasonRequest, body), actor);
   }
@@ -349,6 +357,8 @@ export class ExamChancesController {
   @ApiOperation({ summary: 'An operator voids a chance; voiding a passed one restores the waived points, which may reach a ladder node. Audited.' })
   @ApiOkResponse({ type: ExamChanceDto })
   @ApiBody({ type: OperatorReasonRequest })
+  @ApiNotFoundResponse({ description: 'EXAM.CHANCE_NOT_FOUND: no exam chance with that id' })
+  @ApiConflictResponse({ description: 'Refused by the rules (the code says which), or the state changed meanwhile' })
   void(@Param('chanceId') chanceId: string, @Body() body: unknown, @Actor() actor: string): Promise<ExamChanceDto> {
     return this.chances.void(chanceIdOf(chanceId), validRequest(OperatorReasonRequest, body), actor);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '@penalty/auth';
 import { Actor, ProblemException, validRequest } from '@penalty/runtime';
 import { LiftMeasuresHandler } from './lift-measures.handler';
@@ -16,6 +16,8 @@ export class SanctionsController {
   @Requires('admin')
   @ApiOkResponse({ type: LiftedDto })
   @ApiBody({ type: LiftMeasuresRequest })
+  @ApiNotFoundResponse({ description: 'No sanction with that id' })
+  @ApiConflictResponse({ description: 'Nothing to lift, or the state changed meanwhile' })
   async lift(@Param('sanctionId') sanctionId: string, @Body() body: unknown, @Actor() actor: string): Promise<LiftedDto> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sanctionId)) {
       throw ProblemException.validation([{ field: 'sanctionId', message: 'must be a sanction id (UUID)' }]);

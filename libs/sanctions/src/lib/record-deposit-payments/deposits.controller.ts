@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Requires } from '@penalty/auth';
 import { Actor, ProblemException, validRequest } from '@penalty/runtime';
@@ -19,6 +19,7 @@ export class DepositsController {
   @Get()
   @ApiOperation({ summary: "The merchant's deposit: requirement, balance, shortfall and top-up deadline" })
   @ApiOkResponse({ type: DepositDto })
+  @ApiNotFoundResponse({ description: 'MERCHANT.NOT_FOUND: no deposit is known for the merchant' })
   get(@Param('merchantId') merchantId: string): Promise<DepositDto> {
     return this.deposits.position(merchantId);
   }
@@ -28,6 +29,8 @@ export class DepositsController {
   @Requires('admin')
   @ApiCreatedResponse({ type: DepositDto })
   @ApiBody({ type: DepositPaymentRequest })
+  @ApiOkResponse({ type: DepositDto, description: 'The payment was recorded before (same payment id and amount): the deposit as it is, nothing recorded again' })
+  @ApiConflictResponse({ description: 'DEPOSIT.PAYMENT_ID_REUSED: the payment id was used with another amount, or the state changed meanwhile' })
   async pay(@Param('merchantId') merchantId: string, @Body() body: unknown, @Actor() actor: string, @Res({ passthrough: true }) response: Response): Promise<DepositDto> {
     const { recorded, deposit } = await this.deposits.pay(merchantIdOf(merchantId), validRequest(DepositPaymentRequest, body), actor);
     response.status(recorded ? 201 : 200);

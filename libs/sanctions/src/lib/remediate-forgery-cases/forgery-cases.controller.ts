@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '@penalty/auth';
 import { Actor, ProblemException, validRequest, ApiListOkResponse } from '@penalty/runtime';
 import { ForgeryCaseDto } from '../forgery-case.dto';
@@ -23,6 +23,8 @@ export class ForgeryCasesController {
   @Requires('reviewer')
   @ApiOkResponse({ type: ForgeryCaseDto })
   @ApiBody({ type: SubmitRemediationRequest })
+  @ApiNotFoundResponse({ description: 'No forgery case with that id' })
+  @ApiConflictResponse({ description: 'Refused by the rules (the code says which), or the state changed meanwhile' })
   submit(@Param('caseId') caseId: string, @Body() body: unknown, @Actor() actor: string): Promise<ForgeryCaseDto> {
     return this.cases.submitRemediation(caseIdOf(caseId), validRequest(SubmitRemediationRequest, body), actor);
   }
@@ -33,6 +35,8 @@ export class ForgeryCasesController {
   @Requires('reviewer')
   @ApiOkResponse({ type: ForgeryCaseDto })
   @ApiBody({ type: ReviewRemediationRequest })
+  @ApiNotFoundResponse({ description: 'No forgery case with that id' })
+  @ApiConflictResponse({ description: 'Refused by the rules (the code says which), or the state changed meanwhile' })
   review(@Param('caseId') caseId: string, @Body() body: unknown, @Actor() actor: string): Promise<ForgeryCaseDto> {
     return this.cases.reviewRemediation(caseIdOf(caseId), validRequest(ReviewRemediationRequest, body), actor);
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { examChanceStatusAt, formatShanghai, naturalYearOf, type Clock, type MeasureType } from '@penalty/domain';
 import { ApiKeyScope } from '@penalty/auth';
@@ -42,6 +42,7 @@ export class StandingController {
   @Get(':merchantId/standing')
   @ApiOperation({ summary: "A merchant's current standing: points this natural year, active measures, deposit, exam chance" })
   @ApiOkResponse({ type: StandingDto })
+  @ApiNotFoundResponse({ description: 'MERCHANT.NOT_FOUND: nothing is known about the merchant' })
   async standing(@Param('merchantId') merchantId: string): Promise<StandingDto> {
     if (!MERCHANT_ID.test(merchantId)) throw ProblemException.validation([{ field: 'merchantId', message: 'must be 1 to 64 characters' }]);
     const now = this.clock.now();
@@ -75,6 +76,7 @@ export class StandingController {
   @Get(':merchantId/cases')
   @ApiOperation({ summary: "A merchant's forgery cases, appeals, exam chances, deposit and the deadlines still open, soonest first" })
   @ApiOkResponse({ type: MerchantCasesDto })
+  @ApiNotFoundResponse({ description: 'MERCHANT.NOT_FOUND: nothing is known about the merchant' })
   async cases(@Param('merchantId') merchantId: string): Promise<MerchantCasesDto> {
     if (!MERCHANT_ID.test(merchantId)) throw ProblemException.validation([{ field: 'merchantId', message: 'must be 1 to 64 characters' }]);
     const now = this.clock.now();

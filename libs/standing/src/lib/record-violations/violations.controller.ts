@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { EventTypes, parseCloudEvent, type ParseFailure } from '@penalty/contracts';
 import { ApiKeyScope, PrincipalThrottlerGuard, Requires } from '@penalty/auth';
@@ -57,6 +57,7 @@ export class ViolationsController {
   @ApiAcceptedResponse({ type: AcceptedDto })
   @ApiBadRequestResponse({ description: 'RFC 9457 problem details; `errors` names each invalid field' })
   @ApiPayloadTooLargeResponse({ description: 'RFC 9457 problem details (EVENT.TOO_LARGE): the event is over 256 KiB' })
+  @ApiTooManyRequestsResponse({ description: 'REQUEST.RATE_LIMITED: the API key is over INGESTION_REQUESTS_PER_MINUTE; Retry-After says when to try again' })
   async report(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<AcceptedDto> {
     const checked = check(body);
     if (!checked.ok) throw checked.problem;
@@ -77,6 +78,7 @@ export class ViolationsController {
   @ApiBody({ description: 'A JSON array of CloudEvents 1.0 envelopes whose data are violation.detected.v1 payloads', schema: { type: 'array', items: { type: 'object' }, minItems: 1, maxItems: MAX_BATCH_EVENTS } })
   @ApiOkResponse({ type: BatchResultDto })
   @ApiBadRequestResponse({ description: `RFC 9457 problem details: the body is not a JSON array of 1 to ${MAX_BATCH_EVENTS} events (events that are invalid themselves are answered in the results)` })
+  @ApiTooManyRequestsResponse({ description: 'REQUEST.RATE_LIMITED: the API key is over INGESTION_REQUESTS_PER_MINUTE; Retry-After says when to try again' })
   async reportBatch(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<BatchResultDto> {
     if (!Array.isArray(body)) throw ProblemException.validation([{ field: '', message: 'must be a JSON array of CloudEvents (application/cloudevents-batch+json)' }], 'The body is not a batch of CloudEvents.');
     if (body.length < 1 || body.length > MAX_BATCH_EVENTS) throw ProblemException.validation([{ field: '', message: `must hold 1 to ${MAX_BATCH_EVENTS} events, not ${body.length}` }], 'The batch is empty or too large.');

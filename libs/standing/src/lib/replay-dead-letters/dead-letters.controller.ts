@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Length, Min, MinLength, ValidateNested } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -44,6 +44,11 @@ interface DeadLetterRow {
   replayed_by: string | null;
 }
 
+export class ReplayResultDto {
+  @ApiProperty({ description: 'Dead letters published to their source topic again by this request' }) replayed: number;
+  @ApiProperty({ description: 'Dead letters of the request that had been replayed before (not again)' }) alreadyReplayed: number;
+}
+
 @ApiTags('operations')
 @Controller('v1/ops/dead-letters')
 export class DeadLettersController {
@@ -77,7 +82,9 @@ export class DeadLettersController {
   @Requires('admin')
   @ApiOperation({ summary: 'Replay dead letters to their source topic after a fix (admin). Each is replayed once; audited.' })
   @ApiBody({ type: ReplayRequest })
-  async replay(@Body() body: unknown, @Actor() actor: string): Promise<{ replayed: number; alreadyReplayed: number }> {
+  @ApiCreatedResponse({ type: ReplayResultDto })
+  @ApiNotFoundResponse({ description: 'DEAD_LETTER.NOT_FOUND: no dead letter at that topic, partition and offset' })
+  async replay(@Body() body: unknown, @Actor() actor: string): Promise<ReplayResultDto> {
     const request = validRequest(ReplayRequest, body);
     const now = this.clock.now();
     return this.runner.run(async ({ manager }) => {
