@@ -64,7 +64,7 @@ format_node() {
   shift 3
   [[ -f "$dir/data/meta.properties" ]] && return 0
   "$(java_bin)" -Dlog4j.configuration="file:$dir/log4j.properties" -cp "$libs/*" \
-    kafka.tools.StorageTool format --ignore-formatted -t "$cluster_id" -c "$dir/server.properties" "$@" >"$dir/format.out" 2>&1 \
+    kafka.tools.StorageTool format --ignore-formatted --cluster-id="$cluster_id" -c "$dir/server.properties" "$@" >"$dir/format.out" 2>&1 \
     || { cat "$dir/format.out" >&2; die "storage format failed in $dir"; }
 }
 

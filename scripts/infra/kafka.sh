@@ -164,7 +164,7 @@ format_storage() {
   cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
   log "formatting storage in $DATA_DIR (cluster id $cluster_id)"
   "$(java_bin)" -Dlog4j.configuration="file:$LOG4J_FILE" -cp "$LIBS_DIR/*" \
-    kafka.tools.StorageTool format --ignore-formatted -t "$cluster_id" -c "$CONFIG_FILE" >&2 \
+    kafka.tools.StorageTool format --ignore-formatted --cluster-id="$cluster_id" -c "$CONFIG_FILE" >&2 \
     || die "kafka.tools.StorageTool format failed"
 }
 
