@@ -10,6 +10,11 @@ export interface OutboxSweeperOptions {
   intervalMs: number;
   /** After a failed publication: how soon to look again. */
   retryMs: number;
+  /**
+   * Lanes whose oldest message is younger than this are left to their writers (another process may
+   * be publishing them right now; sweeping them would only send copies).
+   */
+  minAgeMs: number;
 }
 
 /**
@@ -38,7 +43,7 @@ export class OutboxSweeper {
     private readonly dataSource: DataSource,
     private readonly publisher: OutboxPublisher,
     private readonly metrics: PipelineMetrics,
-    private readonly options: OutboxSweeperOptions = { intervalMs: 10_000, retryMs: 1_000 },
+    private readonly options: OutboxSweeperOptions = { intervalMs: 10_000, retryMs: 1_000, minAgeMs: 2_000 },
   ) {}
 
   start(): void {
@@ -84,8 +89,10 @@ export class OutboxSweeper {
 
   /** Publishes what is left in lanes nobody holds; answers how many messages remain in lanes it could not drain. */
   async sweep(): Promise<number> {
-    const lanes: { lane: number; n: number; oldest: Date }[] = await this.dataSource.query(
-      'SELECT lane, count(*)::int AS n, min(created_at) AS oldest FROM outbox_message GROUP BY lane',
+    const lanes: { lane: number; n: number; oldest: Date; settled: boolean }[] = await this.dataSource.query(
+      `SELECT lane, count(*)::int AS n, min(created_at) AS oldest, min(created_at) < now() - $1 * interval '1 millisecond' AS settled
+         FROM outbox_message GROUP BY lane`,
+      [this.options.minAgeMs],
     );
     this.backlog = lanes.reduce((sum, l) => sum + l.n, 0);
     this.metrics.outboxBacklog.set(this.backlog);
@@ -98,8 +105,9 @@ export class OutboxSweeper {
     const client = (await queryRunner.connect()) as PoolClient;
     try {
       const inFlight = this.lanesInFlight();
-      for (const { lane, n } of lanes) {
-        if (inFlight.has(lane)) {
+      for (const { lane, n, settled } of lanes) {
+        if (!settled) this.soon = true; // look again once it has settled
+        if (inFlight.has(lane) || !settled) {
           skipped++;
           continue;
         }

@@ -193,8 +193,10 @@ export class TransactionRunner {
   /** Publishes what the transaction wrote (after what others left in its lanes) and deletes it. */
   private async publish({ entries, earlier }: Publication): Promise<void> {
     try {
-      const failed = entries.map((e) => this.laneOf(e.key)).filter((lane) => this.failedLanes.has(lane));
-      const fromTable = new Set([...failed, ...(earlier.length > 0 ? await this.waitForOthers(earlier, entries) : [])]);
+      // Lanes where this process's own publication failed hold rows of its own: published from the table at once.
+      const failed = new Set([...entries.map((e) => this.laneOf(e.key)), ...earlier].filter((lane) => this.failedLanes.has(lane)));
+      const others = earlier.filter((lane) => !failed.has(lane));
+      const fromTable = new Set([...failed, ...(others.length > 0 ? await this.waitForOthers(others, entries) : [])]);
       if (fromTable.size > 0) await this.drainFromTable([...fromTable]);
       const own = entries.filter((e) => !fromTable.has(this.laneOf(e.key)));
       if (own.length > 0) {
