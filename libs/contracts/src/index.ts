@@ -35,3 +35,4 @@ export {
   type JsonSchemaFragment,
 } from './validation/schema-annotations';
 export { goldenFixture } from './golden-fixtures';
+export { openApiSchemaOfEvent, violationEventOpenApiSchema } from './validation/openapi-event-schema';

@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common
 import { SkipThrottle } from '@nestjs/throttler';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { EventTypes, parseCloudEvent, type ParseFailure } from '@penalty/contracts';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { EventTypes, parseCloudEvent, violationEventOpenApiSchema, type ParseFailure } from '@penalty/contracts';
 import { ApiKeyScope, PrincipalThrottlerGuard, Requires } from '@penalty/auth';
 import { ProblemException } from '@penalty/runtime';
 import { IntakeUnavailable, ViolationGroupCommit, type ViolationToRecord } from './violation-group-commit';
@@ -53,7 +54,7 @@ export class ViolationsController {
   @Post('violations')
   @HttpCode(202)
   @ApiOperation({ summary: 'Report a violation as a violation.detected.v1 CloudEvent (structured JSON mode); 202 once durably recorded' })
-  @ApiBody({ description: 'CloudEvents 1.0 envelope whose data is a violation.detected.v1 payload; see the AsyncAPI document', schema: { type: 'object' } })
+  @ApiBody({ description: 'CloudEvents 1.0 envelope whose data is a violation.detected.v1 payload (the contract\'s JSON Schema; see the AsyncAPI document)', schema: violationEventOpenApiSchema() as SchemaObject })
   @ApiAcceptedResponse({ type: AcceptedDto })
   @ApiBadRequestResponse({ description: 'RFC 9457 problem details; `errors` names each invalid field' })
   @ApiPayloadTooLargeResponse({ description: 'RFC 9457 problem details (EVENT.TOO_LARGE): the event is over 256 KiB' })
@@ -75,7 +76,7 @@ export class ViolationsController {
       'The valid events of a batch are recorded together, in one transaction, so either all of them are accepted (or found duplicates) or, with a 503, none is. 200 rather than 207 Multi-Status: 207 is WebDAV\'s, with an XML body, and the per-event outcome is in the results. A batch counts as one request for the per-key rate limit.',
   })
   @ApiHeader({ name: 'content-type', required: false, description: 'application/cloudevents-batch+json (or application/json)' })
-  @ApiBody({ description: 'A JSON array of CloudEvents 1.0 envelopes whose data are violation.detected.v1 payloads', schema: { type: 'array', items: { type: 'object' }, minItems: 1, maxItems: MAX_BATCH_EVENTS } })
+  @ApiBody({ description: 'A JSON array of CloudEvents 1.0 envelopes whose data are violation.detected.v1 payloads', schema: { type: 'array', items: violationEventOpenApiSchema() as SchemaObject, minItems: 1, maxItems: MAX_BATCH_EVENTS } })
   @ApiOkResponse({ type: BatchResultDto })
   @ApiBadRequestResponse({ description: `RFC 9457 problem details: the body is not a JSON array of 1 to ${MAX_BATCH_EVENTS} events (events that are invalid themselves are answered in the results)` })
   @ApiTooManyRequestsResponse({ description: 'REQUEST.RATE_LIMITED: the API key is over INGESTION_REQUESTS_PER_MINUTE; Retry-After says when to try again' })
