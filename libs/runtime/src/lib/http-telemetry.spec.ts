@@ -20,7 +20,7 @@ describe('httpTelemetry (spans recorded)', () => {
   beforeAll(async () => {
     startTracing('api', {}, exporter);
     const app = express();
-    app.use(httpTelemetry({ metrics, routes: () => [route('GET', '/v1/merchants/:merchantId/standing'), route('POST', '/v1/violations'), route('GET', '/health/live', true)] }));
+    app.use(httpTelemetry({ metrics, routes: () => [route('GET', '/v1/merchants/:merchantId/standing'), route('POST', '/v1/violations'), route('POST', '/v1/violations\\:batch'), route('GET', '/health/live', true)] }));
     const handler = (status: number) => (_req: express.Request, res: express.Response) => {
       // Asynchronously, as a Nest handler answers: the context survives the await.
       void Promise.resolve().then(() => {
@@ -30,6 +30,7 @@ describe('httpTelemetry (spans recorded)', () => {
     };
     app.get('/v1/merchants/:merchantId/standing', handler(200));
     app.post('/v1/violations', handler(503));
+    app.post('/v1/violations\\:batch', handler(200));
     app.get('/health/live', handler(200));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -69,10 +70,12 @@ describe('httpTelemetry (spans recorded)', () => {
     await fetch(`${base}/v1/merchants/a/standing`);
     await fetch(`${base}/v1/merchants/b/standing`);
     await fetch(`${base}/nowhere/${Math.random()}`);
+    expect((await fetch(`${base}/v1/violations:batch`, { method: 'POST' })).status).toBe(200);
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/penalty_http_requests_total\{method="GET",route="\/v1\/merchants\/:merchantId\/standing",status="200",service="api"\} [3-9]/);
     expect(text).toMatch(/penalty_http_requests_total\{method="POST",route="\/v1\/violations",status="503",service="api"\} 1/);
     expect(text).toMatch(/penalty_http_requests_total\{method="GET",route="unmatched",status="404",service="api"\} 1/);
+    expect(text).toMatch(/penalty_http_requests_total\{method="POST",route="\/v1\/violations:batch",status="200",service="api"\} 1/);
     expect(text).toMatch(/penalty_http_request_duration_seconds_count\{[^}]*method="GET",route="\/v1\/merchants\/:merchantId\/standing",status="200"[^}]*\} [3-9]/);
   });
 });

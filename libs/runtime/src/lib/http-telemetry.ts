@@ -28,7 +28,8 @@ export function httpTelemetry(options: HttpTelemetryOptions): RequestHandler {
     const queryAt = target.indexOf('?');
     const path = queryAt < 0 ? target : target.slice(0, queryAt);
     const route = matchRoute((routes ??= options.routes()), request.method, path);
-    const template = route?.path ?? 'unmatched';
+    // Nest's escaped colon (`violations\\:batch`) as the caller writes it.
+    const template = route ? route.path.replace(/\\/g, '') : 'unmatched';
     const method = METHODS.has(request.method) ? request.method : 'OTHER';
 
     const traceparent = request.headers.traceparent;
