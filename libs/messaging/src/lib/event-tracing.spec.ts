@@ -69,4 +69,18 @@ describe('trace context of consumed and published events', () => {
     const received = JSON.stringify({ id: 'e1', traceparent: parentOf(TRACE_B), tracestate: 'old=1', data: { a: 1 } });
     expect(JSON.parse(withTraceAttributes(received, { traceparent: parentOf(TRACE_A) }))).toEqual({ id: 'e1', traceparent: parentOf(TRACE_A), data: { a: 1 } });
   });
+
+  it('never takes an event over the contract’s 256 KiB with the attributes: the headers alone carry the trace then', () => {
+    // 20 bytes under the limit: accepted at intake, and the attribute (~70 bytes) would not fit.
+    const body = JSON.stringify({ id: 'e1', data: { description: '' } });
+    const nearLimit = JSON.stringify({ id: 'e1', data: { description: 'x'.repeat(262_144 - 20 - body.length) } });
+    expect(withTraceAttributes(nearLimit, { traceparent: parentOf(TRACE_A) })).toBe(nearLimit);
+    const event = buildCloudEvent({ type: EventTypes.PenaltyAssessedV1, source: 'penalty-scoring', subject: 'm-a', data: { merchantId: 'm-a', note: '' } });
+    event.data.note = 'x'.repeat(262_144 - 20 - JSON.stringify(event).length);
+    expect(Buffer.byteLength(JSON.stringify(event))).toBe(262_124);
+    const entry = eventEntry('penalties.assessed.v1', event, { traceparent: parentOf(TRACE_A) });
+    expect(entry.value).toBe(JSON.stringify(event));
+    expect(JSON.parse(entry.value)).not.toHaveProperty('traceparent');
+    expect(entry.headers?.traceparent).toBe(parentOf(TRACE_A));
+  });
 });

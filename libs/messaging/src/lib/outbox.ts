@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { PoolClient } from 'pg';
-import { CLOUDEVENTS_CONTENT_TYPE, type CloudEvent } from '@penalty/contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, MAX_MESSAGE_BYTES, type CloudEvent } from '@penalty/contracts';
 import type { PipelineMetrics, TraceCarrier } from '@penalty/runtime';
 import { physicalTopic, type KafkaSettings } from './kafka-connection';
 
@@ -20,17 +20,26 @@ export interface OutboxEntry {
  */
 export function eventEntry(topic: string, event: CloudEvent<object>, trace?: TraceCarrier): OutboxEntry {
   if (!trace?.traceparent) return { topic, key: event.subject, value: JSON.stringify(event), headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } };
-  return { topic, key: event.subject, value: JSON.stringify({ ...event, ...trace }), headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ...trace } };
+  const traced = JSON.stringify({ ...event, ...trace });
+  // The attributes never push an event over the contract's limit; the headers still carry the trace.
+  const value = withinContractLimit(traced) ? traced : JSON.stringify(event);
+  return { topic, key: event.subject, value, headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ...trace } };
 }
+
+/** UTF-8 takes at most three bytes per UTF-16 unit: only a long text is measured. */
+const withinContractLimit = (text: string) => text.length * 3 <= MAX_MESSAGE_BYTES || Buffer.byteLength(text) <= MAX_MESSAGE_BYTES;
 
 /**
  * A CloudEvent's JSON text with `trace` as its distributed-tracing extension attributes (replacing any
- * it carried: a tracestate belongs to its traceparent). Parsed and written again: only for traced events.
+ * it carried: a tracestate belongs to its traceparent). Parsed and written again: only for traced
+ * events. Unchanged when the attributes would take it over the contract's 256 KiB (the Kafka headers
+ * still carry the trace).
  */
 export function withTraceAttributes(value: string, trace: TraceCarrier): string {
   const event = JSON.parse(value) as Record<string, unknown>;
   delete event.tracestate;
-  return JSON.stringify(Object.assign(event, trace));
+  const traced = JSON.stringify(Object.assign(event, trace));
+  return withinContractLimit(traced) ? traced : value;
 }
 
 /** An entry written to the outbox table, with its row id. */
