@@ -20,11 +20,13 @@ function boundaries(testDeps) {
       only('type:messaging', ['type:domain', 'type:contracts', 'type:util', 'type:data-access', 'type:messaging']),
       // Feature code several services share (e.g. appeals): features use it, it uses no feature.
       only('type:shared-feature', ['type:domain', 'type:contracts', 'type:util', 'type:data-access', 'type:messaging']),
+      // The SDK (an npm package for platform and merchants' systems): the contract code, nothing of the services.
+      only('type:sdk', ['type:domain', 'type:contracts', 'type:sdk'], { bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'express'] }),
       only('type:feature', ['type:domain', 'type:contracts', 'type:util', 'type:data-access', 'type:messaging', 'type:shared-feature']),
       only('type:app', ['type:feature', 'type:shared-feature', 'type:domain', 'type:contracts', 'type:util', 'type:data-access', 'type:messaging']),
       // Test harnesses build real inboxes and outboxes, so they may use messaging and persistence.
       only('type:testing', ['type:domain', 'type:contracts', 'type:util', 'type:data-access', 'type:messaging']),
-      only('type:e2e', ['type:testing', 'type:contracts', 'type:domain', 'type:util', 'type:messaging', 'type:data-access']),
+      only('type:e2e', ['type:testing', 'type:sdk', 'type:contracts', 'type:domain', 'type:util', 'type:messaging', 'type:data-access']),
       // A service's feature code never reaches into another service's.
       { sourceTag: 'scope:scoring', notDependOnLibsWithTags: ['scope:sanction', 'scope:notification', 'scope:api'] },
       { sourceTag: 'scope:sanction', notDependOnLibsWithTags: ['scope:scoring', 'scope:notification', 'scope:api'] },
@@ -55,7 +57,8 @@ export default tseslint.config(
   {
     // Every kafkajs client comes from createKafkaClient, so TLS and SASL settings reach all of them.
     files: ['**/*.ts'],
-    ignores: ['libs/messaging/src/lib/kafka-connection.ts'],
+    // The SDK runs in other companies' systems: it takes their own TLS/SASL settings, not the platform's environment.
+    ignores: ['libs/messaging/src/lib/kafka-connection.ts', 'libs/sdk/src/lib/sdk-kafka-client.ts'],
     rules: {
       'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Kafka']", message: 'make kafkajs clients with createKafkaClient (@penalty/messaging): it applies the TLS/SASL settings' }],
     },
