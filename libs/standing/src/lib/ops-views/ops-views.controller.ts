@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
 import { CATALOGUE, DEPOSIT_TABLE_FEN, formatShanghai, naturalYearOf, RuleBook, SCENARIOS, startOfNaturalYear, type Clock } from '@penalty/domain';
-import { CLOCK, ProblemException } from '@penalty/runtime';
+import { ApiListOkResponse, CLOCK, ProblemException } from '@penalty/runtime';
 
 const DAY_MS = 86_400_000;
 const SHANGHAI_MS = 8 * 3_600_000;
@@ -14,6 +14,30 @@ const startOfShanghaiDay = (now: Date) => new Date(Math.floor((now.getTime() + S
  * Views for the ops dashboard over the api's read model: merchant search, the review queue across
  * merchants, today's and the last 30 days' decisions, and the rule data the services run with.
  */
+/** A merchant found by the search, with this natural year's points. */
+export class OpsMerchantDto {
+  @ApiProperty() merchantId: string;
+  @ApiProperty({ type: 'integer', description: 'GENERAL points this natural year' }) general: number;
+  @ApiProperty({ type: 'integer', description: 'SERIOUS points this natural year' }) serious: number;
+}
+
+export class NodeDecisionsDto {
+  @ApiProperty({ description: "A ladder node ('12', or 'GENERAL 5' for a GENERAL ladder's) or the kind of a sanction outside the ladders" }) node: string;
+  @ApiProperty({ type: 'integer' }) sanctions: number;
+  @ApiProperty({ type: 'integer' }) finesFen: number;
+}
+
+export class DayDecisionsDto {
+  @ApiProperty({ description: 'YYYY-MM-DD, Asia/Shanghai' }) day: string;
+  @ApiProperty({ type: 'integer' }) sanctions: number;
+  @ApiProperty({ type: 'integer' }) finesFen: number;
+}
+
+export class DecisionsDto {
+  @ApiProperty({ type: [NodeDecisionsDto], description: 'Today (Asia/Shanghai), by node' }) today: NodeDecisionsDto[];
+  @ApiProperty({ type: [DayDecisionsDto], description: 'Each of the last 30 days, oldest first' }) days: DayDecisionsDto[];
+}
+
 @ApiTags('operations')
 @Controller('v1/ops')
 export class OpsViewsController {
@@ -26,7 +50,8 @@ export class OpsViewsController {
   @Get('merchants')
   @ApiOperation({ summary: 'Merchants whose id contains the query (case-insensitive), with this year\'s points' })
   @ApiQuery({ name: 'query', required: false, description: 'Part of a merchant id; empty lists every merchant', schema: { type: 'string', maxLength: 64, default: '' } })
-  async merchants(@Query('query') query = ''): Promise<{ items: { merchantId: string; general: number; serious: number }[] }> {
+  @ApiListOkResponse(OpsMerchantDto)
+  async merchants(@Query('query') query = ''): Promise<{ items: OpsMerchantDto[] }> {
     if (query.length > 64) throw ProblemException.validation([{ field: 'query', message: 'must be at most 64 characters' }]);
     // The query is a bound parameter, and LIKE's own wildcards in it are escaped: it matches literally.
     const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -94,7 +119,8 @@ export class OpsViewsController {
 
   @Get('decisions')
   @ApiOperation({ summary: 'Sanctions imposed and fines charged, today by node and per day for the last 30 days (Asia/Shanghai)' })
-  async decisions(): Promise<{ today: { node: string; sanctions: number; finesFen: number }[]; days: { day: string; sanctions: number; finesFen: number }[] }> {
+  @ApiOkResponse({ type: DecisionsDto })
+  async decisions(): Promise<DecisionsDto> {
     const now = this.clock.now();
     const today = startOfShanghaiDay(now);
     const since = new Date(today.getTime() - 29 * DAY_MS);

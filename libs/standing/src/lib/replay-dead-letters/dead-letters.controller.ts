@@ -1,18 +1,20 @@
 import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Length, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Length, Matches, Max, Min, MinLength, ValidateNested } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
 import type { Clock } from '@penalty/domain';
 import { appendToOutbox, TransactionRunner } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
-import { Actor, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
+import { Actor, CLOCK, ProblemException, validRequest, ApiListOkResponse } from '@penalty/runtime';
 
 export class DeadLetterRef {
   @ApiProperty() @IsString() @Length(1, 300) topic: string;
-  @ApiProperty() @IsInt() @Min(0) partition: number;
-  @ApiProperty({ description: 'Kafka offset, as a string' }) @IsString() @Length(1, 30) offset: string;
+  // Kafka's partitions are int32 and its offsets int64 (integer and bigint columns): anything else is
+  // a 400 here, not a database error (schemathesis found the 500).
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 2147483647 }) @IsInt() @Min(0) @Max(2147483647) partition: number;
+  @ApiProperty({ description: 'Kafka offset, as a string of digits', pattern: '^(0|[1-9][0-9]{0,17})$' }) @IsString() @Matches(/^(0|[1-9][0-9]{0,17})$/, { message: 'offset must be a Kafka offset: digits, at most 18' }) offset: string;
 }
 
 export class ReplayRequest {
@@ -44,6 +46,21 @@ interface DeadLetterRow {
   replayed_by: string | null;
 }
 
+/** A dead letter as the list answers it. */
+export class DeadLetterDto {
+  @ApiProperty({ description: 'The dead-letter topic (<topic>.dlq)' }) topic: string;
+  @ApiProperty({ type: 'integer' }) partition: number;
+  @ApiProperty({ description: 'Kafka offset, as a string' }) offset: string;
+  @ApiProperty({ type: String, nullable: true }) key: string | null;
+  @ApiProperty({ description: 'The original message value' }) value: string;
+  @ApiProperty({ description: 'Why its consumer refused it (x-dlq-reason)' }) reason: string;
+  @ApiProperty() message: string;
+  @ApiProperty() sourceTopic: string;
+  @ApiProperty({ format: 'date-time' }) deadAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) replayedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) replayedBy: string | null;
+}
+
 export class ReplayResultDto {
   @ApiProperty({ description: 'Dead letters published to their source topic again by this request' }) replayed: number;
   @ApiProperty({ description: 'Dead letters of the request that had been replayed before (not again)' }) alreadyReplayed: number;
@@ -62,7 +79,8 @@ export class DeadLettersController {
   @ApiOperation({ summary: 'Dead letters of every topic, newest first, with the reason their consumer gave' })
   @ApiQuery({ name: 'topic', required: false, description: 'Only the dead letters of this topic', schema: { type: 'string' } })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } })
-  async list(@Query('topic') topic?: string, @Query('limit') limit = '200'): Promise<{ items: object[] }> {
+  @ApiListOkResponse(DeadLetterDto)
+  async list(@Query('topic') topic?: string, @Query('limit') limit = '200'): Promise<{ items: DeadLetterDto[] }> {
     const max = Number(limit);
     if (!Number.isInteger(max) || max < 1 || max > 1000) throw ProblemException.validation([{ field: 'limit', message: 'must be a whole number from 1 to 1000' }]);
     const rows: DeadLetterRow[] = await this.dataSource.query(
