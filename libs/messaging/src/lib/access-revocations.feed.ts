@@ -4,6 +4,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { ACCESS_REVOCATIONS_TOPIC, parseAccessRevocation, type SessionRevocations } from '@penalty/auth';
 import type { ReadinessRegistry } from '@penalty/runtime';
 import { ensureTopics, physicalTopic, type KafkaSettings } from './kafka-connection';
+import { subscribeWhenKnown } from './subscribe-when-known';
 
 /**
  * Feeds the service's SessionRevocations from the internal revocations topic, read whole by every
@@ -46,7 +47,7 @@ export class AccessRevocationsFeed implements OnApplicationBootstrap, OnApplicat
     };
     this.consumer = this.kafka.consumer({ groupId: `${this.settings.topicNamespace}${this.settings.clientId}-access-revocations-${randomUUID()}` });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await subscribeWhenKnown(this.consumer, [topic]);
     await this.consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {

@@ -1,6 +1,7 @@
 import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { subscribeWhenKnown } from './subscribe-when-known';
 import { lastValueFrom, throwError, type Observable } from 'rxjs';
 import { DeadLetterReasons, eventTypesOn, parseCloudEvent, type TopicName } from '@penalty/contracts';
 import type { Clock } from '@penalty/domain';
@@ -151,7 +152,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     );
     consumer.on(consumer.events.STOP, () => (this.joined = false));
     await consumer.connect();
-    await consumer.subscribe({ topics: topics.map((t) => physicalTopic(settings, t)), fromBeginning: true });
+    await subscribeWhenKnown(consumer, topics.map((t) => physicalTopic(settings, t)));
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -332,3 +333,4 @@ function slices(messages: KafkaMessage[]): KafkaMessage[][] {
   if (slice.length > 0) out.push(slice);
   return out;
 }
+
