@@ -33,7 +33,8 @@ describe('tracing across HTTP and Kafka (real Kafka + PostgreSQL, OTLP receiver)
   beforeAll(async () => {
     await receiver.start();
     // Spans leave each service within 200 ms of ending, rather than the default 5 s.
-    stack = new PipelineStack({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '200' } });
+    // debug: the inbox logs each applied batch, in the batch's trace context.
+    stack = new PipelineStack({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '200', LOG_LEVEL: 'debug' } });
     await stack.start();
     recorder = new TopicRecorder(stack.brokers, [Topics.ViolationsDetectedV1, Topics.PenaltiesAssessedV1, Topics.SanctionsDecidedV1, Topics.NotificationsSentV1].map((t) => stack.topic(t)));
     await recorder.start();
@@ -62,11 +63,9 @@ describe('tracing across HTTP and Kafka (real Kafka + PostgreSQL, OTLP receiver)
     const [detected] = await recorder.waitFor(of(Topics.ViolationsDetectedV1, 'violation.detected.v1'));
     const [assessed] = await recorder.waitFor(of(Topics.PenaltiesAssessedV1, 'penalty.assessed.v1'));
     const [imposed] = await recorder.waitFor(of(Topics.SanctionsDecidedV1, 'sanction.imposed.v1'));
-    const notified = await recorder.waitFor((m) => of(Topics.NotificationsSentV1, 'notification.sent.v1')(m) && m.json!.data.channel === 'INBOX', 2);
-    const [sanctionNotice] = notified.filter((m) => m.json!.data.causeEventId === imposed.json!.id);
-    const [penaltyNotice] = notified.filter((m) => m.json!.data.causeEventId === assessed.json!.id);
-    expect(sanctionNotice).toBeDefined();
-    expect(penaltyNotice).toBeDefined();
+    const noticeOf = (cause: RecordedMessage) => (m: RecordedMessage) => of(Topics.NotificationsSentV1, 'notification.sent.v1')(m) && m.json!.data.channel === 'INBOX' && m.json!.data.causeEventId === cause.json!.id;
+    const [sanctionNotice] = await recorder.waitFor(noticeOf(imposed));
+    const [penaltyNotice] = await recorder.waitFor(noticeOf(assessed));
 
     // Every event of the chain: the client's trace id, in the Kafka header and the CloudEvent alike.
     const [detectedTrace, detectedParent] = traceOf(detected);
@@ -100,6 +99,10 @@ describe('tracing across HTTP and Kafka (real Kafka + PostgreSQL, OTLP receiver)
     expect(notifyPenalty).toMatchObject({ kind: SPAN_KIND.CONSUMER, parentSpanId: scoring.spanId });
     expect(penaltyNoticeParent).toBe(notifyPenalty.spanId);
     expect(receiver.errors).toEqual([]);
+
+    // The scoring service's log line for the batch carries the trace and the merchant.
+    const batchLogs = stack.service('scoring-service').logs().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line)).filter((entry) => entry.context === 'TransactionalInbox' && entry.trace_id === traceId);
+    expect(batchLogs).toContainEqual(expect.objectContaining({ level: 'debug', service: 'scoring-service', msg: 'batch applied', topic: Topics.ViolationsDetectedV1, merchant_id: merchantId, span_id: scoring.spanId, applied: 1 }));
 
     // The request is counted in the api's HTTP metrics.
     const metrics = await (await fetch(`${stack.service('api').baseUrl}/metrics`)).text();

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '@penalty/domain';
@@ -64,6 +65,8 @@ export const REPLAYED_FROM_HEADER = 'x-replayed-from';
  * applies; a replayed dead letter (REPLAYED_FROM_HEADER) is applied although its id was seen.
  */
 export class TransactionalInbox {
+  private readonly logger = new Logger(TransactionalInbox.name);
+
   constructor(
     private readonly runner: TransactionRunner,
     private readonly clock: Clock,
@@ -86,6 +89,8 @@ export class TransactionalInbox {
           thrown.set(error.eventId, error.rejection);
         }
       }
+      // In the batch's trace context: with one merchant in the batch, the line names it and its trace.
+      this.logger.debug({ msg: 'batch applied', topic: batch.topic, partition: batch.partition, events: batch.events.length, applied: result.applied, duplicates: result.duplicates, rejected: result.rejected });
     };
     // A span per event continuing its trace; what the batch publishes for a merchant carries that merchant's.
     const traced = traceBatch(batch);
