@@ -7,5 +7,10 @@ import { Kafka, type KafkaConfig } from 'kafkajs';
  * (KAFKA_SSL…, KAFKA_SASL…) or its NestJS logging, and bring their own security settings.
  */
 export function sdkKafkaClient(kafka: Kafka | KafkaConfig): Kafka {
-  return typeof (kafka as Kafka).producer === 'function' ? (kafka as Kafka) : new Kafka({ clientId: 'penalty-sdk', ...(kafka as KafkaConfig) });
+  return isKafkaClient(kafka) ? kafka : new Kafka({ clientId: 'penalty-sdk', ...kafka });
+}
+
+/** A client rather than settings (settings have brokers and no methods); not instanceof: the caller's kafkajs may be another copy. */
+function isKafkaClient(kafka: Kafka | KafkaConfig): kafka is Kafka {
+  return typeof (kafka as Kafka).producer === 'function' || typeof (kafka as Kafka).consumer === 'function';
 }
