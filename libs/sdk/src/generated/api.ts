@@ -460,8 +460,33 @@ export interface components {
             /** @description 3-64 lowercase letters, digits, . _ - */
             username: string;
         };
-        DeadLetterRef: {
+        DayDecisionsDto: {
+            /** @description YYYY-MM-DD, Asia/Shanghai */
+            day: string;
+            finesFen: number;
+            sanctions: number;
+        };
+        DeadLetterDto: {
+            /** Format: date-time */
+            deadAt: string;
+            key: string | null;
+            message: string;
             /** @description Kafka offset, as a string */
+            offset: string;
+            partition: number;
+            /** @description Why its consumer refused it (x-dlq-reason) */
+            reason: string;
+            /** Format: date-time */
+            replayedAt: string | null;
+            replayedBy: string | null;
+            sourceTopic: string;
+            /** @description The dead-letter topic (<topic>.dlq) */
+            topic: string;
+            /** @description The original message value */
+            value: string;
+        };
+        DeadLetterRef: {
+            /** @description Kafka offset, as a string of digits */
             offset: string;
             partition: number;
             topic: string;
@@ -475,6 +500,12 @@ export interface components {
             reference: string;
             /** @enum {string} */
             referenceKind: "SANCTION" | "VIOLATION" | "FORGERY_CASE" | "DEPOSIT";
+        };
+        DecisionsDto: {
+            /** @description Each of the last 30 days, oldest first */
+            days: components["schemas"]["DayDecisionsDto"][];
+            /** @description Today (Asia/Shanghai), by node */
+            today: components["schemas"]["NodeDecisionsDto"][];
         };
         DepositDto: {
             balanceFen: number | null;
@@ -542,11 +573,24 @@ export interface components {
             forgeryCases: components["schemas"]["ForgeryCaseViewDto"][];
             merchantId: string;
         };
+        NodeDecisionsDto: {
+            finesFen: number;
+            /** @description A ladder node ('12', or 'GENERAL 5' for a GENERAL ladder's) or the kind of a sanction outside the ladders */
+            node: string;
+            sanctions: number;
+        };
         OperatorDto: {
             createdAt: string;
             disabledAt: string | null;
             roles: ("viewer" | "reviewer" | "admin")[];
             username: string;
+        };
+        OpsMerchantDto: {
+            /** @description GENERAL points this natural year */
+            general: number;
+            merchantId: string;
+            /** @description SERIOUS points this natural year */
+            serious: number;
         };
         PointsDto: {
             general: number;
@@ -1505,7 +1549,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DeadLetterDto"][];
+                    };
+                };
             };
             /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
             400: {
@@ -1635,7 +1683,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DecisionsDto"];
+                };
             };
             /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
             400: {
@@ -1682,7 +1732,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OpsMerchantDto"][];
+                    };
+                };
             };
             /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
             400: {
