@@ -27,12 +27,12 @@ export const API_KEY_SCOPES = ['violations:write', 'standing:read'] as const;
 export type ApiKeyScopeName = (typeof API_KEY_SCOPES)[number];
 
 export class CreateApiKeyRequest {
-  @ApiProperty({ description: 'Which system holds it', example: 'listing-audit' })
+  @ApiProperty({ description: 'Which system holds it', example: 'listing-audit', minLength: 1, maxLength: 100 })
   @IsString()
   @Length(1, 100)
   name: string;
 
-  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true })
+  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true, minItems: 1, uniqueItems: true })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()

@@ -19,12 +19,12 @@ export const SESSION_TTL_SECONDS = 8 * 3600;
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 
 export class SignInRequest {
-  @ApiProperty() @IsString() @MaxLength(64) username: string;
-  @ApiProperty() @IsString() @MaxLength(256) password: string;
+  @ApiProperty({ maxLength: 64 }) @IsString() @MaxLength(64) username: string;
+  @ApiProperty({ maxLength: 256 }) @IsString() @MaxLength(256) password: string;
 }
 
 export class CreateOperatorRequest {
-  @ApiProperty({ description: '3-64 lowercase letters, digits, . _ -' })
+  @ApiProperty({ description: '3-64 lowercase letters, digits, . _ -', pattern: USERNAME.source })
   @Matches(USERNAME, { message: 'username must be 3-64 lowercase letters, digits, . _ - starting with a letter or digit' })
   username: string;
 
@@ -34,7 +34,7 @@ export class CreateOperatorRequest {
   @MaxLength(256)
   password: string;
 
-  @ApiProperty({ enum: ROLES, isArray: true })
+  @ApiProperty({ enum: ROLES, isArray: true, minItems: 1, uniqueItems: true })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
