@@ -10,19 +10,12 @@ export interface OutboxSweeperOptions {
   intervalMs: number;
   /** After a failed publication: how soon to look again. */
   retryMs: number;
-  /**
-   * Lanes whose oldest message is younger than this are left to their writers (another process may
-   * be publishing them right now; sweeping them would only send copies).
-   */
-  minAgeMs: number;
 }
 
 /**
  * Publishes what writers could not: the messages of a process that crashed between its commit and
  * its publication, or whose publication failed (broker down). Live writers publish their own
- * messages: a lane this process is publishing, or whose lock another holds, is skipped. Rows another
- * process is publishing at that moment can go out twice (consumers skip the copy by id), never out
- * of order: every publisher sends a lane oldest id first.
+ * messages; a lane a writer holds is skipped (its lock is not free), so the sweeper never races one.
  * It runs at start, when told a publication failed, and on a slow poll; it costs one small query per
  * poll on an empty outbox.
  */
@@ -36,14 +29,12 @@ export class OutboxSweeper {
   oldestAgeMs = 0;
   /** Messages left in the outbox at the last sweep. */
   backlog = 0;
-  /** Lanes this process is publishing from memory right now (TransactionRunner.lanesInFlight): left to it. */
-  lanesInFlight: () => ReadonlySet<number> = () => new Set();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: OutboxPublisher,
     private readonly metrics: PipelineMetrics,
-    private readonly options: OutboxSweeperOptions = { intervalMs: 10_000, retryMs: 1_000, minAgeMs: 2_000 },
+    private readonly options: OutboxSweeperOptions = { intervalMs: 10_000, retryMs: 1_000 },
   ) {}
 
   start(): void {
@@ -89,10 +80,8 @@ export class OutboxSweeper {
 
   /** Publishes what is left in lanes nobody holds; answers how many messages remain in lanes it could not drain. */
   async sweep(): Promise<number> {
-    const lanes: { lane: number; n: number; oldest: Date; settled: boolean }[] = await this.dataSource.query(
-      `SELECT lane, count(*)::int AS n, min(created_at) AS oldest, min(created_at) < now() - $1 * interval '1 millisecond' AS settled
-         FROM outbox_message GROUP BY lane`,
-      [this.options.minAgeMs],
+    const lanes: { lane: number; n: number; oldest: Date }[] = await this.dataSource.query(
+      'SELECT lane, count(*)::int AS n, min(created_at) AS oldest FROM outbox_message GROUP BY lane',
     );
     this.backlog = lanes.reduce((sum, l) => sum + l.n, 0);
     this.metrics.outboxBacklog.set(this.backlog);
@@ -104,13 +93,7 @@ export class OutboxSweeper {
     const queryRunner = this.dataSource.createQueryRunner();
     const client = (await queryRunner.connect()) as PoolClient;
     try {
-      const inFlight = this.lanesInFlight();
-      for (const { lane, n, settled } of lanes) {
-        if (!settled) this.soon = true; // look again once it has settled
-        if (inFlight.has(lane) || !settled) {
-          skipped++;
-          continue;
-        }
+      for (const { lane, n } of lanes) {
         const [{ locked }] = (await client.query<{ locked: boolean }>(TRY_LOCK_LANE_SQL, [lane])).rows;
         // Held: its writer is publishing it now.
         if (!locked) {

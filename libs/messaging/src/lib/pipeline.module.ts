@@ -144,11 +144,8 @@ export class PipelineModule {
         {
           provide: TransactionRunner,
           inject: [DataSource, OutboxPublisher, KAFKA_SETTINGS, OutboxSweeper],
-          useFactory: (ds: DataSource, publisher: OutboxPublisher, settings: KafkaSettings, sweeper: OutboxSweeper) => {
-            const runner = new TransactionRunner(ds, publisher, settings.partitions, () => sweeper.retrySoon());
-            sweeper.lanesInFlight = () => runner.lanesInFlight();
-            return runner;
-          },
+          useFactory: (ds: DataSource, publisher: OutboxPublisher, settings: KafkaSettings, sweeper: OutboxSweeper) =>
+            new TransactionRunner(ds, publisher, settings.partitions, () => sweeper.retrySoon()),
         },
         {
           provide: TransactionalInbox,

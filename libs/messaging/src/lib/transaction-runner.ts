@@ -53,9 +53,8 @@ const FLUSH_SQL = `
     RETURNING id
   )
   SELECT (SELECT array_agg(id ORDER BY id)::text[] FROM written) AS ids,
-         -- Rows of these lanes from before this statement that this process is not publishing: left by
-         -- a writer that crashed or could not publish, or being published by another process.
-         (SELECT array_agg(DISTINCT lane) FROM outbox_message WHERE lane = ANY($1::int[]) AND NOT id = ANY($6::bigint[])) AS earlier`;
+         -- Rows of these lanes from before this statement: left by a writer that crashed or could not publish.
+         (SELECT array_agg(DISTINCT lane) FROM outbox_message WHERE lane = ANY($1::int[])) AS earlier`;
 
 export interface RunOptions {
   /**
@@ -65,49 +64,24 @@ export interface RunOptions {
   awaitPublication?: boolean;
 }
 
-/** How long a publication waits for another process's earlier messages of its lanes before publishing them itself. */
-const OTHERS_WAIT_MS = 2_000;
-
-/** What one committed transaction publishes. */
-interface Publication {
-  entries: StoredEntry[];
-  lanes: number[];
-  /** Lanes that held rows before this transaction's that this process was not publishing. */
-  earlier: number[];
-}
-
 /**
  * The one way to change a service's state: one transaction, the outbox written with the commit, and
- * what was written published right after it by this process, from memory, and deleted.
- *
- * Order per key holds with several writers and replicas. A message's lane is the partition of its
- * key (outbox-lanes.ts). A transaction takes its lanes' session advisory locks when it writes its
- * outbox rows, the last statement before COMMIT, and releases them with the COMMIT: so within a lane,
- * outbox ids grow in commit order, and only the write and the commit are serial per lane. Then:
- * - in this process, the publications of a lane run one after another in commit order (a chain of
- *   promises per lane), each after every earlier one of its lanes has been sent;
- * - rows another process left before them in the lane (it is publishing them right now, or it
- *   crashed, or its publication failed) are seen by the outbox write itself: the publication waits
- *   until they are gone, and past OTHERS_WAIT_MS publishes them from the table, oldest id first,
- *   before its own (should their writer still send them, a message goes out twice, and consumers
- *   skip the copy by id; never after a later one);
- * - a publication that fails leaves its rows and marks its lanes: the next publication of those lanes
- *   in this process publishes from the table first, and the sweeper is told.
- * So every publisher sends a lane in id order, and the first copy of every message is in order.
+ * what was written published right after it by this process, from memory. Order per key holds with
+ * several writers and replicas because a message's lane (the partition of its key, outbox-lanes.ts)
+ * is locked with a session advisory lock from the outbox write, just before COMMIT, until its messages
+ * are on Kafka and deleted: writers of a lane commit and publish one after another, and each
+ * publishes what a crashed predecessor left behind before its own. No transaction is open during the
+ * Kafka send; only the lock is held, and only for the commit and the send, not for the work.
  *
  * Lock order, everywhere: rows first (during the work), lanes last (all of a transaction's lanes at
- * once, ascending, at the outbox write, until the COMMIT). A lane holder takes no row lock after its
- * lanes, so nobody that waits for a lane can be waited for by its holder: no deadlock.
+ * once, ascending, at the outbox write). A lane holder takes no row lock after its lanes (it only
+ * inserts and deletes outbox rows of its own lanes), so nobody that waits for a lane can be waited
+ * for by its holder: no deadlock. A transaction that reads another's committed state needs a lane
+ * that the other holds until it has published, so causes are published before their effects.
  */
 export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly publishing = new Set<Promise<void>>();
-  /** The last publication of each lane in this process: the next one of that lane waits for it. */
-  private readonly tails = new Map<number, Promise<void>>();
-  /** Outbox ids this process has committed and not yet published and deleted. */
-  private readonly pending = new Set<string>();
-  /** Lanes whose publication failed here: their rows are published from the table next. */
-  private readonly failedLanes = new Set<number>();
 
   constructor(
     readonly dataSource: DataSource,
@@ -121,36 +95,26 @@ export class TransactionRunner {
     return partitionOfKey(key, this.partitions);
   }
 
-  /** Lanes with a publication of this process under way (the sweeper leaves them to it). */
-  lanesInFlight(): ReadonlySet<number> {
-    return new Set(this.tails.keys());
-  }
-
   async run<T>(work: (tx: Tx) => Promise<T>, options: RunOptions = {}): Promise<T> {
     const queryRunner = this.dataSource.createQueryRunner();
     const client = (await queryRunner.connect()) as PoolClient;
     const tx = new RunnerTx(queryRunner, client);
-    let publication: Publication | undefined;
+    let written: { ids: string[]; earlier: number[] };
     let result: T;
     try {
       await client.query('BEGIN');
       result = await work(tx);
-      publication = await this.flush(client, tx.entries);
-      // The lanes are released with the commit, in the same round trip.
-      await client.query(publication ? 'COMMIT;SELECT pg_advisory_unlock_all()' : 'COMMIT');
+      written = await this.flush(client, tx.entries);
+      await client.query('COMMIT');
     } catch (error) {
-      // Rolled back (or, if the commit's answer was lost, left for the next writer and the sweeper).
-      for (const e of publication?.entries ?? []) this.pending.delete(e.id);
       await this.abandon(queryRunner, client);
       throw error;
     }
-    await queryRunner.release();
     for (const fn of tx.committed) fn();
-    if (!publication) return result;
-    const published = this.enqueue(publication);
-    this.publishing.add(published);
-    void published.finally(() => this.publishing.delete(published));
-    if (options.awaitPublication !== false) await published;
+    const publication = this.publishAndRelease(queryRunner, client, tx.entries, written);
+    this.publishing.add(publication);
+    void publication.finally(() => this.publishing.delete(publication));
+    if (options.awaitPublication !== false) await publication;
     return result;
   }
 
@@ -160,8 +124,8 @@ export class TransactionRunner {
   }
 
   /** Takes the lanes of what the transaction queued (the last locks it takes) and writes it to the outbox. */
-  private async flush(client: PoolClient, entries: OutboxEntry[]): Promise<Publication | undefined> {
-    if (entries.length === 0) return undefined;
+  private async flush(client: PoolClient, entries: OutboxEntry[]): Promise<{ ids: string[]; earlier: number[] }> {
+    if (entries.length === 0) return { ids: [], earlier: [] };
     const lanes = entries.map((e) => this.laneOf(e.key));
     await client.query(lockLanesSql(lanes));
     const { rows } = await client.query<{ ids: string[]; earlier: number[] | null }>(FLUSH_SQL, [
@@ -170,92 +134,30 @@ export class TransactionRunner {
       entries.map((e) => e.key),
       entries.map((e) => e.value),
       entries.map((e) => JSON.stringify(e.headers ?? {})),
-      [...this.pending],
     ]);
-    const ids = rows[0].ids;
-    if (ids.some((id) => !/^\d+$/.test(id))) throw new Error('outbox ids must be integers');
-    for (const id of ids) this.pending.add(id);
-    return { entries: entries.map((e, i) => ({ ...e, id: ids[i] })), lanes: [...new Set(lanes)], earlier: rows[0].earlier ?? [] };
+    return { ids: rows[0].ids, earlier: rows[0].earlier ?? [] };
   }
 
-  /** Chains the publication after the earlier ones of its lanes in this process; never rejects. */
-  private enqueue(publication: Publication): Promise<void> {
-    const before = publication.lanes.map((lane) => this.tails.get(lane)).filter((p): p is Promise<void> => p !== undefined);
-    const published: Promise<void> = Promise.all(before)
-      .then(() => this.publish(publication))
-      .finally(() => {
-        for (const lane of publication.lanes) if (this.tails.get(lane) === published) this.tails.delete(lane);
-      });
-    for (const lane of publication.lanes) this.tails.set(lane, published);
-    return published;
-  }
-
-  /** Publishes what the transaction wrote (after what others left in its lanes) and deletes it. */
-  private async publish({ entries, earlier }: Publication): Promise<void> {
+  /** Publishes what the transaction wrote (after what earlier writers left in its lanes), deletes it, releases the lanes. */
+  private async publishAndRelease(queryRunner: QueryRunner, client: PoolClient, entries: OutboxEntry[], written: { ids: string[]; earlier: number[] }): Promise<void> {
     try {
-      // Lanes where this process's own publication failed hold rows of its own: published from the table at once.
-      const failed = new Set([...entries.map((e) => this.laneOf(e.key)), ...earlier].filter((lane) => this.failedLanes.has(lane)));
-      const others = earlier.filter((lane) => !failed.has(lane));
-      const fromTable = new Set([...failed, ...(others.length > 0 ? await this.waitForOthers(others, entries) : [])]);
-      if (fromTable.size > 0) await this.drainFromTable([...fromTable]);
-      const own = entries.filter((e) => !fromTable.has(this.laneOf(e.key)));
-      if (own.length > 0) {
-        const refused = await this.publisher.publish(own);
-        if (refused.length > 0) await this.withClient((client) => this.publisher.setAside(client, refused));
-        await this.dataSource.query(`DELETE FROM outbox_message WHERE id = ANY('{${own.map((e) => e.id).join(',')}}'::bigint[])`);
+      if (entries.length > 0) {
+        const earlier = new Set(written.earlier);
+        if (earlier.size > 0) await this.publisher.drainLanes(client, [...earlier]);
+        const stored: StoredEntry[] = entries.map((e, i) => ({ ...e, id: written.ids[i] })).filter((e) => !earlier.has(this.laneOf(e.key)));
+        const refused = await this.publisher.publish(stored);
+        await this.publisher.setAside(client, refused);
+        const ids = stored.map((e) => e.id);
+        if (ids.some((id) => !/^\d+$/.test(id))) throw new Error('outbox ids must be integers');
+        // One round trip: delete what went out, then release the lanes (after the delete has committed).
+        await client.query(`BEGIN;DELETE FROM outbox_message WHERE id = ANY('{${ids.join(',')}}'::bigint[]);COMMIT;SELECT pg_advisory_unlock_all()`);
       }
-    } catch (error) {
-      for (const e of entries) this.failedLanes.add(this.laneOf(e.key));
-      this.logger.warn(`publication failed; the outbox keeps the messages for the next writer of their lanes and the sweeper: ${(error as Error).message}`);
-      this.onPublicationFailed();
-    } finally {
-      for (const e of entries) this.pending.delete(e.id);
-    }
-  }
-
-  /**
-   * Rows of another process sit before this transaction's in `lanes`: most likely it is publishing
-   * them right now. Waits (without a lock or a connection) until they are gone, so that they go out
-   * once and before these; answers the lanes where they stayed past OTHERS_WAIT_MS (a writer that
-   * crashed or cannot publish), to be published from the table first.
-   */
-  private async waitForOthers(lanes: number[], entries: StoredEntry[]): Promise<number[]> {
-    const firstOwn = entries.reduce((min, e) => (BigInt(e.id) < min ? BigInt(e.id) : min), BigInt(entries[0].id));
-    const deadline = Date.now() + OTHERS_WAIT_MS;
-    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
-      const rows: { lane: number }[] = await this.dataSource.query(
-        'SELECT DISTINCT lane FROM outbox_message WHERE lane = ANY($1::int[]) AND id < $2 AND NOT id = ANY($3::bigint[])',
-        [lanes, firstOwn.toString(), [...this.pending]],
-      );
-      if (rows.length === 0 || Date.now() >= deadline) return rows.map((r) => r.lane);
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
-  }
-
-  /** Publishes and deletes every row of `lanes`, oldest first, holding their locks meanwhile (no writer commits into them). */
-  private async drainFromTable(lanes: number[]): Promise<void> {
-    await this.withClient(async (client) => {
-      await client.query(lockLanesSql(lanes));
-      try {
-        await this.publisher.drainLanes(client, lanes);
-        for (const lane of lanes) this.failedLanes.delete(lane);
-      } finally {
-        await client.query('SELECT pg_advisory_unlock_all()');
-      }
-    });
-  }
-
-  private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const queryRunner = this.dataSource.createQueryRunner();
-    const client = (await queryRunner.connect()) as PoolClient;
-    try {
-      const result = await work(client);
+      // Without messages the transaction took no lane: nothing to release but the connection.
       await queryRunner.release();
-      return result;
     } catch (error) {
-      // A connection that may still hold lane locks is closed, never reused.
-      (queryRunner as QueryRunner & { releasePostgresConnection(err?: unknown): Promise<void> }).releasePostgresConnection(error);
-      throw error;
+      this.logger.warn(`publication failed; the outbox keeps the messages for the sweeper: ${(error as Error).message}`);
+      this.onPublicationFailed();
+      await this.abandon(queryRunner, client);
     }
   }
 
