@@ -13,6 +13,8 @@ step() { printf '\n== %s\n' "$*"; }
 step "type check";   npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/ops-dashboard/tsconfig.json
 step "lint";         npm run -s lint
 step "contracts";    node -r @swc-node/register tools/contracts/generate-contracts.ts --check
+# The SDK's HTTP types are generated from the checked-in OpenAPI documents (npm run contracts:generate).
+step "SDK types";    node tools/sdk/generate-openapi-types.js --check
 step "OpenAPI lint (@redocly/cli, recommended rules: 0 errors, 0 warnings)"; bash tools/contracts/lint-openapi.sh
 step "unit tests";   npx jest -c jest.unit.config.js --ci
 # The image runs Node 24 (Dockerfile); the machine's Node may be older. Official binaries from PyPI.
