@@ -639,8 +639,48 @@ export interface components {
             /** @description Dead letters published to their source topic again by this request */
             replayed: number;
         };
+        ReviewItemDto: {
+            /** @description FORGERY_REMEDIATION */
+            caseNumber?: number;
+            /** @description The deadline of the decision, if any (RFC 3339, +08:00) */
+            deadline: string | null;
+            /** @description Evidence documents as filed */
+            evidence: Record<string, never>[];
+            /** @description The appeal id or the forgery case id */
+            id: string;
+            /** @enum {string} */
+            kind: "APPEAL" | "FORGERY_REMEDIATION";
+            merchantId: string;
+            /** @description APPEAL: 1 or 2 */
+            round?: number;
+            subjectId: string;
+            /** @description What is appealed (SANCTION, PENALTY, …) or FORGERY_CASE */
+            subjectKind: string;
+            /** @description RFC 3339, +08:00 */
+            submittedAt: string | null;
+            /** @description FORGERY_REMEDIATION */
+            violationId?: string;
+        };
         RevokeApiKeyRequest: {
             reason: string;
+        };
+        RulesDataDto: {
+            /** @description The violation catalogue, by code */
+            catalogue: {
+                [key: string]: unknown;
+            };
+            /** @description Start of the current natural year (RFC 3339, +08:00) */
+            currentNaturalYearStarts: string;
+            /** @description The deposit requirement table (fen) */
+            depositTableFen: {
+                [key: string]: unknown;
+            };
+            /** @description Exam scenarios and their points */
+            scenarios: {
+                [key: string]: unknown;
+            };
+            /** @description Every rule version, oldest first, with its effective date (RFC 3339, +08:00) */
+            versions: Record<string, never>[];
         };
         SessionDto: {
             /** @description Send it as the x-csrf-token header on every POST made with the session cookie */
@@ -660,6 +700,47 @@ export interface components {
             merchantId: string;
             naturalYear: number;
             points: components["schemas"]["PointsDto"];
+        };
+        TimelineDto: {
+            /** @description Newest first */
+            events: components["schemas"]["TimelineEventDto"][];
+            merchantId: string;
+            /** @description Newest year first */
+            years: components["schemas"]["YearPointsDto"][];
+        };
+        TimelineEventDto: {
+            /** @description When it was decided (RFC 3339, +08:00) */
+            at: string;
+            /** @description SANCTION_IMPOSED: the kind of sanction */
+            cause?: string | null;
+            /** @description SANCTION_IMPOSED: the fine in fen */
+            fineFen?: number | null;
+            /** @enum {string} */
+            kind: "POINTS_ASSESSED" | "POINTS_ADJUSTED" | "SANCTION_IMPOSED" | "MEASURES_LIFTED";
+            /** @description MEASURES_LIFTED */
+            measureTypes?: string[];
+            /** @description POINTS_* */
+            naturalYear?: number;
+            /** @description SANCTION_IMPOSED: the ladder node */
+            node?: number | null;
+            /** @description POINTS_* */
+            points?: number;
+            /** @description SANCTION_IMPOSED, MEASURES_LIFTED */
+            sanctionId?: string;
+            /**
+             * @description POINTS_*
+             * @enum {string}
+             */
+            track?: "GENERAL" | "SERIOUS";
+            /** @description POINTS_* */
+            violationId?: string;
+            /** @description POINTS_*: the waiver that applied, if any */
+            waiver?: string | null;
+        };
+        YearPointsDto: {
+            general: number;
+            naturalYear: number;
+            serious: number;
         };
     };
     responses: never;
@@ -1782,7 +1863,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TimelineDto"];
+                };
             };
             /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
             400: {
@@ -1826,7 +1909,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReviewItemDto"][];
+                    };
+                };
             };
             /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
             400: {
@@ -1870,7 +1957,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RulesDataDto"];
+                };
             };
             /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
             400: {

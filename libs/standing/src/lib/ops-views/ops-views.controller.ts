@@ -14,6 +14,59 @@ const startOfShanghaiDay = (now: Date) => new Date(Math.floor((now.getTime() + S
  * Views for the ops dashboard over the api's read model: merchant search, the review queue across
  * merchants, today's and the last 30 days' decisions, and the rule data the services run with.
  */
+/** A merchant's points in one natural year. */
+export class YearPointsDto {
+  @ApiProperty({ type: 'integer' }) naturalYear: number;
+  @ApiProperty({ type: 'integer' }) general: number;
+  @ApiProperty({ type: 'integer' }) serious: number;
+}
+
+/** One decision in a merchant's timeline; which fields are set depends on `kind`. */
+export class TimelineEventDto {
+  @ApiProperty({ description: 'When it was decided (RFC 3339, +08:00)' }) at: string;
+  @ApiProperty({ enum: ['POINTS_ASSESSED', 'POINTS_ADJUSTED', 'SANCTION_IMPOSED', 'MEASURES_LIFTED'] }) kind: string;
+  @ApiProperty({ required: false, description: 'POINTS_*' }) violationId?: string;
+  @ApiProperty({ required: false, enum: ['GENERAL', 'SERIOUS'], description: 'POINTS_*' }) track?: string;
+  @ApiProperty({ required: false, type: 'integer', description: 'POINTS_*' }) points?: number;
+  @ApiProperty({ required: false, nullable: true, type: 'string', description: 'POINTS_*: the waiver that applied, if any' }) waiver?: string | null;
+  @ApiProperty({ required: false, type: 'integer', description: 'POINTS_*' }) naturalYear?: number;
+  @ApiProperty({ required: false, description: 'SANCTION_IMPOSED, MEASURES_LIFTED' }) sanctionId?: string;
+  @ApiProperty({ required: false, nullable: true, type: 'string', description: 'SANCTION_IMPOSED: the kind of sanction' }) cause?: string | null;
+  @ApiProperty({ required: false, nullable: true, type: 'integer', description: 'SANCTION_IMPOSED: the ladder node' }) node?: number | null;
+  @ApiProperty({ required: false, nullable: true, type: 'integer', description: 'SANCTION_IMPOSED: the fine in fen' }) fineFen?: number | null;
+  @ApiProperty({ required: false, type: [String], description: 'MEASURES_LIFTED' }) measureTypes?: string[];
+}
+
+export class TimelineDto {
+  @ApiProperty() merchantId: string;
+  @ApiProperty({ type: [YearPointsDto], description: 'Newest year first' }) years: YearPointsDto[];
+  @ApiProperty({ type: [TimelineEventDto], description: 'Newest first' }) events: TimelineEventDto[];
+}
+
+/** An item waiting for a reviewer: an open appeal or a submitted forgery remediation. */
+export class ReviewItemDto {
+  @ApiProperty({ enum: ['APPEAL', 'FORGERY_REMEDIATION'] }) kind: string;
+  @ApiProperty({ description: 'The appeal id or the forgery case id' }) id: string;
+  @ApiProperty() merchantId: string;
+  @ApiProperty({ description: 'What is appealed (SANCTION, PENALTY, …) or FORGERY_CASE' }) subjectKind: string;
+  @ApiProperty() subjectId: string;
+  @ApiProperty({ required: false, type: 'integer', description: 'APPEAL: 1 or 2' }) round?: number;
+  @ApiProperty({ required: false, type: 'integer', description: 'FORGERY_REMEDIATION' }) caseNumber?: number;
+  @ApiProperty({ required: false, description: 'FORGERY_REMEDIATION' }) violationId?: string;
+  @ApiProperty({ nullable: true, type: 'string', description: 'RFC 3339, +08:00' }) submittedAt: string | null;
+  @ApiProperty({ nullable: true, type: 'string', description: 'The deadline of the decision, if any (RFC 3339, +08:00)' }) deadline: string | null;
+  @ApiProperty({ description: 'Evidence documents as filed', type: 'array', items: { type: 'object' } }) evidence: object[];
+}
+
+/** The rule data the services run with. */
+export class RulesDataDto {
+  @ApiProperty({ description: 'Every rule version, oldest first, with its effective date (RFC 3339, +08:00)', type: 'array', items: { type: 'object' } }) versions: object[];
+  @ApiProperty({ description: 'The violation catalogue, by code', type: 'object', additionalProperties: true }) catalogue: object;
+  @ApiProperty({ description: 'Exam scenarios and their points', type: 'object', additionalProperties: true }) scenarios: object;
+  @ApiProperty({ description: 'The deposit requirement table (fen)', type: 'object', additionalProperties: true }) depositTableFen: object;
+  @ApiProperty({ description: 'Start of the current natural year (RFC 3339, +08:00)' }) currentNaturalYearStarts: string;
+}
+
 /** A merchant found by the search, with this natural year's points. */
 export class OpsMerchantDto {
   @ApiProperty() merchantId: string;
@@ -67,7 +120,8 @@ export class OpsViewsController {
 
   @Get('merchants/:merchantId/timeline')
   @ApiOperation({ summary: "A merchant's decisions in order (points assessed and adjusted with waivers, sanctions, lifts), and its points for every natural year" })
-  async timeline(@Param('merchantId') merchantId: string): Promise<{ merchantId: string; years: object[]; events: object[] }> {
+  @ApiOkResponse({ type: TimelineDto })
+  async timeline(@Param('merchantId') merchantId: string): Promise<TimelineDto> {
     if (merchantId.length > 64) throw ProblemException.validation([{ field: 'merchantId', message: 'must be 1 to 64 characters' }]);
     const [years, penalties, sanctions, lifts] = await Promise.all([
       this.dataSource.query('SELECT natural_year AS "naturalYear", general, serious FROM standing_points WHERE merchant_id = $1 ORDER BY natural_year DESC', [merchantId]),
@@ -92,7 +146,8 @@ export class OpsViewsController {
   @Get('review-queue')
   @Requires('reviewer')
   @ApiOperation({ summary: 'Open appeals and submitted forgery remediations across merchants, soonest deadline first' })
-  async reviewQueue(): Promise<{ items: object[] }> {
+  @ApiListOkResponse(ReviewItemDto)
+  async reviewQueue(): Promise<{ items: ReviewItemDto[] }> {
     const [appeals, remediations] = await Promise.all([
       this.dataSource.query(
         `SELECT a.appeal_id, a.merchant_id, a.subject_kind, a.subject_id, a.round, a.filed_at, a.evidence, s.appeal_deadline
@@ -150,7 +205,8 @@ export class OpsViewsController {
 
   @Get('rules')
   @ApiOperation({ summary: 'The rule data the services run with: every version, the catalogue, the exam scenarios and the deposit table' })
-  rulesData(): object {
+  @ApiOkResponse({ type: RulesDataDto })
+  rulesData(): RulesDataDto {
     return {
       versions: this.rules.ruleSets.map((r) => ({ ...r, effectiveFrom: formatShanghai(r.effectiveFrom) })),
       catalogue: CATALOGUE,
