@@ -36,3 +36,4 @@ export {
 } from './validation/schema-annotations';
 export { goldenFixture } from './golden-fixtures';
 export { openApiSchemaOfEvent, violationEventOpenApiSchema } from './validation/openapi-event-schema';
+export * from './webhook-signature';

@@ -14,7 +14,6 @@ export * from './lib/record-contact/merchant-contact';
 export * from './lib/record-contact/record-merchant-contact.handler';
 export * from './lib/read-notifications/notification-list.dto';
 export * from './lib/read-notifications/notification-list.request';
-export * from './lib/webhook-delivery/webhook-signature';
 export * from './lib/webhook-delivery/webhook-attempt-outcome';
 export * from './lib/delivery/notification-delivery.worker';
 export * from './lib/delivery/pending-deliveries';

@@ -7,18 +7,17 @@ export * from './lib/http/retrying-fetch';
 export * from './lib/http/penalty-http-client';
 export * from './lib/subscribers/decision-events';
 export * from './lib/subscribers/decision-subscriber';
+export { readWebhook, WebhookSignatureError } from './lib/webhooks/webhook-signature-verifier';
 export {
   verifyWebhook,
   verifyWebhookSignature,
-  readWebhook,
-  WebhookSignatureError,
   WEBHOOK_SIGNATURE_HEADER,
   WEBHOOK_DELIVERY_ID_HEADER,
   WEBHOOK_SIGNATURE_TOLERANCE_SECONDS,
   type WebhookVerification,
   type WebhookVerificationFailure,
   type VerifyWebhookInput,
-} from './lib/webhooks/webhook-signature-verifier';
+} from '@penalty/contracts';
 export {
   Topics,
   EventTypes,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { CLOUDEVENTS_CONTENT_TYPE, Topics } from '@penalty/contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, signWebhook, Topics, WEBHOOK_DELIVERY_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from '@penalty/contracts';
 import type { Clock, WebhookRetryPolicy } from '@penalty/domain';
 import { TransactionRunner } from '@penalty/messaging';
 import { CLOCK, DueWorkLoop, PipelineMetrics, type DueWork } from '@penalty/runtime';
@@ -9,7 +9,6 @@ import { deliverableChannels, NOTIFICATION_CONFIG, type NotificationConfig } fro
 import { notificationSentEvent } from '../notification-sent.event';
 import { NotificationRepository, type ClaimedNotification } from '../notification.repository';
 import { webhookAttemptOutcome, webhookRetryPolicyWith } from '../webhook-delivery/webhook-attempt-outcome';
-import { signWebhook, WEBHOOK_DELIVERY_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from '../webhook-delivery/webhook-signature';
 import { EmailSender } from './email-sender';
 import { PendingDeliveries } from './pending-deliveries';
 import { HttpSmsProvider, type SmsProvider } from './sms-provider';
