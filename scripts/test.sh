@@ -37,6 +37,8 @@ step "production build and image rehearsal (services from dist/, production depe
 bash tools/deploy/image-rehearsal.sh
 step "building the ops dashboard"
 npx vite build -c apps/ops-dashboard/vite.config.mts --logLevel error
+# Its initial JS (what a cold load fetches before any page's chunk) gzipped, at most 300 kB.
+node -r @swc-node/register tools/dashboard/check-bundle-size.ts --limit-kb 300
 step "integration tests (real Kafka + PostgreSQL)"
 npx jest -c apps/pipeline-e2e/jest.config.js --ci --runInBand
 # The chaos suite's short run: its own broker and database (so it may kill them), two replicas of every

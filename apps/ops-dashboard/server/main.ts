@@ -1,4 +1,5 @@
 import express from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import helmet from 'helmet';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import path from 'node:path';
@@ -92,24 +93,40 @@ async function scrape(): Promise<void> {
 setInterval(() => void scrape(), SCRAPE_MS).unref();
 void scrape();
 
-/** Whether the request carries a session the api honours now (its own check: signature, sign-out, disabling). */
-async function sessionStatus(req: express.Request): Promise<'VALID' | 'INVALID' | 'UNKNOWN'> {
+type SessionStatus = { status: 'VALID'; principal: { subject: string; roles: string[] } } | { status: 'INVALID' | 'UNKNOWN' };
+
+/** Whether the request carries a session the api honours now (its own check: signature, sign-out, disabling), and whose. */
+async function sessionStatus(req: express.Request): Promise<SessionStatus> {
   const headers: Record<string, string> = {};
   if (req.headers.cookie) headers.cookie = req.headers.cookie;
   if (req.headers.authorization) headers.authorization = req.headers.authorization;
-  if (!headers.cookie && !headers.authorization) return 'INVALID';
+  if (!headers.cookie && !headers.authorization) return { status: 'INVALID' };
   const response = await fetch(`${SERVICES.api}/v1/auth/me`, { headers, signal: AbortSignal.timeout(3_000) }).catch(() => null);
-  if (!response) return 'UNKNOWN';
+  if (!response) return { status: 'UNKNOWN' };
+  if (response.ok) {
+    const principal = (await response.json().catch(() => null)) as { subject?: unknown; roles?: unknown } | null;
+    if (typeof principal?.subject !== 'string' || !Array.isArray(principal.roles)) return { status: 'UNKNOWN' };
+    return { status: 'VALID', principal: { subject: principal.subject, roles: principal.roles.filter((r): r is string => typeof r === 'string') } };
+  }
   await response.body?.cancel();
-  if (response.ok) return 'VALID';
-  return response.status === 401 || response.status === 403 ? 'INVALID' : 'UNKNOWN';
+  return { status: response.status === 401 || response.status === 403 ? 'INVALID' : 'UNKNOWN' };
 }
 
 const problem = (res: express.Response, status: number, code: string, detail: string) =>
   res.status(status).type('application/problem+json').json({ type: `https://penalty-platform.example/problems/${code}`, title: status === 401 ? 'Unauthenticated' : 'Unavailable', status, code, detail });
 
+// Who is signed in, for the page's first question: 200 {signedIn: false} rather than the api's 401, which
+// the browser would log as an error on every cold load. The api's GET /v1/auth/me keeps its contract.
+app.get('/session', async (req, res) => {
+  const session = await sessionStatus(req);
+  res.set('cache-control', 'no-store');
+  if (session.status === 'VALID') return void res.json({ signedIn: true, ...session.principal });
+  if (session.status === 'INVALID') return void res.json({ signedIn: false });
+  problem(res.set('retry-after', '5'), 503, 'AUTH.UNAVAILABLE', 'The session cannot be checked now.');
+});
+
 app.get('/live', async (req, res) => {
-  const status = await sessionStatus(req);
+  const { status } = await sessionStatus(req);
   if (status === 'INVALID') return void problem(res, 401, 'AUTH.UNAUTHENTICATED', 'Sign in to follow the live figures.');
   if (status === 'UNKNOWN') return void problem(res.set('retry-after', '5'), 503, 'AUTH.UNAVAILABLE', 'The session cannot be checked now.');
   res.set({ 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
@@ -117,15 +134,28 @@ app.get('/live', async (req, res) => {
   res.write(`event: history\ndata: ${JSON.stringify(history.all())}\n\n`);
   listeners.add(res);
   // A session that ends (signed out, operator disabled, expired) ends its stream; the browser's reconnect then gets 401.
-  const recheck = setInterval(() => void sessionStatus(req).then((s) => s === 'INVALID' && res.end()), LIVE_SESSION_CHECK_MS);
+  const recheck = setInterval(() => void sessionStatus(req).then((s) => s.status === 'INVALID' && res.end()), LIVE_SESSION_CHECK_MS);
   req.on('close', () => {
     clearInterval(recheck);
     listeners.delete(res);
   });
 });
 
-app.use(express.static(dist, { index: 'index.html', maxAge: '1h' }));
+// The build's files, precompressed by it (vite.config.mts writes a .br and a .gz beside each): brotli or
+// gzip as the browser accepts (Vary: Accept-Encoding), the file itself otherwise; nothing is compressed
+// per request. Hashed assets never change under their name, so they are cached for a year; index.html
+// names the current ones, so it is revalidated on every load.
+const NO_CACHE = 'no-cache';
+const cacheFor = (file: string) => (/[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : NO_CACHE);
+app.use(
+  expressStaticGzip(dist, {
+    enableBrotli: true,
+    orderPreference: ['br', 'gzip'],
+    index: 'index.html',
+    serveStatic: { setHeaders: (res, file) => res.setHeader('cache-control', cacheFor(file)) },
+  }),
+);
 // Client-side routes all load the app.
-app.get(/^\/(?!svc\/|live$).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
+app.get(/^\/(?!svc\/|live$|session$|assets\/).*/, (_req, res) => res.set('cache-control', NO_CACHE).sendFile(path.join(dist, 'index.html')));
 
 app.listen(PORT, '0.0.0.0', () => console.log(`ops-dashboard on http://127.0.0.1:${PORT}`));
