@@ -26,6 +26,8 @@ export {
 export {
   MERCHANT_ID_MAX_LENGTH,
   ENTITY_ID_MAX_LENGTH,
+  MARKETPLACE_PATTERN,
+  NAME_MAX_LENGTH,
 } from './validation/identifiers';
 // For tools/contracts (schema generation); not needed by services.
 export {

@@ -1,4 +1,4 @@
-import { IsString, Length, MinLength } from 'class-validator';
+import { IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
 
 // Identifier shapes shared by every payload. The merchant id is also the Kafka key and the
 // CloudEvent `subject`, so its bounds are the contract's (1-64); other ids follow `violationId`.
@@ -15,3 +15,12 @@ export const IsMerchantId = (): PropertyDecorator =>
 export const IsEntityId = (): PropertyDecorator => all(IsString(), Length(1, ENTITY_ID_MAX_LENGTH));
 
 export const IsNonEmptyString = (): PropertyDecorator => all(IsString(), MinLength(1));
+
+/** A marketplace id (contract: 1-32 characters of `[a-z0-9-]`, e.g. `tmall`, `tmall-global`). */
+export const MARKETPLACE_PATTERN = /^[a-z0-9-]{1,32}$/;
+export const MARKETPLACE_MESSAGE = 'marketplace must be 1 to 32 characters of a-z, 0-9 and -';
+export const IsMarketplace = (): PropertyDecorator => all(IsString(), Matches(MARKETPLACE_PATTERN, { message: MARKETPLACE_MESSAGE }));
+
+/** A merchant's or store's name as operators search for it (contract: at most 200 characters). */
+export const NAME_MAX_LENGTH = 200;
+export const IsDisplayName = (): PropertyDecorator => all(IsString(), MaxLength(NAME_MAX_LENGTH));

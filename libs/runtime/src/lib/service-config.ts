@@ -65,6 +65,12 @@ export class ServiceConfig {
   RETENTION_DAYS = 30;
 }
 
+/** Which marketplace an event without `marketplace` belongs to (contract: the deployment's default). */
+export class MarketplaceConfig {
+  @Matches(/^[a-z0-9-]{1,32}$/, { message: 'DEFAULT_MARKETPLACE must be 1 to 32 characters of a-z, 0-9 and -' })
+  DEFAULT_MARKETPLACE = 'tmall';
+}
+
 export class ConfigError extends Error {}
 
 /**

@@ -254,8 +254,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Merchants whose id contains the query (case-insensitive), with this year's points */
-        get: operations["OpsViewsController_merchants"];
+        /** Merchants by part of their id, display name or store name, filtered by marketplace and state, sorted and paged, with this year's points */
+        get: operations["SearchMerchantsController_search"];
         put?: never;
         post?: never;
         delete?: never;
@@ -573,6 +573,13 @@ export interface components {
             forgeryCases: components["schemas"]["ForgeryCaseViewDto"][];
             merchantId: string;
         };
+        MerchantSearchPageDto: {
+            items: components["schemas"]["OpsMerchantDto"][];
+            limit: number;
+            offset: number;
+            /** @description Merchants matching the query and filters, over every page */
+            total: number;
+        };
         NodeDecisionsDto: {
             finesFen: number;
             /** @description A ladder node ('12', or 'GENERAL 5' for a GENERAL ladder's) or the kind of a sanction outside the ladders */
@@ -586,11 +593,17 @@ export interface components {
             username: string;
         };
         OpsMerchantDto: {
+            /** @description The merchant's registered name (profile) */
+            displayName: string | null;
             /** @description GENERAL points this natural year */
             general: number;
+            /** @description The profile's marketplace (the deployment's default without a profile) */
+            marketplace: string;
             merchantId: string;
             /** @description SERIOUS points this natural year */
             serious: number;
+            /** @description The store's name (profile) */
+            storeName: string | null;
         };
         PointsDto: {
             general: number;
@@ -1797,12 +1810,9 @@ export interface operations {
             };
         };
     };
-    OpsViewsController_merchants: {
+    SearchMerchantsController_search: {
         parameters: {
-            query?: {
-                /** @description Part of a merchant id; empty lists every merchant */
-                query?: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -1814,9 +1824,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["OpsMerchantDto"][];
-                    };
+                    "application/json": components["schemas"]["MerchantSearchPageDto"];
                 };
             };
             /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
@@ -2024,6 +2032,8 @@ export interface operations {
                         itemAction?: "NONE" | "DELIST" | "DELETE" | null;
                         /** @description The offending items. */
                         itemIds?: string[] | null;
+                        /** @description Which marketplace's rulebook applies (e.g. tmall, tmall-global); absent: the deployment's default marketplace. */
+                        marketplace?: string | null;
                         /** @description Equal to the Kafka message key and the CloudEvent subject. */
                         merchantId: string;
                         /**
@@ -2178,6 +2188,8 @@ export interface operations {
                         itemAction?: "NONE" | "DELIST" | "DELETE" | null;
                         /** @description The offending items. */
                         itemIds?: string[] | null;
+                        /** @description Which marketplace's rulebook applies (e.g. tmall, tmall-global); absent: the deployment's default marketplace. */
+                        marketplace?: string | null;
                         /** @description Equal to the Kafka message key and the CloudEvent subject. */
                         merchantId: string;
                         /**

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { loadConfig } from '@penalty/runtime';
+import { loadConfig, MarketplaceConfig } from '@penalty/runtime';
 import { DeadLetterCollector } from './collect-dead-letters/dead-letter.collector';
 import { DeadLettersRepository } from './dead-letters.repository';
 import { OpsViewsController } from './ops-views/ops-views.controller';
@@ -13,6 +13,7 @@ import { ViolationGroupCommit } from './record-violations/violation-group-commit
 import { ViolationIntakeConfig } from './record-violations/violation-intake.config';
 import { ViolationsController } from './record-violations/violations.controller';
 import { DeadLettersController } from './replay-dead-letters/dead-letters.controller';
+import { SearchMerchantsController } from './search-merchants/search-merchants.controller';
 import { StandingPointsRepository } from './standing-points.repository';
 import { StandingProfileRepository } from './standing-profile.repository';
 import { StandingRemediesRepository } from './standing-remedies.repository';
@@ -25,6 +26,7 @@ import { StandingSanctionsRepository } from './standing-sanctions.repository';
 @Module({
   providers: [
     { provide: ViolationIntakeConfig, useFactory: () => loadConfig(ViolationIntakeConfig) },
+    { provide: MarketplaceConfig, useFactory: () => loadConfig(MarketplaceConfig) },
     ViolationGroupCommit,
     StandingPointsRepository,
     StandingSanctionsRepository,
@@ -37,6 +39,6 @@ import { StandingSanctionsRepository } from './standing-sanctions.repository';
     DeadLettersRepository,
     DeadLetterCollector,
   ],
-  controllers: [ViolationsController, StandingController, StandingConsumers, OpsViewsController, DeadLettersController],
+  controllers: [ViolationsController, StandingController, StandingConsumers, SearchMerchantsController, OpsViewsController, DeadLettersController],
 })
 export class StandingModule {}

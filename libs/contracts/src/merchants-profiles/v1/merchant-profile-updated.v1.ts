@@ -18,7 +18,7 @@ import {
   type StoreType,
   type TrademarkStatus,
 } from '@penalty/domain';
-import { IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
+import { IsDisplayName, IsMarketplace, IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
 import { SchemaDoc } from '../../validation/schema-annotations';
 
 /** What webhookUrl must be (validator.js isURL options): an absolute http or https URL; a host without a TLD is fine. */
@@ -79,4 +79,19 @@ export class MerchantProfileUpdatedV1 {
   @ValidateNested()
   @Type(() => MerchantContactV1)
   contact?: MerchantContactV1;
+
+  @IsOptional()
+  @IsMarketplace()
+  @SchemaDoc({ description: "The marketplace of the store; absent: the deployment's default marketplace." })
+  marketplace?: string;
+
+  @IsOptional()
+  @IsDisplayName()
+  @SchemaDoc({ description: "The merchant's registered name, for operators' search." })
+  displayName?: string;
+
+  @IsOptional()
+  @IsDisplayName()
+  @SchemaDoc({ description: 'The store\'s name as buyers see it, for operators\' search.' })
+  storeName?: string;
 }

@@ -21,7 +21,7 @@ import {
   type Severity,
   type ViolationCode,
 } from '@penalty/domain';
-import { IsEntityId, IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
+import { IsEntityId, IsMarketplace, IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
 import { quoted } from '../../validation/quoted';
 import { IsRfc3339DateTime } from '../../validation/rfc3339-date-time';
 import { SchemaDoc } from '../../validation/schema-annotations';
@@ -82,6 +82,11 @@ export class ViolationDetectedV1 {
   @IsNonEmptyString()
   @SchemaDoc({ description: 'The publishing system.' })
   detectedBy: string;
+
+  @IsOptional()
+  @IsMarketplace()
+  @SchemaDoc({ description: "Which marketplace's rulebook applies (e.g. tmall, tmall-global); absent: the deployment's default marketplace." })
+  marketplace?: string;
 
   @IsOptional()
   @IsArray()

@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
 import { CATALOGUE, DEPOSIT_TABLE_FEN, formatShanghai, naturalYearOf, RuleBook, SCENARIOS, startOfNaturalYear, type Clock } from '@penalty/domain';
@@ -11,7 +11,7 @@ const SHANGHAI_MS = 8 * 3_600_000;
 const startOfShanghaiDay = (now: Date) => new Date(Math.floor((now.getTime() + SHANGHAI_MS) / DAY_MS) * DAY_MS - SHANGHAI_MS);
 
 /**
- * Views for the ops dashboard over the api's read model: merchant search, the review queue across
+ * Views for the ops dashboard over the api's read model: a merchant's timeline, the review queue across
  * merchants, today's and the last 30 days' decisions, and the rule data the services run with.
  */
 /** A merchant's points in one natural year. */
@@ -67,13 +67,6 @@ export class RulesDataDto {
   @ApiProperty({ description: 'Start of the current natural year (RFC 3339, +08:00)' }) currentNaturalYearStarts: string;
 }
 
-/** A merchant found by the search, with this natural year's points. */
-export class OpsMerchantDto {
-  @ApiProperty() merchantId: string;
-  @ApiProperty({ type: 'integer', description: 'GENERAL points this natural year' }) general: number;
-  @ApiProperty({ type: 'integer', description: 'SERIOUS points this natural year' }) serious: number;
-}
-
 export class NodeDecisionsDto {
   @ApiProperty({ description: "A ladder node ('12', or 'GENERAL 5' for a GENERAL ladder's) or the kind of a sanction outside the ladders" }) node: string;
   @ApiProperty({ type: 'integer' }) sanctions: number;
@@ -99,24 +92,6 @@ export class OpsViewsController {
     private readonly rules: RuleBook,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-
-  @Get('merchants')
-  @ApiOperation({ summary: 'Merchants whose id contains the query (case-insensitive), with this year\'s points' })
-  @ApiQuery({ name: 'query', required: false, description: 'Part of a merchant id; empty lists every merchant', schema: { type: 'string', maxLength: 64, default: '' } })
-  @ApiListOkResponse(OpsMerchantDto)
-  async merchants(@Query('query') query = ''): Promise<{ items: OpsMerchantDto[] }> {
-    if (query.length > 64) throw ProblemException.validation([{ field: 'query', message: 'must be at most 64 characters' }]);
-    // The query is a bound parameter, and LIKE's own wildcards in it are escaped: it matches literally.
-    const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const items = await this.dataSource.query(
-      `SELECT m.merchant_id AS "merchantId", coalesce(p.general, 0) AS general, coalesce(p.serious, 0) AS serious
-       FROM (SELECT merchant_id FROM standing_profile UNION SELECT merchant_id FROM standing_points UNION SELECT merchant_id FROM standing_sanction) m
-       LEFT JOIN standing_points p ON p.merchant_id = m.merchant_id AND p.natural_year = $2
-       WHERE m.merchant_id ILIKE $1 ORDER BY coalesce(p.serious, 0) DESC, m.merchant_id LIMIT 50`,
-      [pattern, naturalYearOf(this.clock.now())],
-    );
-    return { items };
-  }
 
   @Get('merchants/:merchantId/timeline')
   @ApiOperation({ summary: "A merchant's decisions in order (points assessed and adjusted with waivers, sanctions, lifts), and its points for every natural year" })

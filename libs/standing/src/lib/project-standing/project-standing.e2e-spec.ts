@@ -3,8 +3,9 @@ import type { DataSource } from 'typeorm';
 import { systemClock } from '@penalty/domain';
 import { createKafkaClient, OutboxPublisher, TransactionalInbox, TransactionRunner, type BatchHandler, type InboundBatch, type InboundEvent, type KafkaSettings, type Tx } from '@penalty/messaging';
 import { openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
-import { PipelineMetrics } from '@penalty/runtime';
+import { MarketplaceConfig, PipelineMetrics } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
+import { StandingDirectory1764900000000 } from '../standing-directory.migration';
 import { StandingExamOffers1763900500000 } from '../standing-exam-offers.migration';
 import { StandingOps1763900700000, StandingSanctionTrack1764800200000 } from '../standing-ops.migration';
 import { StandingRemedies1763900400000 } from '../standing-remedies.migration';
@@ -18,7 +19,7 @@ import { ProjectProfilesHandler } from './project-profiles.handler';
 import { ProjectRemediesHandler } from './project-remedies.handler';
 import { ProjectSanctionsHandler } from './project-sanctions.handler';
 
-const STANDING_MIGRATIONS = [...PIPELINE_MIGRATIONS, StandingTables1763856300000, StandingRemedies1763900400000, StandingExamOffers1763900500000, StandingOps1763900700000, StandingSanctionTrack1764800200000];
+const STANDING_MIGRATIONS = [...PIPELINE_MIGRATIONS, StandingTables1763856300000, StandingRemedies1763900400000, StandingExamOffers1763900500000, StandingOps1763900700000, StandingSanctionTrack1764800200000, StandingDirectory1764900000000];
 const TABLES: Record<string, string> = {
   standing_points: 'merchant_id, natural_year',
   standing_penalty_event: 'event_id',
@@ -51,8 +52,8 @@ const imposed = (merchantId: string, sanctionId: string, types: string[], time: 
   }, time);
 const lifted = (merchantId: string, sanctionId: string, measureTypes: string[], liftedAt: string) =>
   event('sanction.lifted.v1', merchantId, { sanctionId, merchantId, measureTypes, reason: 'OPERATOR', liftedAt }, liftedAt);
-const profile = (merchantId: string, storeType: string, examEligible: boolean, time: string) =>
-  event('merchant.profile.updated.v1', merchantId, { merchantId, storeType, trademarkStatus: 'R', categories: [], examEligible }, time);
+const profile = (merchantId: string, storeType: string, examEligible: boolean, time: string, names: { marketplace?: string; displayName?: string; storeName?: string } = {}) =>
+  event('merchant.profile.updated.v1', merchantId, { merchantId, storeType, trademarkStatus: 'R', categories: [], examEligible, ...names }, time);
 const deposit = (merchantId: string, balanceFen: number, topUpDueAt: string | null, time: string) =>
   event('deposit.updated.v1', merchantId, { merchantId, requiredFen: 1_000_000, balanceFen, shortfallFen: 1_000_000 - balanceFen, topUpDueAt, change: { kind: 'FINE', amountFen: -1, reference: null } }, time);
 const chance = (merchantId: string, chanceId: string, status: string, offer: { violationId: string; choiceClosesAt: string } | null, time: string, violationId: string | null = null) =>
@@ -86,7 +87,7 @@ describe('standing projection, batch by batch (real PostgreSQL)', () => {
   const handlers = {
     penalties: new ProjectPenaltiesHandler(new StandingPointsRepository()).handle,
     sanctions: new ProjectSanctionsHandler(new StandingSanctionsRepository()).handle,
-    profiles: new ProjectProfilesHandler(new StandingProfileRepository()).handle,
+    profiles: new ProjectProfilesHandler(new StandingProfileRepository(), new MarketplaceConfig()).handle,
     remedies: new ProjectRemediesHandler(new StandingRemediesRepository()).handle,
   };
 
@@ -198,14 +199,19 @@ describe('standing projection, batch by batch (real PostgreSQL)', () => {
     await expectSameAsOneByOne();
   });
 
-  it('keeps the latest profile of each merchant, in one statement', async () => {
+  it('keeps the latest profile of each merchant with its marketplace and names, in one statement', async () => {
     const { statements } = await applyBothWays(handlers.profiles, [
-      profile('m-6', 'FLAGSHIP', false, '2026-11-01T10:00:00+08:00'),
+      profile('m-6', 'FLAGSHIP', false, '2026-11-01T10:00:00+08:00', { marketplace: 'tmall-global', displayName: 'Old name', storeName: 'Old store' }),
       profile('m-7', 'FLAGSHIP', true, '2026-11-01T10:00:00+08:00'),
-      profile('m-6', 'FRANCHISE', true, '2026-11-02T10:00:00+08:00'),
+      profile('m-6', 'FRANCHISE', true, '2026-11-02T10:00:00+08:00', { marketplace: 'tmall-global', displayName: '六号贸易有限公司' }),
     ]);
     expect(statements).toEqual(['INSERT INTO standing_profile']);
-    expect(await rows(whole, 'standing_profile', `WHERE merchant_id = 'm-6'`)).toEqual([expect.objectContaining({ exam_eligible: true, updated_at: new Date('2026-11-02T02:00:00Z') })]);
+    // The whole profile wins: a name the latest profile leaves out is gone.
+    expect(await rows(whole, 'standing_profile', `WHERE merchant_id = 'm-6'`)).toEqual([
+      expect.objectContaining({ exam_eligible: true, updated_at: new Date('2026-11-02T02:00:00Z'), marketplace: 'tmall-global', display_name: '六号贸易有限公司', store_name: null }),
+    ]);
+    // Without a marketplace: the deployment's default.
+    expect(await rows(whole, 'standing_profile', `WHERE merchant_id = 'm-7'`)).toEqual([expect.objectContaining({ marketplace: 'tmall', display_name: null })]);
     await expectSameAsOneByOne();
   });
 

@@ -1,0 +1,17 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The merchant directory for operators' search: each profile's marketplace and names
+ * (merchant.profile.updated.v1 `marketplace`, `displayName`, `storeName`). Names and ids are
+ * searched by case-insensitive substring, which no B-tree index serves: a search reads the directory
+ * (fine for a marketplace's 10^5 merchants; a pg_trgm index is the step beyond).
+ */
+export class StandingDirectory1764900000000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE standing_profile ADD COLUMN marketplace text, ADD COLUMN display_name text, ADD COLUMN store_name text`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE standing_profile DROP COLUMN marketplace, DROP COLUMN display_name, DROP COLUMN store_name');
+  }
+}
