@@ -23,7 +23,7 @@ export class ApiKeysConfig {
 }
 
 /** What platform systems may do with a key. */
-export const API_KEY_SCOPES = ['violations:write', 'standing:read'] as const;
+export const API_KEY_SCOPES = ['violations:write', 'standing:read', 'rulebooks:read'] as const;
 export type ApiKeyScopeName = (typeof API_KEY_SCOPES)[number];
 
 export class CreateApiKeyRequest {

@@ -7,8 +7,14 @@ import { ConfigError } from './service-config';
  * service of a deployment must be given the same overrides.
  */
 export function ruleBookFromEnvironment(env: Record<string, string | undefined> = process.env): RuleBook {
+  const overrides = ruleOverridesFromEnvironment(env);
+  return overrides ? new RuleBook(applyRuleOverrides(RULE_SETS, overrides)) : new RuleBook();
+}
+
+/** RULE_OVERRIDES, checked (unknown rules, malformed ladders stop the boot); undefined when unset. */
+export function ruleOverridesFromEnvironment(env: Record<string, string | undefined> = process.env): RuleOverrides | undefined {
   const raw = env.RULE_OVERRIDES;
-  if (raw === undefined || raw.trim() === '') return new RuleBook();
+  if (raw === undefined || raw.trim() === '') return undefined;
   let overrides: unknown;
   try {
     overrides = JSON.parse(raw);
@@ -23,7 +29,7 @@ export function ruleBookFromEnvironment(env: Record<string, string | undefined> 
   // A ladder's nodes become sanctions' cause.node: one the contract would refuse must stop the boot, not be dead-lettered later.
   const ladders = 'ladders' in overrides ? ladderProblems((overrides as { ladders: unknown }).ladders) : [];
   if (ladders.length > 0) throw new ConfigError(`Invalid configuration:\n${ladders.map((p) => `  RULE_OVERRIDES: ${p}`).join('\n')}`);
-  return new RuleBook(applyRuleOverrides(RULE_SETS, overrides as RuleOverrides));
+  return overrides as RuleOverrides;
 }
 
 export const ruleBookProvider = { provide: RuleBook, useFactory: (): RuleBook => ruleBookFromEnvironment() };

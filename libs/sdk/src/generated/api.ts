@@ -315,6 +315,134 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rulebooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Marketplaces with a rulebook (the deployment default first)
+         * @description An API key needs the scope `rulebooks:read`.
+         */
+        get: operations["RulebooksController_marketplacesList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rulebooks/{marketplace}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changes from one version's rule data to another's, leaf by leaf
+         * @description An API key needs the scope `rulebooks:read`.
+         */
+        get: operations["RulebooksController_diff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rulebooks/{marketplace}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A marketplace's rulebook versions by effective date, with status as of now (upcoming ones included; drafts and withdrawn ones for operators only)
+         * @description An API key needs the scope `rulebooks:read`.
+         */
+        get: operations["RulebooksController_list"];
+        put?: never;
+        /**
+         * Draft a version (from rule data, or from another version with basedOn); the rule data is validated as a whole. Audited.
+         * @description An API key needs the scope `rulebooks:read`.
+         */
+        post: operations["RulebooksController_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rulebooks/{marketplace}/versions/{versionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One version with its whole rule data and content hash
+         * @description An API key needs the scope `rulebooks:read`.
+         */
+        get: operations["RulebooksController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a draft (rule data, effective date, lead time); an editor other than the author may not approve it. Audited.
+         * @description An API key needs the scope `rulebooks:read`.
+         */
+        patch: operations["RulebooksController_revise"];
+        trace?: never;
+    };
+    "/v1/rulebooks/{marketplace}/versions/{versionId}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a draft: another admin than its author and editors (four eyes), its date still ahead, no other applicable version on that date. Audited.
+         * @description An API key needs the scope `rulebooks:read`.
+         */
+        post: operations["RulebooksController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rulebooks/{marketplace}/versions/{versionId}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a version not in force yet: it will never apply. Audited with the reason.
+         * @description An API key needs the scope `rulebooks:read`.
+         */
+        post: operations["RulebooksController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/violations": {
         parameters: {
             query?: never;
@@ -381,7 +509,7 @@ export interface components {
             keyId: string;
             name: string;
             revokedAt: string | null;
-            scopes: ("violations:write" | "standing:read")[];
+            scopes: ("violations:write" | "standing:read" | "rulebooks:read")[];
         };
         AppealViewDto: {
             appealId: string;
@@ -442,7 +570,7 @@ export interface components {
              * @example listing-audit
              */
             name: string;
-            scopes: ("violations:write" | "standing:read")[];
+            scopes: ("violations:write" | "standing:read" | "rulebooks:read")[];
         };
         CreatedApiKeyDto: {
             createdAt: string;
@@ -452,7 +580,7 @@ export interface components {
             keyId: string;
             name: string;
             revokedAt: string | null;
-            scopes: ("violations:write" | "standing:read")[];
+            scopes: ("violations:write" | "standing:read" | "rulebooks:read")[];
         };
         CreateOperatorRequest: {
             password: string;
@@ -520,6 +648,29 @@ export interface components {
             shortfallFen: number;
             topUpDueAt: string | null;
         };
+        DraftVersionRequest: {
+            /** @description The version of the same marketplace it starts from (the editor's "draft from the version in force"); required without ruleData */
+            basedOn?: string;
+            /**
+             * @description Asia/Shanghai date from whose midnight it applies to violations (by occurredAt)
+             * @example 2027-01-01
+             */
+            effectiveFrom: string;
+            /**
+             * @description Natural days before the effective date at which merchants are told
+             * @default 7
+             */
+            leadTimeDays: number;
+            /** @description The whole rule data (points, pointOverrides, examScenarioPoints, selfCheckScenarios, pointlessCodes, ladders per track, appealWindowDays, forgery, forgeryClearOutMeasures, forgeryUnremediedMeasures, secondAppealGraceDays, examChancesPerYear, examChoiceWindowDays, examScenarios, depositTopUpDays, deposit), validated as a whole: a 400 names each bad field (ruleData.<path>). Absent: a copy of basedOn's. */
+            ruleData?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Unique in the marketplace; decisions will name it (ruleVersion)
+             * @example 2027-01-01
+             */
+            versionId: string;
+        };
         ExamChanceDto: {
             expiresAt: string | null;
             /**
@@ -563,6 +714,10 @@ export interface components {
             /** @enum {string} */
             status: "OPEN" | "REMEDIATION_SUBMITTED" | "REMEDIED" | "UNREMEDIED" | "CLEARED_OUT" | "REVOKED";
             violationId: string;
+        };
+        MarketplacesDto: {
+            /** @description Marketplaces with a rulebook; the deployment default first */
+            items: string[];
         };
         MerchantCasesDto: {
             appeals: components["schemas"]["AppealViewDto"][];
@@ -674,8 +829,61 @@ export interface components {
             /** @description FORGERY_REMEDIATION */
             violationId?: string;
         };
+        ReviseDraftRequest: {
+            effectiveFrom?: string;
+            leadTimeDays?: number;
+            /** @description The whole rule data (points, pointOverrides, examScenarioPoints, selfCheckScenarios, pointlessCodes, ladders per track, appealWindowDays, forgery, forgeryClearOutMeasures, forgeryUnremediedMeasures, secondAppealGraceDays, examChancesPerYear, examChoiceWindowDays, examScenarios, depositTopUpDays, deposit), validated as a whole: a 400 names each bad field (ruleData.<path>). */
+            ruleData?: {
+                [key: string]: unknown;
+            };
+        };
         RevokeApiKeyRequest: {
             reason: string;
+        };
+        RulebookVersionDto: {
+            /** @description When merchants are (to be) told (RFC 3339, +08:00) */
+            announceAt: string;
+            announcedAt: string | null;
+            approvedAt: string | null;
+            approver: string | null;
+            author: string;
+            basedOn: string | null;
+            /** @description sha256 (hex) of the canonical JSON of ruleData */
+            contentHash: string;
+            contributors: string[];
+            createdAt: string;
+            /** @description When it starts to apply (RFC 3339, +08:00) */
+            effectiveAt: string;
+            /** @description YYYY-MM-DD, Asia/Shanghai */
+            effectiveFrom: string;
+            leadTimeDays: number;
+            marketplace: string;
+            /** @enum {string} */
+            origin: "SEED" | "OPERATOR";
+            ruleData: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "DRAFT" | "APPROVED" | "ANNOUNCED" | "IN_FORCE" | "WITHDRAWN";
+            updatedAt: string;
+            versionId: string;
+            withdrawalReason: string | null;
+            withdrawnAt: string | null;
+            withdrawnBy: string | null;
+        };
+        RuleDataChangeDto: {
+            /** @description The value in the first version (absent: not there) */
+            from: Record<string, never> | null;
+            /** @description Dotted path into the rule data (array items by index) */
+            path: string;
+            /** @description The value in the second version (absent: not there) */
+            to: Record<string, never> | null;
+        };
+        RuleDataDiffDto: {
+            changes: components["schemas"]["RuleDataChangeDto"][];
+            from: string;
+            marketplace: string;
+            to: string;
         };
         RulesDataDto: {
             /** @description The violation catalogue, by code */
@@ -749,6 +957,10 @@ export interface components {
             violationId?: string;
             /** @description POINTS_*: the waiver that applied, if any */
             waiver?: string | null;
+        };
+        WithdrawVersionRequest: {
+            /** @description Why it will never apply (kept in the audit trail) */
+            reason: string;
         };
         YearPointsDto: {
             general: number;
@@ -1989,6 +2201,607 @@ export interface operations {
             };
             /** @description The principal may not call this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RulebooksController_marketplacesList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketplacesDto"];
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RulebooksController_diff: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path: {
+                marketplace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleDataDiffDto"];
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description RULEBOOK.VERSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RulebooksController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                marketplace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RulebookVersionDto"][];
+                    };
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RulebooksController_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                marketplace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftVersionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulebookVersionDto"];
+                };
+            };
+            /** @description REQUEST.INVALID: each bad field named (ruleData.<path> for the rule data) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description RULEBOOK.VERSION_NOT_FOUND (basedOn) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body did not arrive within HTTP_BODY_TIMEOUT_MS */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description RULEBOOK.CONFLICTING_VERSIONS: the id is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is over HTTP_BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON (application/json or application/*+json) in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RulebooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                marketplace: string;
+                versionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulebookVersionDto"];
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description RULEBOOK.VERSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RulebooksController_revise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                marketplace: string;
+                versionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviseDraftRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulebookVersionDto"];
+                };
+            };
+            /** @description REQUEST.INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description RULEBOOK.VERSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body did not arrive within HTTP_BODY_TIMEOUT_MS */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description RULEBOOK.NOT_A_DRAFT or RULEBOOK.IN_FORCE_IMMUTABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is over HTTP_BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON (application/json or application/*+json) in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RulebooksController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                marketplace: string;
+                versionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulebookVersionDto"];
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description RULEBOOK.VERSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body did not arrive within HTTP_BODY_TIMEOUT_MS */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description RULEBOOK.FOUR_EYES, RULEBOOK.NOT_A_DRAFT, RULEBOOK.EFFECTIVE_DATE_PASSED, RULEBOOK.CONFLICTING_VERSIONS, RULEBOOK.IN_FORCE_IMMUTABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is over HTTP_BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON (application/json or application/*+json) in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RulebooksController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                marketplace: string;
+                versionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawVersionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulebookVersionDto"];
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description RULEBOOK.VERSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body did not arrive within HTTP_BODY_TIMEOUT_MS */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description RULEBOOK.IN_FORCE_IMMUTABLE or RULEBOOK.ALREADY_WITHDRAWN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is over HTTP_BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON (application/json or application/*+json) in UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

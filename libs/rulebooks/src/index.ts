@@ -1,0 +1,2 @@
+export * from './lib/rulebooks.module';
+export * from './lib/rulebook-versions.migration';
