@@ -26,3 +26,4 @@ export * from './lib/rulebook/rulebook-error';
 export * from './lib/rulebook/rulebook-version';
 export * from './lib/rulebook/rulebook-seed';
 export * from './lib/rulebook/rulebook-catalogue';
+export * from './lib/rulebook/rule-simulation';
