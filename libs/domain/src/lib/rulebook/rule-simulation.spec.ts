@@ -166,6 +166,12 @@ describe('simulate: points and ladders', () => {
     expect(shuffled.nodes).toEqual(sorted.nodes);
   });
 
+  it('refuses a draft whose rule data is invalid, naming each field, and an empty period', () => {
+    const broken = { ...structuredClone(data2022), appealWindowDays: 0 };
+    expect(() => simulate({ violations, draft: draftOf(broken), inForce, period: year2023 })).toThrow(expect.objectContaining({ code: 'RULEBOOK.INVALID_RULE_DATA', problems: [expect.objectContaining({ field: 'appealWindowDays' })] }));
+    expect(() => simulate({ violations, draft: draftOf(data2022), inForce, period: { from: year2023.to, to: year2023.to } })).toThrow(expect.objectContaining({ code: 'RULEBOOK.INVALID_VERSION' }));
+  });
+
   it('counts violations the rules refuse (a scenario under another code) apart', () => {
     const bad = [violation('m1', '2023-02-01T10:00:00+08:00', 'FRAUD', 'MINOR', { scenario: 'AD_INFO' })];
     expect(simulate({ violations: bad, draft: draftOf(data2022), inForce, period: year2023 }).rejected).toEqual({ before: 1, after: 1 });

@@ -7,6 +7,8 @@ import type { LadderStep, RuleSet } from '../rule-set';
 import { decideLadder, planLadderSanction } from '../serious-ladder';
 import { EXAM_ELIGIBLE_SCENARIOS, SEVERITIES, TRACKS, VIOLATION_CODES, type MeasureType, type Scenario, type Severity, type Track, type ViolationCode } from '../vocabulary';
 import { ruleSetOfData, type RuleData } from './rule-data';
+import { validateRuleData } from './rule-data-validation';
+import { RulebookError } from './rulebook-error';
 
 /**
  * A violation as the platform stores it, with what later happened to it that holds under any rules:
@@ -549,6 +551,11 @@ export function simulate(input: {
   sampleSize?: number;
 }): SimulationReport {
   const { violations, draft } = input;
+  const problems = validateRuleData(draft.ruleData);
+  if (problems.length > 0) {
+    throw new RulebookError('RULEBOOK.INVALID_RULE_DATA', `The draft's rule data has ${problems.length} problem(s): ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}.`, problems);
+  }
+  if (!(input.period.from.getTime() < input.period.to.getTime())) throw new RulebookError('RULEBOOK.INVALID_VERSION', 'A simulation period must end after it starts.');
   const window = windowOf(input.period);
   const sampleSize = input.sampleSize ?? 50;
   const prepared = prepare(violations, window, (v) => v.marketplace === draft.marketplace);
