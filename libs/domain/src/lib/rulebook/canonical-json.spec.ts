@@ -15,6 +15,13 @@ describe('canonicalJson and contentHashOf', () => {
     expect(() => canonicalJson([undefined])).toThrow('undefined at [0]');
     expect(() => canonicalJson({ f: () => 1 })).toThrow('a function at f');
     expect(() => canonicalJson({ d: new Date('nope') })).toThrow('invalid date at d');
+    expect(() => canonicalJson({ m: new Map([['a', 1]]) })).toThrow('a Map at m is not a plain object');
+    expect(() => canonicalJson([new Set([1])])).toThrow('a Set at [0]');
+    class Cell {
+      points = 1;
+    }
+    expect(() => canonicalJson({ c: new Cell() })).toThrow('a Cell at c is not a plain object');
+    expect(canonicalJson(Object.assign(Object.create(null), { b: 1, a: 2 }))).toBe('{"a":2,"b":1}');
   });
 
   it('hashes equal content equally whatever the key order, and any change differently', () => {

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
  * A canonical JSON text of a value, so that equal rule data hashes equally wherever it was built:
  * object keys sorted (by UTF-16 code units), no whitespace, dates as ISO 8601 UTC strings, undefined
  * members left out (as JSON.stringify does), arrays in their order. A value JSON cannot carry exactly
- * (a non-finite number, a function, a bigint, a symbol, undefined in an array) is refused rather than
- * turned into something else: a hash must not hide a difference.
+ * (a non-finite number, a function, a bigint, a symbol, undefined in an array, a Map, a Set or a class
+ * instance) is refused rather than turned into something else: a hash must not hide a difference.
  */
 export function canonicalJson(value: unknown): string {
   return write(value, '');
@@ -30,6 +30,12 @@ function write(value: unknown, path: string): string {
           if (item === undefined) throw new TypeError(`canonicalJson: undefined at ${path}[${i}]`);
           return write(item, `${path}[${i}]`);
         }).join(',')}]`;
+      }
+      const prototype = Object.getPrototypeOf(value);
+      // A plain object's prototype is Object.prototype of some realm (structuredClone, vm contexts), whose own prototype is null.
+      if (prototype !== null && Object.getPrototypeOf(prototype) !== null) {
+        // A Map, Set or class instance would write as {} or lose its state: refuse it rather than hash something else.
+        throw new TypeError(`canonicalJson: a ${(value as object).constructor?.name ?? 'non-plain object'} at ${path || '(root)'} is not a plain object`);
       }
       const record = value as Record<string, unknown>;
       const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
