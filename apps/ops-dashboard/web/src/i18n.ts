@@ -6,6 +6,7 @@ const WORDS = {
   overview: ['概览', 'Overview'],
   merchants: ['商家', 'Merchants'],
   reviewQueue: ['审核队列', 'Review queue'],
+  mainMenu: ['主菜单', 'Main menu'],
   rules: ['规则', 'Rules'],
   signIn: ['登录', 'Sign in'],
   signOut: ['退出', 'Sign out'],

@@ -3,6 +3,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { accessibleTheme } from './accessible-theme';
 import { call, type Me } from './api';
 import { LangContext, useT, type Lang } from './i18n';
 import { SignIn } from './pages/SignIn';
@@ -52,7 +53,8 @@ function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24 }}>
         <span style={{ color: '#fff', fontWeight: 600 }}>Penalty platform</span>
-        <Menu theme="dark" mode="horizontal" style={{ flex: 1 }} selectedKeys={[page.name === 'merchant' ? 'merchants' : page.name]}
+        <nav aria-label={t('mainMenu')} style={{ flex: 1, minWidth: 0 }}>
+        <Menu theme="dark" mode="horizontal" selectedKeys={[page.name === 'merchant' ? 'merchants' : page.name]}
           onClick={(e) => go(`#/${e.key}`)}
           items={[
             { key: 'overview', label: t('overview') },
@@ -62,6 +64,7 @@ function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l
             { key: 'rules', label: t('rules') },
             ...(me.roles.includes('admin') ? [{ key: 'access', label: t('access') }] : []),
           ]} />
+        </nav>
         <Space>
           <Segmented value={lang} onChange={(v) => setLang(v as Lang)} options={[{ value: 'zh', label: '中文' }, { value: 'en', label: 'EN' }]} />
           <span style={{ color: '#fff' }} data-testid="me">{me.subject} ({me.roles.join(', ')})</span>
@@ -87,13 +90,17 @@ function Root() {
   const [lang, setLang] = useState<Lang>(() => (localStorage.getItem('lang') as Lang) ?? 'zh');
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   useEffect(() => void currentOperator().then(setMe).catch(() => setMe(null)), []);
-  useEffect(() => localStorage.setItem('lang', lang), [lang]);
+  useEffect(() => {
+    localStorage.setItem('lang', lang);
+    // Screen readers pick their voice, and axe checks the page, by the document's language.
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }, [lang]);
   const signOut = () => void call('api', '/v1/auth/sign-out', {}).finally(() => setMe(null));
   return (
     <LangContext.Provider value={lang}>
-      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS}>
+      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={accessibleTheme}>
         <AntApp>
-          {me === undefined ? <Spin style={{ marginTop: 200, width: '100%' }} /> : me === null ? <SignIn onSignedIn={setMe} /> : <Shell me={me} lang={lang} setLang={setLang} signOut={signOut} />}
+          {me === undefined ? <Spin style={{ marginTop: 200, width: '100%' }} /> : me === null ? <main><SignIn onSignedIn={setMe} /></main> : <Shell me={me} lang={lang} setLang={setLang} signOut={signOut} />}
         </AntApp>
       </ConfigProvider>
     </LangContext.Provider>

@@ -65,7 +65,7 @@ export function ReviewQueue() {
               <Space>
                 <Button type="primary" onClick={() => void decide(item, true)} data-testid={`accept-${item.id}`}>{t('accept')}</Button>
                 {item.kind === 'APPEAL' && (
-                  <Select placeholder={t('rejectionReason')} style={{ width: 220 }} value={reasons[item.id]} onChange={(v) => setReasons({ ...reasons, [item.id]: v })}
+                  <Select placeholder={t('rejectionReason')} aria-label={t('rejectionReason')} style={{ width: 220 }} value={reasons[item.id]} onChange={(v) => setReasons({ ...reasons, [item.id]: v })}
                     options={REJECTION_REASONS.map((r) => ({ value: r, label: r }))} />
                 )}
                 <Button danger disabled={item.kind === 'APPEAL' && !reasons[item.id]} onClick={() => void decide(item, false)}>{t('reject')}</Button>
