@@ -130,6 +130,36 @@ describe('simulate: points and ladders', () => {
     expect(report.sample.filter((s) => s.merchantId === 'm3').map((s) => [s.before.points, s.after.points])).toEqual([[0, 1], [0, 1]]);
   });
 
+  it('applies an exam passed in history only within the draft\'s exam chances per year', () => {
+    const exams = [
+      violation('m5', '2023-02-01T10:00:00+08:00', 'INFORMATION_ABUSE', 'MINOR', { scenario: 'AD_INFO' }),
+      violation('m5', '2023-03-01T10:00:00+08:00', 'INFORMATION_ABUSE', 'MINOR', { scenario: 'AD_INFO', waivedBy: 'EXAM' }),
+      violation('m5', '2023-04-01T10:00:00+08:00', 'INFORMATION_ABUSE', 'MINOR', { scenario: 'DUPLICATE_INFO' }),
+      violation('m5', '2023-05-01T10:00:00+08:00', 'INFORMATION_ABUSE', 'MINOR', { scenario: 'DUPLICATE_INFO', waivedBy: 'EXAM' }),
+    ];
+    const none = simulate({ violations: exams, draft: draftOf({ ...structuredClone(data2022), examChancesPerYear: 0 }), inForce, period: year2023 });
+    // in force (one chance a year): the first exam waives, the second finds no chance left; the draft offers none
+    expect(none.differences[0].before.years[0].points.GENERAL).toBe(1);
+    expect(none.differences[0].after.years[0].points.GENERAL).toBe(2);
+    const two = simulate({ violations: exams, draft: draftOf({ ...structuredClone(data2022), examChancesPerYear: 2 }), inForce, period: year2023 });
+    expect(two.differences[0].after.years[0].points.GENERAL).toBe(0);
+    expect(two.sample.map((d) => [d.violationId, d.before.points, d.after.points])).toEqual([[exams[3].violationId, 1, 0]]);
+  });
+
+  it('compares deposit requirements under the deposit table of the draft, for the merchants whose profile is given', () => {
+    const draft = structuredClone(data2022);
+    draft.deposit.tableFen.FLAGSHIP.R = 80_000_00;
+    const profiles = new Map([
+      ['m1', { storeType: 'FLAGSHIP' as const, trademarkStatus: 'R' as const, categories: [] }],
+      ['m2', { storeType: 'FRANCHISE' as const, trademarkStatus: 'R' as const, categories: [] }],
+      ['m3', { storeType: 'FLAGSHIP' as const, trademarkStatus: 'R' as const, categories: ['SERVICES'] }],
+    ]);
+    const report = simulate({ violations, draft: draftOf(draft), inForce, period: year2023, profiles });
+    expect(report.deposit).toEqual({ merchantsWithProfile: 3, raised: 1, lowered: 0, requiredFen: { before: (50_000 + 100_000 + 10_000) * 100, after: (80_000 + 100_000 + 10_000) * 100 } });
+    expect(report.differences.map((d) => [d.merchantId, d.before.depositRequirementFen, d.after.depositRequirementFen])).toEqual([['m1', 50_000_00, 80_000_00]]);
+    expect(simulate({ violations, draft: draftOf(draft), inForce, period: year2023 }).deposit.merchantsWithProfile).toBe(0);
+  });
+
   it('a GENERAL ladder in the draft imposes on the GENERAL track', () => {
     const draft = structuredClone(data2022);
     draft.ladders.GENERAL = [{ ...SERIOUS_LADDER[0], node: 2, fineFen: 100 }];

@@ -1,12 +1,14 @@
 import { assessViolation } from '../assess-violation';
 import { trackOf } from '../catalogue';
+import { depositRequirementFen, type DepositProfile } from '../deposit-requirement';
 import { DomainError } from '../domain-error';
 import { openForgeryCase, remediatedFineFen, unremediedOutcome } from '../forgery-case';
 import { endOfNaturalYear, naturalYearOf, startOfNaturalYear } from '../natural-year';
 import type { LadderStep, RuleSet } from '../rule-set';
 import { decideLadder, planLadderSanction } from '../serious-ladder';
 import { EXAM_ELIGIBLE_SCENARIOS, SEVERITIES, TRACKS, VIOLATION_CODES, type MeasureType, type Scenario, type Severity, type Track, type ViolationCode } from '../vocabulary';
-import { ruleSetOfData, type RuleData } from './rule-data';
+import { depositRequirementFenUnder } from './deposit-table';
+import { ruleSetOfData, type DepositRuleData, type RuleData } from './rule-data';
 import { validateRuleData } from './rule-data-validation';
 import { RulebookError } from './rulebook-error';
 
@@ -71,6 +73,8 @@ export interface MerchantJudgement {
   sanctions: SimulatedSanction[];
   finesFen: number;
   depositForfeitures: number;
+  /** Section 7: the deposit the merchant must hold under these rules (at the period's end), when its profile was given; null otherwise. */
+  depositRequirementFen: number | null;
   forgery: { violationId: string; caseNumber: number; outcome: ForgeryOutcomeKind; fineFen: number; remediationAssumed: boolean }[];
 }
 
@@ -82,6 +86,8 @@ interface YearState {
   passedSerious: number[];
   /** Bit i: EXAM_ELIGIBLE_SCENARIOS[i] already assessed this year (the self-check chance is taken). */
   scenariosSeen: number;
+  /** Exam waivers applied this year: no more than the rules' examChancesPerYear (section 6). */
+  examsUsed: number;
 }
 
 interface MerchantState {
@@ -326,7 +332,7 @@ function replay(prepared: Prepared, ruleSetAt: RuleSetResolver): Run {
     let ys = state.current;
     if (ys === null || ys.year !== year) {
       ys = state.years.find((y) => y.year === year) ?? null;
-      if (ys === null) state.years.push((ys = { year, general: 0, serious: 0, passedGeneral: [], passedSerious: [], scenariosSeen: 0 }));
+      if (ys === null) state.years.push((ys = { year, general: 0, serious: 0, passedGeneral: [], passedSerious: [], scenariosSeen: 0, examsUsed: 0 }));
       state.current = ys;
     }
     const flag = flags[k];
@@ -340,7 +346,12 @@ function replay(prepared: Prepared, ruleSetAt: RuleSetResolver): Run {
     }
     ys.scenariosSeen |= bit;
     let counted = assessed;
-    if ((flag & FLAG_APPEAL) !== 0 || ((flag & FLAG_EXAM) !== 0 && (bit & examBits) !== 0)) counted = 0;
+    if ((flag & FLAG_APPEAL) !== 0) counted = 0;
+    else if ((flag & FLAG_EXAM) !== 0 && counted > 0 && (bit & examBits) !== 0 && ys.examsUsed < rules.examChancesPerYear) {
+      // The exam passed in history waives the points where these rules offer an exam for the scenario, within the year's chances.
+      ys.examsUsed++;
+      counted = 0;
+    }
     points[k] = counted;
 
     let sanction: SimulatedSanction | null = null;
@@ -405,7 +416,7 @@ function replay(prepared: Prepared, ruleSetAt: RuleSetResolver): Run {
   return { states, points, sanctionAt, sanctions, rejected, ruleSets };
 }
 
-function judgementOf(state: MerchantState, firstYear: number): MerchantJudgement {
+function judgementOf(state: MerchantState, firstYear: number, depositRequirementFen: number | null = null): MerchantJudgement {
   const sanctions = state.sanctions ?? [];
   const years = state.years
     .filter((y) => y.year >= firstYear)
@@ -424,6 +435,7 @@ function judgementOf(state: MerchantState, firstYear: number): MerchantJudgement
     sanctions,
     finesFen: sanctions.reduce((sum, s) => sum + s.fineFen, 0),
     depositForfeitures: sanctions.filter((s) => s.forfeitsDeposit).length,
+    depositRequirementFen,
     forgery: sanctions
       .filter((s) => s.kind === 'FORGERY')
       .map((s) => ({ violationId: s.violationId, caseNumber: s.caseNumber!, outcome: s.outcome!, fineFen: s.fineFen, remediationAssumed: s.remediationAssumed })),
@@ -513,6 +525,8 @@ export interface SimulationReport {
   nodes: NodeChange[];
   finesFen: { before: number; after: number };
   depositForfeitures: { before: number; after: number };
+  /** Section 7, for the merchants whose profile was given: the requirement under the version in force at the period's end and under the draft. */
+  deposit: { merchantsWithProfile: number; raised: number; lowered: number; requiredFen: { before: number; after: number } };
   forgery: {
     cases: number;
     clearedOutBefore: number;
@@ -549,6 +563,8 @@ export function simulate(input: {
   inForce: RuleSetResolver;
   period: SimulationPeriod;
   sampleSize?: number;
+  /** The merchants' profiles (store type, trademark status, categories) by merchant id, to compare deposit requirements (section 7). */
+  profiles?: ReadonlyMap<string, DepositProfile>;
 }): SimulationReport {
   const { violations, draft } = input;
   const problems = validateRuleData(draft.ruleData);
@@ -617,11 +633,32 @@ export function simulate(input: {
   const nodes = nodeChanges(before.states, after.states, [draftRuleSet, ...before.ruleSets]);
   let merchants = 0;
   for (const state of before.states) if (state?.touched) merchants++;
+  // Section 7: the deposit table is rule data too; a profile's requirement now (the period's end) against the draft's.
+  const deposit = { merchantsWithProfile: 0, raised: 0, lowered: 0, requiredFen: { before: 0, after: 0 } };
+  const requirements = new Map<number, [number, number]>();
+  if (input.profiles) {
+    const end = new Date(window.toMs - 1);
+    const inForceAtEnd = input.inForce(draft.marketplace, end);
+    for (let slot = 0; slot < prepared.merchants.length; slot++) {
+      if (!before.states[slot]?.touched) continue;
+      const profile = input.profiles.get(prepared.merchants[slot].merchantId);
+      if (!profile) continue;
+      const b = depositRequirementUnder(profile, inForceAtEnd);
+      const a = depositRequirementUnder(profile, draftRuleSet);
+      requirements.set(slot, [b, a]);
+      deposit.merchantsWithProfile++;
+      deposit.requiredFen.before += b;
+      deposit.requiredFen.after += a;
+      if (a > b) deposit.raised++;
+      if (a < b) deposit.lowered++;
+      if (a !== b) changedMerchants.add(slot);
+    }
+  }
   const differences: MerchantDifference[] = [...changedMerchants].map((slot) => ({
     marketplace: draft.marketplace,
     merchantId: prepared.merchants[slot].merchantId,
-    before: judgementOf(before.states[slot]!, window.firstYear),
-    after: judgementOf(after.states[slot]!, window.firstYear),
+    before: judgementOf(before.states[slot]!, window.firstYear, requirements.get(slot)?.[0] ?? null),
+    after: judgementOf(after.states[slot]!, window.firstYear, requirements.get(slot)?.[1] ?? null),
   }));
   return {
     marketplace: draft.marketplace,
@@ -636,10 +673,16 @@ export function simulate(input: {
     nodes,
     finesFen: fines,
     depositForfeitures: forfeitures,
+    deposit,
     forgery,
     differences,
     sample,
   };
+}
+
+/** A rule set from a rulebook version carries its deposit table; one without (the built-in RULE_SETS) has today's table in code. */
+function depositRequirementUnder(profile: DepositProfile, ruleSet: RuleSet & { deposit?: DepositRuleData }): number {
+  return ruleSet.deposit ? depositRequirementFenUnder(profile, ruleSet.deposit) : depositRequirementFen(profile);
 }
 
 /** Per node of either side's ladders: merchant-years of the period passing it before and after. */
