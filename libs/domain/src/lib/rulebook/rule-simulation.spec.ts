@@ -128,6 +128,10 @@ describe('simulate: points and ladders', () => {
     expect(m3.before.years[0].points.GENERAL).toBe(0);
     expect(m3.after.years[0].points.GENERAL).toBe(2);
     expect(report.sample.filter((s) => s.merchantId === 'm3').map((s) => [s.before.points, s.after.points])).toEqual([[0, 1], [0, 1]]);
+    expect(report.sample.filter((s) => s.merchantId === 'm3').map((s) => s.reason)).toEqual([
+      'points: 0 point(s) under 2022-06-27 (scenario AD_INFO is worth 1 (examScenarioPoints), the first AD_INFO of the year: self-check chance (selfCheckScenarios)) → 1 point(s) under draft-1 (scenario AD_INFO is worth 1 (examScenarioPoints))',
+      'points: 0 point(s) under 2022-06-27 (scenario AD_INFO is worth 1 (examScenarioPoints), waived by the exam passed (examScenarios, examChancesPerYear)) → 1 point(s) under draft-1 (scenario AD_INFO is worth 1 (examScenarioPoints), the exam passed does not waive AD_INFO here (examScenarios))',
+    ]);
   });
 
   it('applies an exam passed in history only within the draft\'s exam chances per year', () => {
@@ -144,6 +148,9 @@ describe('simulate: points and ladders', () => {
     const two = simulate({ violations: exams, draft: draftOf({ ...structuredClone(data2022), examChancesPerYear: 2 }), inForce, period: year2023 });
     expect(two.differences[0].after.years[0].points.GENERAL).toBe(0);
     expect(two.sample.map((d) => [d.violationId, d.before.points, d.after.points])).toEqual([[exams[3].violationId, 1, 0]]);
+    expect(two.sample[0].reason).toBe(
+      'points: 1 point(s) under 2022-06-27 (scenario DUPLICATE_INFO is worth 1 (examScenarioPoints), the exam passed finds no chance left this year (examChancesPerYear)) → 0 point(s) under draft-1 (scenario DUPLICATE_INFO is worth 1 (examScenarioPoints), waived by the exam passed (examScenarios, examChancesPerYear))',
+    );
   });
 
   it('compares deposit requirements under the deposit table of the draft, for the merchants whose profile is given', () => {

@@ -279,7 +279,7 @@ function planOf(step: LadderStep, decidedAt: Date, ruleSet: RuleSet): Plan {
 }
 
 /**
- * One replay of the prepared violations under `ruleSetOf`. Sections 1-4 as the services apply them,
+ * One replay of the prepared violations under the rule sets `ruleSetAt` answers. Sections 1-4 as the services apply them,
  * with the domain's functions: assessViolation (points, self-check chance), decideLadder and
  * planLadderSanction (the highest node reached, skipped nodes, measures and fine) and openForgeryCase
  * with remediatedFineFen / unremediedOutcome. Later waivers are applied to the final state (an appealed
@@ -737,14 +737,30 @@ function nodeChanges(
 
 const yuan = (fen: number) => `${(fen / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })} CNY`;
 
-/** Which cell of the rule data gives the violation its points (sections 1 and 2). */
-function pointsCell(v: StoredViolation, ruleSet: RuleSet): string {
-  if (ruleSet.pointlessCodes.includes(v.code)) return `${v.code} carries no points`;
-  if (v.scenario !== null) return `scenario ${v.scenario} is worth ${ruleSet.examScenarioPoints} (examScenarioPoints)`;
+/** Which cell of the rule data gives the violation its points (section 1). */
+function pointsCell(v: StoredViolation, ruleSet: RuleSet): { points: number; text: string } {
+  if (ruleSet.pointlessCodes.includes(v.code)) return { points: 0, text: `${v.code} carries no points` };
+  if (v.scenario !== null) return { points: ruleSet.examScenarioPoints, text: `scenario ${v.scenario} is worth ${ruleSet.examScenarioPoints} (examScenarioPoints)` };
   const override = ruleSet.pointOverrides[v.code]?.[v.severity];
-  if (override !== undefined) return `${v.code} ${v.severity} is worth ${override} (pointOverrides.${v.code}.${v.severity})`;
+  if (override !== undefined) return { points: override, text: `${v.code} ${v.severity} is worth ${override} (pointOverrides.${v.code}.${v.severity})` };
   const track = trackOf(v.code);
-  return `${v.code} ${v.severity} is worth ${ruleSet.points[track][v.severity]} (points.${track}.${v.severity})`;
+  return { points: ruleSet.points[track][v.severity], text: `${v.code} ${v.severity} is worth ${ruleSet.points[track][v.severity]} (points.${track}.${v.severity})` };
+}
+
+/** Why a violation counts for what it does under a rule set: its cell, and what brought it below the cell (sections 2, 5, 6). */
+function pointsText(v: StoredViolation, points: number | null, ruleSet: RuleSet): string {
+  if (points === null) return `refused under ${ruleSet.version}`;
+  const cell = pointsCell(v, ruleSet);
+  const examWaives = v.scenario !== null && ruleSet.examScenarios.includes(v.scenario);
+  let why = cell.text;
+  if (points === 0 && cell.points > 0) {
+    if (v.waivedBy === 'APPEAL') why += ', revoked by an accepted appeal';
+    else if (v.waivedBy === 'EXAM' && examWaives) why += ', waived by the exam passed (examScenarios, examChancesPerYear)';
+    else why += `, the first ${v.scenario} of the year: self-check chance (selfCheckScenarios)`;
+  } else if (points > 0 && v.waivedBy === 'EXAM') {
+    why += examWaives ? ', the exam passed finds no chance left this year (examChancesPerYear)' : `, the exam passed does not waive ${v.scenario ?? v.code} here (examScenarios)`;
+  }
+  return `${points} point(s) under ${ruleSet.version} (${why})`;
 }
 
 function sanctionText(s: SimulatedSanction | null): string {
@@ -764,8 +780,7 @@ function sanctionText(s: SimulatedSanction | null): string {
 function reasonOf(v: StoredViolation, b: DecisionSummary, a: DecisionSummary, ruleBefore: RuleSet, ruleAfter: RuleSet): string {
   const parts: string[] = [];
   if (b.points !== a.points) {
-    const side = (d: DecisionSummary, r: RuleSet) => (d.points === null ? `refused under ${r.version}` : `${d.points} point(s) under ${r.version} (${pointsCell(v, r)}${v.waivedBy ? `, waived by ${v.waivedBy} where the rules allow` : ''})`);
-    parts.push(`points: ${side(b, ruleBefore)} → ${side(a, ruleAfter)}`);
+    parts.push(`points: ${pointsText(v, b.points, ruleBefore)} → ${pointsText(v, a.points, ruleAfter)}`);
   }
   if (!sameSanction(b.sanction, a.sanction)) parts.push(`sanction: ${sanctionText(b.sanction)} under ${ruleBefore.version} → ${sanctionText(a.sanction)} under ${ruleAfter.version}`);
   return parts.join('; ');
