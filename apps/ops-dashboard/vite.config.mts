@@ -14,12 +14,12 @@ const gzipped = promisify(gzip);
  * at the highest settings, instead of on every request at the fast ones.
  */
 function precompress(): Plugin {
-  let outDir = '';
   return {
     name: 'ops-dashboard:precompress',
     apply: 'build',
-    configResolved: (config) => void (outDir = config.build.outDir),
-    async writeBundle(_options, bundle) {
+    async writeBundle(options, bundle) {
+      // The directory written to, resolved (a relative --outDir, as the Nx build passes, is relative to the root).
+      const outDir = options.dir!;
       const files = Object.values(bundle)
         .filter((output) => /\.(js|css|html|svg|json|txt)$/.test(output.fileName))
         .map((output) => ({ file: path.join(outDir, output.fileName), content: Buffer.from(output.type === 'chunk' ? output.code : output.source) }));
