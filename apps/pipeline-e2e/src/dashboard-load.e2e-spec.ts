@@ -156,12 +156,15 @@ describe('ops dashboard: load and accessibility (real Kafka + PostgreSQL)', () =
   it('fetches at most 300 kB of JavaScript on a cold load: the shell and the sign-in form, each page later in its own chunk', async () => {
     const { page, context } = await newPage();
     const scripts = new Map<string, number>();
+    const measured: Promise<void>[] = [];
     page.on('requestfinished', (request) => {
-      if (request.resourceType() === 'script') void request.sizes().then((sizes) => scripts.set(new URL(request.url()).pathname, sizes.responseBodySize));
+      // responseBodySize: the bytes received, as encoded on the wire.
+      if (request.resourceType() === 'script') measured.push(request.sizes().then((sizes) => void scripts.set(new URL(request.url()).pathname, sizes.responseBodySize)));
     });
     await page.goto(dashboard.url);
     await page.locator('#username').waitFor();
     await page.waitForLoadState('networkidle');
+    await Promise.all(measured);
     const onTheWire = [...scripts.values()].reduce((sum, bytes) => sum + bytes, 0);
     console.log(`cold load (sign-in page): ${scripts.size} scripts, ${(onTheWire / 1000).toFixed(1)} kB on the wire: ${[...scripts].map(([p, b]) => `${p} ${(b / 1000).toFixed(1)} kB`).join(', ')}`);
     expect(onTheWire).toBeGreaterThan(0);
