@@ -1,5 +1,6 @@
 import axe from 'axe-core';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -57,8 +58,12 @@ describe('ops dashboard: load and accessibility (real Kafka + PostgreSQL)', () =
   }
 
   beforeAll(async () => {
-    // The figures are the build's in apps/ops-dashboard/dist: scripts/test.sh builds it just before (a
-    // production build; DashboardProcess builds one only when dist/ is missing).
+    // The figures are the build's in apps/ops-dashboard/dist: scripts/test.sh builds it just before. When
+    // it is missing, a production build here (jest's NODE_ENV=test would make Vite build React's and
+    // antd's development code, which is what DashboardProcess's own fallback build gets).
+    if (!existsSync(path.join(repoRoot, 'apps/ops-dashboard/dist/index.html'))) {
+      execFileSync('npx', ['vite', 'build', '-c', 'apps/ops-dashboard/vite.config.mts', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    }
     await stack.start();
     recorder = new TopicRecorder(stack.brokers, [stack.topic(Topics.SanctionsDecidedV1)]);
     await recorder.start();
