@@ -54,16 +54,16 @@ function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24 }}>
         <span style={{ color: '#fff', fontWeight: 600 }}>Penalty platform</span>
         <nav aria-label={t('mainMenu')} style={{ flex: 1, minWidth: 0 }}>
-        <Menu theme="dark" mode="horizontal" selectedKeys={[page.name === 'merchant' ? 'merchants' : page.name]}
-          onClick={(e) => go(`#/${e.key}`)}
-          items={[
-            { key: 'overview', label: t('overview') },
-            { key: 'merchants', label: t('merchants') },
-            ...(canReview ? [{ key: 'reviewQueue', label: t('reviewQueue') }] : []),
-            { key: 'deadLetters', label: t('deadLetters') },
-            { key: 'rules', label: t('rules') },
-            ...(me.roles.includes('admin') ? [{ key: 'access', label: t('access') }] : []),
-          ]} />
+          <Menu theme="dark" mode="horizontal" selectedKeys={[page.name === 'merchant' ? 'merchants' : page.name]}
+            onClick={(e) => go(`#/${e.key}`)}
+            items={[
+              { key: 'overview', label: t('overview') },
+              { key: 'merchants', label: t('merchants') },
+              ...(canReview ? [{ key: 'reviewQueue', label: t('reviewQueue') }] : []),
+              { key: 'deadLetters', label: t('deadLetters') },
+              { key: 'rules', label: t('rules') },
+              ...(me.roles.includes('admin') ? [{ key: 'access', label: t('access') }] : []),
+            ]} />
         </nav>
         <Space>
           <Segmented value={lang} onChange={(v) => setLang(v as Lang)} options={[{ value: 'zh', label: '中文' }, { value: 'en', label: 'EN' }]} />
@@ -73,13 +73,13 @@ function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l
       </Layout.Header>
       <Layout.Content style={{ padding: 24 }}>
         <Suspense fallback={<Spin style={{ marginTop: 120, width: '100%' }} />}>
-        {page.name === 'overview' && <Overview />}
-        {page.name === 'merchants' && <Merchants open={(id) => go(`#/merchants/${encodeURIComponent(id)}`)} />}
-        {page.name === 'merchant' && <MerchantPage merchantId={page.merchantId} me={me} />}
-        {page.name === 'reviewQueue' && <ReviewQueue />}
-        {page.name === 'deadLetters' && <DeadLetters me={me} />}
-        {page.name === 'rules' && <Rules />}
-        {page.name === 'access' && <Access me={me} />}
+          {page.name === 'overview' && <Overview />}
+          {page.name === 'merchants' && <Merchants open={(id) => go(`#/merchants/${encodeURIComponent(id)}`)} />}
+          {page.name === 'merchant' && <MerchantPage merchantId={page.merchantId} me={me} />}
+          {page.name === 'reviewQueue' && <ReviewQueue />}
+          {page.name === 'deadLetters' && <DeadLetters me={me} />}
+          {page.name === 'rules' && <Rules />}
+          {page.name === 'access' && <Access me={me} />}
         </Suspense>
       </Layout.Content>
     </Layout>
