@@ -9,6 +9,7 @@ import appealUpdatedV1 from './remedies-updated/v1/fixtures/appeal-updated.v1.js
 import examChanceUpdatedV1 from './remedies-updated/v1/fixtures/exam-chance-updated.v1.json';
 import depositUpdatedV1 from './remedies-updated/v1/fixtures/deposit-updated.v1.json';
 import forgeryCaseUpdatedV1 from './remedies-updated/v1/fixtures/forgery-case-updated.v1.json';
+import rulebookVersionUpdatedV1 from './rules-versions/v1/fixtures/rulebook-version-updated.v1.json';
 import { EventTypes, type EventType } from './topics';
 
 // One valid CloudEvent per type, exactly as it travels (JSON value of the Kafka message).
@@ -25,6 +26,7 @@ const GOLDEN_FIXTURES: Record<EventType, object> = {
   [EventTypes.ExamChanceUpdatedV1]: examChanceUpdatedV1,
   [EventTypes.DepositUpdatedV1]: depositUpdatedV1,
   [EventTypes.ForgeryCaseUpdatedV1]: forgeryCaseUpdatedV1,
+  [EventTypes.RulebookVersionUpdatedV1]: rulebookVersionUpdatedV1,
 };
 
 /** A fresh copy of the golden CloudEvent of a type, safe to modify (loosely typed on purpose: tests break it). */

@@ -15,6 +15,7 @@ export * from './sanctions-decided/v1/sanction-imposed.v1';
 export * from './sanctions-decided/v1/sanction-lifted.v1';
 export * from './notifications-sent/v1/notification-sent.v1';
 export * from './remedies-updated/v1/remedies-updated.v1';
+export * from './rules-versions/v1/rulebook-version-updated.v1';
 
 export {
   isRfc3339DateTime,

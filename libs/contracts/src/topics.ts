@@ -5,6 +5,7 @@ import { SanctionImposedV1 } from './sanctions-decided/v1/sanction-imposed.v1';
 import { SanctionLiftedV1 } from './sanctions-decided/v1/sanction-lifted.v1';
 import { NotificationSentV1 } from './notifications-sent/v1/notification-sent.v1';
 import { AppealUpdatedV1, DepositUpdatedV1, ExamChanceUpdatedV1, ForgeryCaseUpdatedV1 } from './remedies-updated/v1/remedies-updated.v1';
+import { RulebookVersionUpdatedV1 } from './rules-versions/v1/rulebook-version-updated.v1';
 
 /** Kafka topics of the public contract. A breaking change adds a `…V2` topic beside `…V1`. */
 export const Topics = {
@@ -14,6 +15,8 @@ export const Topics = {
   SanctionsDecidedV1: 'sanctions.decided.v1',
   NotificationsSentV1: 'notifications.sent.v1',
   RemediesUpdatedV1: 'remedies.updated.v1',
+  /** Internal: the rulebook versions of every marketplace (compacted, key `<marketplace>/<versionId>`), read whole by every service. */
+  RulesVersionsV1: 'rules.versions.v1',
 } as const;
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
@@ -27,6 +30,7 @@ export const TopicDirections = {
   [Topics.SanctionsDecidedV1]: 'out',
   [Topics.NotificationsSentV1]: 'out',
   [Topics.RemediesUpdatedV1]: 'out',
+  [Topics.RulesVersionsV1]: 'out',
 } as const satisfies Record<TopicName, TopicDirection>;
 
 export const INBOUND_TOPICS: readonly TopicName[] = (Object.keys(TopicDirections) as TopicName[]).filter(
@@ -37,6 +41,9 @@ export const deadLetterTopicOf = <T extends string>(topic: T): `${T}.dlq` => `${
 
 /** `content-type` Kafka header of every message: CloudEvents structured JSON mode. */
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
+
+/** Topics compacted by key (the latest message of each key is kept for ever): the key names a thing, not a merchant. */
+export const COMPACTED_TOPICS: readonly TopicName[] = [Topics.RulesVersionsV1];
 
 /** CloudEvent `type`s of the public contract. */
 export const EventTypes = {
@@ -51,6 +58,7 @@ export const EventTypes = {
   ExamChanceUpdatedV1: 'exam-chance.updated.v1',
   DepositUpdatedV1: 'deposit.updated.v1',
   ForgeryCaseUpdatedV1: 'forgery-case.updated.v1',
+  RulebookVersionUpdatedV1: 'rulebook-version.updated.v1',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
@@ -116,6 +124,11 @@ export const EventRegistry = {
     topic: Topics.RemediesUpdatedV1,
     dataClass: ForgeryCaseUpdatedV1,
     description: 'A qualification-forgery case was opened or changed.',
+  },
+  [EventTypes.RulebookVersionUpdatedV1]: {
+    topic: Topics.RulesVersionsV1,
+    dataClass: RulebookVersionUpdatedV1,
+    description: "A marketplace's rulebook version, whole, after it was seeded, approved, announced or withdrawn.",
   },
 } as const satisfies { readonly [K in EventType]: EventRegistration };
 

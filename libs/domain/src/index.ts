@@ -15,6 +15,7 @@ export * from './lib/exam-chance';
 export * from './lib/deposit-account';
 export * from './lib/forgery-case';
 export * from './lib/rule-book';
+export * from './lib/rule-overrides';
 export * from './lib/deposit-ledger';
 export * from './lib/follow-ladder';
 export * from './lib/open-forgery-cases';

@@ -13,3 +13,4 @@ export * from './lib/scheduled-tasks';
 export * from './lib/retention';
 export * from './lib/openapi-document';
 export * from './lib/event-tracing';
+export * from './lib/rulebook-feed';

@@ -15,6 +15,7 @@ import { goldenFixture } from '../golden-fixtures';
 import { MAX_MESSAGE_BYTES } from '../parse-failure';
 import {
   CLOUDEVENTS_CONTENT_TYPE,
+  COMPACTED_TOPICS,
   EventRegistry,
   INBOUND_TOPICS,
   TopicDirections,
@@ -224,6 +225,8 @@ const TOPIC_DESCRIPTIONS: Record<TopicName, string> = {
   [Topics.SanctionsDecidedV1]: 'Sanctions imposed on merchants and lifted.',
   [Topics.NotificationsSentV1]: 'Notifications sent to merchants.',
   [Topics.RemediesUpdatedV1]: "The merchant's remedies after each change: appeals, exam chances, the deposit, forgery cases (whole state in each event).",
+  [Topics.RulesVersionsV1]:
+    'Internal. Every marketplace\'s rulebook versions, whole, after each change (compacted: the latest of each key is kept; key and subject <marketplace>/<versionId>). Every service reads it whole before it reports ready, and judges a violation by the version in force at its occurredAt for its marketplace.',
 };
 
 const merchantKey = (): JsonObject => ({
@@ -234,12 +237,22 @@ const merchantKey = (): JsonObject => ({
     "The merchant id, equal to the CloudEvent subject: one merchant's events stay in order on one partition.",
 });
 
-const kafkaMessageBinding = (): JsonObject => ({
-  kafka: { key: merchantKey(), bindingVersion: KAFKA_BINDING_VERSION },
+const versionKey = (): JsonObject => ({
+  type: 'string',
+  pattern: '^[a-z0-9-]{1,32}/[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$',
+  description: '<marketplace>/<versionId>, equal to the CloudEvent subject: compaction keeps the latest state of each version.',
+});
+
+const kafkaMessageBinding = (topic?: TopicName): JsonObject => ({
+  kafka: { key: topic === Topics.RulesVersionsV1 ? versionKey() : merchantKey(), bindingVersion: KAFKA_BINDING_VERSION },
 });
 
 const kafkaChannelBinding = (topic: string): JsonObject => ({
-  kafka: { topic, bindingVersion: KAFKA_BINDING_VERSION },
+  kafka: {
+    topic,
+    ...((COMPACTED_TOPICS as readonly string[]).includes(topic) ? { topicConfiguration: { 'cleanup.policy': ['compact'] } } : {}),
+    bindingVersion: KAFKA_BINDING_VERSION,
+  },
 });
 
 function eventMessage(type: EventType): JsonObject {
@@ -251,7 +264,7 @@ function eventMessage(type: EventType): JsonObject {
     contentType: CLOUDEVENTS_CONTENT_TYPE,
     headers: { $ref: '#/components/schemas/CloudEventKafkaHeaders' },
     payload: { $ref: `#/components/schemas/${envelopeSchemaNameOf(type)}` },
-    bindings: kafkaMessageBinding(),
+    bindings: kafkaMessageBinding(EventRegistry[type].topic),
     examples: [
       {
         name: 'golden',

@@ -11,6 +11,7 @@ import appealUpdatedV1 from '../../generated/schemas/appeal.updated.v1.schema.js
 import examChanceUpdatedV1 from '../../generated/schemas/exam-chance.updated.v1.schema.json';
 import depositUpdatedV1 from '../../generated/schemas/deposit.updated.v1.schema.json';
 import forgeryCaseUpdatedV1 from '../../generated/schemas/forgery-case.updated.v1.schema.json';
+import rulebookVersionUpdatedV1 from '../../generated/schemas/rulebook-version.updated.v1.schema.json';
 import { EventTypes, type EventType } from '../topics';
 
 export type JsonSchema = { [keyword: string]: unknown };
@@ -27,4 +28,5 @@ export const CONTRACT_SCHEMAS: Record<EventType, JsonSchema> = {
   [EventTypes.ExamChanceUpdatedV1]: examChanceUpdatedV1,
   [EventTypes.DepositUpdatedV1]: depositUpdatedV1,
   [EventTypes.ForgeryCaseUpdatedV1]: forgeryCaseUpdatedV1,
+  [EventTypes.RulebookVersionUpdatedV1]: rulebookVersionUpdatedV1,
 };

@@ -14,7 +14,7 @@ const violation = (violationId: string, over: Partial<ViolationToAssess> = {}): 
 
 describe('assessing a batch of violations in order (rulebook sections 1 and 2)', () => {
   it('counts a merchant\'s second violation of the batch on top of the first, and keeps merchants apart', () => {
-    const { outcomes, totals } = assessViolations([violation('v1'), violation('v2', { merchantId: 'm-2' }), violation('v3')], none, ruleSetAt);
+    const { outcomes, totals } = assessViolations([violation('v1'), violation('v2', { merchantId: 'm-2' }), violation('v3')], none, (at) => ruleSetAt(at));
     expect(outcomes.map((o) => (o.kind === 'ASSESSED' ? [o.violation.violationId, o.totals.serious] : o.kind))).toEqual([
       ['v1', 12],
       ['v2', 12],
@@ -29,7 +29,7 @@ describe('assessing a batch of violations in order (rulebook sections 1 and 2)',
     const { outcomes } = assessViolations(
       [violation('v1'), violation('v2', { occurredAt: at('2025-12-31T16:30:00Z') }), violation('v3', { code: 'DELAYED_SHIPMENT', severity: 'MINOR' })],
       history,
-      ruleSetAt,
+      (at) => ruleSetAt(at),
     );
     expect(outcomes.map((o) => o.kind === 'ASSESSED' && [o.assessment.naturalYear, o.totals])).toEqual([
       [2026, { general: 0 + 3, serious: 48 }],
@@ -42,7 +42,7 @@ describe('assessing a batch of violations in order (rulebook sections 1 and 2)',
   it('gives the self-check chance to the first AD_INFO of the year in the batch only, and none if one was seen before', () => {
     const ad = (id: string, merchantId = 'm-1') => violation(id, { merchantId, code: 'INFORMATION_ABUSE', severity: 'MINOR', scenario: 'AD_INFO' });
     const history: PointsHistory = { ...none, scenariosSeen: new Set([scenarioKey('m-2', 2026, 'AD_INFO')]) };
-    const { outcomes } = assessViolations([ad('a1'), ad('a2'), ad('b1', 'm-2')], history, ruleSetAt);
+    const { outcomes } = assessViolations([ad('a1'), ad('a2'), ad('b1', 'm-2')], history, (at) => ruleSetAt(at));
     expect(outcomes.map((o) => o.kind === 'ASSESSED' && [o.assessment.points, o.assessment.waiver])).toEqual([
       [0, 'SELF_CHECK'],
       [1, null],
@@ -52,13 +52,13 @@ describe('assessing a batch of violations in order (rulebook sections 1 and 2)',
 
   it('skips a violationId assessed before or earlier in the batch', () => {
     const history: PointsHistory = { ...none, knownViolations: new Set(['old']) };
-    const { outcomes, totals } = assessViolations([violation('old'), violation('v1'), violation('v1')], history, ruleSetAt);
+    const { outcomes, totals } = assessViolations([violation('old'), violation('v1'), violation('v1')], history, (at) => ruleSetAt(at));
     expect(outcomes.map((o) => o.kind)).toEqual(['DUPLICATE', 'ASSESSED', 'DUPLICATE']);
     expect(totals.get(totalsKey('m-1', 2026))).toEqual({ general: 0, serious: 12 });
   });
 
   it('rejects a violation the rules refuse alone: the others of the batch are assessed as if it were not there', () => {
-    const { outcomes } = assessViolations([violation('v1'), violation('bad', { code: 'FRAUD', scenario: 'AD_INFO' }), violation('v2')], none, ruleSetAt);
+    const { outcomes } = assessViolations([violation('v1'), violation('bad', { code: 'FRAUD', scenario: 'AD_INFO' }), violation('v2')], none, (at) => ruleSetAt(at));
     expect(outcomes.map((o) => o.kind)).toEqual(['ASSESSED', 'REJECTED', 'ASSESSED']);
     const rejected = outcomes[1];
     expect(rejected.kind === 'REJECTED' && rejected.error.code).toBe('VIOLATION.SCENARIO_CODE_MISMATCH');
@@ -67,7 +67,7 @@ describe('assessing a batch of violations in order (rulebook sections 1 and 2)',
 
   it('does not change the history it was given', () => {
     const history: PointsHistory = { knownViolations: new Set(), totals: new Map([[totalsKey('m-1', 2026), { general: 0, serious: 12 }]]), scenariosSeen: new Set() };
-    assessViolations([violation('v1')], history, ruleSetAt);
+    assessViolations([violation('v1')], history, (at) => ruleSetAt(at));
     expect(history.totals.get(totalsKey('m-1', 2026))).toEqual({ general: 0, serious: 12 });
     expect(history.knownViolations.size).toBe(0);
   });

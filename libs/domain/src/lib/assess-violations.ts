@@ -43,7 +43,8 @@ export type AssessmentOutcome<V extends ViolationToAssess = ViolationToAssess> =
 export function assessViolations<V extends ViolationToAssess>(
   violations: readonly V[],
   history: PointsHistory,
-  ruleSetAt: (occurredAt: Date) => RuleSet,
+  /** The version that judges a violation: in force at its occurredAt (for its marketplace, which the caller knows from `violation`). */
+  ruleSetAt: (occurredAt: Date, violation: V) => RuleSet,
 ): { outcomes: AssessmentOutcome<V>[]; totals: Map<string, Totals> } {
   const known = new Set(history.knownViolations);
   const seen = new Set(history.scenariosSeen);
@@ -58,7 +59,7 @@ export function assessViolations<V extends ViolationToAssess>(
     const scenario = violation.scenario ?? null;
     let assessment: Assessment;
     try {
-      assessment = assessViolation(violation, { scenarioAlreadySeenThisYear: scenario !== null && seen.has(scenarioKey(violation.merchantId, year, scenario)) }, ruleSetAt(violation.occurredAt));
+      assessment = assessViolation(violation, { scenarioAlreadySeenThisYear: scenario !== null && seen.has(scenarioKey(violation.merchantId, year, scenario)) }, ruleSetAt(violation.occurredAt, violation));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       outcomes.push({ kind: 'REJECTED', violation, error });

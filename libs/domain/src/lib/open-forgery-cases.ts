@@ -30,7 +30,8 @@ export type ForgeryCaseOpening<V extends ForgeryDetected = ForgeryDetected> =
 export function openForgeryCases<V extends ForgeryDetected>(
   violations: readonly V[],
   known: readonly KnownForgeryCase[],
-  context: { openedAt: Date; ruleSetAt: (occurredAt: Date) => RuleSet },
+  /** `ruleSetAt`: the version in force at a violation's occurredAt (for its marketplace, which the caller knows from `violation`). */
+  context: { openedAt: Date; ruleSetAt: (occurredAt: Date, violation: V) => RuleSet },
 ): ForgeryCaseOpening<V>[] {
   const seen = new Set(known.map((c) => c.violationId));
   const counted = new Map<string, number>();
@@ -40,7 +41,7 @@ export function openForgeryCases<V extends ForgeryDetected>(
     seen.add(violation.violationId);
     const caseNumber = (counted.get(violation.merchantId) ?? 0) + 1;
     counted.set(violation.merchantId, caseNumber);
-    const ruleSet = context.ruleSetAt(violation.occurredAt);
+    const ruleSet = context.ruleSetAt(violation.occurredAt, violation);
     return { kind: 'OPENED', violation, caseNumber, ruleSet, opening: openForgeryCase({ severity: violation.severity, caseNumber, openedAt: context.openedAt, ruleSet }) };
   });
 }

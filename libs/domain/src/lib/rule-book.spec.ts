@@ -1,4 +1,5 @@
-import { applyRuleOverrides, RuleBook } from './rule-book';
+import { RuleBook } from './rule-book';
+import { applyRuleOverrides } from './rule-overrides';
 import { RULE_SETS, SERIOUS_LADDER } from './rule-sets.data';
 
 describe('RuleBook', () => {

@@ -1,93 +1,94 @@
 import { DomainError } from './domain-error';
+import type { RuleSet } from './rule-set';
 import { RULE_SETS } from './rule-sets.data';
-import type { LadderStep, RuleSet } from './rule-set';
-import { MEASURE_TYPES, TRACKS, type Track } from './vocabulary';
+import { APPLICABLE_STATUSES, RulebookCatalogue, type VersionRuleSet } from './rulebook/rulebook-catalogue';
+import { DEFAULT_MARKETPLACE, seedVersions } from './rulebook/rulebook-seed';
+import type { RulebookVersion } from './rulebook/rulebook-version';
 
-/**
- * Project defaults operators may change (rulebook: "must live in configuration/rule data"): applied
- * on top of every rule version. Ladders replace a track's ladder whole.
- */
-export type RuleOverrides = Partial<
-  Pick<RuleSet, 'points' | 'pointOverrides' | 'examScenarioPoints' | 'appealWindowDays' | 'secondAppealGraceDays' | 'examChancesPerYear' | 'examChoiceWindowDays' | 'depositTopUpDays'>
-> & { ladders?: Partial<RuleSet['ladders']> };
-
-export const OVERRIDABLE_RULES = [
-  'points',
-  'pointOverrides',
-  'examScenarioPoints',
-  'appealWindowDays',
-  'secondAppealGraceDays',
-  'examChancesPerYear',
-  'examChoiceWindowDays',
-  'depositTopUpDays',
-  'ladders',
-] as const;
-
-/**
- * What is wrong with ladders given as rule data (section 3), one line per problem; none when they are
- * usable. A node is a positive integer point total, once per ladder (its sanctions name it:
- * cause.node), measures are the contract's, days and fines non-negative integers (fines in fen).
- */
-export function ladderProblems(ladders: unknown): string[] {
-  if (typeof ladders !== 'object' || ladders === null || Array.isArray(ladders)) return ['ladders: must be an object of tracks'];
-  const problems: string[] = [];
-  const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
-  for (const [track, ladder] of Object.entries(ladders)) {
-    const at = `ladders.${track}`;
-    if (!(TRACKS as readonly string[]).includes(track)) {
-      problems.push(`${at}: unknown track (known: ${TRACKS.join(', ')})`);
-      continue;
-    }
-    if (!Array.isArray(ladder)) {
-      problems.push(`${at}: must be an array of nodes`);
-      continue;
-    }
-    const seen = new Set<unknown>();
-    ladder.forEach((step: Partial<Record<keyof LadderStep, unknown>> | null, i) => {
-      const here = `${at}[${i}]`;
-      if (typeof step !== 'object' || step === null) return problems.push(`${here}: must be an object`);
-      if (!Number.isSafeInteger(step.node) || (step.node as number) < 1) problems.push(`${here}.node: must be a positive integer`);
-      else if (seen.has(step.node)) problems.push(`${here}.node: ${String(step.node)} appears twice`);
-      seen.add(step.node);
-      for (const field of ['timedMeasures', 'oneOffMeasures'] as const) {
-        const measures = step[field];
-        if (!Array.isArray(measures) || measures.some((m) => !(MEASURE_TYPES as readonly unknown[]).includes(m))) problems.push(`${here}.${field}: must be an array of ${MEASURE_TYPES.join(', ')}`);
-      }
-      for (const field of ['timedMeasureDays', 'marketingBanDays'] as const) if (!isCount(step[field])) problems.push(`${here}.${field}: must be a non-negative integer`);
-      if (step.fineFen !== null && !isCount(step.fineFen)) problems.push(`${here}.fineFen: must be null or a non-negative integer (fen)`);
-      if (typeof step.forfeitsDeposit !== 'boolean') problems.push(`${here}.forfeitsDeposit: must be true or false`);
-      return undefined;
-    });
-  }
-  return problems;
+/** A version a decision names, in the marketplace it was judged for. */
+export interface VersionRef {
+  marketplace: string;
+  version: string;
 }
 
-export function applyRuleOverrides(ruleSets: readonly RuleSet[], overrides: RuleOverrides): RuleSet[] {
-  return ruleSets.map((ruleSet) => ({
-    ...ruleSet,
-    ...overrides,
-    ladders: { ...ruleSet.ladders, ...(overrides.ladders ?? {}) } as Record<Track, RuleSet['ladders'][Track]>,
-  }));
-}
-
-/** The rule versions a deployment runs with: the version in force at an instant, or by name. */
+/**
+ * The rulebooks a service judges by, one per marketplace (rulebook section 9): every marketplace
+ * starts with the built-in versions (`builtIn`: the rulebook file's, with the deployment's
+ * RULE_OVERRIDES), and follows the versions it learns (`learn`, fed from rules.versions.v1): an
+ * approved, announced or in-force version is added, or replaces the built-in of its id; a withdrawn one
+ * stops applying. A violation is judged by the version in force at its occurredAt for its marketplace.
+ */
 export class RuleBook {
-  constructor(readonly ruleSets: readonly RuleSet[] = RULE_SETS) {}
+  private readonly learned = new Map<string, Map<string, RulebookVersion>>();
+  private readonly catalogues = new Map<string, RulebookCatalogue>();
 
-  at(instant: Date): RuleSet {
-    let inForce: RuleSet | undefined;
-    for (const ruleSet of this.ruleSets) if (ruleSet.effectiveFrom.getTime() <= instant.getTime()) inForce = ruleSet;
-    if (!inForce) throw new Error(`no rule version in force at ${instant.toISOString()}`);
-    return inForce;
+  constructor(
+    private readonly builtIn: readonly RuleSet[] = RULE_SETS,
+    readonly defaultMarketplace: string = DEFAULT_MARKETPLACE,
+  ) {}
+
+  /** The default marketplace's applicable versions, oldest first. */
+  get ruleSets(): readonly VersionRuleSet[] {
+    return this.ruleSetsOf(this.defaultMarketplace);
+  }
+
+  ruleSetsOf(marketplace: string): VersionRuleSet[] {
+    return this.catalogueOf(marketplace).ruleSetsOf(marketplace);
+  }
+
+  /** The version in force at `instant` for `marketplace`. */
+  at(instant: Date, marketplace: string = this.defaultMarketplace): VersionRuleSet {
+    return this.catalogueOf(marketplace).ruleSetAt(marketplace, instant);
   }
 
   /**
    * A named version. An unknown name is refused (RULES.UNKNOWN_VERSION, never retriable) rather than
    * replaced by the version in force now: a decision must be explained by the rules it names.
    */
-  ofVersion(version: string): RuleSet {
-    const ruleSet = this.ruleSets.find((r) => r.version === version);
-    if (!ruleSet) throw new DomainError('RULES.UNKNOWN_VERSION', `Unknown rule version ${JSON.stringify(version)} (known: ${this.ruleSets.map((r) => r.version).join(', ')}).`);
+  ofVersion(version: string, marketplace: string = this.defaultMarketplace): VersionRuleSet {
+    const ruleSet = this.find(version, marketplace);
+    if (!ruleSet) {
+      const known = this.ruleSetsOf(marketplace).map((r) => r.version).join(', ');
+      throw new DomainError('RULES.UNKNOWN_VERSION', `Unknown rule version ${JSON.stringify(version)} of ${marketplace} (known: ${known}).`);
+    }
     return ruleSet;
+  }
+
+  /** Whether the version is known and applicable (a service that does not know it yet must wait before judging by it). */
+  knows(ref: VersionRef): boolean {
+    return this.find(ref.version, ref.marketplace) !== undefined;
+  }
+
+  /**
+   * Learns a version's latest state (checked by the caller: valid rule data, matching hash). A version
+   * that would make the marketplace's rulebook ambiguous (another applicable version from the same date)
+   * is refused with RULEBOOK.CONFLICTING_VERSIONS and nothing changes.
+   */
+  learn(version: RulebookVersion): void {
+    const versions = new Map(this.learned.get(version.marketplace) ?? []);
+    versions.set(version.versionId, version);
+    const catalogue = this.build(version.marketplace, versions);
+    this.learned.set(version.marketplace, versions);
+    this.catalogues.set(version.marketplace, catalogue);
+  }
+
+  private find(version: string, marketplace: string): VersionRuleSet | undefined {
+    return this.catalogueOf(marketplace).findRuleSet(marketplace, version);
+  }
+
+  private catalogueOf(marketplace: string): RulebookCatalogue {
+    let catalogue = this.catalogues.get(marketplace);
+    if (!catalogue) {
+      catalogue = this.build(marketplace, this.learned.get(marketplace) ?? new Map());
+      this.catalogues.set(marketplace, catalogue);
+    }
+    return catalogue;
+  }
+
+  /** The built-in versions of the marketplace, each replaced by what was learned of it, and the learned ones. */
+  private build(marketplace: string, learned: ReadonlyMap<string, RulebookVersion>): RulebookCatalogue {
+    const versions = new Map(seedVersions({ marketplace, ruleSets: this.builtIn }).map((v) => [v.versionId, v]));
+    for (const [id, version] of learned) versions.set(id, version);
+    return new RulebookCatalogue([...versions.values()].filter((v) => APPLICABLE_STATUSES.includes(v.status)));
   }
 }

@@ -290,7 +290,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         await heartbeat().catch(() => undefined);
       }
     }
-    if (isRetriableDatabaseError(lastError)) throw lastError;
+    // An outage, or a state that settles by itself (e.g. a rulebook version not read yet): later, not dead-lettered.
+    if (isRetriableDatabaseError(lastError) || isTransient(lastError)) throw lastError;
     return lastError;
   }
 
@@ -314,6 +315,9 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   }
 
 }
+
+/** An error that says trying again later can help (`transient: true`, e.g. RulebookNotCaughtUp). */
+const isTransient = (error: unknown) => !!error && typeof error === 'object' && (error as { transient?: unknown }).transient === true;
 
 /** Splits a fetched batch into slices bounded in messages and bytes. */
 function slices(messages: KafkaMessage[]): KafkaMessage[][] {

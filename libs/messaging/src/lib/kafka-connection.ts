@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type ITopicConfig, type KafkaConfig, type logCreator, type RetryOptions } from 'kafkajs';
-import { deadLetterTopicOf } from '@penalty/contracts';
+import { COMPACTED_TOPICS, deadLetterTopicOf } from '@penalty/contracts';
 import { fixKafkajsIdleTimer } from './kafkajs-idle-timer';
 import { Logger } from '@nestjs/common';
 import { describeKafkaSecurity, loadKafkaSecurity, type KafkaSecurity } from './kafka-security';
@@ -99,6 +99,7 @@ export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, topics
   await admin.connect();
   try {
     const wanted = [...new Set([...topics, ...withDeadLetters.map(deadLetterTopicOf)].map((t) => physicalTopic(settings, t)))];
+    const compacted = new Set(COMPACTED_TOPICS.map((t) => physicalTopic(settings, t)));
     const existing = new Set(await admin.listTopics());
     const missing: ITopicConfig[] = wanted
       .filter((t) => !existing.has(t))
@@ -106,7 +107,11 @@ export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, topics
         topic,
         numPartitions: settings.partitions,
         replicationFactor: settings.replicationFactor ?? 1,
-        configEntries: settings.minInsyncReplicas ? [{ name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) }] : [],
+        configEntries: [
+          ...(settings.minInsyncReplicas ? [{ name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) }] : []),
+          // The latest message of each key is kept for ever (rulebook versions, read whole at start).
+          ...(compacted.has(topic) ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+        ],
       }));
     if (missing.length > 0) {
       await admin.createTopics({ topics: missing, waitForLeaders: false }).catch((error: unknown) => {

@@ -12,6 +12,7 @@ import { AuditTrailController, openServiceDatabase, PIPELINE_MIGRATIONS } from '
 import { applyHttpEdge, BoundedExpressAdapter, CLOCK, createJsonLogger, HttpEdgeConfig, httpTelemetry, JsonLoggerService, LoggingConfig, nestRoutes, OperationsController, PipelineMetrics, ProblemDetailsFilter, ReadinessRegistry, ServiceConfig, clockProvider, loadConfig, ruleBookProvider, shutdownTracing, startTracing } from '@penalty/runtime';
 import { DATE_TIME_LIMIT, EARLIEST_DATE_TIME, isRfc3339DateTime, Topics } from '@penalty/contracts';
 import { AccessRevocationsFeed } from './access-revocations.feed';
+import { RulebookFeed } from './rulebook-feed';
 import { buildOpenApiDocument, type ServiceDocs } from './openapi-document';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka-connection';
 import { loadKafkaSecurity } from './kafka-security';
@@ -160,6 +161,12 @@ export class PipelineModule {
           inject: [Kafka, KAFKA_SETTINGS, SESSION_REVOCATIONS, ReadinessRegistry],
           useFactory: (kafka: Kafka, settings: KafkaSettings, revocations: SessionRevocations, readiness: ReadinessRegistry) => new AccessRevocationsFeed(kafka, settings, revocations, readiness),
         },
+        // The rulebook versions of every marketplace, learned at run time (rules.versions.v1).
+        {
+          provide: RulebookFeed,
+          inject: [Kafka, KAFKA_SETTINGS, RuleBook, ReadinessRegistry],
+          useFactory: (kafka: Kafka, settings: KafkaSettings, rules: RuleBook, readiness: ReadinessRegistry) => new RulebookFeed(kafka, settings, rules, readiness),
+        },
         {
           provide: PipelineLifecycle,
           inject: [OutboxPublisher, OutboxSweeper, TransactionRunner, DataSource, ReadinessRegistry, Kafka, KAFKA_SETTINGS, CLOCK, SERVICE_CONFIG],
@@ -167,7 +174,7 @@ export class PipelineModule {
             new PipelineLifecycle(publisher, sweeper, runner, new RetentionWorker(ds, clock, config.RETENTION_DAYS, [...PIPELINE_RETENTION, ...(options.retention ?? [])]), ds, readiness, kafka, settings),
         },
       ],
-      exports: [SERVICE_CONFIG, CLOCK, RuleBook, AUTH_CONFIG, SESSION_REVOCATIONS, PipelineMetrics, KAFKA_SETTINGS, Kafka, DataSource, TransactionRunner, TransactionalInbox, ReadinessRegistry],
+      exports: [SERVICE_CONFIG, CLOCK, RuleBook, AUTH_CONFIG, SESSION_REVOCATIONS, PipelineMetrics, KAFKA_SETTINGS, Kafka, DataSource, TransactionRunner, TransactionalInbox, ReadinessRegistry, RulebookFeed],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { applyRuleOverrides, ladderProblems, OVERRIDABLE_RULES, RULE_SETS, RuleBook, type RuleOverrides } from '@penalty/domain';
-import { ConfigError } from './service-config';
+import { ConfigError, loadConfig, MarketplaceConfig } from './service-config';
 
 /**
  * The rule versions this deployment runs with: the rulebook's, with the project defaults an operator
@@ -8,7 +8,8 @@ import { ConfigError } from './service-config';
  */
 export function ruleBookFromEnvironment(env: Record<string, string | undefined> = process.env): RuleBook {
   const overrides = ruleOverridesFromEnvironment(env);
-  return overrides ? new RuleBook(applyRuleOverrides(RULE_SETS, overrides)) : new RuleBook();
+  const { DEFAULT_MARKETPLACE } = loadConfig(MarketplaceConfig, env);
+  return new RuleBook(overrides ? applyRuleOverrides(RULE_SETS, overrides) : RULE_SETS, DEFAULT_MARKETPLACE);
 }
 
 /** RULE_OVERRIDES, checked (unknown rules, malformed ladders stop the boot); undefined when unset. */

@@ -20,6 +20,8 @@ export interface ForgeryCaseRow {
   case_number: number;
   severity: Severity;
   rule_version: string;
+  /** Null: the deployment's default marketplace (cases from before marketplaces). */
+  marketplace: string | null;
   status: ForgeryCaseStatus;
   opened_at: Date;
   remediation_closes_at: Date | null;
@@ -47,10 +49,10 @@ export class ForgeryCaseRepository {
   async open(tx: Tx, cases: readonly ForgeryCaseRow[], now: Date): Promise<void> {
     if (cases.length === 0) return;
     const inserted = await tx.query(
-      `INSERT INTO forgery_case (case_id, merchant_id, violation_id, case_number, severity, rule_version, status, opened_at, remediation_closes_at, sanction_ids, updated_at)
-       SELECT c.case_id, c.merchant_id, c.violation_id, c.case_number, c.severity, c.rule_version, c.status, c.opened_at, c.remediation_closes_at, c.sanction_ids, $11
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::jsonb[])
-         AS c (case_id, merchant_id, violation_id, case_number, severity, rule_version, status, opened_at, remediation_closes_at, sanction_ids)
+      `INSERT INTO forgery_case (case_id, merchant_id, violation_id, case_number, severity, rule_version, status, opened_at, remediation_closes_at, sanction_ids, updated_at, marketplace)
+       SELECT c.case_id, c.merchant_id, c.violation_id, c.case_number, c.severity, c.rule_version, c.status, c.opened_at, c.remediation_closes_at, c.sanction_ids, $11, c.marketplace
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::jsonb[], $12::text[])
+         AS c (case_id, merchant_id, violation_id, case_number, severity, rule_version, status, opened_at, remediation_closes_at, sanction_ids, marketplace)
        ON CONFLICT DO NOTHING RETURNING case_id`,
       [
         cases.map((c) => c.case_id),
@@ -64,6 +66,7 @@ export class ForgeryCaseRepository {
         cases.map((c) => c.remediation_closes_at),
         cases.map((c) => JSON.stringify(c.sanction_ids)),
         now,
+        cases.map((c) => c.marketplace),
       ],
     );
     if (inserted.length !== cases.length) throw new SanctionError('FORGERY.CASE_CONFLICT', 'a forgery case of the same violation, or with the same case number of the merchant, was opened meanwhile');
@@ -95,11 +98,11 @@ export class ForgeryCaseRepository {
   }
 
   /** A case as a decision that may be appealed, locked for the rest of the transaction. */
-  async findDecision(manager: EntityManager, caseId: string): Promise<{ merchantId: string; decidedAt: Date; ruleVersion: string } | null> {
-    const [row]: { merchant_id: string; opened_at: Date; rule_version: string }[] = await manager.query(
-      'SELECT merchant_id, opened_at, rule_version FROM forgery_case WHERE case_id = $1 FOR UPDATE',
+  async findDecision(manager: EntityManager, caseId: string): Promise<{ merchantId: string; decidedAt: Date; ruleVersion: string; marketplace?: string } | null> {
+    const [row]: { merchant_id: string; opened_at: Date; rule_version: string; marketplace: string | null }[] = await manager.query(
+      'SELECT merchant_id, opened_at, rule_version, marketplace FROM forgery_case WHERE case_id = $1 FOR UPDATE',
       [caseId],
     );
-    return row ? { merchantId: row.merchant_id, decidedAt: new Date(row.opened_at), ruleVersion: row.rule_version } : null;
+    return row ? { merchantId: row.merchant_id, decidedAt: new Date(row.opened_at), ruleVersion: row.rule_version, marketplace: row.marketplace ?? undefined } : null;
   }
 }

@@ -20,6 +20,7 @@ import {
   type MeasureType,
   type PlannedMeasure,
   type RuleSet,
+  type VersionRuleSet,
 } from '@penalty/domain';
 import { cancelTasksWithPrefixes, scheduleTasks, taskKey, taskKeyPrefix, type TaskToSchedule, type Tx } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
@@ -29,6 +30,17 @@ import { SANCTION_SOURCE } from './sanction-source';
 import { SanctionRepository, type NewMeasureRow, type NewSanctionRow, type OpenMeasureRecord } from './sanction.repository';
 
 export const DEPOSIT_TOP_UP_DUE_TASK = 'DEPOSIT_TOP_UP_DUE';
+
+/** The marketplace and content hash a version carries (RuleBook's versions do; a bare RuleSet of a test does not). */
+function ruleIdentityOf(ruleSet: RuleSet): { marketplace: string | null; ruleContentHash: string | null } {
+  const identified = ruleSet as Partial<VersionRuleSet>;
+  return { marketplace: identified.marketplace ?? null, ruleContentHash: identified.contentHash ?? null };
+}
+
+const definedIdentity = (identity: { marketplace: string | null; ruleContentHash: string | null }) => ({
+  ...(identity.marketplace ? { marketplace: identity.marketplace } : {}),
+  ...(identity.ruleContentHash ? { ruleContentHash: identity.ruleContentHash } : {}),
+});
 
 /** The key of a merchant's top-up deadline task: the merchant (escaped, see taskKey) and the deadline. */
 export const topUpDueTaskKey = (merchantId: string, dueAt: Date) => taskKey(merchantId, dueAt.toISOString());
@@ -183,7 +195,7 @@ export class SanctionBook {
       revoked: false,
       revokedAt: null,
       revokeReason: null,
-      created: { sanctionId, merchantId: s.merchantId, cause: s.cause, fineFen, ruleVersion: s.ruleSet.version, decidedAt: this.now, appealDeadline },
+      created: { sanctionId, merchantId: s.merchantId, cause: s.cause, fineFen, ruleVersion: s.ruleSet.version, ...ruleIdentityOf(s.ruleSet), decidedAt: this.now, appealDeadline },
       changed: true,
     });
     for (const m of s.measures) {
@@ -198,6 +210,7 @@ export class SanctionBook {
       measures: s.measures.map((m) => ({ type: m.type, startsAt: formatShanghai(m.startsAt), endsAt: m.endsAt ? formatShanghai(m.endsAt) : null })),
       fine: fineFen === null ? null : { amountFen: fenAsContractInteger(fineFen), currency: CURRENCY },
       ruleVersion: s.ruleSet.version,
+      ...definedIdentity(ruleIdentityOf(s.ruleSet)),
       appealDeadline: formatShanghai(appealDeadline),
     };
     this.publish(Topics.SanctionsDecidedV1, EventTypes.SanctionImposedV1, s.merchantId, data);

@@ -28,6 +28,9 @@ export interface NewSanctionRow {
   cause: Record<string, unknown>;
   fineFen: bigint | null;
   ruleVersion: string;
+  /** Null: the deployment's default marketplace. */
+  marketplace: string | null;
+  ruleContentHash: string | null;
   decidedAt: Date;
   appealDeadline: Date;
   revokedAt: Date | null;
@@ -118,8 +121,8 @@ export class SanctionRepository {
          FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::bigint[]) AS r (sanction_id, revoked_at, revoke_reason, fine_refunded_fen)
          WHERE s.sanction_id = r.sanction_id
        )
-       INSERT INTO sanction (sanction_id, merchant_id, cause, fine_fen, rule_version, decided_at, appeal_deadline, revoked_at, revoke_reason, fine_refunded_fen)
-       SELECT * FROM unnest($5::uuid[], $6::text[], $7::jsonb[], $8::bigint[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::bigint[])`,
+       INSERT INTO sanction (sanction_id, merchant_id, cause, fine_fen, rule_version, decided_at, appeal_deadline, revoked_at, revoke_reason, fine_refunded_fen, marketplace, rule_content_hash)
+       SELECT * FROM unnest($5::uuid[], $6::text[], $7::jsonb[], $8::bigint[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::bigint[], $15::text[], $16::text[])`,
       [
         revoked.map((r) => r.sanctionId),
         revoked.map((r) => r.revokedAt),
@@ -135,6 +138,8 @@ export class SanctionRepository {
         created.map((s) => s.revokedAt),
         created.map((s) => s.revokeReason),
         created.map((s) => s.fineRefundedFen.toString()),
+        created.map((s) => s.marketplace),
+        created.map((s) => s.ruleContentHash),
       ],
     );
   }
@@ -172,12 +177,12 @@ export class SanctionRepository {
   }
 
   /** A sanction as a decision that may be appealed, locked for the rest of the transaction. */
-  async findDecision(manager: EntityManager, sanctionId: string): Promise<{ merchantId: string; decidedAt: Date; ruleVersion: string } | null> {
-    const [row]: { merchant_id: string; decided_at: Date; rule_version: string }[] = await manager.query(
-      'SELECT merchant_id, decided_at, rule_version FROM sanction WHERE sanction_id = $1 FOR UPDATE',
+  async findDecision(manager: EntityManager, sanctionId: string): Promise<{ merchantId: string; decidedAt: Date; ruleVersion: string; marketplace?: string } | null> {
+    const [row]: { merchant_id: string; decided_at: Date; rule_version: string; marketplace: string | null }[] = await manager.query(
+      'SELECT merchant_id, decided_at, rule_version, marketplace FROM sanction WHERE sanction_id = $1 FOR UPDATE',
       [sanctionId],
     );
-    return row ? { merchantId: row.merchant_id, decidedAt: new Date(row.decided_at), ruleVersion: row.rule_version } : null;
+    return row ? { merchantId: row.merchant_id, decidedAt: new Date(row.decided_at), ruleVersion: row.rule_version, marketplace: row.marketplace ?? undefined } : null;
   }
 
   /** Measures whose end has passed, oldest end first (a plain read; the lift locks them again, skipping those another replica holds). */

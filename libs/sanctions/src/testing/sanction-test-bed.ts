@@ -6,7 +6,7 @@ import { Client, type QueryConfig } from 'pg';
 import type { DataSource, MigrationInterface } from 'typeorm';
 import { AppealTables1763900100000 } from '@penalty/appeals';
 import { RuleBook, type Clock, type Track } from '@penalty/domain';
-import type { TransactionRunner } from '@penalty/messaging';
+import type { RulebookAwareness, TransactionRunner } from '@penalty/messaging';
 import { TopUpDueHandler } from '../lib/close-overdue-windows/top-up-due.handler';
 import { DepositAccountRepository } from '../lib/deposit-account.repository';
 import { ForgeryCaseRepository } from '../lib/forgery-case.repository';
@@ -37,7 +37,7 @@ export class TestClock implements Clock {
 }
 
 /** The sanction service's handlers on one replica, wired as SanctionsModule wires them. */
-export function sanctionHandlers(replica: { dataSource: DataSource; runner: TransactionRunner }, clock: Clock, options: { rules?: RuleBook; paymentMaxFen?: number } = {}) {
+export function sanctionHandlers(replica: { dataSource: DataSource; runner: TransactionRunner }, clock: Clock, options: { rules?: RuleBook; paymentMaxFen?: number; rulebooks?: RulebookAwareness } = {}) {
   const rules = options.rules ?? new RuleBook();
   const sanctions = new SanctionRepository();
   const accounts = new DepositAccountRepository();
@@ -45,7 +45,7 @@ export function sanctionHandlers(replica: { dataSource: DataSource; runner: Tran
   const books = new SanctionBooks(clock, rules, sanctions, accounts, new MeasureExpiryAlarm());
   return {
     books,
-    ladder: new ImposeLadderSanctionsHandler(clock, rules, new LadderRepository(), books),
+    ladder: new ImposeLadderSanctionsHandler(clock, rules, new LadderRepository(), books, options.rulebooks),
     profiles: new RecordMerchantProfilesHandler(clock, books),
     forgery: new OpenForgeryCasesHandler(clock, rules, cases, books),
     payments: new RecordDepositPaymentHandler(replica.dataSource, replica.runner, accounts, books, { DEPOSIT_PAYMENT_MAX_FEN: options.paymentMaxFen ?? 1_000_000_000 }, clock),
@@ -56,7 +56,7 @@ export function sanctionHandlers(replica: { dataSource: DataSource; runner: Tran
 }
 
 /** penalty.assessed.v1 (or .adjusted) as the scoring service publishes it. */
-export function aPenaltyEvent(o: { merchantId: string; violationId?: string; track?: Track; points: number; total: number; naturalYear?: number; adjusted?: boolean; id?: string }) {
+export function aPenaltyEvent(o: { merchantId: string; violationId?: string; track?: Track; points: number; total: number; naturalYear?: number; adjusted?: boolean; id?: string; ruleVersion?: string; marketplace?: string }) {
   const track = o.track ?? 'SERIOUS';
   const violationId = o.violationId ?? `v-${randomUUID()}`;
   return {
@@ -76,7 +76,8 @@ export function aPenaltyEvent(o: { merchantId: string; violationId?: string; tra
       waiver: o.adjusted && o.points === 0 ? 'APPEAL' : null,
       naturalYear: o.naturalYear ?? 2026,
       totals: track === 'SERIOUS' ? { general: 0, serious: o.total } : { general: o.total, serious: 0 },
-      ruleVersion: '2022-06-27',
+      ruleVersion: o.ruleVersion ?? '2022-06-27',
+      ...(o.marketplace ? { marketplace: o.marketplace } : {}),
     },
   };
 }

@@ -34,6 +34,8 @@ export async function adjustPoints(manager: EntityManager, violation: ScoredViol
     naturalYear: violation.natural_year,
     totals: { general: totals.general, serious: totals.serious },
     ruleVersion: violation.rule_version,
+    ...(violation.marketplace ? { marketplace: violation.marketplace } : {}),
+    ...(violation.rule_content_hash ? { ruleContentHash: violation.rule_content_hash } : {}),
   } as PenaltyAssessedV1;
   tx.publish(Topics.PenaltiesAssessedV1, buildCloudEvent({ type: EventTypes.PenaltyAdjustedV1, source: SCORING_SOURCE, subject: violation.merchant_id, data, time: now }));
   violation.points = change.points;

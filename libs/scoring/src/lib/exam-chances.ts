@@ -159,8 +159,8 @@ export class ExamChances {
   /** The merchant's scored violations decided recently enough for a choice window of any rule version to be open at `now`. */
   private async offerCandidates(manager: EntityManager, merchantId: string, now: Date): Promise<Parameters<typeof examOffersAtGrant>[1]> {
     const longestWindowDays = Math.max(...this.rules.ruleSets.map((r) => r.examChoiceWindowDays));
-    const rows: { violation_id: string; scenario: string | null; points: number; assessed_at: Date; rule_version: string; exam_chosen: boolean }[] = await manager.query(
-      `SELECT v.violation_id, v.scenario, v.points, v.assessed_at, v.rule_version,
+    const rows: { violation_id: string; scenario: string | null; points: number; assessed_at: Date; rule_version: string; marketplace: string | null; exam_chosen: boolean }[] = await manager.query(
+      `SELECT v.violation_id, v.scenario, v.points, v.assessed_at, v.rule_version, v.marketplace,
               EXISTS (SELECT 1 FROM exam_chance c WHERE c.violation_id = v.violation_id) AS exam_chosen
        FROM violation v
        WHERE v.merchant_id = $1 AND v.points > 0 AND v.scenario IS NOT NULL AND v.assessed_at >= $2
@@ -172,7 +172,7 @@ export class ExamChances {
       scenario: r.scenario as Scenario,
       points: r.points,
       decidedAt: new Date(r.assessed_at),
-      ruleSet: this.rules.ofVersion(r.rule_version),
+      ruleSet: this.rules.ofVersion(r.rule_version, r.marketplace ?? undefined),
       examChosen: r.exam_chosen,
     }));
   }
@@ -188,7 +188,7 @@ export class ExamChances {
         chance: { status: chance.status, expiresAt: new Date(chance.expires_at) },
         violation: { scenario: violation.scenario as Scenario | null, points: violation.points, decidedAt: new Date(violation.assessed_at) },
         now,
-        ruleSet: this.rules.ofVersion(violation.rule_version),
+        ruleSet: this.rules.ofVersion(violation.rule_version, violation.marketplace ?? undefined),
       });
       const updated = await this.update(manager, chanceId, { status: 'CHOSEN', violation_id: violation.violation_id, chosen_at: now }, now);
       return { chance: updated, action: 'EXAM.USE', reason: `chosen for violation ${violation.violation_id}` };

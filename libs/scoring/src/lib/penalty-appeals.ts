@@ -16,7 +16,7 @@ export class PenaltyAppealSubjects implements AppealSubjects {
     const violation = await lockViolation(manager, violationId);
     if (!violation) return null;
     const decidedAt = new Date(violation.assessed_at);
-    return { merchantId: violation.merchant_id, decidedAt, ruleSet: this.rules.ofVersion(violation.rule_version) };
+    return { merchantId: violation.merchant_id, decidedAt, ruleSet: this.rules.ofVersion(violation.rule_version, violation.marketplace ?? undefined) };
   }
 
   async revoke(manager: EntityManager, _kind: AppealSubjectKind, violationId: string, context: { now: Date }): Promise<void> {

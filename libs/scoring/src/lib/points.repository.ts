@@ -17,6 +17,9 @@ export interface ScoredViolation {
   points: number;
   waiver: Waiver | null;
   rule_version: string;
+  /** Null: the deployment's default marketplace (rows from before marketplaces). */
+  marketplace: string | null;
+  rule_content_hash: string | null;
   assessed_at: Date;
 }
 
@@ -40,6 +43,8 @@ export interface NewViolation {
   itemIds: readonly string[];
   detectedBy: string;
   assessedAt: Date;
+  marketplace: string;
+  ruleContentHash: string;
 }
 
 export interface YearTotals extends Totals {
@@ -98,13 +103,13 @@ export class PointsRepository {
     const column = <K extends keyof NewViolation>(key: K) => violations.map((v) => v[key]);
     await db.query(
       `INSERT INTO violation (violation_id, assessment_id, event_id, merchant_id, code, scenario, severity, occurred_at, natural_year,
-         track, base_points, points, waiver, rule_version, item_action, item_ids, detected_by, assessed_at)
+         track, base_points, points, waiver, rule_version, item_action, item_ids, detected_by, assessed_at, marketplace, rule_content_hash)
        SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::int[],
-         $10::text[], $11::int[], $12::int[], $13::text[], $14::text[], $15::text[], $16::jsonb[], $17::text[], $18::timestamptz[])`,
+         $10::text[], $11::int[], $12::int[], $13::text[], $14::text[], $15::text[], $16::jsonb[], $17::text[], $18::timestamptz[], $19::text[], $20::text[])`,
       [
         column('violationId'), column('assessmentId'), column('eventId'), column('merchantId'), column('code'), column('scenario'), column('severity'),
         column('occurredAt'), column('naturalYear'), column('track'), column('basePoints'), column('points'), column('waiver'), column('ruleVersion'),
-        column('itemAction'), violations.map((v) => JSON.stringify(v.itemIds)), column('detectedBy'), column('assessedAt'),
+        column('itemAction'), violations.map((v) => JSON.stringify(v.itemIds)), column('detectedBy'), column('assessedAt'), column('marketplace'), column('ruleContentHash'),
       ],
     );
   }

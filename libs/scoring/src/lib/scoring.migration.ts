@@ -42,3 +42,17 @@ export class ScoringTables1763856100000 implements MigrationInterface {
     await queryRunner.query('DROP TABLE violation');
   }
 }
+
+/**
+ * Which rulebook judged each violation (rulebook section 9): its marketplace and the content hash of
+ * the version applied. Rows from before are the deployment's default marketplace; their hash is unknown.
+ */
+export class ScoringRuleIdentity1764900200000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE violation ADD COLUMN marketplace text, ADD COLUMN rule_content_hash text');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE violation DROP COLUMN marketplace, DROP COLUMN rule_content_hash');
+  }
+}

@@ -72,6 +72,12 @@ export class HandlerTestbed {
     return this.replicas[0].dataSource;
   }
 
+  /** The testbed's Kafka client and settings (its topic namespace), for a component of the service under test (e.g. a feed). */
+  get kafkaConnection(): { kafka: Kafka; settings: KafkaSettings } {
+    if (!this.kafka || !this.settings) throw new Error('HandlerTestbed not started');
+    return { kafka: this.kafka, settings: this.settings };
+  }
+
   async stop(): Promise<void> {
     await this.recorder?.stop();
     for (const publisher of this.publishers) await publisher.stop();

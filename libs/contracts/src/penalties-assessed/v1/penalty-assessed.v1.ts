@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, Matches, Min, ValidateNested } from 'class-validator';
 import { TRACKS, WAIVERS, type Track, type Waiver } from '@penalty/domain';
-import { IsEntityId, IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
+import { IsEntityId, IsMarketplace, IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
 import { Nullable, SchemaDoc } from '../../validation/schema-annotations';
 
 export class PenaltyTotalsV1 {
@@ -55,4 +55,14 @@ export class PenaltyAssessedV1 {
   @IsNonEmptyString()
   @SchemaDoc({ description: 'The rule version that was applied.' })
   ruleVersion: string;
+
+  @IsOptional()
+  @IsMarketplace()
+  @SchemaDoc({ description: "Additive: the marketplace whose rulebook judged it (absent on older events: the deployment's default)." })
+  marketplace?: string;
+
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'ruleContentHash must be 64 lower-case hex digits' })
+  @SchemaDoc({ description: "Additive: sha256 of the canonical JSON of the applied version's rule data (GET /v1/rulebooks/{marketplace}/versions/{ruleVersion} answers it)." })
+  ruleContentHash?: string;
 }

@@ -4,7 +4,9 @@ import {
   IsIn,
   IsInt,
   IsObject,
+  IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
   ValidateNested,
@@ -18,7 +20,7 @@ import {
   type SanctionCauseKind,
   type Track,
 } from '@penalty/domain';
-import { IsEntityId, IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
+import { IsEntityId, IsMarketplace, IsMerchantId, IsNonEmptyString } from '../../validation/identifiers';
 import { IsRfc3339DateTime } from '../../validation/rfc3339-date-time';
 import { Nullable, SchemaDoc, ValidatedOnlyIf } from '../../validation/schema-annotations';
 
@@ -111,6 +113,16 @@ export class SanctionImposedV1 {
 
   @IsNonEmptyString()
   ruleVersion: string;
+
+  @IsOptional()
+  @IsMarketplace()
+  @SchemaDoc({ description: "Additive: the marketplace whose rulebook decided it (absent on older events: the deployment's default)." })
+  marketplace?: string;
+
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'ruleContentHash must be 64 lower-case hex digits' })
+  @SchemaDoc({ description: "Additive: sha256 of the canonical JSON of the applied version's rule data." })
+  ruleContentHash?: string;
 
   @IsRfc3339DateTime()
   appealDeadline: string;

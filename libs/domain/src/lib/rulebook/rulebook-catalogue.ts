@@ -51,6 +51,16 @@ export class RulebookCatalogue {
     return this.entriesOf(marketplace).map((e) => e.version);
   }
 
+  /** A marketplace's applicable versions as RuleSets, oldest first. */
+  ruleSetsOf(marketplace: string): VersionRuleSet[] {
+    return this.entriesOf(marketplace).map((e) => e.ruleSet);
+  }
+
+  /** A named applicable version as a RuleSet; undefined when the marketplace has none of that name. */
+  findRuleSet(marketplace: string, versionId: string): VersionRuleSet | undefined {
+    return this.byMarketplace.get(marketplace)?.find((e) => e.version.versionId === versionId)?.ruleSet;
+  }
+
   versionAt(marketplace: string, occurredAt: Date): RulebookVersion {
     return this.entryAt(marketplace, occurredAt).version;
   }

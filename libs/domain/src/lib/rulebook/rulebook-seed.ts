@@ -1,5 +1,5 @@
 import { formatShanghai } from '../natural-year';
-import { applyRuleOverrides, type RuleOverrides } from '../rule-book';
+import { applyRuleOverrides, type RuleOverrides } from '../rule-overrides';
 import type { RuleSet } from '../rule-set';
 import { RULE_SETS } from '../rule-sets.data';
 import { contentHashOf } from './canonical-json';

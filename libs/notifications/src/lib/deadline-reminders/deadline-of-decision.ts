@@ -60,7 +60,7 @@ export function deadlinesOf(event: CloudEvent<object>, rules: RuleBook): Deadlin
       if (penalty.points === 0) return NONE;
       // The event carries no deadline: the window is the rule version's (with the deployment's overrides), from the decision.
       const decidedAt = new Date(event.time);
-      const closesAt = appealWindowCloses(decidedAt, rules.ofVersion(penalty.ruleVersion));
+      const closesAt = appealWindowCloses(decidedAt, rules.ofVersion(penalty.ruleVersion, penalty.marketplace));
       return { open: [{ kind: 'APPEAL_WINDOW', closesAt, reference: penalty.violationId, referenceKind: 'VIOLATION', scope: penalty.violationId }], close: [] };
     }
     case EventTypes.AppealUpdatedV1: {

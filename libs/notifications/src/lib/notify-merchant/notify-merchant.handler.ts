@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RuleBook, type Clock, type NotificationChannel } from '@penalty/domain';
-import { cancelTasksWithPrefixes, scheduleTasks, type InboxBatch } from '@penalty/messaging';
+import { EventTypes, type PenaltyAssessedV1 } from '@penalty/contracts';
+import { ALWAYS_CURRENT, cancelTasksWithPrefixes, RulebookFeed, scheduleTasks, type InboxBatch, type RulebookAwareness } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
 import { DEADLINE_REMINDER_TASK } from '../deadline-reminders/deadline-of-decision';
 import { MerchantContactRepository } from '../merchant-contact.repository';
@@ -26,12 +27,16 @@ export class NotifyMerchantHandler {
     @Inject(NOTIFICATION_CONFIG) config: NotificationConfig,
     private readonly contacts: MerchantContactRepository,
     private readonly recorder: NotificationRecorder,
+    @Inject(RulebookFeed) private readonly rulebooks: RulebookAwareness = ALWAYS_CURRENT,
   ) {
     this.deliverable = deliverableChannels(config);
   }
 
   async handle({ tx, events, reject }: InboxBatch): Promise<void> {
     const now = this.clock.now();
+    // A penalty's appeal window is its rule version's: known here before the reminders are planned.
+    const penalties = events.filter(({ event }) => event.type === EventTypes.PenaltyAssessedV1).map(({ event }) => event.data as PenaltyAssessedV1);
+    await this.rulebooks.awaitKnown(penalties.map((p) => ({ version: p.ruleVersion, marketplace: p.marketplace ?? this.rules.defaultMarketplace })));
     const known = await this.contacts.findMany(tx, events.map((inbound) => merchantOf(inbound.event)));
     const plan = planNotifications(
       events.map((inbound) => ({ inbound, event: inbound.event, payload: inbound.raw.toString('utf8') })),

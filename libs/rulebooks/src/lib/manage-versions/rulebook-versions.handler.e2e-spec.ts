@@ -1,3 +1,4 @@
+import { Topics } from '@penalty/contracts';
 import { FixedClock, RULE_SETS, ruleDataOf, seedVersions } from '@penalty/domain';
 import { MarketplaceConfig, ProblemException } from '@penalty/runtime';
 import { HandlerTestbed } from '@penalty/testing';
@@ -15,7 +16,7 @@ const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (er
  */
 describe('rulebook versions (real PostgreSQL)', () => {
   const clock = new FixedClock('2026-12-01T10:00:00+08:00');
-  const testbed = new HandlerTestbed({ schema: 'api', migrations: [RulebookVersions1764900100000], topics: [], clock });
+  const testbed = new HandlerTestbed({ schema: 'api', migrations: [RulebookVersions1764900100000], topics: [Topics.RulesVersionsV1], clock });
   const repository = new RulebookVersionsRepository();
   const overrides = { appealWindowDays: 10 };
   let handler: RulebookVersionsHandler;
@@ -29,6 +30,7 @@ describe('rulebook versions (real PostgreSQL)', () => {
   afterAll(() => testbed.stop());
 
   const stored = (marketplace: string) => repository.ofMarketplace({ query: (sql, params) => testbed.dataSource.query(sql, params) }, marketplace);
+  const published = (key: string) => testbed.published(Topics.RulesVersionsV1, 'rulebook-version.updated.v1').filter((e) => e.subject === key).map((e) => e.data);
   const audit = (subjectId: string) => testbed.rows<{ actor: string; action: string; reason: string }>('SELECT actor, action, reason FROM audit_entry WHERE subject_id = $1 ORDER BY id', [subjectId]);
 
   it('seeds the default marketplace once with the built-in versions and the overrides, hashed', async () => {
@@ -91,6 +93,18 @@ describe('rulebook versions (real PostgreSQL)', () => {
     expect(results.find((r) => r !== undefined)).toMatchObject({ code: 'RULEBOOK.CONFLICTING_VERSIONS' });
   });
 
+  it('publishes every version the services are to know on rules.versions.v1, keyed <marketplace>/<versionId>, never a draft', async () => {
+    // The seeds, at each boot (twice here: once per bootstrap).
+    await testbed.recorder.waitFor((m) => m.key === 'tmall/2022-06-27', 2);
+    expect(published('tmall/2022-06-27')[0]).toMatchObject({ marketplace: 'tmall', versionId: '2022-06-27', status: 'IN_FORCE', origin: 'SEED', contentHash: seedVersions({ marketplace: 'tmall', overrides })[1].contentHash });
+    await handler.draft('tmall', { versionId: 'published', effectiveFrom: '2027-04-01', basedOn: '2022-06-27' }, 'alice');
+    await handler.revise('tmall', 'published', { leadTimeDays: 3 }, 'alice');
+    const approved = await handler.approve('tmall', 'published', 'carol');
+    await testbed.recorder.waitFor((m) => m.key === 'tmall/published');
+    expect(published('tmall/published')).toEqual([expect.objectContaining({ status: 'APPROVED', approver: 'carol', leadTimeDays: 3, contentHash: approved.contentHash, effectiveFrom: '2027-04-01' })]);
+    expect(published('tmall/published')[0].ruleData).toEqual(approved.ruleData);
+  });
+
   it('withdraws an approved version before its date (it never applies) with the reason audited', async () => {
     await handler.draft('tmall', { versionId: '2027-06-01', effectiveFrom: '2027-06-01', basedOn: '2022-06-27' }, 'alice');
     await handler.approve('tmall', '2027-06-01', 'carol');
@@ -98,6 +112,9 @@ describe('rulebook versions (real PostgreSQL)', () => {
     expect(withdrawn).toMatchObject({ status: 'WITHDRAWN', withdrawnBy: 'carol', withdrawalReason: 'announced by mistake' });
     expect((await audit('tmall/2027-06-01')).at(-1)).toEqual({ actor: 'carol', action: 'RULEBOOK.WITHDRAW', reason: 'announced by mistake' });
     expect(await refusal(handler.withdraw('tmall', '2027-06-01', { reason: 'again' }, 'carol'))).toMatchObject({ code: 'RULEBOOK.ALREADY_WITHDRAWN' });
+    // The services learn both states, in order.
+    await testbed.recorder.waitFor((m) => m.key === 'tmall/2027-06-01', 2);
+    expect(published('tmall/2027-06-01').map((v) => v.status)).toEqual(['APPROVED', 'WITHDRAWN']);
   });
 
   it('starts a new marketplace with the built-in versions on its first draft: one merchant id on two marketplaces, two rulebooks', async () => {

@@ -7,10 +7,12 @@ import {
   RulebookError,
   seedVersions,
   withdrawVersion,
+  formatShanghai,
   type Clock,
   type RulebookVersion,
   type RuleOverrides,
 } from '@penalty/domain';
+import { buildCloudEvent, EventTypes, Topics, type RulebookVersionUpdatedV1 } from '@penalty/contracts';
 import { TransactionRunner, type Tx } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
 import { CLOCK, MarketplaceConfig, ProblemException } from '@penalty/runtime';
@@ -19,6 +21,31 @@ import { RulebookVersionsRepository } from '../rulebook-versions.repository';
 import type { DraftVersionRequest, ReviseDraftRequest, RulebookVersionDto, WithdrawVersionRequest } from './rulebook-version.requests';
 
 export const RULE_OVERRIDES = Symbol('RULE_OVERRIDES');
+
+/** The key and subject of a version on rules.versions.v1 (compacted: the latest state of each version is kept). */
+export const versionKey = (version: Pick<RulebookVersion, 'marketplace' | 'versionId'>) => `${version.marketplace}/${version.versionId}`;
+
+/** A version as the services learn it: whole, after a change. */
+export function versionEvent(version: RulebookVersion, now: Date) {
+  const data: RulebookVersionUpdatedV1 = {
+    marketplace: version.marketplace,
+    versionId: version.versionId,
+    effectiveFrom: version.effectiveFrom,
+    status: version.status,
+    contentHash: version.contentHash,
+    ruleData: version.ruleData as unknown as Record<string, unknown>,
+    origin: version.origin,
+    author: version.author,
+    approver: version.approver,
+    contributors: version.contributors,
+    leadTimeDays: version.leadTimeDays,
+    updatedAt: formatShanghai(version.updatedAt),
+  };
+  return buildCloudEvent({ source: 'api', type: EventTypes.RulebookVersionUpdatedV1, subject: versionKey(version), time: now, data });
+}
+
+/** Drafts stay in the api; every other state is the services' to know (a withdrawal too: it must stop applying). */
+const servicesLearn = (version: RulebookVersion) => version.status !== 'DRAFT';
 
 /** Audit entries of a marketplace's rulebook are filed under this subject (the trail is keyed by merchant otherwise). */
 const auditKey = (marketplace: string) => `rulebook:${marketplace}`;
@@ -55,14 +82,23 @@ export class RulebookVersionsHandler implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.runner.run((tx) => this.ensureSeeded(tx, this.marketplaces.DEFAULT_MARKETPLACE));
+    const marketplaces = new Set([this.marketplaces.DEFAULT_MARKETPLACE, ...(await this.versions.marketplaces({ query: (sql, params) => this.runner.dataSource.query(sql, params) }))]);
+    for (const marketplace of marketplaces) await this.runner.run((tx) => this.ensureSeeded(tx, marketplace, true));
   }
 
-  /** Seeds the marketplace's built-in versions once; a stored seed that differs (RULE_OVERRIDES changed since) is kept and reported. */
-  private async ensureSeeded(tx: Tx, marketplace: string): Promise<void> {
+  /**
+   * Seeds the marketplace's built-in versions once; a stored seed that differs (RULE_OVERRIDES changed
+   * since) is kept and reported. With `resync`, every version the services are to know is published
+   * again (at boot: the topic then holds the store's state even if it was lost), under the
+   * marketplace's lock, so a change committed meanwhile is published after it.
+   */
+  private async ensureSeeded(tx: Tx, marketplace: string, resync = false): Promise<void> {
     await this.versions.lockMarketplace(tx, marketplace);
-    const seeds = seedVersions({ marketplace, overrides: this.overrides, at: this.clock.now() });
+    const now = this.clock.now();
+    const seeds = seedVersions({ marketplace, overrides: this.overrides, at: now });
     const added = await this.versions.insertNew(tx, seeds);
+    const toPublish = resync ? await this.versions.ofMarketplace(tx, marketplace) : seeds.filter((s) => added.includes(s.versionId));
+    for (const version of toPublish.filter(servicesLearn)) tx.publish(Topics.RulesVersionsV1, versionEvent(version, now));
     for (const seed of seeds.filter((s) => !added.includes(s.versionId))) {
       const stored = await this.versions.find(tx, marketplace, seed.versionId);
       if (stored && stored.contentHash !== seed.contentHash) {
@@ -145,6 +181,7 @@ export class RulebookVersionsHandler implements OnApplicationBootstrap {
         if (!version) throw ProblemException.notFound('RULEBOOK.VERSION_NOT_FOUND', `No version ${versionId} of ${marketplace}'s rulebook.`);
         const changed = decide(version, now, all.filter((v) => v !== version));
         await this.versions.update(tx, changed);
+        if (servicesLearn(changed)) tx.publish(Topics.RulesVersionsV1, versionEvent(changed, now));
         await this.audit(tx, action, changed, actor, reason, { contentHash: changed.contentHash, status: changed.status });
         return rulebookVersionDto(changed, now);
       });

@@ -33,7 +33,7 @@ export class SanctionAppealSubjects implements AppealSubjects {
     if (!UUID.test(id)) return null;
     const decision = kind === 'SANCTION' ? await this.sanctions.findDecision(manager, id) : await this.cases.findDecision(manager, id);
     if (!decision) return null;
-    return { merchantId: decision.merchantId, decidedAt: decision.decidedAt, ruleSet: this.rules.ofVersion(decision.ruleVersion) };
+    return { merchantId: decision.merchantId, decidedAt: decision.decidedAt, ruleSet: this.rules.ofVersion(decision.ruleVersion, decision.marketplace) };
   }
 
   async revoke(manager: EntityManager, kind: AppealSubjectKind, id: string, context: { now: Date }): Promise<void> {

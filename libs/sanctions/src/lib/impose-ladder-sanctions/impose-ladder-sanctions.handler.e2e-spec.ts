@@ -1,4 +1,7 @@
-import { Topics } from '@penalty/contracts';
+import { buildCloudEvent, EventTypes, Topics } from '@penalty/contracts';
+import { draftVersion, approveVersion, RULE_SETS, RuleBook, ruleDataOf } from '@penalty/domain';
+import { RulebookFeed } from '@penalty/messaging';
+import { ReadinessRegistry } from '@penalty/runtime';
 import { aMerchantId, aProfileEvent, HandlerTestbed, type TestReplica } from '@penalty/testing';
 import { aPenaltyEvent, sanctionHandlers, SANCTION_SCHEMA_MIGRATIONS, StatementCounter, TestClock } from '../../testing/sanction-test-bed';
 
@@ -15,7 +18,7 @@ describe('impose ladder sanctions, a batch at a time (real PostgreSQL and Kafka)
   const testbed = new HandlerTestbed({
     schema: 'sanction',
     migrations: SANCTION_SCHEMA_MIGRATIONS,
-    topics: [Topics.PenaltiesAssessedV1, Topics.MerchantsProfilesV1, Topics.SanctionsDecidedV1, Topics.RemediesUpdatedV1],
+    topics: [Topics.PenaltiesAssessedV1, Topics.MerchantsProfilesV1, Topics.SanctionsDecidedV1, Topics.RemediesUpdatedV1, Topics.RulesVersionsV1],
     clock,
   });
   let replicas: { replica: TestReplica; handlers: ReturnType<typeof sanctionHandlers> }[];
@@ -141,6 +144,49 @@ describe('impose ladder sanctions, a batch at a time (real PostgreSQL and Kafka)
     expect(await testbed.rows(`SELECT count(*)::int AS n FROM sanction WHERE merchant_id = $1 AND revoked_at IS NOT NULL AND revoke_reason = 'POINTS_RESTORED' AND fine_refunded_fen = fine_fen`, [merchantId])).toEqual([{ n: 2 }]);
     expect(await testbed.rows(`SELECT count(*)::int AS n FROM measure m JOIN sanction s USING (sanction_id) WHERE s.revoked_at IS NOT NULL AND m.merchant_id = $1 AND m.lifted_at IS NULL`, [merchantId])).toEqual([{ n: 0 }]);
     expect(lifted(merchantId)).toHaveLength(2);
+  });
+
+  it('waits for a rule version it has not read yet and decides under it, never under another; an unknown version is dead-lettered', async () => {
+    // Another marketplace's version, approved by the api and on rules.versions.v1 already: its node 12 fines 1,234 CNY.
+    const ruleData = structuredClone(ruleDataOf(RULE_SETS[1]));
+    ruleData.ladders.SERIOUS[0].fineFen = 1_234 * CNY;
+    const draft = draftVersion({ marketplace: 'tmall-global', versionId: 'late-v2', effectiveFrom: '2026-12-01', ruleData, author: 'alice', now });
+    const version = approveVersion(draft, 'carol', now);
+    await testbed.replicas[0].runner.run(async (tx) =>
+      tx.publish(Topics.RulesVersionsV1, buildCloudEvent({
+        source: 'api', type: EventTypes.RulebookVersionUpdatedV1, subject: 'tmall-global/late-v2', time: now,
+        data: { ...version, ruleData: version.ruleData as never, approver: version.approver, updatedAt: '2026-11-23T10:00:00+08:00' },
+      })),
+    );
+    // This replica of the sanction service has not read the topic yet: its feed starts later.
+    const rules = new RuleBook();
+    const { kafka, settings } = testbed.kafkaConnection;
+    const feed = new RulebookFeed(kafka, settings, rules, new ReadinessRegistry(), 15_000);
+    const late = sanctionHandlers(testbed.replicas[1], clock, { rules, rulebooks: feed });
+    const merchantId = aMerchantId('late');
+    try {
+      let done = false;
+      const applying = testbed.replicas[1].inbox
+        .apply(testbed.batch(Topics.PenaltiesAssessedV1, [aPenaltyEvent({ merchantId, points: 12, total: 12, ruleVersion: 'late-v2', marketplace: 'tmall-global' })]), (b) => late.ladder.handle(b))
+        .then((r) => ((done = true), r));
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(done).toBe(false);
+      expect(rules.knows({ version: 'late-v2', marketplace: 'tmall-global' })).toBe(false);
+      await feed.onApplicationBootstrap();
+      expect(await applying).toEqual({ applied: 1, duplicates: 0, rejected: 0 });
+      const [sanction] = (await waitFor(Topics.SanctionsDecidedV1, 'sanction.imposed.v1', merchantId, 1)).map((m) => m.json!.data);
+      expect(sanction).toMatchObject({ ruleVersion: 'late-v2', marketplace: 'tmall-global', ruleContentHash: version.contentHash, fine: { amountFen: 1_234 * CNY } });
+
+      // A version that exists nowhere: read to the topic's end, still unknown, dead-lettered alone.
+      const other = aMerchantId('unknown-version');
+      expect(await testbed.replicas[1].inbox.apply(testbed.batch(Topics.PenaltiesAssessedV1, [aPenaltyEvent({ merchantId: other, points: 12, total: 12, ruleVersion: 'nowhere', marketplace: 'tmall-global' })]), (b) => late.ladder.handle(b))).toEqual({
+        applied: 0, duplicates: 0, rejected: 1,
+      });
+      const dead = await testbed.recorder.waitFor((m) => m.topic === `${testbed.namespace}${Topics.PenaltiesAssessedV1}.dlq` && m.key === other);
+      expect(dead[0].headers).toMatchObject({ 'x-dlq-reason': 'REJECTED', 'x-dlq-code': 'RULES.UNKNOWN_VERSION' });
+    } finally {
+      await feed.onApplicationShutdown();
+    }
   });
 
   it('loses and doubles nothing when two replicas apply batches at once: different merchants, and one merchant from two partitions', async () => {

@@ -13,7 +13,7 @@ import {
   type RuleSet,
   type TotalChange,
 } from '@penalty/domain';
-import { rejectionOf, type InboxBatch } from '@penalty/messaging';
+import { ALWAYS_CURRENT, rejectionOf, RulebookFeed, type InboxBatch, type RulebookAwareness } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
 import { LadderRepository, type AssessmentToKeep, type KeptAssessment, type PassedNodeRow } from '../ladder.repository';
 import { SanctionBooks } from '../sanction-book';
@@ -34,13 +34,18 @@ export class ImposeLadderSanctionsHandler {
     private readonly rules: RuleBook,
     private readonly ladders: LadderRepository,
     private readonly books: SanctionBooks,
+    @Inject(RulebookFeed) private readonly rulebooks: RulebookAwareness = ALWAYS_CURRENT,
   ) {}
 
   async handle({ tx, events }: InboxBatch): Promise<void> {
     const now = this.clock.now();
+    // The scoring service judged by the versions the events name: wait until they are known here too,
+    // so a decision is never finished under another version than it was started with.
+    const marketplaceOf = (a: PenaltyAssessedV1) => a.marketplace ?? this.rules.defaultMarketplace;
+    await this.rulebooks.awaitKnown(events.map(({ event }) => ({ version: (event.data as PenaltyAssessedV1).ruleVersion, marketplace: marketplaceOf(event.data as PenaltyAssessedV1) })));
     const changes = events.map((inbound) => {
       const a = inbound.event.data as PenaltyAssessedV1;
-      const ruleSet = ruleSetOf(this.rules, inbound, a.ruleVersion);
+      const ruleSet = ruleSetOf(this.rules, inbound, a.ruleVersion, marketplaceOf(a));
       const change: TotalChange & { assessmentId: string; ruleSet: RuleSet } = {
         merchantId: a.merchantId,
         naturalYear: a.naturalYear,
@@ -108,9 +113,9 @@ export class ImposeLadderSanctionsHandler {
 }
 
 /** The rule version an assessment names; an unknown one dead-letters that event alone (the rest of the batch applies). */
-function ruleSetOf(rules: RuleBook, inbound: InboxBatch['events'][number], version: string): RuleSet {
+function ruleSetOf(rules: RuleBook, inbound: InboxBatch['events'][number], version: string, marketplace: string): RuleSet {
   try {
-    return rules.ofVersion(version);
+    return rules.ofVersion(version, marketplace);
   } catch (error) {
     throw rejectionOf(inbound, error);
   }

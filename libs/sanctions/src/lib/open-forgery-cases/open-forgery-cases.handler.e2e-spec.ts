@@ -78,7 +78,7 @@ describe('open forgery cases, a batch at a time (real PostgreSQL and Kafka)', ()
         const [opening] = openForgeryCases([{ merchantId, violationId: v.data.violationId, severity: 'MINOR' as const, occurredAt: new Date(v.data.occurredAt) }], known, { openedAt: now, ruleSetAt: (at) => rules.at(at) });
         if (opening.kind !== 'OPENED') throw new Error('expected a case to open');
         const row: ForgeryCaseRow = {
-          case_id: randomUUID(), merchant_id: merchantId, violation_id: v.data.violationId, case_number: opening.caseNumber, severity: 'MINOR', rule_version: opening.ruleSet.version,
+          case_id: randomUUID(), merchant_id: merchantId, violation_id: v.data.violationId, case_number: opening.caseNumber, severity: 'MINOR', rule_version: opening.ruleSet.version, marketplace: null,
           status: 'OPEN', opened_at: now, remediation_closes_at: now, documents: [], sanction_ids: [],
         };
         return row;

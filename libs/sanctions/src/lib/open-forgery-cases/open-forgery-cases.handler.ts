@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EventTypes, Topics, type ViolationDetectedV1 } from '@penalty/contracts';
 import { openForgeryCases, RuleBook, type Clock } from '@penalty/domain';
-import { rejectionOf, type InboxBatch } from '@penalty/messaging';
+import { ALWAYS_CURRENT, rejectionOf, RulebookFeed, type InboxBatch, type RulebookAwareness } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
 import { forgeryCaseUpdated } from '../forgery-case.dto';
 import { ForgeryCaseRepository, type ForgeryCaseRow } from '../forgery-case.repository';
@@ -24,18 +24,21 @@ export class OpenForgeryCasesHandler {
     private readonly rules: RuleBook,
     private readonly cases: ForgeryCaseRepository,
     private readonly books: SanctionBooks,
+    @Inject(RulebookFeed) private readonly rulebooks: RulebookAwareness = ALWAYS_CURRENT,
   ) {}
 
   async handle({ tx, events }: InboxBatch): Promise<void> {
     const forgeries = events.filter((e) => (e.event.data as ViolationDetectedV1).code === 'QUALIFICATION_FORGERY');
     if (forgeries.length === 0) return;
+    // Judge nothing before the versions on rules.versions.v1 at start are known.
+    await this.rulebooks.current();
     const now = this.clock.now();
     const detected = forgeries.map((inbound) => {
       const v = inbound.event.data as ViolationDetectedV1;
-      return { inbound, merchantId: v.merchantId, violationId: v.violationId, severity: v.severity, occurredAt: new Date(v.occurredAt) };
+      return { inbound, merchantId: v.merchantId, violationId: v.violationId, severity: v.severity, occurredAt: new Date(v.occurredAt), marketplace: v.marketplace ?? this.rules.defaultMarketplace };
     });
     const known = await this.cases.known(tx, detected.map((d) => d.merchantId), detected.map((d) => d.violationId));
-    const openings = openForgeryCases(detected, known, { openedAt: now, ruleSetAt: (at) => this.rules.at(at) });
+    const openings = openForgeryCases(detected, known, { openedAt: now, ruleSetAt: (at, violation) => this.rules.at(at, violation.marketplace) });
 
     const book = this.books.open(tx, now);
     const clearedOut = openings.flatMap((o) => (o.kind === 'OPENED' && o.opening.outcome === 'CLEAR_OUT' ? [o.violation.merchantId] : []));
@@ -51,6 +54,7 @@ export class OpenForgeryCasesHandler {
         case_number: caseNumber,
         severity: violation.severity,
         rule_version: ruleSet.version,
+        marketplace: violation.marketplace,
         status: opening.outcome === 'CLEAR_OUT' ? 'CLEARED_OUT' : 'OPEN',
         opened_at: now,
         remediation_closes_at: opening.outcome === 'REMEDIATION_WINDOW' ? opening.remediationClosesAt : null,

@@ -90,7 +90,7 @@ export class RemediateForgeryCaseHandler {
   }
 
   private async close(tx: Tx, book: SanctionBook, c: ForgeryCaseRow, status: ForgeryCaseStatus, now: Date): Promise<ForgeryCaseRow> {
-    const ruleSet = this.rules.ofVersion(c.rule_version);
+    const ruleSet = this.rules.ofVersion(c.rule_version, c.marketplace ?? undefined);
     if (status === 'REMEDIED') {
       book.cancelTasks(FORGERY_REMEDIATION_DUE_TASK, c.case_id);
       return this.sanction(tx, book, { ...c, status }, { measures: [], fine: remediatedFineFen(c.case_number, ruleSet) }, now);
@@ -109,7 +109,7 @@ export class RemediateForgeryCaseHandler {
       cause: { kind: 'FORGERY', violationIds: [c.violation_id], caseId: c.case_id },
       measures: what.measures.map((type) => ({ type, startsAt: now, endsAt: null })),
       fine: what.fine,
-      ruleSet: this.rules.ofVersion(c.rule_version),
+      ruleSet: this.rules.ofVersion(c.rule_version, c.marketplace ?? undefined),
     });
     return this.cases.update(tx, c.case_id, { status: c.status, sanctionIds: [...c.sanction_ids, sanctionId] }, now);
   }

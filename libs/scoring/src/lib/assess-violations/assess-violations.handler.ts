@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { buildCloudEvent, EventTypes, Topics, type PenaltyAssessedV1, type ViolationDetectedV1 } from '@penalty/contracts';
 import { assessViolations, examOfferOf, formatShanghai, naturalYearOf, RuleBook, scenarioKey, totalsKey, type Clock, type Scenario, type ViolationToAssess } from '@penalty/domain';
-import type { InboundEvent, InboxBatch } from '@penalty/messaging';
+import { ALWAYS_CURRENT, RulebookFeed, type InboundEvent, type InboxBatch, type RulebookAwareness } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
 import { SCORING_SOURCE } from '../adjust-points';
 import { examChanceUpdated, lockUsableChances } from '../exam-chances';
@@ -11,6 +11,8 @@ import { PointsRepository, type NewViolation } from '../points.repository';
 interface Detected extends ViolationToAssess {
   inbound: InboundEvent;
   data: ViolationDetectedV1;
+  /** Whose rulebook judges it: the event's marketplace, else the deployment's default. */
+  marketplace: string;
 }
 
 /**
@@ -29,12 +31,18 @@ export class AssessViolationsHandler {
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly rules: RuleBook,
+    @Inject(RulebookFeed) private readonly rulebooks: RulebookAwareness = ALWAYS_CURRENT,
   ) {}
 
   async handle({ tx, events, reject }: InboxBatch): Promise<void> {
+    // Judge nothing before the versions on rules.versions.v1 at start are known.
+    await this.rulebooks.current();
     const detected: Detected[] = events.map((inbound) => {
       const data = inbound.event.data as ViolationDetectedV1;
-      return { inbound, data, violationId: data.violationId, merchantId: data.merchantId, code: data.code, severity: data.severity, scenario: data.scenario ?? null, occurredAt: new Date(data.occurredAt) };
+      return {
+        inbound, data, violationId: data.violationId, merchantId: data.merchantId, code: data.code, severity: data.severity, scenario: data.scenario ?? null, occurredAt: new Date(data.occurredAt),
+        marketplace: data.marketplace ?? this.rules.defaultMarketplace,
+      };
     });
     const years = unique(detected.map((d) => ({ merchantId: d.merchantId, naturalYear: naturalYearOf(d.occurredAt) })), (p) => totalsKey(p.merchantId, p.naturalYear));
     const withScenario = detected.flatMap((d) => (d.scenario ? [{ merchantId: d.merchantId, naturalYear: naturalYearOf(d.occurredAt), scenario: d.scenario as Scenario }] : []));
@@ -49,7 +57,7 @@ export class AssessViolationsHandler {
         totals: new Map(lockedTotals.map((t) => [totalsKey(t.merchantId, t.naturalYear), { general: t.general, serious: t.serious }])),
         scenariosSeen: new Set(seen.map((s) => scenarioKey(s.merchantId, s.naturalYear, s.scenario))),
       },
-      (occurredAt) => this.rules.at(occurredAt),
+      (occurredAt, violation) => this.rules.at(occurredAt, violation.marketplace),
     );
 
     const now = this.clock.now();
@@ -62,11 +70,12 @@ export class AssessViolationsHandler {
 
     const rows: NewViolation[] = [];
     for (const { violation: v, assessment, totals: after } of assessed) {
+      const ruleSet = this.rules.ofVersion(assessment.ruleVersion, v.marketplace);
       const row: NewViolation = {
         violationId: v.violationId, assessmentId: randomUUID(), eventId: v.inbound.event.id, merchantId: v.merchantId, code: v.code, scenario: v.scenario ?? null,
         severity: v.severity, occurredAt: v.occurredAt, naturalYear: assessment.naturalYear, track: assessment.track, basePoints: assessment.basePoints,
         points: assessment.points, waiver: assessment.waiver, ruleVersion: assessment.ruleVersion, itemAction: v.data.itemAction ?? 'NONE',
-        itemIds: v.data.itemIds ?? [], detectedBy: v.data.detectedBy, assessedAt: now,
+        itemIds: v.data.itemIds ?? [], detectedBy: v.data.detectedBy, assessedAt: now, marketplace: v.marketplace, ruleContentHash: ruleSet.contentHash,
       };
       rows.push(row);
       const data: PenaltyAssessedV1 = {
@@ -79,11 +88,13 @@ export class AssessViolationsHandler {
         naturalYear: assessment.naturalYear,
         totals: { general: after.general, serious: after.serious },
         ruleVersion: assessment.ruleVersion,
+        marketplace: v.marketplace,
+        ruleContentHash: ruleSet.contentHash,
       } as PenaltyAssessedV1;
       tx.publish(Topics.PenaltiesAssessedV1, buildCloudEvent({ type: EventTypes.PenaltyAssessedV1, source: SCORING_SOURCE, subject: v.merchantId, data, time: now }));
       // Section 6: a violation that may use the merchant's chance opens the choice.
       const chance = chances.get(v.merchantId);
-      const offer = chance && examOfferOf({ scenario: (v.scenario ?? null) as Scenario | null, points: assessment.points, decidedAt: now, ruleSet: this.rules.ofVersion(assessment.ruleVersion) });
+      const offer = chance && examOfferOf({ scenario: (v.scenario ?? null) as Scenario | null, points: assessment.points, decidedAt: now, ruleSet });
       if (chance && offer) tx.publish(Topics.RemediesUpdatedV1, examChanceUpdated(chance, now, { violationId: v.violationId, choiceClosesAt: formatShanghai(offer.choiceClosesAt) }));
     }
 
