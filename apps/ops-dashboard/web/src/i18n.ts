@@ -22,7 +22,17 @@ const WORDS = {
   sanctionsToday: ['今日处罚（按节点）', 'Sanctions today by node'],
   finesCharged: ['罚款', 'Fines charged'],
   sanctions: ['处罚', 'Sanctions'],
-  search: ['搜索商家 ID', 'Search merchant id'],
+  search: ['搜索商家 ID、名称或店铺名', 'Search id, name or store name'],
+  displayName: ['商家名称', 'Name'],
+  storeName: ['店铺名', 'Store name'],
+  marketplace: ['平台', 'Marketplace'],
+  state: ['状态', 'State'],
+  allMarketplaces: ['全部平台', 'All marketplaces'],
+  allStates: ['全部状态', 'All states'],
+  columns: ['显示列', 'Columns'],
+  exportCsv: ['导出 CSV', 'Export CSV'],
+  exportCapped: ['只导出前 10,000 行：请缩小筛选范围', 'Only the first 10,000 rows were exported: narrow the filter'],
+  total: ['共', 'Total'],
   merchant: ['商家', 'Merchant'],
   points: ['扣分', 'Points'],
   general: ['一般', 'General'],
@@ -101,9 +111,73 @@ const WORDS = {
   recordPayment: ['登记缴纳', 'Record payment'],
   paymentReference: ['支付单号', 'Payment reference'],
   amountYuan: ['金额（元）', 'Amount (CNY)'],
+  rulebookVersions: ['规则版本', 'Rulebook versions'],
+  author: ['起草人', 'Author'],
+  contributors: ['编辑人', 'Editors'],
+  approver: ['批准人', 'Approver'],
+  origin: ['来源', 'Origin'],
+  basedOn: ['基于', 'Based on'],
+  contentHash: ['内容哈希', 'Content hash'],
+  diff: ['版本差异', 'Differences'],
+  diffFrom: ['从版本', 'From version'],
+  diffTo: ['到版本', 'To version'],
+  path: ['字段', 'Field'],
+  before: ['原值', 'Before'],
+  after: ['新值', 'After'],
+  noChanges: ['两个版本的规则数据相同', 'The two versions have the same rule data'],
+  draftFrom: ['以此起草', 'Draft from'],
+  newDraft: ['新草稿', 'New draft'],
+  versionId: ['版本号', 'Version id'],
+  leadTimeDays: ['提前公告天数', 'Lead time (days)'],
+  edit: ['编辑', 'Edit'],
+  editDraft: ['编辑草稿', 'Edit draft'],
+  ruleDataJson: ['规则数据（JSON）', 'Rule data (JSON)'],
+  save: ['保存', 'Save'],
+  saved: ['已保存', 'Saved'],
+  invalidJson: ['不是有效的 JSON', 'Not valid JSON'],
+  approve: ['批准', 'Approve'],
+  approved: ['已批准', 'Approved'],
+  withdraw: ['撤回', 'Withdraw'],
+  withdrawn: ['已撤回', 'Withdrawn'],
+  fourEyes: ['四眼原则：草稿的起草人或编辑人不能批准它，请由另一位管理员批准。', 'Four eyes: the author or an editor of a draft cannot approve it; another admin must.'],
+  ruleDataInForce: ['服务使用的规则数据', 'Rule data the services run with'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;
+
+/** Codes shown to operators in their language (the code itself on hover, see `useCodes`). */
+const CODES = {
+  state: {
+    ACTIVE_MEASURES: ['措施生效中', 'Measures in force'],
+    TOP_UP_OPEN: ['保证金补缴期内', 'Top-up window open'],
+    SUPERVISED: ['店铺监管中', 'Under supervision'],
+    TERMINATED: ['已清退', 'Terminated'],
+    EXAM_CHANCE_HELD: ['持有以考代罚机会', 'Exam chance held'],
+  },
+  marketplace: {
+    tmall: ['天猫', 'Tmall'],
+    'tmall-global': ['天猫国际', 'Tmall Global'],
+  },
+  rulebookStatus: {
+    DRAFT: ['草稿', 'Draft'],
+    APPROVED: ['已批准', 'Approved'],
+    ANNOUNCED: ['已公告', 'Announced'],
+    IN_FORCE: ['生效中', 'In force'],
+    WITHDRAWN: ['已撤回', 'Withdrawn'],
+  },
+  origin: {
+    SEED: ['内置', 'Built-in'],
+    OPERATOR: ['运营起草', 'Operator'],
+  },
+} as const satisfies Record<string, Record<string, readonly [string, string]>>;
+
+export type CodeGroup = keyof typeof CODES;
+
+/** A code's label in the page's language; a code without one (a new marketplace) reads as itself. */
+export function useCodes(): (group: CodeGroup, code: string) => string {
+  const lang = useContext(LangContext);
+  return (group, code) => (CODES[group] as Record<string, readonly [string, string]>)[code]?.[lang === 'zh' ? 0 : 1] ?? code;
+}
 
 export const LangContext = createContext<Lang>('zh');
 

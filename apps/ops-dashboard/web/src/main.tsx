@@ -78,7 +78,7 @@ function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l
           {page.name === 'merchant' && <MerchantPage merchantId={page.merchantId} me={me} />}
           {page.name === 'reviewQueue' && <ReviewQueue />}
           {page.name === 'deadLetters' && <DeadLetters me={me} />}
-          {page.name === 'rules' && <Rules />}
+          {page.name === 'rules' && <Rules me={me} />}
           {page.name === 'access' && <Access me={me} />}
         </Suspense>
       </Layout.Content>

@@ -1,8 +1,10 @@
-import { Card, Col, Descriptions, Empty, Input, Row, Table, Tag, Timeline } from 'antd';
+import { App, Button, Card, Checkbox, Col, Descriptions, Empty, Input, Popover, Row, Select, Space, Table, Tag, Timeline, type TableColumnsType, type TablePaginationConfig } from 'antd';
+import type { SorterResult } from 'antd/es/table/interface';
 import { useCallback, useEffect, useState } from 'react';
 import { call, type Me } from '../api';
+import { toCsv } from '../csv';
 import { shanghaiTime, timeLeft, yuan } from '../format';
-import { useT } from '../i18n';
+import { useCodes, useT } from '../i18n';
 import { AuditCard, ExamChancesCard, isAdmin, LiftMeasureButton, RecordPaymentButton } from './MerchantRemedies';
 
 interface Standing {
@@ -31,23 +33,173 @@ interface Notification {
   createdAt?: string;
 }
 
+/** A merchant as the search answers it, with this natural year's points. */
+interface FoundMerchant {
+  merchantId: string;
+  marketplace: string;
+  displayName: string | null;
+  storeName: string | null;
+  general: number;
+  serious: number;
+}
+interface SearchPage {
+  items: FoundMerchant[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+type SortKey = keyof FoundMerchant;
+type Sort = { key: SortKey; order: 'ascend' | 'descend' };
+
+const STATES = ['ACTIVE_MEASURES', 'TOP_UP_OPEN', 'SUPERVISED', 'TERMINATED', 'EXAM_CHANCE_HELD'] as const;
+/** Columns the operator may hide; the id stays, it opens the merchant. */
+const OPTIONAL_COLUMNS = ['displayName', 'storeName', 'marketplace', 'general', 'serious'] as const satisfies readonly SortKey[];
+type OptionalColumn = (typeof OPTIONAL_COLUMNS)[number];
+const COLUMNS_KEY = 'merchants.columns';
+/** The api's page and offset bounds (GET /v1/ops/merchants: limit ≤ 200, offset ≤ 10,000). */
+const EXPORT_PAGE = 200;
+const EXPORT_MAX_ROWS = 10_000;
+
+/** The first page, the same object when already there (no second request). */
+const firstPage = (p: { current: number; pageSize: number }) => (p.current === 1 ? p : { ...p, current: 1 });
+
+function storedColumns(): OptionalColumn[] {
+  try {
+    const stored: unknown = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null');
+    if (Array.isArray(stored)) return OPTIONAL_COLUMNS.filter((c) => stored.includes(c));
+  } catch {
+    // A malformed value reads as none stored.
+  }
+  return [...OPTIONAL_COLUMNS];
+}
+
+/** The search's query string for a filter, a sort and a page. */
+function searchPath(filter: { query: string; marketplace?: string; state?: string }, sort: Sort | undefined, limit: number, offset: number): string {
+  const params = new URLSearchParams({ query: filter.query, limit: String(limit), offset: String(offset) });
+  if (filter.marketplace) params.set('marketplace', filter.marketplace);
+  if (filter.state) params.set('state', filter.state);
+  if (sort) {
+    params.set('sort', sort.key);
+    params.set('order', sort.order === 'ascend' ? 'asc' : 'desc');
+  }
+  return `/v1/ops/merchants?${params}`;
+}
+
+/** Merchants found by part of their id or names, filtered, sorted and paged by the api; exported as CSV. */
 export function Merchants({ open }: { open: (merchantId: string) => void }) {
   const t = useT();
+  const codes = useCodes();
+  const { message } = App.useApp();
+  const [typed, setTyped] = useState('');
   const [query, setQuery] = useState('');
-  const [items, setItems] = useState<{ merchantId: string; general: number; serious: number }[]>([]);
+  const [marketplace, setMarketplace] = useState<string>();
+  const [state, setState] = useState<string>();
+  const [sort, setSort] = useState<Sort>();
+  const [page, setPage] = useState({ current: 1, pageSize: 50 });
+  const [result, setResult] = useState<SearchPage>({ items: [], total: 0, limit: 50, offset: 0 });
+  const [loading, setLoading] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const [marketplaces, setMarketplaces] = useState<string[]>([]);
+  const [shown, setShown] = useState<OptionalColumn[]>(storedColumns);
+
+  useEffect(() => void call<{ items: string[] }>('api', '/v1/rulebooks').then((r) => setMarketplaces(r.items)).catch(() => undefined), []);
+  // Typing waits for a pause before it asks the api, and starts again at the first page.
   useEffect(() => {
-    const timer = setTimeout(() => void call<{ items: typeof items }>('api', `/v1/ops/merchants?query=${encodeURIComponent(query)}`).then((r) => setItems(r.items)).catch(() => setItems([])), 200);
+    const timer = setTimeout(() => {
+      setQuery(typed.trim());
+      setPage(firstPage);
+    }, 300);
     return () => clearTimeout(timer);
-  }, [query]);
+  }, [typed]);
+  useEffect(() => {
+    let current = true;
+    setLoading(true);
+    call<SearchPage>('api', searchPath({ query, marketplace, state }, sort, page.pageSize, (page.current - 1) * page.pageSize))
+      .then((r) => current && setResult(r))
+      .catch((e: Error) => current && void message.error(e.message))
+      .finally(() => current && setLoading(false));
+    // An answer to a superseded request is dropped, so a slow one never overwrites a newer page.
+    return () => void (current = false);
+  }, [query, marketplace, state, sort, page, message]);
+  useEffect(() => localStorage.setItem(COLUMNS_KEY, JSON.stringify(shown)), [shown]);
+
+  const label = (key: SortKey): string => (key === 'merchantId' ? t('merchant') : key === 'general' || key === 'serious' ? `${t('points')} · ${t(key)}` : t(key));
+  const code = (group: 'marketplace', value: string) => <span title={value}>{codes(group, value)}</span>;
+  const sortable = (key: SortKey) => ({
+    key,
+    dataIndex: key,
+    title: label(key),
+    sorter: true,
+    sortOrder: sort?.key === key ? sort.order : null,
+    // Points are read most-first; ids and names alphabetically.
+    sortDirections: (key === 'general' || key === 'serious' ? ['descend', 'ascend'] : ['ascend', 'descend']) as ('ascend' | 'descend')[],
+  });
+  const columns: TableColumnsType<FoundMerchant> = [
+    { ...sortable('merchantId'), render: (id: string) => <a data-testid={`merchant-${id}`}>{id}</a> },
+    { ...sortable('displayName'), render: (v: string | null) => v ?? '—' },
+    { ...sortable('storeName'), render: (v: string | null) => v ?? '—' },
+    { ...sortable('marketplace'), render: (v: string) => code('marketplace', v) },
+    sortable('general'),
+    { ...sortable('serious'), render: (n: number) => <Tag color={n >= 12 ? 'red' : n > 0 ? 'orange' : 'default'}>{n}</Tag> },
+  ].filter((c) => c.key === 'merchantId' || shown.includes(c.key as OptionalColumn));
+
+  const onChange = (pagination: TablePaginationConfig, _filters: unknown, sorter: SorterResult<FoundMerchant> | SorterResult<FoundMerchant>[]) => {
+    const one = Array.isArray(sorter) ? sorter[0] : sorter;
+    const next: Sort | undefined = one?.order && one.columnKey ? { key: one.columnKey as SortKey, order: one.order } : undefined;
+    const sortChanged = next?.key !== sort?.key || next?.order !== sort?.order;
+    if (sortChanged) setSort(next);
+    const pageSize = pagination.pageSize ?? page.pageSize;
+    setPage({ current: sortChanged || pageSize !== page.pageSize ? 1 : (pagination.current ?? 1), pageSize });
+  };
+
+  /** Every row of the current filter and sort (up to 10,000), page by page, as a CSV download. */
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      const rows: FoundMerchant[] = [];
+      for (let offset = 0; offset < EXPORT_MAX_ROWS; offset += EXPORT_PAGE) {
+        const r = await call<SearchPage>('api', searchPath({ query, marketplace, state }, sort, EXPORT_PAGE, offset));
+        rows.push(...r.items);
+        if (r.items.length < EXPORT_PAGE || rows.length >= r.total) break;
+      }
+      const keys: SortKey[] = ['merchantId', ...OPTIONAL_COLUMNS.filter((c) => shown.includes(c))];
+      const csv = toCsv(rows, keys.map((key) => ({ header: label(key), value: (row: FoundMerchant) => row[key] })));
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      link.download = `merchants-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}.csv`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      if (result.total > EXPORT_MAX_ROWS) void message.warning(t('exportCapped'));
+    } catch (e) {
+      void message.error((e as Error).message);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const chooser = (
+    <Checkbox.Group value={shown} onChange={(v) => setShown(OPTIONAL_COLUMNS.filter((c) => v.includes(c)))} data-testid="merchant-columns"
+      style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
+      options={OPTIONAL_COLUMNS.map((c) => ({ value: c, label: label(c) }))} />
+  );
   return (
     <Card title={t('merchants')}>
-      <Input.Search placeholder={t('search')} value={query} onChange={(e) => setQuery(e.target.value)} style={{ maxWidth: 360, marginBottom: 16 }} id="merchant-search" allowClear />
-      <Table size="small" rowKey="merchantId" dataSource={items} onRow={(r) => ({ onClick: () => open(r.merchantId), style: { cursor: 'pointer' } })}
-        columns={[
-          { title: t('merchant'), dataIndex: 'merchantId', render: (id: string) => <a data-testid={`merchant-${id}`}>{id}</a> },
-          { title: `${t('points')} · ${t('general')}`, dataIndex: 'general' },
-          { title: `${t('points')} · ${t('serious')}`, dataIndex: 'serious', render: (n: number) => <Tag color={n >= 12 ? 'red' : n > 0 ? 'orange' : 'default'}>{n}</Tag> },
-        ]} />
+      <Space wrap style={{ marginBottom: 16 }}>
+        <Input.Search placeholder={t('search')} aria-label={t('search')} value={typed} onChange={(e) => setTyped(e.target.value)} style={{ width: 320 }} id="merchant-search" allowClear />
+        <Select id="merchant-marketplace" aria-label={t('marketplace')} placeholder={t('allMarketplaces')} allowClear style={{ width: 180 }} value={marketplace}
+          onChange={(v?: string) => { setMarketplace(v); setPage(firstPage); }}
+          options={marketplaces.map((m) => ({ value: m, label: code('marketplace', m) }))} />
+        <Select id="merchant-state" aria-label={t('state')} placeholder={t('allStates')} allowClear style={{ width: 200 }} value={state}
+          onChange={(v?: string) => { setState(v); setPage(firstPage); }}
+          options={STATES.map((s) => ({ value: s, label: <span title={s}>{codes('state', s)}</span> }))} />
+        <Popover content={chooser} trigger="click" placement="bottomLeft">
+          <Button id="merchant-columns-button">{t('columns')}</Button>
+        </Popover>
+        <Button id="merchant-export" onClick={() => void exportCsv()} loading={exporting} disabled={result.total === 0}>{t('exportCsv')}</Button>
+      </Space>
+      <Table<FoundMerchant> size="small" rowKey="merchantId" dataSource={result.items} columns={columns} loading={loading} onChange={onChange} data-testid="merchants"
+        onRow={(r) => ({ onClick: () => open(r.merchantId), style: { cursor: 'pointer' } })}
+        pagination={{ ...page, total: result.total, showSizeChanger: true, pageSizeOptions: [20, 50, 100, 200], showTotal: (n) => <span data-testid="merchants-total">{t('total')} {n}</span> }} />
     </Card>
   );
 }
