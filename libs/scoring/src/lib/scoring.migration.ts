@@ -45,14 +45,17 @@ export class ScoringTables1763856100000 implements MigrationInterface {
 
 /**
  * Which rulebook judged each violation (rulebook section 9): its marketplace and the content hash of
- * the version applied. Rows from before are the deployment's default marketplace; their hash is unknown.
+ * the version applied; and the decision as made (points, waiver, the year's totals after it), which
+ * later adjustments do not change, so that it can be explained and reproduced. Rows from before are
+ * the deployment's default marketplace; their hash and decision as made are unknown.
  */
 export class ScoringRuleIdentity1764900200000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE violation ADD COLUMN marketplace text, ADD COLUMN rule_content_hash text');
+    await queryRunner.query(`ALTER TABLE violation ADD COLUMN marketplace text, ADD COLUMN rule_content_hash text,
+      ADD COLUMN assessed_points integer, ADD COLUMN assessed_waiver text, ADD COLUMN general_after integer, ADD COLUMN serious_after integer`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE violation DROP COLUMN marketplace, DROP COLUMN rule_content_hash');
+    await queryRunner.query('ALTER TABLE violation DROP COLUMN marketplace, DROP COLUMN rule_content_hash, DROP COLUMN assessed_points, DROP COLUMN assessed_waiver, DROP COLUMN general_after, DROP COLUMN serious_after');
   }
 }

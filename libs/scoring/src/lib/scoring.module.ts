@@ -3,13 +3,15 @@ import { AppealsModule } from '@penalty/appeals';
 import { AssessViolationsHandler } from './assess-violations/assess-violations.handler';
 import { ViolationsConsumer } from './assess-violations/violations.consumer';
 import { ExamChances, ExamChancesController } from './exam-chances';
+import { DecisionsController } from './explain-assessments/decisions.controller';
+import { ExplainAssessmentHandler } from './explain-assessments/explain-assessment.handler';
 import { PenaltyAppealSubjects } from './penalty-appeals';
 import { MerchantProfilesConsumer } from './record-exam-eligibility/merchant-profiles.consumer';
 import { RecordExamEligibilityHandler } from './record-exam-eligibility/record-exam-eligibility.handler';
 
 @Module({
   imports: [AppealsModule.forSubjects(PenaltyAppealSubjects)],
-  controllers: [ViolationsConsumer, MerchantProfilesConsumer, ExamChancesController],
-  providers: [AssessViolationsHandler, RecordExamEligibilityHandler, ExamChances],
+  controllers: [ViolationsConsumer, MerchantProfilesConsumer, ExamChancesController, DecisionsController],
+  providers: [AssessViolationsHandler, RecordExamEligibilityHandler, ExamChances, ExplainAssessmentHandler],
 })
 export class ScoringModule {}

@@ -52,6 +52,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/decisions/{decisionId}/explanation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Why an assessment counts what it does (by violationId or assessmentId): inputs, the rule cells of the version it names with the rulebook section in zh and en, the outcome recomputed and compared with the decision as made */
+        get: operations["DecisionsController_explanation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/exam-chances/{chanceId}/refusal": {
         parameters: {
             query?: never;
@@ -198,6 +215,55 @@ export interface components {
             /** @description The window this appeal was filed in */
             windowClosesAt: string;
         };
+        AppliedRuleDto: {
+            /** @description The rule cell: POINTLESS_CODE, EXAM_SCENARIO_POINTS, POINT_OVERRIDE, POINTS_TABLE, SELF_CHECK, NO_SELF_CHECK */
+            rule: string;
+            /** @description Section of the rulebook */
+            section: string;
+            text: components["schemas"]["RuleTextDto"];
+            /** @description The cell's values in the version applied */
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        AssessmentExplanationDto: {
+            /** @description The decision as made (null for decisions from before they were recorded as made) */
+            asMade: components["schemas"]["AssessmentOutcomeDto"] | null;
+            /** @description What it counts for now (after appeals, exams, voided chances) */
+            current: components["schemas"]["AssessmentOutcomeDto"];
+            decisionId: string;
+            inputs: components["schemas"]["AssessmentInputsDto"];
+            /** @enum {string} */
+            kind: "ASSESSMENT";
+            marketplace: string;
+            /** @description The decision recomputed from the inputs and the stored version */
+            outcome: components["schemas"]["AssessmentOutcomeDto"];
+            /** @description Recomputing gives the decision as made, under the same content hash (null: not recorded as made) */
+            reproduced: boolean | null;
+            /** @description sha256 of the applied version's canonical rule data, as it is now known (GET /v1/rulebooks/{marketplace}/versions/{ruleVersion} on the api) */
+            ruleContentHash: string;
+            rules: components["schemas"]["AppliedRuleDto"][];
+            ruleVersion: string;
+        };
+        AssessmentInputsDto: {
+            naturalYear: number;
+            /** @description The merchant's decisions on the same track and natural year assessed before this one's batch */
+            priorDecisions: components["schemas"]["PriorDecisionDto"][];
+            /** @description A violation of the same scenario had been assessed in the natural year before (the self-check chance was gone) */
+            scenarioSeenBefore: boolean;
+            /** @description The year's totals after it */
+            totalsAfter: components["schemas"]["TotalsDto"] | null;
+            /** @description The year's totals before the decision (null: decided before decisions were recorded as made) */
+            totalsBefore: components["schemas"]["TotalsDto"] | null;
+            /** @enum {string} */
+            track: "GENERAL" | "SERIOUS";
+            violation: components["schemas"]["ExplainedViolationDto"];
+        };
+        AssessmentOutcomeDto: {
+            basePoints: number;
+            points: number;
+            waiver: string | null;
+        };
         AuditEntryDto: {
             /** @description What, as a coded verb, e.g. SANCTION.LIFT */
             action: string;
@@ -261,6 +327,15 @@ export interface components {
             /** @enum {string} */
             result: "PASSED" | "FAILED";
         };
+        ExplainedViolationDto: {
+            code: string;
+            detectedBy: string;
+            merchantId: string;
+            occurredAt: string;
+            scenario: string | null;
+            severity: string;
+            violationId: string;
+        };
         FileAppealRequest: {
             evidence: components["schemas"]["EvidenceDocumentRequest"][];
             /** @description The merchant's statement */
@@ -274,6 +349,12 @@ export interface components {
             /** @description Why the operator refuses or voids the chance (kept in the audit trail and told to the merchant) */
             reason: string;
         };
+        PriorDecisionDto: {
+            assessedAt: string;
+            /** @description Points it counts for now */
+            points: number;
+            violationId: string;
+        };
         /** @description RFC 9457 problem details; `errors` names each invalid field */
         ProblemDetails: {
             code?: string;
@@ -286,6 +367,14 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        RuleTextDto: {
+            en: string;
+            zh: string;
+        };
+        TotalsDto: {
+            general: number;
+            serious: number;
         };
         UseExamChanceRequest: {
             /** @description The violation whose points the exam would waive */
@@ -540,6 +629,63 @@ export interface operations {
             };
             /** @description The principal may not call this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DecisionsController_explanation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                decisionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentExplanationDto"];
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description DECISION.NOT_FOUND: no assessment of that id (sanctions are explained by the sanction service) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

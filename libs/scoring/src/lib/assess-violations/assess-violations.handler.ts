@@ -76,6 +76,7 @@ export class AssessViolationsHandler {
         severity: v.severity, occurredAt: v.occurredAt, naturalYear: assessment.naturalYear, track: assessment.track, basePoints: assessment.basePoints,
         points: assessment.points, waiver: assessment.waiver, ruleVersion: assessment.ruleVersion, itemAction: v.data.itemAction ?? 'NONE',
         itemIds: v.data.itemIds ?? [], detectedBy: v.data.detectedBy, assessedAt: now, marketplace: v.marketplace, ruleContentHash: ruleSet.contentHash,
+        generalAfter: after.general, seriousAfter: after.serious,
       };
       rows.push(row);
       const data: PenaltyAssessedV1 = {
