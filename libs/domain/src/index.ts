@@ -17,6 +17,7 @@ export * from './lib/forgery-case';
 export * from './lib/rule-book';
 export * from './lib/rule-overrides';
 export * from './lib/explain-assessment';
+export * from './lib/explain-sanction';
 export * from './lib/deposit-ledger';
 export * from './lib/follow-ladder';
 export * from './lib/open-forgery-cases';

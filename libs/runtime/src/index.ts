@@ -14,3 +14,4 @@ export * from './lib/api-list-response';
 export * from './lib/tracing';
 export * from './lib/logging';
 export * from './lib/http-telemetry';
+export * from './lib/explanation.dto';

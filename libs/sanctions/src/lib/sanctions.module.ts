@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AppealsModule } from '@penalty/appeals';
 import { SanctionAppealSubjects } from './appeal-sanctions/sanction-appeal-subjects';
+import { DecisionsController } from './explain-sanctions/decisions.controller';
+import { ExplainSanctionHandler } from './explain-sanctions/explain-sanction.handler';
 import { SanctionTaskRunner } from './close-overdue-windows/sanction-task-runner';
 import { TopUpDueHandler } from './close-overdue-windows/top-up-due.handler';
 import { DepositAccountRepository } from './deposit-account.repository';
@@ -33,7 +35,7 @@ export class SanctionCoreModule {}
 
 @Module({
   imports: [SanctionCoreModule, AppealsModule.forSubjects(SanctionAppealSubjects, [SanctionCoreModule])],
-  controllers: [PenaltiesConsumer, MerchantProfilesConsumer, ViolationsConsumer, SanctionsController, ForgeryCasesController, DepositsController],
+  controllers: [PenaltiesConsumer, MerchantProfilesConsumer, ViolationsConsumer, SanctionsController, ForgeryCasesController, DepositsController, DecisionsController],
   providers: [
     sanctionConfigProvider,
     ImposeLadderSanctionsHandler,
@@ -44,6 +46,7 @@ export class SanctionCoreModule {}
     TopUpDueHandler,
     LiftExpiredMeasuresWorker,
     SanctionTaskRunner,
+    ExplainSanctionHandler,
   ],
 })
 export class SanctionsModule {}

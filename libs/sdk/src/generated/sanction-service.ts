@@ -52,6 +52,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/decisions/{decisionId}/explanation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Why a sanction is what it is (by sanctionId): its cause and what it counted, the rule cells of the version it names with the rulebook section in zh and en, the sanction recomputed and compared with the sanction as imposed */
+        get: operations["DecisionsController_explanation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/forgery-cases/{caseId}/remediation": {
         parameters: {
             query?: never;
@@ -214,6 +231,17 @@ export interface components {
             /** @description The window this appeal was filed in */
             windowClosesAt: string;
         };
+        AppliedRuleDto: {
+            /** @description The rule cell, e.g. POINTS_TABLE, SELF_CHECK, LADDER_NODE, SKIPPED_NODES, APPEAL_WINDOW, FORGERY_REMEDIED */
+            rule: string;
+            /** @description Section of the rulebook */
+            section: string;
+            text: components["schemas"]["RuleTextDto"];
+            /** @description The cell's values in the version applied */
+            values: {
+                [key: string]: unknown;
+            };
+        };
         AuditEntryDto: {
             /** @description What, as a coded verb, e.g. SANCTION.LIFT */
             action: string;
@@ -230,6 +258,11 @@ export interface components {
             reason: string;
             subjectId: string;
             subjectType: string;
+        };
+        CountedAssessmentDto: {
+            /** @description Points it counts for now */
+            points: number;
+            violationId: string;
         };
         DecideAppealRequest: {
             /** @enum {string} */
@@ -281,6 +314,10 @@ export interface components {
              */
             validUntil: string;
         };
+        ExplainedMeasureDto: {
+            endsAt: string | null;
+            type: string;
+        };
         FileAppealRequest: {
             evidence: components["schemas"]["EvidenceDocumentRequest"][];
             /** @description The merchant's statement */
@@ -329,6 +366,53 @@ export interface components {
             accepted: boolean;
             /** @description The reviewer's note (kept in the audit trail) */
             note?: string;
+        };
+        RuleTextDto: {
+            en: string;
+            zh: string;
+        };
+        SanctionExplanationDto: {
+            /** @description The sanction as imposed */
+            asMade: components["schemas"]["SanctionOutcomeDto"];
+            decisionId: string;
+            inputs: components["schemas"]["SanctionInputsDto"];
+            /** @enum {string} */
+            kind: "SANCTION";
+            marketplace: string;
+            merchantId: string;
+            /** @description The sanction recomputed from the inputs and the stored version */
+            outcome: components["schemas"]["SanctionOutcomeDto"];
+            /** @description Recomputing gives the sanction as imposed (measures and ends, fine, appeal deadline), under the same content hash */
+            reproduced: boolean;
+            /** @description Revoked since (appeal accepted, points restored): when */
+            revokedAt: string | null;
+            ruleContentHash: string;
+            rules: components["schemas"]["AppliedRuleDto"][];
+            ruleVersion: string;
+        };
+        SanctionInputsDto: {
+            /** @description FORGERY: the case */
+            caseId: string | null;
+            /** @description FORGERY: the merchant's case number */
+            caseNumber: number | null;
+            /** @enum {string} */
+            cause: "LADDER_NODE" | "FORGERY" | "DEPOSIT_SHORTFALL";
+            /** @description The assessments whose points reached the node (LADDER_NODE) */
+            counted: components["schemas"]["CountedAssessmentDto"][];
+            decidedAt: string;
+            naturalYear: number | null;
+            node: number | null;
+            /** @description Nodes passed at once with the one imposed (not imposed) */
+            skippedNodes: number[];
+            /** @enum {string|null} */
+            track: "GENERAL" | "SERIOUS" | null;
+        };
+        SanctionOutcomeDto: {
+            appealDeadline: string | null;
+            /** @description Fen; null: none, or the whole deposit (forfeitsDeposit) */
+            fineFen: number | null;
+            forfeitsDeposit: boolean;
+            measures: components["schemas"]["ExplainedMeasureDto"][];
         };
         SubmitRemediationRequest: {
             /** @description Documents within their validity period, forming a complete chain */
@@ -583,6 +667,63 @@ export interface operations {
             };
             /** @description The principal may not call this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DecisionsController_explanation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                decisionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SanctionExplanationDto"];
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description DECISION.NOT_FOUND: no sanction of that id (assessments are explained by the scoring service) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -216,7 +216,7 @@ export interface components {
             windowClosesAt: string;
         };
         AppliedRuleDto: {
-            /** @description The rule cell: POINTLESS_CODE, EXAM_SCENARIO_POINTS, POINT_OVERRIDE, POINTS_TABLE, SELF_CHECK, NO_SELF_CHECK */
+            /** @description The rule cell, e.g. POINTS_TABLE, SELF_CHECK, LADDER_NODE, SKIPPED_NODES, APPEAL_WINDOW, FORGERY_REMEDIED */
             rule: string;
             /** @description Section of the rulebook */
             section: string;

@@ -1,8 +1,9 @@
 import { buildCloudEvent, EventTypes, Topics } from '@penalty/contracts';
 import { draftVersion, approveVersion, RULE_SETS, RuleBook, ruleDataOf } from '@penalty/domain';
-import { RulebookFeed } from '@penalty/messaging';
+import { ALWAYS_CURRENT, RulebookFeed } from '@penalty/messaging';
 import { ReadinessRegistry } from '@penalty/runtime';
-import { aMerchantId, aProfileEvent, HandlerTestbed, type TestReplica } from '@penalty/testing';
+import { aMerchantId, aProfileEvent, aViolationEvent, HandlerTestbed, type TestReplica } from '@penalty/testing';
+import { ExplainSanctionHandler } from '../explain-sanctions/explain-sanction.handler';
 import { aPenaltyEvent, sanctionHandlers, SANCTION_SCHEMA_MIGRATIONS, StatementCounter, TestClock } from '../../testing/sanction-test-bed';
 
 const CNY = 100;
@@ -144,6 +145,42 @@ describe('impose ladder sanctions, a batch at a time (real PostgreSQL and Kafka)
     expect(await testbed.rows(`SELECT count(*)::int AS n FROM sanction WHERE merchant_id = $1 AND revoked_at IS NOT NULL AND revoke_reason = 'POINTS_RESTORED' AND fine_refunded_fen = fine_fen`, [merchantId])).toEqual([{ n: 2 }]);
     expect(await testbed.rows(`SELECT count(*)::int AS n FROM measure m JOIN sanction s USING (sanction_id) WHERE s.revoked_at IS NOT NULL AND m.merchant_id = $1 AND m.lifted_at IS NULL`, [merchantId])).toEqual([{ n: 0 }]);
     expect(lifted(merchantId)).toHaveLength(2);
+  });
+
+  it('explains every sanction it imposed from what is stored, reproducibly: ladder nodes (skipped ones too) and a forgery clear-out', async () => {
+    const explain = (id: string) => new ExplainSanctionHandler(testbed.dataSource, new RuleBook(), ALWAYS_CURRENT).explain(id);
+    const merchantId = aMerchantId('explain');
+    await applyProfiles([aProfileEvent({ merchantId })]);
+    const first = aPenaltyEvent({ merchantId, points: 12, total: 12 });
+    // The second assessment jumps from 12 to 36: node 36 imposed, 24 skipped.
+    const second = aPenaltyEvent({ merchantId, points: 24, total: 36 });
+    await applyPenalties([first]);
+    await applyPenalties([second]);
+    const [twelve, thirtySix] = (await waitFor(Topics.SanctionsDecidedV1, 'sanction.imposed.v1', merchantId, 2)).map((m) => m.json!.data);
+    const a = await explain(twelve.sanctionId);
+    expect(a).toMatchObject({
+      kind: 'SANCTION', marketplace: 'tmall', ruleVersion: '2022-06-27', reproduced: true,
+      inputs: { cause: 'LADDER_NODE', track: 'SERIOUS', node: 12, skippedNodes: [], counted: [{ violationId: first.data.violationId, points: 12 }] },
+    });
+    expect(a.rules.map((r) => r.rule)).toEqual(['LADDER_NODE', 'APPEAL_WINDOW']);
+    expect(a.asMade).toEqual(a.outcome);
+    const b = await explain(thirtySix.sanctionId);
+    expect(b).toMatchObject({ reproduced: true, inputs: { node: 36, skippedNodes: [24] } });
+    expect(b.rules.map((r) => r.rule)).toEqual(['LADDER_NODE', 'SKIPPED_NODES', 'APPEAL_WINDOW']);
+    // A measure changed behind the service's back no longer reproduces.
+    await testbed.rows(`UPDATE measure SET ends_at = ends_at + interval '1 day' WHERE sanction_id = $1 AND ends_at IS NOT NULL`, [twelve.sanctionId]);
+    expect((await explain(twelve.sanctionId)).reproduced).toBe(false);
+
+    // A qualification forgery of 2021 (the 2019 rule): cleared out at once.
+    const forger = aMerchantId('explain-forgery');
+    await applyProfiles([aProfileEvent({ merchantId: forger })]);
+    const { replica, handlers } = replicas[0];
+    await replica.inbox.apply(testbed.batch(Topics.ViolationsDetectedV1, [aViolationEvent({ merchantId: forger, code: 'QUALIFICATION_FORGERY', severity: 'STANDARD', occurredAt: '2021-05-01T10:00:00+08:00' })]), (b) => handlers.forgery.handle(b));
+    const [clearOut] = (await waitFor(Topics.SanctionsDecidedV1, 'sanction.imposed.v1', forger, 1)).map((m) => m.json!.data);
+    expect(await explain(clearOut.sanctionId)).toMatchObject({
+      ruleVersion: '2019', reproduced: true, inputs: { cause: 'FORGERY', caseNumber: 1 }, rules: [{ rule: 'FORGERY_CLEAR_OUT', section: '4', values: { forgeryRule: 'CLEAR_OUT' } }],
+    });
+    expect((await explain('00000000-0000-4000-8000-000000000000').catch((e: unknown) => e))).toMatchObject({ status: 404, code: 'DECISION.NOT_FOUND' });
   });
 
   it('waits for a rule version it has not read yet and decides under it, never under another; an unknown version is dead-lettered', async () => {

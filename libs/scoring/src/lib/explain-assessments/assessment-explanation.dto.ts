@@ -1,16 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-
-export class RuleTextDto {
-  @ApiProperty() zh: string;
-  @ApiProperty() en: string;
-}
-
-export class AppliedRuleDto {
-  @ApiProperty({ description: 'The rule cell: POINTLESS_CODE, EXAM_SCENARIO_POINTS, POINT_OVERRIDE, POINTS_TABLE, SELF_CHECK, NO_SELF_CHECK' }) rule: string;
-  @ApiProperty({ description: 'Section of the rulebook' }) section: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: "The cell's values in the version applied" }) values: Record<string, unknown>;
-  @ApiProperty({ type: RuleTextDto }) text: RuleTextDto;
-}
+import { AppliedRuleDto } from '@penalty/runtime';
 
 export class TotalsDto {
   @ApiProperty({ type: 'integer' }) general: number;
