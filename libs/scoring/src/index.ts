@@ -3,3 +3,4 @@ export * from './lib/scoring.migration';
 export * from './lib/assess-violations/assess-violations.handler';
 export * from './lib/scoring-remedies.migration';
 export * from './lib/exam-chances';
+export * from './lib/simulate-rule-changes/simulation.migration';

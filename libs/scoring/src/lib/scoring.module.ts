@@ -4,6 +4,9 @@ import { AssessViolationsHandler } from './assess-violations/assess-violations.h
 import { ViolationsConsumer } from './assess-violations/violations.consumer';
 import { ExamChances, ExamChancesController } from './exam-chances';
 import { DecisionsController } from './explain-assessments/decisions.controller';
+import { SimulationRunner } from './simulate-rule-changes/simulation-runner';
+import { SimulationRepository } from './simulate-rule-changes/simulation.repository';
+import { SimulationsController } from './simulate-rule-changes/simulations.controller';
 import { ExplainAssessmentHandler } from './explain-assessments/explain-assessment.handler';
 import { PenaltyAppealSubjects } from './penalty-appeals';
 import { MerchantProfilesConsumer } from './record-exam-eligibility/merchant-profiles.consumer';
@@ -11,7 +14,7 @@ import { RecordExamEligibilityHandler } from './record-exam-eligibility/record-e
 
 @Module({
   imports: [AppealsModule.forSubjects(PenaltyAppealSubjects)],
-  controllers: [ViolationsConsumer, MerchantProfilesConsumer, ExamChancesController, DecisionsController],
-  providers: [AssessViolationsHandler, RecordExamEligibilityHandler, ExamChances, ExplainAssessmentHandler],
+  controllers: [ViolationsConsumer, MerchantProfilesConsumer, ExamChancesController, DecisionsController, SimulationsController],
+  providers: [AssessViolationsHandler, RecordExamEligibilityHandler, ExamChances, ExplainAssessmentHandler, SimulationRepository, SimulationRunner],
 })
 export class ScoringModule {}

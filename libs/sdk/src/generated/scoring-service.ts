@@ -189,6 +189,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest simulations (without their reports), newest first */
+        get: operations["SimulationsController_list"];
+        put?: never;
+        /** Simulate a draft rulebook version over the marketplace's stored violations of a period (background job; read-only: publishes nothing, changes no decision) */
+        post: operations["SimulationsController_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/simulations/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A simulation's status, progress and, once DONE, its report */
+        get: operations["SimulationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -371,6 +406,45 @@ export interface components {
         RuleTextDto: {
             en: string;
             zh: string;
+        };
+        SimulateRuleChangeRequest: {
+            /** @description The draft's version id (as the api's rulebook store has it) */
+            draftVersion: string;
+            /**
+             * @description Start of the period reported (RFC 3339); earlier violations of its natural year are replayed as history
+             * @example 2025-12-01T00:00:00+08:00
+             */
+            from: string;
+            marketplace: string;
+            /** @description The draft's whole rule data (GET /v1/rulebooks/{marketplace}/versions/{versionId} on the api); validated as a whole */
+            ruleData: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Exclusive end (RFC 3339)
+             * @example 2026-12-01T00:00:00+08:00
+             */
+            to: string;
+        };
+        SimulationRunDto: {
+            draftVersion: string;
+            error: string | null;
+            finishedAt: string | null;
+            from: string;
+            marketplace: string;
+            /** @description 0 to 1 */
+            progress: number;
+            /** @description DONE: what the draft would change (totals per node, fines, forgery outcomes, the merchants whose judgement changes (at most 500, differencesTotal counts all), a sample of changed decisions with reasons) */
+            report: {
+                [key: string]: unknown;
+            } | null;
+            requestedAt: string;
+            requestedBy: string;
+            /** Format: uuid */
+            runId: string;
+            /** @enum {string} */
+            status: "QUEUED" | "RUNNING" | "DONE" | "FAILED";
+            to: string;
         };
         TotalsDto: {
             general: number;
@@ -1326,6 +1400,190 @@ export interface operations {
             };
             /** @description The body is not JSON (application/json or application/*+json) in UTF-8 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SimulationsController_list: {
+        parameters: {
+            query?: {
+                marketplace?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SimulationRunDto"][];
+                    };
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SimulationsController_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulateRuleChangeRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationRunDto"];
+                };
+            };
+            /** @description REQUEST.INVALID: each bad field named (ruleData.<path> for the rule data) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body did not arrive within HTTP_BODY_TIMEOUT_MS */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is over HTTP_BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON (application/json or application/*+json) in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SimulationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationRunDto"];
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description SIMULATION.NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

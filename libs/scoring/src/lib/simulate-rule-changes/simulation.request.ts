@@ -1,0 +1,49 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsObject, Matches } from 'class-validator';
+
+const MARKETPLACE = /^[a-z0-9-]{1,32}$/;
+const VERSION_ID = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+/** A date-time within the contract's range, with its offset. */
+const INSTANT = /^(19[7-9]\d|20\d{2})-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** POST /v1/simulations: replay a marketplace's stored violations of a period under a draft's rule data and under the versions in force. */
+export class SimulateRuleChangeRequest {
+  @ApiProperty({ pattern: MARKETPLACE.source }) @Matches(MARKETPLACE, { message: 'marketplace must be 1 to 32 characters of a-z, 0-9 and -' }) marketplace: string;
+
+  @ApiProperty({ description: "The draft's version id (as the api's rulebook store has it)", pattern: VERSION_ID.source })
+  @Matches(VERSION_ID, { message: 'draftVersion must be a version id' })
+  draftVersion: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "The draft's whole rule data (GET /v1/rulebooks/{marketplace}/versions/{versionId} on the api); validated as a whole" })
+  @IsObject()
+  ruleData: Record<string, unknown>;
+
+  @ApiProperty({ description: 'Start of the period reported (RFC 3339); earlier violations of its natural year are replayed as history', example: '2025-12-01T00:00:00+08:00' })
+  @Matches(INSTANT, { message: 'from must be an RFC 3339 date-time with an offset' })
+  from: string;
+
+  @ApiProperty({ description: 'Exclusive end (RFC 3339)', example: '2026-12-01T00:00:00+08:00' })
+  @Matches(INSTANT, { message: 'to must be an RFC 3339 date-time with an offset' })
+  to: string;
+}
+
+export class SimulationRunDto {
+  @ApiProperty({ format: 'uuid' }) runId: string;
+  @ApiProperty() marketplace: string;
+  @ApiProperty() draftVersion: string;
+  @ApiProperty() from: string;
+  @ApiProperty() to: string;
+  @ApiProperty() requestedBy: string;
+  @ApiProperty() requestedAt: string;
+  @ApiProperty({ enum: ['QUEUED', 'RUNNING', 'DONE', 'FAILED'] }) status: string;
+  @ApiProperty({ description: '0 to 1' }) progress: number;
+  @ApiProperty({ type: String, nullable: true }) finishedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) error: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'DONE: what the draft would change (totals per node, fines, forgery outcomes, the merchants whose judgement changes (at most 500, differencesTotal counts all), a sample of changed decisions with reasons)',
+  })
+  report: Record<string, unknown> | null;
+}
