@@ -203,6 +203,13 @@ describe('ops dashboard: merchant search and the rulebook editor (real Kafka + P
     const [narrow] = await Promise.all([page.waitForEvent('download'), page.locator('#merchant-export').click()]);
     expect(readFileSync((await narrow.path())!, 'utf8').split('\r\n')[0]).toBe('\uFEFFMerchant,Name,Marketplace,Points · General,Points · Serious');
 
+    // The state filter: only blue reached the 12-point node, so only blue has measures in force.
+    await until(() => search(`query=${tag}&state=ACTIVE_MEASURES`), (r) => r.total === 1, 'the api knows blue\'s measures', 60_000);
+    await page.locator('.ant-select:has(#merchant-state)').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'Measures in force' }).click();
+    await until(() => rowKeys(page), (keys) => JSON.stringify(keys) === JSON.stringify([blue]), 'filtered by state');
+    await page.getByTestId('merchants-total').filter({ hasText: 'Total 1' }).waitFor();
+
     // Accessible with rows, filters and the column chooser on the page.
     await page.waitForLoadState('networkidle');
     expect(await axeInBothLanguages(page, 'Merchants')).toEqual([]);
