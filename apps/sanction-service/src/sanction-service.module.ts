@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PipelineModule, type ServiceDocs } from '@penalty/messaging';
-import { AppealTables1763900100000 } from '@penalty/appeals';
+import { APPEAL_MIGRATIONS } from '@penalty/appeals';
 import { Topics } from '@penalty/contracts';
 import { SANCTION_MIGRATIONS, SanctionsModule } from '@penalty/sanctions';
 
@@ -9,7 +9,7 @@ import { SANCTION_MIGRATIONS, SanctionsModule } from '@penalty/sanctions';
     PipelineModule.forService({
       serviceName: 'sanction-service',
       schema: 'sanction',
-      migrations: [...SANCTION_MIGRATIONS, AppealTables1763900100000],
+      migrations: [...SANCTION_MIGRATIONS, ...APPEAL_MIGRATIONS],
       consumerGroup: 'sanction-service',
       // Read for forgery cases only; the scoring service dead-letters what cannot be parsed.
       observedTopics: [Topics.ViolationsDetectedV1],

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PipelineModule, type ServiceDocs } from '@penalty/messaging';
-import { AppealTables1763900100000 } from '@penalty/appeals';
+import { APPEAL_MIGRATIONS } from '@penalty/appeals';
 import { ScoringModule, ScoringRemedies1763900200000, ScoringRuleIdentity1764900200000, ScoringSimulations1764900400000, ScoringTables1763856100000 } from '@penalty/scoring';
 
 @Module({
@@ -8,7 +8,7 @@ import { ScoringModule, ScoringRemedies1763900200000, ScoringRuleIdentity1764900
     PipelineModule.forService({
       serviceName: 'scoring-service',
       schema: 'scoring',
-      migrations: [ScoringTables1763856100000, ScoringRemedies1763900200000, AppealTables1763900100000, ScoringRuleIdentity1764900200000, ScoringSimulations1764900400000],
+      migrations: [ScoringTables1763856100000, ScoringRemedies1763900200000, ...APPEAL_MIGRATIONS, ScoringRuleIdentity1764900200000, ScoringSimulations1764900400000],
       consumerGroup: 'scoring-service',
     }),
     ScoringModule,

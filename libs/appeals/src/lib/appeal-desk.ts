@@ -52,6 +52,8 @@ interface AppealRow {
   rejection_reason: AppealRejectionReason | null;
   decided_at: Date | null;
   second_appeal_closes_at: Date | null;
+  claimed_by: string | null;
+  claimed_at: Date | null;
 }
 
 const iso = (d: Date | null) => (d ? formatShanghai(new Date(d)) : null);
@@ -71,6 +73,8 @@ function toDto(row: AppealRow): AppealDto {
     rejectionReason: row.rejection_reason,
     decidedAt: iso(row.decided_at),
     secondAppealClosesAt: iso(row.second_appeal_closes_at),
+    claimedBy: row.claimed_by ?? null,
+    claimedAt: iso(row.claimed_at ?? null),
   };
 }
 
@@ -133,13 +137,17 @@ export class AppealDesk {
     return this.runner.run(async ({ manager }) => {
       const [appeal]: AppealRow[] = await manager.query('SELECT * FROM appeal WHERE appeal_id = $1 FOR UPDATE', [appealId]);
       if (!appeal || appeal.subject_kind !== expected.kind || appeal.subject_id !== expected.subjectId) throw ProblemException.notFound('APPEAL.NOT_FOUND', `No appeal ${appealId}.`);
+      // One reviewer per appeal: an appeal another reviewer has claimed is theirs to decide.
+      if (appeal.claimed_by !== null && appeal.claimed_by !== actor) {
+        throw new ProblemException(409, 'APPEAL.CLAIMED_BY_ANOTHER', 'Claimed by another reviewer', `Appeal ${appealId} is claimed by ${appeal.claimed_by}; they decide it, or release it first.`);
+      }
       const review = decideAppealReview({ status: appeal.status, decision: request.decision, rejectionReason: request.rejectionReason ?? null });
       const decision = await this.subjects.find(manager, appeal.subject_kind, appeal.subject_id);
       if (!decision) throw ProblemException.notFound('APPEAL.DECISION_NOT_FOUND', `The decision appealed by ${appealId} no longer exists.`);
       const secondAppealClosesAt = review.status === 'REJECTED' && appeal.round === 1 ? secondAppealCloses(decision.decidedAt, now, decision.ruleSet) : null;
       // With the pg driver, TypeORM answers an UPDATE with [rows, affectedCount].
       const [[row]]: [AppealRow[], number] = await manager.query(
-        `UPDATE appeal SET status = $2, rejection_reason = $3, review_note = $4, decided_at = $5, decided_by = $6, second_appeal_closes_at = $7
+        `UPDATE appeal SET status = $2, rejection_reason = $3, review_note = $4, decided_at = $5, decided_by = $6, second_appeal_closes_at = $7, claimed_by = NULL, claimed_at = NULL
          WHERE appeal_id = $1 RETURNING *`,
         [appealId, review.status, review.rejectionReason, request.note ?? null, now, actor, secondAppealClosesAt],
       );
@@ -149,6 +157,62 @@ export class AppealDesk {
         actor, action: `APPEAL.${review.status === 'ACCEPTED' ? 'ACCEPT' : 'REJECT'}`, merchantId: appeal.merchant_id, subjectType: appeal.subject_kind,
         subjectId: appeal.subject_id, reason: request.note ?? review.rejectionReason ?? 'accepted', details: { appealId, round: appeal.round, rejectionReason: review.rejectionReason }, occurredAt: now,
       });
+      return toDto(row);
+    });
+  }
+
+  /**
+   * A reviewer claims a pending appeal (`assignee` absent) or assigns it to a colleague; an appeal
+   * claimed by someone else is refused (409 APPEAL.CLAIMED_BY_ANOTHER) until they release it. Audited.
+   */
+  async claim(appealId: string, expected: { kind: AppealSubjectKind; subjectId: string }, actor: string, assignee?: string): Promise<AppealDto> {
+    return this.onPending(appealId, expected, actor, async (manager, appeal, now) => {
+      const me = actor;
+      const holder = assignee ?? me;
+      if (appeal.claimed_by !== null && appeal.claimed_by !== me && appeal.claimed_by !== holder) {
+        throw new ProblemException(409, 'APPEAL.CLAIMED_BY_ANOTHER', 'Claimed by another reviewer', `Appeal ${appealId} is claimed by ${appeal.claimed_by}.`);
+      }
+      const [[row]]: [AppealRow[], number] = await manager.query('UPDATE appeal SET claimed_by = $2, claimed_at = $3 WHERE appeal_id = $1 RETURNING *', [appealId, holder, now]);
+      return { row, action: assignee && assignee !== me ? 'APPEAL.ASSIGN' : 'APPEAL.CLAIM', reason: assignee && assignee !== me ? `assigned to ${holder}` : 'claimed' };
+    });
+  }
+
+  /** The holder releases a claim (anyone may release a claim of their own or one assigned to them). Audited. */
+  async release(appealId: string, expected: { kind: AppealSubjectKind; subjectId: string }, actor: string): Promise<AppealDto> {
+    return this.onPending(appealId, expected, actor, async (manager, appeal) => {
+      if (appeal.claimed_by !== null && appeal.claimed_by !== actor) {
+        throw new ProblemException(409, 'APPEAL.CLAIMED_BY_ANOTHER', 'Claimed by another reviewer', `Appeal ${appealId} is claimed by ${appeal.claimed_by}; only they release it.`);
+      }
+      const [[row]]: [AppealRow[], number] = await manager.query('UPDATE appeal SET claimed_by = NULL, claimed_at = NULL WHERE appeal_id = $1 RETURNING *', [appealId]);
+      return { row, action: 'APPEAL.RELEASE', reason: 'released' };
+    });
+  }
+
+  /** A case note on an appeal, kept in the audit trail (any state). */
+  async note(appealId: string, expected: { kind: AppealSubjectKind; subjectId: string }, text: string, actor: string): Promise<void> {
+    const now = this.clock.now();
+    await this.runner.run(async ({ manager }) => {
+      const [appeal]: AppealRow[] = await manager.query('SELECT * FROM appeal WHERE appeal_id = $1', [appealId]);
+      if (!appeal || appeal.subject_kind !== expected.kind || appeal.subject_id !== expected.subjectId) throw ProblemException.notFound('APPEAL.NOT_FOUND', `No appeal ${appealId}.`);
+      await recordAudit(manager, { actor, action: 'APPEAL.NOTE', merchantId: appeal.merchant_id, subjectType: appeal.subject_kind, subjectId: appeal.subject_id, reason: text, details: { appealId }, occurredAt: now });
+    });
+  }
+
+  /** A change of a pending appeal's claim, its appeal.updated.v1 and its audit entry, in one transaction. */
+  private async onPending(
+    appealId: string,
+    expected: { kind: AppealSubjectKind; subjectId: string },
+    actor: string,
+    change: (manager: EntityManager, appeal: AppealRow, now: Date) => Promise<{ row: AppealRow; action: string; reason: string }>,
+  ): Promise<AppealDto> {
+    const now = this.clock.now();
+    return this.runner.run(async ({ manager }) => {
+      const [appeal]: AppealRow[] = await manager.query('SELECT * FROM appeal WHERE appeal_id = $1 FOR UPDATE', [appealId]);
+      if (!appeal || appeal.subject_kind !== expected.kind || appeal.subject_id !== expected.subjectId) throw ProblemException.notFound('APPEAL.NOT_FOUND', `No appeal ${appealId}.`);
+      if (appeal.status !== 'PENDING') throw new ProblemException(409, 'APPEAL.NOT_PENDING', 'Already decided', `Appeal ${appealId} is ${appeal.status}.`);
+      const { row, action, reason } = await change(manager, appeal, now);
+      await this.publish(manager, row, now);
+      await recordAudit(manager, { actor, action, merchantId: appeal.merchant_id, subjectType: appeal.subject_kind, subjectId: appeal.subject_id, reason, details: { appealId, claimedBy: row.claimed_by }, occurredAt: now });
       return toDto(row);
     });
   }
@@ -170,6 +234,7 @@ export class AppealDesk {
       filedAt: iso(row.filed_at)!,
       decidedAt: iso(row.decided_at),
       secondAppealClosesAt: iso(row.second_appeal_closes_at),
+      claim: row.claimed_by ? { by: row.claimed_by, at: iso(row.claimed_at)! } : null,
     };
     appendEventToOutbox(manager, Topics.RemediesUpdatedV1, buildCloudEvent({ type: EventTypes.AppealUpdatedV1, source: this.subjects.source, subject: row.merchant_id, data, time: now }));
   }

@@ -32,3 +32,19 @@ export class AppealTables1763900100000 implements MigrationInterface {
     await queryRunner.query('DROP TABLE appeal');
   }
 }
+
+/** Reviewers claim an appeal before they decide it (one reviewer per appeal at a time), or assign it to a colleague. */
+export class AppealClaims1764900500000 implements MigrationInterface {
+  name = 'AppealClaims1764900500000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE appeal ADD COLUMN claimed_by text, ADD COLUMN claimed_at timestamptz');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE appeal DROP COLUMN claimed_by, DROP COLUMN claimed_at');
+  }
+}
+
+/** Every migration of the appeal table, in order, for the services that keep appeals. */
+export const APPEAL_MIGRATIONS = [AppealTables1763900100000, AppealClaims1764900500000];

@@ -63,6 +63,52 @@ export class DecideAppealRequest {
   note?: string;
 }
 
+export class ClaimAppealRequest {
+  @ApiPropertyOptional({ description: 'A colleague to assign it to (the subject they sign in as: their user name, or oidc:<sub>); absent: the caller claims it', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  assignee?: string;
+}
+
+export class AppealNoteRequest {
+  @ApiProperty({ description: 'A case note, kept in the audit trail', minLength: 1, maxLength: 2000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  text: string;
+}
+
+export class AppealRefRequest {
+  @ApiProperty({ enum: ['penalties', 'sanctions', 'forgery-cases'] }) @IsIn(['penalties', 'sanctions', 'forgery-cases']) collection: string;
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(128) subjectId: string;
+  @ApiProperty({ format: 'uuid' }) @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'appealId must be an appeal id (UUID)' }) appealId: string;
+}
+
+/** Several appeals decided at once with one decision and reason; each is decided (or refused) on its own. */
+export class DecideAppealsRequest extends DecideAppealRequest {
+  @ApiProperty({ type: [AppealRefRequest], minItems: 1, maxItems: 100 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => AppealRefRequest)
+  items: AppealRefRequest[];
+}
+
+export class AppealDecisionResultDto {
+  @ApiProperty() appealId: string;
+  @ApiProperty({ description: 'Decided by this request' }) decided: boolean;
+  @ApiProperty({ enum: APPEAL_STATUSES, nullable: true }) status: AppealStatus | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why it was not decided (a problem code, e.g. APPEAL.CLAIMED_BY_ANOTHER)' }) code: string | null;
+  @ApiProperty({ type: String, nullable: true }) detail: string | null;
+}
+
+export class AppealDecisionsDto {
+  @ApiProperty({ type: [AppealDecisionResultDto] }) items: AppealDecisionResultDto[];
+}
+
 export class AppealDto {
   @ApiProperty() appealId: string;
   @ApiProperty() merchantId: string;
@@ -77,4 +123,6 @@ export class AppealDto {
   @ApiProperty({ enum: APPEAL_REJECTION_REASONS, nullable: true }) rejectionReason: AppealRejectionReason | null;
   @ApiProperty({ nullable: true }) decidedAt: string | null;
   @ApiProperty({ nullable: true, description: 'After a rejection: the last moment for the one second appeal' }) secondAppealClosesAt: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The reviewer working on it (only they may decide it until they release it)' }) claimedBy: string | null;
+  @ApiProperty({ type: String, nullable: true }) claimedAt: string | null;
 }

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { AppealSubjectKind } from '@penalty/domain';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { DomainError, type AppealSubjectKind } from '@penalty/domain';
 import { Requires } from '@penalty/auth';
 import { Actor, ProblemException, validRequest, ApiListOkResponse } from '@penalty/runtime';
 import { AppealDesk } from './appeal-desk';
-import { AppealDto, DecideAppealRequest, FileAppealRequest } from './appeal.requests';
+import { AppealDecisionsDto, AppealDto, AppealNoteRequest, ClaimAppealRequest, DecideAppealRequest, DecideAppealsRequest, FileAppealRequest } from './appeal.requests';
 
 /** URL collections of the decisions that can be appealed; each service serves the ones it owns. */
 const COLLECTIONS: Record<string, AppealSubjectKind> = { penalties: 'PENALTY', sanctions: 'SANCTION', 'forgery-cases': 'FORGERY_CASE' };
@@ -51,6 +51,70 @@ export class AppealsController {
     const request = validRequest(DecideAppealRequest, body);
     const decided = await this.desk.decide(appealId, request, actor, { kind, subjectId });
     return decided;
+  }
+
+  @Post(':collection/:subjectId/appeals/:appealId/claim')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Claim a pending appeal (only the holder decides it), or assign it to a colleague (assignee). Audited.' })
+  @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS) })
+  @Requires('reviewer')
+  @ApiBody({ type: ClaimAppealRequest })
+  @ApiOkResponse({ type: AppealDto })
+  @ApiNotFoundResponse({ description: 'ROUTE.NOT_FOUND or APPEAL.NOT_FOUND' })
+  @ApiConflictResponse({ description: 'APPEAL.CLAIMED_BY_ANOTHER or APPEAL.NOT_PENDING' })
+  async claim(@Param('collection') collection: string, @Param('subjectId') subjectId: string, @Param('appealId') appealId: string, @Body() body: unknown, @Actor() actor: string): Promise<AppealDto> {
+    const kind = this.kindOf(collection);
+    if (!UUID.test(appealId)) throw ProblemException.validation([{ field: 'appealId', message: 'must be an appeal id (UUID)' }]);
+    return this.desk.claim(appealId, { kind, subjectId }, actor, validRequest(ClaimAppealRequest, body ?? {}).assignee);
+  }
+
+  @Post(':collection/:subjectId/appeals/:appealId/release')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Release the claim of a pending appeal (its holder only). Audited.' })
+  @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS) })
+  @Requires('reviewer')
+  @ApiOkResponse({ type: AppealDto })
+  @ApiNotFoundResponse({ description: 'ROUTE.NOT_FOUND or APPEAL.NOT_FOUND' })
+  @ApiConflictResponse({ description: 'APPEAL.CLAIMED_BY_ANOTHER or APPEAL.NOT_PENDING' })
+  async release(@Param('collection') collection: string, @Param('subjectId') subjectId: string, @Param('appealId') appealId: string, @Actor() actor: string): Promise<AppealDto> {
+    const kind = this.kindOf(collection);
+    if (!UUID.test(appealId)) throw ProblemException.validation([{ field: 'appealId', message: 'must be an appeal id (UUID)' }]);
+    return this.desk.release(appealId, { kind, subjectId }, actor);
+  }
+
+  @Post(':collection/:subjectId/appeals/:appealId/notes')
+  @HttpCode(204)
+  @ApiOperation({ summary: "A reviewer's case note on an appeal, kept in the audit trail" })
+  @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS) })
+  @Requires('reviewer')
+  @ApiBody({ type: AppealNoteRequest })
+  @ApiNoContentResponse({ description: 'Recorded' })
+  @ApiNotFoundResponse({ description: 'ROUTE.NOT_FOUND or APPEAL.NOT_FOUND' })
+  async note(@Param('collection') collection: string, @Param('subjectId') subjectId: string, @Param('appealId') appealId: string, @Body() body: unknown, @Actor() actor: string): Promise<void> {
+    const kind = this.kindOf(collection);
+    if (!UUID.test(appealId)) throw ProblemException.validation([{ field: 'appealId', message: 'must be an appeal id (UUID)' }]);
+    await this.desk.note(appealId, { kind, subjectId }, validRequest(AppealNoteRequest, body).text, actor);
+  }
+
+  @Post('appeals/decisions')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Decide several appeals at once with one decision and reason; each is decided or refused on its own (claimed by another reviewer, decided already, not this service's), never all-or-nothing. Audited per appeal." })
+  @Requires('reviewer')
+  @ApiBody({ type: DecideAppealsRequest })
+  @ApiOkResponse({ type: AppealDecisionsDto })
+  async decideMany(@Body() body: unknown, @Actor() actor: string): Promise<AppealDecisionsDto> {
+    const request = validRequest(DecideAppealsRequest, body);
+    const items: AppealDecisionsDto['items'] = [];
+    for (const item of request.items) {
+      try {
+        const decided = await this.decide(item.collection, item.subjectId, item.appealId, { decision: request.decision, rejectionReason: request.rejectionReason, note: request.note }, actor);
+        items.push({ appealId: item.appealId, decided: true, status: decided.status, code: null, detail: null });
+      } catch (error) {
+        if (!(error instanceof ProblemException) && !(error instanceof DomainError)) throw error;
+        items.push({ appealId: item.appealId, decided: false, status: null, code: error.code, detail: error.message });
+      }
+    }
+    return { items };
   }
 
   @Get('merchants/:merchantId/appeals')

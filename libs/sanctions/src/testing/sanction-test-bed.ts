@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, type QueryConfig } from 'pg';
 import type { DataSource, MigrationInterface } from 'typeorm';
-import { AppealTables1763900100000 } from '@penalty/appeals';
+import { APPEAL_MIGRATIONS } from '@penalty/appeals';
 import { RuleBook, type Clock, type Track } from '@penalty/domain';
 import type { RulebookAwareness, TransactionRunner } from '@penalty/messaging';
 import { TopUpDueHandler } from '../lib/close-overdue-windows/top-up-due.handler';
@@ -23,7 +23,7 @@ import { SANCTION_MIGRATIONS } from '../lib/sanction.migrations';
 import { SanctionRepository } from '../lib/sanction.repository';
 
 /** The sanction schema's own migrations (the testbed adds the shared pipeline tables first). */
-export const SANCTION_SCHEMA_MIGRATIONS: (new () => MigrationInterface)[] = [...SANCTION_MIGRATIONS, AppealTables1763900100000];
+export const SANCTION_SCHEMA_MIGRATIONS: (new () => MigrationInterface)[] = [...SANCTION_MIGRATIONS, ...APPEAL_MIGRATIONS];
 
 /** A clock the test moves. */
 export class TestClock implements Clock {

@@ -810,6 +810,10 @@ export interface components {
         ReviewItemDto: {
             /** @description FORGERY_REMEDIATION */
             caseNumber?: number;
+            /** @description RFC 3339, +08:00 */
+            claimedAt: string | null;
+            /** @description APPEAL: the reviewer who claimed it (only they decide it) */
+            claimedBy: string | null;
             /** @description The deadline of the decision, if any (RFC 3339, +08:00) */
             deadline: string | null;
             /** @description Evidence documents as filed */

@@ -18,6 +18,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/{collection}/{subjectId}/appeals/{appealId}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claim a pending appeal (only the holder decides it), or assign it to a colleague (assignee). Audited. */
+        post: operations["AppealsController_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/{collection}/{subjectId}/appeals/{appealId}/decision": {
         parameters: {
             query?: never;
@@ -29,6 +46,57 @@ export interface paths {
         put?: never;
         /** A reviewer accepts (the decision is revoked) or rejects (with one of the source's reasons) a pending appeal. Audited. */
         post: operations["AppealsController_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{collection}/{subjectId}/appeals/{appealId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A reviewer's case note on an appeal, kept in the audit trail */
+        post: operations["AppealsController_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{collection}/{subjectId}/appeals/{appealId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release the claim of a pending appeal (its holder only). Audited. */
+        post: operations["AppealsController_release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/appeals/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide several appeals at once with one decision and reason; each is decided or refused on its own (claimed by another reviewer, decided already, not this service's), never all-or-nothing. Audited per appeal. */
+        post: operations["AppealsController_decideMany"];
         delete?: never;
         options?: never;
         head?: never;
@@ -228,8 +296,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AppealDecisionResultDto: {
+            appealId: string;
+            /** @description Why it was not decided (a problem code, e.g. APPEAL.CLAIMED_BY_ANOTHER) */
+            code: string | null;
+            /** @description Decided by this request */
+            decided: boolean;
+            detail: string | null;
+            /** @enum {string|null} */
+            status: "PENDING" | "ACCEPTED" | "REJECTED" | null;
+        };
+        AppealDecisionsDto: {
+            items: components["schemas"]["AppealDecisionResultDto"][];
+        };
         AppealDto: {
             appealId: string;
+            claimedAt: string | null;
+            /** @description The reviewer working on it (only they may decide it until they release it) */
+            claimedBy: string | null;
             decidedAt: Record<string, never> | null;
             evidence: components["schemas"]["EvidenceDocumentRequest"][];
             /** @description RFC 3339, Asia/Shanghai */
@@ -249,6 +333,17 @@ export interface components {
             subjectKind: "PENALTY" | "SANCTION" | "FORGERY_CASE";
             /** @description The window this appeal was filed in */
             windowClosesAt: string;
+        };
+        AppealNoteRequest: {
+            /** @description A case note, kept in the audit trail */
+            text: string;
+        };
+        AppealRefRequest: {
+            /** Format: uuid */
+            appealId: string;
+            /** @enum {string} */
+            collection: "penalties" | "sanctions" | "forgery-cases";
+            subjectId: string;
         };
         AppliedRuleDto: {
             /** @description The rule cell, e.g. POINTS_TABLE, SELF_CHECK, LADDER_NODE, SKIPPED_NODES, APPEAL_WINDOW, FORGERY_REMEDIED */
@@ -316,9 +411,25 @@ export interface components {
             subjectId: string;
             subjectType: string;
         };
+        ClaimAppealRequest: {
+            /** @description A colleague to assign it to (the subject they sign in as: their user name, or oidc:<sub>); absent: the caller claims it */
+            assignee?: string;
+        };
         DecideAppealRequest: {
             /** @enum {string} */
             decision: "ACCEPTED" | "REJECTED";
+            /** @description The reviewer's note (kept in the audit trail) */
+            note?: string;
+            /**
+             * @description Required when rejecting: one of the reasons the source lists
+             * @enum {string}
+             */
+            rejectionReason?: "MATERIALS_NOT_GENUINE" | "MATERIALS_INCOMPLETE" | "IP_DISPUTE_UNRESOLVED" | "RULES_MISUNDERSTOOD" | "WINDOW_MISSED";
+        };
+        DecideAppealsRequest: {
+            /** @enum {string} */
+            decision: "ACCEPTED" | "REJECTED";
+            items: components["schemas"]["AppealRefRequest"][];
             /** @description The reviewer's note (kept in the audit trail) */
             note?: string;
             /**
@@ -561,6 +672,105 @@ export interface operations {
             };
         };
     };
+    AppealsController_claim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appealId: string;
+                collection: "penalties" | "sanctions" | "forgery-cases";
+                subjectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimAppealRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealDto"];
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROUTE.NOT_FOUND or APPEAL.NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body did not arrive within HTTP_BODY_TIMEOUT_MS */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description APPEAL.CLAIMED_BY_ANOTHER or APPEAL.NOT_PENDING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is over HTTP_BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON (application/json or application/*+json) in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     AppealsController_decide: {
         parameters: {
             query?: never;
@@ -633,6 +843,267 @@ export interface operations {
             };
             /** @description Refused by the rules (the code says which), or the state changed meanwhile */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is over HTTP_BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON (application/json or application/*+json) in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AppealsController_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appealId: string;
+                collection: "penalties" | "sanctions" | "forgery-cases";
+                subjectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppealNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROUTE.NOT_FOUND or APPEAL.NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body did not arrive within HTTP_BODY_TIMEOUT_MS */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is over HTTP_BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON (application/json or application/*+json) in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AppealsController_release: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appealId: string;
+                collection: "penalties" | "sanctions" | "forgery-cases";
+                subjectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealDto"];
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROUTE.NOT_FOUND or APPEAL.NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body did not arrive within HTTP_BODY_TIMEOUT_MS */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description APPEAL.CLAIMED_BY_ANOTHER or APPEAL.NOT_PENDING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is over HTTP_BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON (application/json or application/*+json) in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AppealsController_decideMany: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideAppealsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealDecisionsDto"];
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body did not arrive within HTTP_BODY_TIMEOUT_MS */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };

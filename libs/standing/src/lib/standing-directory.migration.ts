@@ -15,3 +15,14 @@ export class StandingDirectory1764900000000 implements MigrationInterface {
     await queryRunner.query('ALTER TABLE standing_profile DROP COLUMN marketplace, DROP COLUMN display_name, DROP COLUMN store_name');
   }
 }
+
+/** Who works on each pending appeal (appeal.updated.v1 `claim`), for the review queue. */
+export class StandingAppealClaims1764900600000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE standing_appeal ADD COLUMN claimed_by text, ADD COLUMN claimed_at timestamptz');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE standing_appeal DROP COLUMN claimed_by, DROP COLUMN claimed_at');
+  }
+}

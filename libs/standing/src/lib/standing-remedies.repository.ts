@@ -63,6 +63,8 @@ export interface AppealRow {
   filedAt: string;
   decidedAt: string | null;
   secondAppealClosesAt: string | null;
+  claimedBy: string | null;
+  claimedAt: string | null;
   updatedAt: string;
 }
 
@@ -130,14 +132,16 @@ export class StandingRemediesRepository {
   async upsertAppeals(tx: Tx, rows: readonly AppealRow[]): Promise<void> {
     if (rows.length === 0) return;
     await tx.query(
-      `INSERT INTO standing_appeal (appeal_id, merchant_id, subject_kind, subject_id, round, status, rejection_reason, evidence, filed_at, decided_at, second_appeal_closes_at, updated_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[])
+      `INSERT INTO standing_appeal (appeal_id, merchant_id, subject_kind, subject_id, round, status, rejection_reason, evidence, filed_at, decided_at, second_appeal_closes_at, updated_at, claimed_by, claimed_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::timestamptz[])
        ON CONFLICT (appeal_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, subject_kind = EXCLUDED.subject_kind, subject_id = EXCLUDED.subject_id,
          round = EXCLUDED.round, status = EXCLUDED.status, rejection_reason = EXCLUDED.rejection_reason, evidence = EXCLUDED.evidence, filed_at = EXCLUDED.filed_at,
-         decided_at = EXCLUDED.decided_at, second_appeal_closes_at = EXCLUDED.second_appeal_closes_at, updated_at = EXCLUDED.updated_at`,
+         decided_at = EXCLUDED.decided_at, second_appeal_closes_at = EXCLUDED.second_appeal_closes_at, updated_at = EXCLUDED.updated_at,
+         claimed_by = EXCLUDED.claimed_by, claimed_at = EXCLUDED.claimed_at`,
       [
         rows.map((r) => r.appealId), rows.map((r) => r.merchantId), rows.map((r) => r.subjectKind), rows.map((r) => r.subjectId), rows.map((r) => r.round), rows.map((r) => r.status),
         rows.map((r) => r.rejectionReason), rows.map((r) => r.evidence), rows.map((r) => r.filedAt), rows.map((r) => r.decidedAt), rows.map((r) => r.secondAppealClosesAt), rows.map((r) => r.updatedAt),
+        rows.map((r) => r.claimedBy), rows.map((r) => r.claimedAt),
       ],
     );
   }

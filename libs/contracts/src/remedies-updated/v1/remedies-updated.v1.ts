@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsObject, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import {
   APPEAL_REJECTION_REASONS,
   APPEAL_STATUSES,
@@ -50,6 +50,15 @@ export class AppealSubjectV1 {
   id: string;
 }
 
+/** Who is working on an appeal (the review queue is a team's). */
+export class AppealClaimV1 {
+  @IsNonEmptyString()
+  by: string;
+
+  @IsRfc3339DateTime()
+  at: string;
+}
+
 /** `data` of `appeal.updated.v1` (topic `remedies.updated.v1`): an appeal was filed or decided. */
 @SchemaDoc({ description: 'An appeal against a decision, after it was filed or decided.' })
 export class AppealUpdatedV1 {
@@ -93,6 +102,13 @@ export class AppealUpdatedV1 {
   @IsRfc3339DateTime()
   @SchemaDoc({ description: 'After a rejection: the last moment for the one second appeal; otherwise null.' })
   secondAppealClosesAt: string | null;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AppealClaimV1)
+  @SchemaDoc({ description: 'Additive: the reviewer who claimed the pending appeal (only they decide it until they release it); null or absent: nobody.' })
+  claim?: AppealClaimV1 | null;
 }
 
 export class ExamChoiceOfferV1 {

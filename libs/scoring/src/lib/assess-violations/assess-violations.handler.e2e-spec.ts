@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppealTables1763900100000 } from '@penalty/appeals';
+import { APPEAL_MIGRATIONS } from '@penalty/appeals';
 import { Topics } from '@penalty/contracts';
 import { FixedClock, RuleBook } from '@penalty/domain';
 import { aMerchantId, aViolationEvent, HandlerTestbed } from '@penalty/testing';
@@ -16,7 +16,7 @@ describe('assess violations, a batch at a time (real PostgreSQL and Kafka)', () 
   const clock = new FixedClock('2026-11-23T10:00:00+08:00');
   const testbed = new HandlerTestbed({
     schema: 'scoring',
-    migrations: [ScoringTables1763856100000, ScoringRemedies1763900200000, AppealTables1763900100000, ScoringRuleIdentity1764900200000],
+    migrations: [ScoringTables1763856100000, ScoringRemedies1763900200000, ...APPEAL_MIGRATIONS, ScoringRuleIdentity1764900200000],
     topics: [Topics.ViolationsDetectedV1, Topics.PenaltiesAssessedV1, Topics.RemediesUpdatedV1],
     clock,
   });

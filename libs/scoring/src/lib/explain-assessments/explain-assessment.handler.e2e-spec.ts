@@ -1,4 +1,4 @@
-import { AppealTables1763900100000 } from '@penalty/appeals';
+import { APPEAL_MIGRATIONS } from '@penalty/appeals';
 import { Topics } from '@penalty/contracts';
 import { approveVersion, draftVersion, FixedClock, RULE_SETS, RuleBook, ruleDataOf } from '@penalty/domain';
 import { ALWAYS_CURRENT } from '@penalty/messaging';
@@ -18,7 +18,7 @@ describe('explaining assessments (real PostgreSQL)', () => {
   const clock = new FixedClock('2026-11-23T10:00:00+08:00');
   const testbed = new HandlerTestbed({
     schema: 'scoring',
-    migrations: [ScoringTables1763856100000, ScoringRemedies1763900200000, AppealTables1763900100000, ScoringRuleIdentity1764900200000],
+    migrations: [ScoringTables1763856100000, ScoringRemedies1763900200000, ...APPEAL_MIGRATIONS, ScoringRuleIdentity1764900200000],
     topics: [Topics.ViolationsDetectedV1, Topics.PenaltiesAssessedV1, Topics.RemediesUpdatedV1],
     clock,
   });

@@ -1,4 +1,4 @@
-import { AppealTables1763900100000 } from '@penalty/appeals';
+import { APPEAL_MIGRATIONS } from '@penalty/appeals';
 import { Topics } from '@penalty/contracts';
 import { FixedClock, RULE_SETS, RuleBook, ruleDataOf } from '@penalty/domain';
 import { ALWAYS_CURRENT } from '@penalty/messaging';
@@ -22,7 +22,7 @@ describe('simulating a draft over stored violations (real PostgreSQL)', () => {
   const clock = new FixedClock('2022-06-21T10:00:00+08:00');
   const testbed = new HandlerTestbed({
     schema: 'scoring',
-    migrations: [ScoringTables1763856100000, ScoringRemedies1763900200000, AppealTables1763900100000, ScoringRuleIdentity1764900200000, ScoringSimulations1764900400000],
+    migrations: [ScoringTables1763856100000, ScoringRemedies1763900200000, ...APPEAL_MIGRATIONS, ScoringRuleIdentity1764900200000, ScoringSimulations1764900400000],
     topics: [Topics.ViolationsDetectedV1, Topics.PenaltiesAssessedV1, Topics.RemediesUpdatedV1],
     clock,
   });

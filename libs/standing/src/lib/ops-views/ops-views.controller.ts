@@ -56,6 +56,8 @@ export class ReviewItemDto {
   @ApiProperty({ nullable: true, type: 'string', description: 'RFC 3339, +08:00' }) submittedAt: string | null;
   @ApiProperty({ nullable: true, type: 'string', description: 'The deadline of the decision, if any (RFC 3339, +08:00)' }) deadline: string | null;
   @ApiProperty({ description: 'Evidence documents as filed', type: 'array', items: { type: 'object' } }) evidence: object[];
+  @ApiProperty({ nullable: true, type: 'string', description: 'APPEAL: the reviewer who claimed it (only they decide it)' }) claimedBy: string | null;
+  @ApiProperty({ nullable: true, type: 'string', description: 'RFC 3339, +08:00' }) claimedAt: string | null;
 }
 
 /** The rule data the services run with. */
@@ -125,7 +127,7 @@ export class OpsViewsController {
   async reviewQueue(): Promise<{ items: ReviewItemDto[] }> {
     const [appeals, remediations] = await Promise.all([
       this.dataSource.query(
-        `SELECT a.appeal_id, a.merchant_id, a.subject_kind, a.subject_id, a.round, a.filed_at, a.evidence, s.appeal_deadline
+        `SELECT a.appeal_id, a.merchant_id, a.subject_kind, a.subject_id, a.round, a.filed_at, a.evidence, a.claimed_by, a.claimed_at, s.appeal_deadline
          FROM standing_appeal a LEFT JOIN standing_sanction s ON a.subject_kind = 'SANCTION' AND s.sanction_id = a.subject_id
          WHERE a.status = 'PENDING'`,
       ),
@@ -135,11 +137,11 @@ export class OpsViewsController {
     const items = [
       ...appeals.map((a: Record<string, any>) => ({
         kind: 'APPEAL', id: a.appeal_id, merchantId: a.merchant_id, subjectKind: a.subject_kind, subjectId: a.subject_id, round: a.round,
-        submittedAt: at(a.filed_at), deadline: at(a.appeal_deadline), evidence: a.evidence,
+        submittedAt: at(a.filed_at), deadline: at(a.appeal_deadline), evidence: a.evidence, claimedBy: a.claimed_by ?? null, claimedAt: at(a.claimed_at),
       })),
       ...remediations.map((c: Record<string, any>) => ({
         kind: 'FORGERY_REMEDIATION', id: c.case_id, merchantId: c.merchant_id, subjectKind: 'FORGERY_CASE', subjectId: c.case_id, caseNumber: c.case_number,
-        violationId: c.violation_id, submittedAt: at(c.updated_at), deadline: at(c.remediation_closes_at), evidence: [],
+        violationId: c.violation_id, submittedAt: at(c.updated_at), deadline: at(c.remediation_closes_at), evidence: [], claimedBy: null, claimedAt: null,
       })),
     ];
     // Soonest deadline first; items without one (penalty appeals) by submission.

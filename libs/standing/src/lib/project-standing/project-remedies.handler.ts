@@ -49,6 +49,7 @@ export class ProjectRemediesHandler {
           appeals.push({
             appealId: a.appealId, merchantId: a.merchantId, subjectKind: a.subject.kind, subjectId: a.subject.id, round: a.round, status: a.status, rejectionReason: a.rejectionReason ?? null,
             evidence: JSON.stringify(a.evidence), filedAt: a.filedAt, decidedAt: a.decidedAt ?? null, secondAppealClosesAt: a.secondAppealClosesAt ?? null, updatedAt: event.time,
+            claimedBy: a.claim?.by ?? null, claimedAt: a.claim?.at ?? null,
           });
           break;
         }

@@ -5,7 +5,7 @@ import { createKafkaClient, OutboxPublisher, TransactionalInbox, TransactionRunn
 import { openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
 import { MarketplaceConfig, PipelineMetrics } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
-import { StandingDirectory1764900000000 } from '../standing-directory.migration';
+import { StandingAppealClaims1764900600000, StandingDirectory1764900000000 } from '../standing-directory.migration';
 import { StandingExamOffers1763900500000 } from '../standing-exam-offers.migration';
 import { StandingOps1763900700000, StandingSanctionTrack1764800200000 } from '../standing-ops.migration';
 import { StandingRemedies1763900400000 } from '../standing-remedies.migration';
@@ -19,7 +19,7 @@ import { ProjectProfilesHandler } from './project-profiles.handler';
 import { ProjectRemediesHandler } from './project-remedies.handler';
 import { ProjectSanctionsHandler } from './project-sanctions.handler';
 
-const STANDING_MIGRATIONS = [...PIPELINE_MIGRATIONS, StandingTables1763856300000, StandingRemedies1763900400000, StandingExamOffers1763900500000, StandingOps1763900700000, StandingSanctionTrack1764800200000, StandingDirectory1764900000000];
+const STANDING_MIGRATIONS = [...PIPELINE_MIGRATIONS, StandingTables1763856300000, StandingRemedies1763900400000, StandingExamOffers1763900500000, StandingOps1763900700000, StandingSanctionTrack1764800200000, StandingDirectory1764900000000, StandingAppealClaims1764900600000];
 const TABLES: Record<string, string> = {
   standing_points: 'merchant_id, natural_year',
   standing_penalty_event: 'event_id',
