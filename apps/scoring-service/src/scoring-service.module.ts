@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
 import { PipelineModule, type ServiceDocs } from '@penalty/messaging';
-import { APPEAL_MIGRATIONS } from '@penalty/appeals';
-import { ScoringModule, ScoringRemedies1763900200000, ScoringRuleIdentity1764900200000, ScoringSimulations1764900400000, ScoringTables1763856100000 } from '@penalty/scoring';
+import { SCORING_MIGRATIONS, ScoringModule } from '@penalty/scoring';
 
 @Module({
   imports: [
     PipelineModule.forService({
       serviceName: 'scoring-service',
       schema: 'scoring',
-      migrations: [ScoringTables1763856100000, ScoringRemedies1763900200000, ...APPEAL_MIGRATIONS, ScoringRuleIdentity1764900200000, ScoringSimulations1764900400000],
+      migrations: SCORING_MIGRATIONS,
       consumerGroup: 'scoring-service',
     }),
     ScoringModule,

@@ -4,7 +4,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { ACCESS_REVOCATIONS_TOPIC, parseAccessRevocation, type SessionRevocations } from '@penalty/auth';
 import type { ReadinessRegistry } from '@penalty/runtime';
 import { ensureTopics, physicalTopic, type KafkaSettings } from './kafka-connection';
-import { subscribeWhenKnown } from './subscribe-when-known';
+import { endOffsetsWhenKnown, subscribeWhenKnown } from './subscribe-when-known';
 
 /**
  * Feeds the service's SessionRevocations from the internal revocations topic, read whole by every
@@ -35,8 +35,7 @@ export class AccessRevocationsFeed implements OnApplicationBootstrap, OnApplicat
       },
     });
     // What must be read before serving: each partition up to its end at start.
-    const remaining = new Map<number, bigint>();
-    for (const p of await this.endOffsets(topic)) if (BigInt(p.high) > BigInt(p.low)) remaining.set(p.partition, BigInt(p.high));
+    const remaining = await endOffsetsWhenKnown(this.kafka, topic, this.catchUpTimeoutMs);
     let markCaughtUp!: () => void;
     const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
     const check = () => {
@@ -62,25 +61,6 @@ export class AccessRevocationsFeed implements OnApplicationBootstrap, OnApplicat
     check();
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.catchUpTimeoutMs).unref());
     if ((await Promise.race([caughtUp, timeout])) === 'timeout') this.logger.warn(`not caught up with ${topic} after ${this.catchUpTimeoutMs} ms; not ready until it is`);
-  }
-
-  /** A topic created a moment ago may not have its leaders known everywhere yet: ask again for a while. */
-  private async endOffsets(topic: string): Promise<{ partition: number; high: string; low: string }[]> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const deadline = Date.now() + this.catchUpTimeoutMs;
-      for (;;) {
-        try {
-          return await admin.fetchTopicOffsets(topic);
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      }
-    } finally {
-      await admin.disconnect();
-    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -5,7 +5,7 @@ import { EventTypes, parseCloudEvent, Topics, type CloudEvent, type RulebookVers
 import { contentHashOf, DomainError, RuleBook, validateRuleData, type RuleData, type RulebookVersion, type VersionRef } from '@penalty/domain';
 import type { ReadinessRegistry } from '@penalty/runtime';
 import { ensureTopics, physicalTopic, type KafkaSettings } from './kafka-connection';
-import { subscribeWhenKnown } from './subscribe-when-known';
+import { endOffsetsWhenKnown, subscribeWhenKnown } from './subscribe-when-known';
 
 /**
  * Thrown while a service cannot yet tell whether a version exists (its feed cannot reach the topic's
@@ -172,24 +172,9 @@ export class RulebookFeed implements RulebookAwareness, OnApplicationBootstrap, 
     });
   }
 
-  /** Each partition's end (the next offset to be written); a partition with nothing left (low = high) needs no reading. */
-  private async endOffsets(): Promise<Map<number, bigint>> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const deadline = Date.now() + this.timeoutMs;
-      for (;;) {
-        try {
-          const offsets = await admin.fetchTopicOffsets(this.topic);
-          return new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      }
-    } finally {
-      await admin.disconnect();
-    }
+  /** Each partition's end (the next offset to be written); a partition with nothing in it needs no reading. */
+  private endOffsets(): Promise<Map<number, bigint>> {
+    return endOffsetsWhenKnown(this.kafka, this.topic, this.timeoutMs);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Consumer } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 
 /**
  * Subscribes once every broker the consumer asks knows the topics: on a cluster, a topic created a
@@ -15,5 +15,28 @@ export async function subscribeWhenKnown(consumer: Consumer, topics: string[], t
       if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+  }
+}
+
+/**
+ * The end (next offset to be written) of each partition of `topic` that holds anything (low < high),
+ * asked again for up to `timeoutMs` while the topic, created a moment ago, has no leaders known yet.
+ */
+export async function endOffsetsWhenKnown(kafka: Kafka, topic: string, timeoutMs: number): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  } finally {
+    await admin.disconnect();
   }
 }

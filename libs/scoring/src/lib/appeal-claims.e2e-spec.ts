@@ -1,11 +1,10 @@
-import { AppealDesk, APPEAL_MIGRATIONS } from '@penalty/appeals';
+import { AppealDesk } from '@penalty/appeals';
 import { Topics } from '@penalty/contracts';
 import { FixedClock, RuleBook } from '@penalty/domain';
 import { aMerchantId, aViolationEvent, HandlerTestbed } from '@penalty/testing';
 import { AssessViolationsHandler } from './assess-violations/assess-violations.handler';
 import { PenaltyAppealSubjects } from './penalty-appeals';
-import { ScoringRemedies1763900200000 } from './scoring-remedies.migration';
-import { ScoringRuleIdentity1764900200000, ScoringTables1763856100000 } from './scoring.migration';
+import { scoringTestbedOptions } from '../testing/scoring-testbed';
 
 const evidence = [{ kind: 'INVOICE', issuer: 'Supplier Co.', validFrom: '2026-01-01T00:00:00+08:00', validUntil: '2027-01-01T00:00:00+08:00', sha256: 'a'.repeat(64) }];
 
@@ -17,12 +16,7 @@ const evidence = [{ kind: 'INVOICE', issuer: 'Supplier Co.', validFrom: '2026-01
  */
 describe('claiming appeals (real PostgreSQL)', () => {
   const clock = new FixedClock('2026-11-23T10:00:00+08:00');
-  const testbed = new HandlerTestbed({
-    schema: 'scoring',
-    migrations: [ScoringTables1763856100000, ScoringRemedies1763900200000, ...APPEAL_MIGRATIONS, ScoringRuleIdentity1764900200000],
-    topics: [Topics.ViolationsDetectedV1, Topics.PenaltiesAssessedV1, Topics.RemediesUpdatedV1],
-    clock,
-  });
+  const testbed = new HandlerTestbed(scoringTestbedOptions(clock));
   const rules = new RuleBook();
   let desk: AppealDesk;
   const refusal = (p: Promise<unknown>) => p.then(() => undefined, (error: unknown) => error as { status?: number; code?: string });

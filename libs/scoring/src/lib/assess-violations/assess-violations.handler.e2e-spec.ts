@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { APPEAL_MIGRATIONS } from '@penalty/appeals';
 import { Topics } from '@penalty/contracts';
 import { FixedClock, RuleBook } from '@penalty/domain';
 import { aMerchantId, aViolationEvent, HandlerTestbed } from '@penalty/testing';
-import { ScoringRemedies1763900200000 } from '../scoring-remedies.migration';
-import { ScoringRuleIdentity1764900200000, ScoringTables1763856100000 } from '../scoring.migration';
 import { AssessViolationsHandler } from './assess-violations.handler';
+import { scoringTestbedOptions } from '../../testing/scoring-testbed';
 
 /**
  * Assessing whole batches on real PostgreSQL and Kafka: a merchant's violations in one batch count in
@@ -14,12 +12,7 @@ import { AssessViolationsHandler } from './assess-violations.handler';
  */
 describe('assess violations, a batch at a time (real PostgreSQL and Kafka)', () => {
   const clock = new FixedClock('2026-11-23T10:00:00+08:00');
-  const testbed = new HandlerTestbed({
-    schema: 'scoring',
-    migrations: [ScoringTables1763856100000, ScoringRemedies1763900200000, ...APPEAL_MIGRATIONS, ScoringRuleIdentity1764900200000],
-    topics: [Topics.ViolationsDetectedV1, Topics.PenaltiesAssessedV1, Topics.RemediesUpdatedV1],
-    clock,
-  });
+  const testbed = new HandlerTestbed(scoringTestbedOptions(clock));
   const handler = new AssessViolationsHandler(clock, new RuleBook());
   const apply = (replica: number, events: object[], partition = 0) =>
     testbed.replicas[replica].inbox.apply(testbed.batch(Topics.ViolationsDetectedV1, events, partition), (b) => handler.handle(b));

@@ -1,13 +1,11 @@
-import { APPEAL_MIGRATIONS } from '@penalty/appeals';
 import { Topics } from '@penalty/contracts';
 import { approveVersion, draftVersion, FixedClock, RULE_SETS, RuleBook, ruleDataOf } from '@penalty/domain';
 import { ALWAYS_CURRENT } from '@penalty/messaging';
 import { ProblemException } from '@penalty/runtime';
 import { aMerchantId, aViolationEvent, HandlerTestbed } from '@penalty/testing';
 import { AssessViolationsHandler } from '../assess-violations/assess-violations.handler';
-import { ScoringRemedies1763900200000 } from '../scoring-remedies.migration';
-import { ScoringRuleIdentity1764900200000, ScoringTables1763856100000 } from '../scoring.migration';
 import { ExplainAssessmentHandler } from './explain-assessment.handler';
+import { scoringTestbedOptions } from '../../testing/scoring-testbed';
 
 /**
  * Every assessment explained from what is stored (rulebook section 9): the inputs it saw, the rule
@@ -16,12 +14,7 @@ import { ExplainAssessmentHandler } from './explain-assessment.handler';
  */
 describe('explaining assessments (real PostgreSQL)', () => {
   const clock = new FixedClock('2026-11-23T10:00:00+08:00');
-  const testbed = new HandlerTestbed({
-    schema: 'scoring',
-    migrations: [ScoringTables1763856100000, ScoringRemedies1763900200000, ...APPEAL_MIGRATIONS, ScoringRuleIdentity1764900200000],
-    topics: [Topics.ViolationsDetectedV1, Topics.PenaltiesAssessedV1, Topics.RemediesUpdatedV1],
-    clock,
-  });
+  const testbed = new HandlerTestbed(scoringTestbedOptions(clock));
   const rules = new RuleBook();
   const assess = new AssessViolationsHandler(clock, rules);
   let explain: ExplainAssessmentHandler['explain'];

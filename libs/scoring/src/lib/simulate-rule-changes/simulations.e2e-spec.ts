@@ -1,16 +1,13 @@
-import { APPEAL_MIGRATIONS } from '@penalty/appeals';
 import { Topics } from '@penalty/contracts';
 import { FixedClock, RULE_SETS, RuleBook, ruleDataOf } from '@penalty/domain';
 import { ALWAYS_CURRENT } from '@penalty/messaging';
 import { ProblemException } from '@penalty/runtime';
 import { aMerchantId, aViolationEvent, HandlerTestbed } from '@penalty/testing';
 import { AssessViolationsHandler } from '../assess-violations/assess-violations.handler';
-import { ScoringRemedies1763900200000 } from '../scoring-remedies.migration';
-import { ScoringRuleIdentity1764900200000, ScoringTables1763856100000 } from '../scoring.migration';
 import { SimulationRunner } from './simulation-runner';
-import { ScoringSimulations1764900400000 } from './simulation.migration';
 import { SimulationRepository } from './simulation.repository';
 import { SimulationsController } from './simulations.controller';
+import { scoringTestbedOptions } from '../../testing/scoring-testbed';
 
 /**
  * Simulating a rule change over stored history (rulebook section 9.2) on a real PostgreSQL, as a
@@ -20,12 +17,7 @@ import { SimulationsController } from './simulations.controller';
  */
 describe('simulating a draft over stored violations (real PostgreSQL)', () => {
   const clock = new FixedClock('2022-06-21T10:00:00+08:00');
-  const testbed = new HandlerTestbed({
-    schema: 'scoring',
-    migrations: [ScoringTables1763856100000, ScoringRemedies1763900200000, ...APPEAL_MIGRATIONS, ScoringRuleIdentity1764900200000, ScoringSimulations1764900400000],
-    topics: [Topics.ViolationsDetectedV1, Topics.PenaltiesAssessedV1, Topics.RemediesUpdatedV1],
-    clock,
-  });
+  const testbed = new HandlerTestbed(scoringTestbedOptions(clock));
   const rules = new RuleBook();
   let controller: SimulationsController;
   let runner: SimulationRunner;
