@@ -113,9 +113,20 @@ export class RulebookFeed implements RulebookAwareness, OnApplicationBootstrap, 
     }, (error: unknown) => this.logger.error(`could not read ${this.topic}: ${(error as Error).message}`));
   }
 
-  /** Resolves once what was on the topic when the service started has been read. */
+  /**
+   * Resolves once what was on the topic when the service started has been read; throws
+   * RulebookNotCaughtUp (transient: the batch is tried again later) when that takes longer than the
+   * timeout, so a batch never waits without end inside its transaction.
+   */
   current(): Promise<void> {
-    return this.caughtUp;
+    if (this.isCaughtUp) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new RulebookNotCaughtUp(`${this.topic || Topics.RulesVersionsV1} not read to its end within ${this.timeoutMs} ms of the service's start`)), this.timeoutMs);
+      void this.caughtUp.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /**
