@@ -195,7 +195,7 @@ export function Merchants({ open }: { open: (merchantId: string) => void }) {
         <Popover content={chooser} trigger="click" placement="bottomLeft">
           <Button id="merchant-columns-button">{t('columns')}</Button>
         </Popover>
-        <Button id="merchant-export" onClick={() => void exportCsv()} loading={exporting} disabled={result.total === 0}>{t('exportCsv')}</Button>
+        <Button id="merchant-export" onClick={() => void exportCsv()} loading={exporting}>{t('exportCsv')}</Button>
       </Space>
       <Table<FoundMerchant> size="small" rowKey="merchantId" dataSource={result.items} columns={columns} loading={loading} onChange={onChange} data-testid="merchants"
         onRow={(r) => ({ onClick: () => open(r.merchantId), style: { cursor: 'pointer' } })}
