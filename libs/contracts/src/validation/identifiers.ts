@@ -1,4 +1,5 @@
 import { IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { MARKETPLACE_PATTERN } from '@penalty/domain';
 
 // Identifier shapes shared by every payload. The merchant id is also the Kafka key and the
 // CloudEvent `subject`, so its bounds are the contract's (1-64); other ids follow `violationId`.
@@ -16,8 +17,8 @@ export const IsEntityId = (): PropertyDecorator => all(IsString(), Length(1, ENT
 
 export const IsNonEmptyString = (): PropertyDecorator => all(IsString(), MinLength(1));
 
-/** A marketplace id (contract: 1-32 characters of `[a-z0-9-]`, e.g. `tmall`, `tmall-global`). */
-export const MARKETPLACE_PATTERN = /^[a-z0-9-]{1,32}$/;
+/** A marketplace id (contract: 1-32 characters of `[a-z0-9-]`, e.g. `tmall`, `tmall-global`): the domain's pattern. */
+export { MARKETPLACE_PATTERN };
 export const MARKETPLACE_MESSAGE = 'marketplace must be 1 to 32 characters of a-z, 0-9 and -';
 export const IsMarketplace = (): PropertyDecorator => all(IsString(), Matches(MARKETPLACE_PATTERN, { message: MARKETPLACE_MESSAGE }));
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } fr
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { ApiKeyScope, Requires } from '@penalty/auth';
-import { APPLICABLE_STATUSES, MARKETPLACE_PATTERN, type Clock } from '@penalty/domain';
+import { APPLICABLE_STATUSES, MARKETPLACE_PATTERN, RULEBOOK_VERSION_ID_PATTERN, type Clock } from '@penalty/domain';
 import { Actor, ApiListOkResponse, CLOCK, MarketplaceConfig, ProblemException, validRequest } from '@penalty/runtime';
 import { DraftVersionRequest, MarketplacesDto, ReviseDraftRequest, RuleDataDiffDto, RulebookVersionDto, WithdrawVersionRequest } from './manage-versions/rulebook-version.requests';
 import { RulebookVersionsHandler } from './manage-versions/rulebook-versions.handler';
@@ -10,7 +10,7 @@ import { diffRuleData } from './read-versions/rule-data-diff';
 import { rulebookVersionDto } from './rulebook-version.dto';
 import { RulebookVersionsRepository } from './rulebook-versions.repository';
 
-const VERSION_ID = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+const VERSION_ID = RULEBOOK_VERSION_ID_PATTERN;
 
 function checkMarketplace(marketplace: string): void {
   if (!MARKETPLACE_PATTERN.test(marketplace)) throw ProblemException.validation([{ field: 'marketplace', message: 'must be 1 to 32 characters of a-z, 0-9 and -' }]);

@@ -1,6 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min, validateSync } from 'class-validator';
-import { DEFAULT_MARKETPLACE } from '@penalty/domain';
+import { DEFAULT_MARKETPLACE, MARKETPLACE_PATTERN } from '@penalty/domain';
 
 /** Settings every service reads from the environment; validated once at boot. */
 export class ServiceConfig {
@@ -68,7 +68,7 @@ export class ServiceConfig {
 
 /** Which marketplace an event without `marketplace` belongs to (contract: the deployment's default). */
 export class MarketplaceConfig {
-  @Matches(/^[a-z0-9-]{1,32}$/, { message: 'DEFAULT_MARKETPLACE must be 1 to 32 characters of a-z, 0-9 and -' })
+  @Matches(MARKETPLACE_PATTERN, { message: 'DEFAULT_MARKETPLACE must be 1 to 32 characters of a-z, 0-9 and -' })
   DEFAULT_MARKETPLACE = DEFAULT_MARKETPLACE;
 }
 

@@ -1,10 +1,9 @@
 import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Min, MinLength } from 'class-validator';
-import { RULEBOOK_VERSION_STATUSES, type RulebookVersionStatus } from '@penalty/domain';
+import { RULEBOOK_VERSION_ID_PATTERN, RULEBOOK_VERSION_STATUSES, type RulebookVersionStatus } from '@penalty/domain';
 import { IsMarketplace } from '../../validation/identifiers';
 import { IsRfc3339DateTime } from '../../validation/rfc3339-date-time';
 import { SchemaDoc } from '../../validation/schema-annotations';
 
-export const RULEBOOK_VERSION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 

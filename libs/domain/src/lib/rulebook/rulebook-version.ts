@@ -18,7 +18,8 @@ export const DEFAULT_ANNOUNCEMENT_LEAD_DAYS = 7;
 
 /** Marketplace ids as the contract has them (`marketplace`: 1-32 chars of [a-z0-9-]). */
 export const MARKETPLACE_PATTERN = /^[a-z0-9-]{1,32}$/;
-const VERSION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+/** Version ids: unique in a marketplace, named by the decisions judged by them (`ruleVersion`). */
+export const RULEBOOK_VERSION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export interface RulebookVersion {
@@ -107,7 +108,7 @@ export function draftVersion(input: {
   basedOn?: string | null;
 }): RulebookVersion {
   if (!MARKETPLACE_PATTERN.test(input.marketplace)) throw new RulebookError('RULEBOOK.INVALID_VERSION', `marketplace must be 1-32 characters of a-z, 0-9 and -, not ${JSON.stringify(input.marketplace)}.`);
-  if (!VERSION_ID_PATTERN.test(input.versionId)) throw new RulebookError('RULEBOOK.INVALID_VERSION', `versionId must be 1-64 characters of letters, digits and . _ + -, starting with a letter or digit, not ${JSON.stringify(input.versionId)}.`);
+  if (!RULEBOOK_VERSION_ID_PATTERN.test(input.versionId)) throw new RulebookError('RULEBOOK.INVALID_VERSION', `versionId must be 1-64 characters of letters, digits and . _ + -, starting with a letter or digit, not ${JSON.stringify(input.versionId)}.`);
   if (input.author.trim() === '') throw new RulebookError('RULEBOOK.INVALID_VERSION', 'A version needs its author.');
   checkDate(input.effectiveFrom);
   const leadTimeDays = input.leadTimeDays ?? DEFAULT_ANNOUNCEMENT_LEAD_DAYS;

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { RULEBOOK_VERSION_ID_PATTERN } from '@penalty/domain';
 
 /** A calendar date within the contract's range of dates (1970-2099). */
 const DATE = /^(19[7-9]\d|20\d{2})-\d{2}-\d{2}$/;
-const VERSION_ID = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+const VERSION_ID = RULEBOOK_VERSION_ID_PATTERN;
 const RULE_DATA_DOC = {
   type: 'object',
   additionalProperties: true,

@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsObject, Matches } from 'class-validator';
+import { MARKETPLACE_PATTERN, RULEBOOK_VERSION_ID_PATTERN } from '@penalty/domain';
 
-const MARKETPLACE = /^[a-z0-9-]{1,32}$/;
-const VERSION_ID = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+const MARKETPLACE = MARKETPLACE_PATTERN;
+const VERSION_ID = RULEBOOK_VERSION_ID_PATTERN;
 /** A date-time within the contract's range, with its offset. */
 const INSTANT = /^(19[7-9]\d|20\d{2})-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -3,14 +3,14 @@ import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiNotFoundRespons
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
-import { formatShanghai, validateRuleData, type Clock } from '@penalty/domain';
+import { formatShanghai, MARKETPLACE_PATTERN, validateRuleData, type Clock } from '@penalty/domain';
 import { Actor, ApiListOkResponse, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
 import { SimulateRuleChangeRequest, SimulationRunDto } from './simulation.request';
 import { SimulationRepository, type SimulationRunRow } from './simulation.repository';
 import { SimulationRunner } from './simulation-runner';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MARKETPLACE = /^[a-z0-9-]{1,32}$/;
+const MARKETPLACE = MARKETPLACE_PATTERN;
 
 const dtoOf = (r: SimulationRunRow): SimulationRunDto => ({
   runId: r.run_id,
