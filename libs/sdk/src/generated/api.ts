@@ -759,6 +759,8 @@ export interface components {
             serious: number;
             /** @description The store's name (profile) */
             storeName: string | null;
+            /** @description A test merchant (its id starts with test- or demo-) */
+            test: boolean;
         };
         PointsDto: {
             general: number;

@@ -11,6 +11,12 @@ export type MerchantSort = (typeof MERCHANT_SORTS)[number];
 export const MAX_SEARCH_PAGE = 200;
 /** Deep offsets are refused: an operator narrows the search instead of paging through 10^5 rows. */
 export const MAX_SEARCH_OFFSET = 10_000;
+/**
+ * Test merchants, by the id's prefix (`test-`, `demo-`, any case): the profile contract has no flag for
+ * them, and the demo feed and test systems name theirs so. The same rule as TEST_MERCHANT_SQL.
+ */
+export const TEST_MERCHANT_ID = /^(test|demo)-/i;
+export const TEST_MERCHANTS = ['include', 'exclude'] as const;
 
 /** GET /v1/ops/merchants: a case-insensitive substring of id or names, filters, sorting and a page. */
 export class MerchantSearchQuery {
@@ -33,6 +39,11 @@ export class MerchantSearchQuery {
   @IsOptional()
   @IsIn(MERCHANT_STATES)
   state?: MerchantState;
+
+  @ApiPropertyOptional({ enum: TEST_MERCHANTS, default: 'include', description: 'exclude: leave out test merchants (an id starting with test- or demo-, any case)' })
+  @IsOptional()
+  @IsIn(TEST_MERCHANTS)
+  testMerchants?: (typeof TEST_MERCHANTS)[number];
 
   @ApiPropertyOptional({ enum: MERCHANT_SORTS, default: 'serious', description: "Sort key; general and serious are this natural year's points" })
   @IsOptional()
@@ -69,6 +80,7 @@ export class OpsMerchantDto {
   @ApiProperty({ type: String, nullable: true, description: "The store's name (profile)" }) storeName: string | null;
   @ApiProperty({ type: 'integer', description: 'GENERAL points this natural year' }) general: number;
   @ApiProperty({ type: 'integer', description: 'SERIOUS points this natural year' }) serious: number;
+  @ApiProperty({ description: 'A test merchant (its id starts with test- or demo-)' }) test: boolean;
 }
 
 export class MerchantSearchPageDto {

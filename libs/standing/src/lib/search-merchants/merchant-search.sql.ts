@@ -18,6 +18,9 @@ const STATE_CONDITIONS: Record<MerchantState, string> = {
   EXAM_CHANCE_HELD: `EXISTS (SELECT 1 FROM standing_exam_chance c WHERE c.merchant_id = d.merchant_id AND c.status = 'GRANTED' AND c.expires_at > $now)`,
 };
 
+/** A test merchant's id (TEST_MERCHANT_ID in merchant-search.query.ts): `test-` or `demo-` first, any case. */
+const TEST_MERCHANT_SQL = `d.merchant_id ~* '^(test|demo)-'`;
+
 /** LIKE's own wildcards in the query are escaped: it matches literally, as a substring. */
 export const substringPattern = (query: string) => `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -35,6 +38,7 @@ export function merchantSearchSql(q: MerchantSearchQuery, params: { naturalYear:
     const pattern = bind(substringPattern(q.query));
     where.push(`(d.merchant_id ILIKE ${pattern} OR d.display_name ILIKE ${pattern} OR d.store_name ILIKE ${pattern})`);
   }
+  if (q.testMerchants === 'exclude') where.push(`NOT ${TEST_MERCHANT_SQL}`);
   if (q.marketplace) where.push(`d.marketplace = ${bind(q.marketplace)}`);
   if (q.state) {
     const condition = STATE_CONDITIONS[q.state];
@@ -53,7 +57,7 @@ export function merchantSearchSql(q: MerchantSearchQuery, params: { naturalYear:
       LEFT JOIN standing_points pt ON pt.merchant_id = k.merchant_id AND pt.natural_year = $1
     )
     SELECT d.merchant_id AS "merchantId", d.marketplace, d.display_name AS "displayName", d.store_name AS "storeName",
-           d.general, d.serious, count(*) OVER ()::int AS total
+           d.general, d.serious, ${TEST_MERCHANT_SQL} AS test, count(*) OVER ()::int AS total
     FROM directory d
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY ${SORT_COLUMNS[sort]} ${order} NULLS LAST, d.merchant_id

@@ -68,9 +68,9 @@ describe('searching merchants (real PostgreSQL)', () => {
     expect(await ids({ query: '旗舰' })).toEqual(['m-apple']);
     expect(await ids({ query: 'global store' })).toEqual(['m-pear']);
     const [apple] = (await search({ query: 'm-apple' })).items;
-    expect(apple).toEqual({ merchantId: 'm-apple', marketplace: 'tmall', displayName: 'Apple Trading Co.', storeName: '苹果旗舰店', general: 3, serious: 24 });
+    expect(apple).toEqual({ merchantId: 'm-apple', marketplace: 'tmall', displayName: 'Apple Trading Co.', storeName: '苹果旗舰店', general: 3, serious: 24, test: false });
     // Without a profile: the deployment's default marketplace and no names.
-    expect((await search({ query: 'plum' })).items).toEqual([{ merchantId: 'm-plum', marketplace: 'tmall', displayName: null, storeName: null, general: 1, serious: 36 }]);
+    expect((await search({ query: 'plum' })).items).toEqual([{ merchantId: 'm-plum', marketplace: 'tmall', displayName: null, storeName: null, general: 1, serious: 36, test: false }]);
   });
 
   it("matches LIKE's wildcards literally", async () => {
@@ -115,6 +115,7 @@ describe('searching merchants (real PostgreSQL)', () => {
     [{ state: ['TERMINATED', 'SUPERVISED'] }, 'state'],
     [{ marketplace: 'Tmall Global' }, 'marketplace'],
     [{ query: 'x'.repeat(201) }, 'query'],
+    [{ testMerchants: 'hide' }, 'testMerchants'],
   ])('refuses %j with a problem naming the field', async (query, field) => {
     const refusal = await search(query).then(
       () => undefined,
@@ -123,5 +124,20 @@ describe('searching merchants (real PostgreSQL)', () => {
     expect(refusal).toBeInstanceOf(ProblemException);
     expect((refusal as ProblemException).status).toBe(400);
     expect(new Set((refusal as ProblemException).errors?.map((e) => e.field))).toEqual(new Set([field]));
+  });
+
+  it('marks test merchants (an id starting with test- or demo-, any case) and leaves them out when asked', async () => {
+    await ds.query(`INSERT INTO standing_points (merchant_id, natural_year, general, serious) VALUES ('test-kiwi', 2026, 0, 6), ('DEMO-m-1001', 2026, 0, 6), ('m-testing', 2026, 0, 6)`);
+    try {
+      const all = (await search({ sort: 'merchantId' })).items;
+      expect(all.filter((m) => m.test).map((m) => m.merchantId)).toEqual(['DEMO-m-1001', 'test-kiwi']);
+      expect(await ids({ sort: 'merchantId', testMerchants: 'include' })).toEqual(all.map((m) => m.merchantId));
+      const real = await search({ sort: 'merchantId', testMerchants: 'exclude' });
+      expect(real.items.map((m) => m.merchantId)).toEqual(['m-apple', 'm-fig', 'm-pear', 'm-plum', 'm-quince', 'm-testing']);
+      expect(real.total).toBe(6);
+      expect(await ids({ query: 'kiwi', testMerchants: 'exclude' })).toEqual([]);
+    } finally {
+      await ds.query(`DELETE FROM standing_points WHERE merchant_id IN ('test-kiwi', 'DEMO-m-1001', 'm-testing')`);
+    }
   });
 });
