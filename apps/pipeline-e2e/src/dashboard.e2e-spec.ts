@@ -6,6 +6,18 @@ import { aMerchantId, aProfileEvent, aViolationEvent, DashboardProcess, Pipeline
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const screenshots = path.join(repoRoot, 'docs/screenshots');
+/** Waits until `read` answers what `done` accepts (the page re-renders after the api answers), else fails with the last answer. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    last = await read();
+  }
+  return last;
+}
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const REVIEWER = { username: 'rev.zhang', password: 'a reviewer passphrase for e2e' };
 
@@ -129,13 +141,15 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     await page.getByTestId(`merchant-${merchantId}`).click();
     await page.getByTestId('serious-points').filter({ hasText: '12' }).waitFor();
     const measures = page.getByTestId('active-measures');
-    await measures.getByText('STORE_SHIELDING').waitFor();
+    // In the page's language, the code on hover; the node's seven measures under their one sanction.
+    await measures.getByTitle('STORE_SHIELDING', { exact: true }).filter({ hasText: 'Store shielding' }).waitFor();
     expect(await measures.locator('tbody tr.ant-table-row').count()).toBe(7);
+    expect(await measures.getByTestId(`sanction-${sanctionId}`).locator('tbody tr.ant-table-row').count()).toBe(7);
     // The fine left the deposit short: a top-up deadline (the sanction's appeal window is in use).
-    await page.getByTestId('deadlines').getByText('DEPOSIT_TOP_UP').waitFor();
+    await page.getByTestId('deadlines').getByTitle('DEPOSIT_TOP_UP', { exact: true }).waitFor();
     // The timeline: the 12 points assessed, then the node's sanction; points per natural year.
-    await page.getByTestId('timeline').getByText('SANCTION_IMPOSED').waitFor();
-    await page.getByTestId('timeline').getByText('POINTS_ASSESSED').waitFor();
+    await page.getByTestId('timeline').getByTitle('SANCTION_IMPOSED', { exact: true }).waitFor();
+    await page.getByTestId('timeline').getByTitle('POINTS_ASSESSED', { exact: true }).waitFor();
     await page.getByTestId('points-by-year').getByText('2026', { exact: true }).waitFor(); // the violation mother's occurredAt
     await shot('merchant');
 
@@ -143,9 +157,18 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     await page.getByRole('menuitem', { name: 'Review queue' }).click();
     const queue = page.getByTestId('review-queue');
     await queue.getByText(merchantId).waitFor();
-    await queue.getByText('PURCHASE_INVOICE · Brand Co.').waitFor();
+    const appealId = ((await filed.json()) as { appealId: string }).appealId;
+    await page.getByTestId(`countdown-${appealId}`).waitFor();
     await shot('review-queue');
-    await page.getByTestId(`accept-${((await filed.json()) as { appealId: string }).appealId}`).click();
+    // The evidence viewer: the filed document with its issuer, validity and hash.
+    await page.getByTestId(`evidence-${appealId}`).click();
+    const documents = page.getByTestId('evidence-documents');
+    await documents.getByTitle('PURCHASE_INVOICE', { exact: true }).waitFor();
+    await documents.getByText('Brand Co.').waitFor();
+    await documents.getByTitle('c'.repeat(64)).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('evidence-drawer').waitFor({ state: 'detached' });
+    await page.getByTestId(`accept-${appealId}`).click();
     await queue.getByText(merchantId).waitFor({ state: 'detached' });
     const [lifted] = await recorder.waitFor((m) => m.key === merchantId && m.json?.type === 'sanction.lifted.v1');
     expect(lifted.json!.data).toMatchObject({ sanctionId, reason: 'APPEAL_ACCEPTED' });
@@ -154,7 +177,7 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     await page.goto(`${dashboardUrl}/#/merchants/${merchantId}`);
     await page.getByTestId('serious-points').waitFor();
     await page.getByTestId('active-measures').locator('tbody tr.ant-table-row').first().waitFor({ state: 'detached', timeout: 30_000 });
-    await page.getByTestId('timeline').getByText('MEASURES_LIFTED').waitFor();
+    await page.getByTestId('timeline').getByTitle('MEASURES_LIFTED', { exact: true }).waitFor();
     await shot('merchant-after-appeal');
 
     // The rules the services run with.
@@ -263,16 +286,16 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
 
     const { admin, close } = await adminPage();
     await admin.goto(`${dashboardUrl}/#/merchants/${merchantId}`);
-    await admin.getByTestId('active-measures').getByText('STORE_SHIELDING').waitFor();
+    await admin.getByTestId('active-measures').getByTitle('STORE_SHIELDING', { exact: true }).waitFor();
 
     // An exam chance granted, then voided: both audited with the operator's words.
     const chances = admin.getByTestId('exam-chances');
     await admin.locator('#grant-exam-chance').click();
     await giveReason(admin, 'eligible after review of the store history');
-    await chances.getByText('GRANTED').waitFor();
+    await chances.getByTitle('GRANTED', { exact: true }).waitFor();
     await chances.getByRole('button', { name: 'Void' }).click();
     await giveReason(admin, 'granted by mistake');
-    await chances.getByText('VOIDED').waitFor();
+    await chances.getByTitle('VOIDED', { exact: true }).waitFor();
 
     // A deposit payment: the fine of the 12-point node left the deposit short.
     await admin.locator('#record-payment').click();
@@ -282,12 +305,17 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     const [deposit] = await recorder.waitFor((m) => m.key === merchantId && m.json?.type === 'deposit.updated.v1' && m.json.data.change?.kind === 'PAYMENT');
     expect(deposit.json!.data.change).toMatchObject({ amountFen: 3_000_000, reference: `pay-${merchantId}` });
 
-    // Store shielding lifted by hand, ahead of its end.
-    await admin.getByTestId('lift-STORE_SHIELDING').click();
-    await giveReason(admin, 'shielding lifted after the merchant recalled the goods');
+    // The sanction's measures lifted by hand, ahead of their end, with its one action: every measure is
+    // chosen at first; store shielding unticked stays in force.
+    const measureTypes: string[] = imposed.json!.data.measures.map((m: { type: string }) => m.type);
+    await admin.getByTestId(`lift-sanction-${sanctionId}`).click();
+    await admin.getByTestId('lift-measures').getByLabel('Store shielding').uncheck();
+    await giveReason(admin, 'measures lifted after the merchant recalled the goods');
     const [lifted] = await recorder.waitFor((m) => m.key === merchantId && m.json?.type === 'sanction.lifted.v1');
-    expect(lifted.json!.data).toMatchObject({ sanctionId, reason: 'OPERATOR', measureTypes: ['STORE_SHIELDING'] });
-    await admin.getByTestId('active-measures').getByText('STORE_SHIELDING').waitFor({ state: 'detached', timeout: 30_000 });
+    expect(lifted.json!.data).toMatchObject({ sanctionId, reason: 'OPERATOR' });
+    expect([...lifted.json!.data.measureTypes].sort()).toEqual(measureTypes.filter((m) => m !== 'STORE_SHIELDING').sort());
+    await until(() => admin.getByTestId('active-measures').locator('tbody tr.ant-table-row').count(), (n) => n === 1, 'only store shielding left in force');
+    await admin.getByTestId('active-measures').getByTitle('STORE_SHIELDING', { exact: true }).waitFor();
 
     const audit = admin.getByTestId('merchant-audit');
     for (const action of ['EXAM.GRANT', 'EXAM.VOID', 'DEPOSIT.PAYMENT', 'SANCTION.LIFT']) await audit.getByText(action).waitFor({ timeout: 15_000 });

@@ -76,7 +76,7 @@ function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l
           {page.name === 'overview' && <Overview />}
           {page.name === 'merchants' && <Merchants open={(id) => go(`#/merchants/${encodeURIComponent(id)}`)} />}
           {page.name === 'merchant' && <MerchantPage merchantId={page.merchantId} me={me} />}
-          {page.name === 'reviewQueue' && <ReviewQueue />}
+          {page.name === 'reviewQueue' && <ReviewQueue me={me} />}
           {page.name === 'deadLetters' && <DeadLetters me={me} />}
           {page.name === 'rules' && <Rules me={me} />}
           {page.name === 'access' && <Access me={me} />}

@@ -1,6 +1,7 @@
 import { Table, Tag } from 'antd';
 import { shanghaiTime } from '../format';
 import { useT } from '../i18n';
+import { ShortId } from './ShortId';
 
 /** One entry of a service's audit trail (GET /v1/merchants/{id}/audit, GET /v1/audit). */
 export interface AuditEntry {
@@ -22,7 +23,7 @@ export function AuditTable({ entries, testId }: { entries: AuditEntry[]; testId:
         { title: t('when'), dataIndex: 'occurredAt', render: shanghaiTime },
         { title: t('who'), dataIndex: 'actor' },
         { title: t('what'), dataIndex: 'action', render: (a: string) => <Tag>{a}</Tag> },
-        { title: 'subject', render: (_: unknown, e: AuditEntry) => `${e.subjectType} ${e.subjectId}` },
+        { title: t('subject'), key: 'subject', render: (_: unknown, e: AuditEntry) => <span>{e.subjectType} <ShortId id={e.subjectId} /></span> },
         { title: t('reason'), dataIndex: 'reason', ellipsis: true },
       ]} />
   );

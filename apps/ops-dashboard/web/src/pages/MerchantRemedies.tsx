@@ -1,8 +1,10 @@
-import { App, Button, Card, Form, Input, InputNumber, Modal, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Checkbox, Form, Input, InputNumber, Modal, Space, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { call, type Me } from '../api';
 import { useReasonDialog } from '../components/ReasonDialog';
 import { shanghaiTime } from '../format';
+import { EnumText } from '../components/EnumText';
+import { ShortId } from '../components/ShortId';
 import { useT } from '../i18n';
 import { AuditTable, type AuditEntry } from '../components/AuditTable';
 
@@ -49,10 +51,10 @@ export function ExamChancesCard({ merchantId, me }: { merchantId: string; me: Me
       extra={reviewer && <Button id="grant-exam-chance" onClick={() => askReason(t('grantChance'), (note) => run(() => call('scoring-service', `/v1/merchants/${encodeURIComponent(merchantId)}/exam-chances`, { note })))}>{t('grantChance')}</Button>}>
       <Table size="small" pagination={false} rowKey="chanceId" dataSource={chances}
         columns={[
-          { title: 'year', dataIndex: 'naturalYear' },
-          { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'PASSED' ? 'green' : s === 'GRANTED' || s === 'CHOSEN' ? 'blue' : 'default'}>{s}</Tag> },
+          { title: t('year'), dataIndex: 'naturalYear' },
+          { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'PASSED' ? 'green' : s === 'GRANTED' || s === 'CHOSEN' ? 'blue' : 'default'}><EnumText kind="examChance" value={s} /></Tag> },
           { title: t('expiresAt'), dataIndex: 'expiresAt', render: shanghaiTime },
-          { title: t('violation'), dataIndex: 'violationId' },
+          { title: t('violation'), dataIndex: 'violationId', render: (v: string | null) => <ShortId id={v} /> },
           { title: t('reason'), dataIndex: 'reason', ellipsis: true },
           {
             title: '',
@@ -73,18 +75,48 @@ export function ExamChancesCard({ merchantId, me }: { merchantId: string; me: Me
   );
 }
 
-/** An admin lifts one active measure before its end (reason OPERATOR). */
-export function LiftMeasureButton({ sanctionId, measureType, onLifted }: { sanctionId: string; measureType: string; onLifted: () => void }) {
+/**
+ * An admin lifts a sanction's active measures before their end (reason OPERATOR): one action per
+ * sanction, every measure chosen at first (POST /v1/sanctions/{id}/lifts names them, so what the
+ * operator saw is what is lifted), the reason kept in the audit trail.
+ */
+export function LiftSanctionButton({ sanctionId, measureTypes, onLifted }: { sanctionId: string; measureTypes: string[]; onLifted: () => void }) {
   const t = useT();
-  const [askReason, reasonDialog] = useReasonDialog();
+  const [open, setOpen] = useState(false);
+  const [chosen, setChosen] = useState<string[]>(measureTypes);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
   const run = useCommand(onLifted);
+  const close = () => {
+    setOpen(false);
+    setReason('');
+  };
   return (
     <>
-      <Button size="small" danger data-testid={`lift-${measureType}`}
-        onClick={() => askReason(`${t('lift')} ${measureType}`, (reason) => run(() => call('sanction-service', `/v1/sanctions/${sanctionId}/lifts`, { measureTypes: [measureType], reason })))}>
-        {t('lift')}
+      <Button size="small" danger data-testid={`lift-sanction-${sanctionId}`} onClick={() => { setChosen(measureTypes); setOpen(true); }}>
+        {t('liftSanction')}
       </Button>
-      {reasonDialog}
+      <Modal open={open} destroyOnHidden title={t('liftSanction')} okText={t('lift')} cancelText={t('cancel')} onCancel={close}
+        okButtonProps={{ danger: true, disabled: chosen.length === 0 || reason.trim().length < 3, loading: busy, id: 'reason-ok' }}
+        onOk={async () => {
+          setBusy(true);
+          try {
+            await run(() => call('sanction-service', `/v1/sanctions/${sanctionId}/lifts`, { measureTypes: measureTypes.filter((m) => chosen.includes(m)), reason: reason.trim() }));
+            close();
+          } catch {
+            // The command has told the operator what went wrong; the dialog stays open to retry.
+          } finally {
+            setBusy(false);
+          }
+        }}>
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <span id="lift-measures-label">{t('measuresToLift')}</span>
+          <Checkbox.Group aria-labelledby="lift-measures-label" value={chosen} onChange={(v) => setChosen(v.map(String))} data-testid="lift-measures"
+            style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
+            options={measureTypes.map((m) => ({ value: m, label: <EnumText kind="measure" value={m} /> }))} />
+          <Input.TextArea id="reason-text" aria-label={t('reasonAudited')} rows={3} maxLength={2000} placeholder={t('reasonAudited')} value={reason} onChange={(e) => setReason(e.target.value)} />
+        </Space>
+      </Modal>
     </>
   );
 }

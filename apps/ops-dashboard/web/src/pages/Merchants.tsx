@@ -1,11 +1,14 @@
-import { App, Button, Card, Checkbox, Col, Descriptions, Empty, Input, Popover, Row, Select, Space, Table, Tag, Timeline, type TableColumnsType, type TablePaginationConfig } from 'antd';
+import { App, Button, Card, Checkbox, Col, Descriptions, Empty, Input, Popover, Row, Select, Space, Switch, Table, Tag, Timeline, type TableColumnsType, type TablePaginationConfig } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
 import { useCallback, useEffect, useState } from 'react';
 import { call, type Me } from '../api';
 import { toCsv } from '../csv';
 import { shanghaiTime, timeLeft, yuan } from '../format';
 import { useCodes, useT } from '../i18n';
-import { AuditCard, ExamChancesCard, isAdmin, LiftMeasureButton, RecordPaymentButton } from './MerchantRemedies';
+import { Countdown } from '../components/Countdown';
+import { EnumText } from '../components/EnumText';
+import { ShortId } from '../components/ShortId';
+import { AuditCard, ExamChancesCard, isAdmin, LiftSanctionButton, RecordPaymentButton } from './MerchantRemedies';
 
 interface Standing {
   merchantId: string;
@@ -41,6 +44,8 @@ interface FoundMerchant {
   storeName: string | null;
   general: number;
   serious: number;
+  /** A test merchant (the api's rule: an id starting with test- or demo-). */
+  test: boolean;
 }
 interface SearchPage {
   items: FoundMerchant[];
@@ -48,7 +53,7 @@ interface SearchPage {
   limit: number;
   offset: number;
 }
-type SortKey = keyof FoundMerchant;
+type SortKey = Exclude<keyof FoundMerchant, 'test'>;
 type Sort = { key: SortKey; order: 'ascend' | 'descend' };
 
 const STATES = ['ACTIVE_MEASURES', 'TOP_UP_OPEN', 'SUPERVISED', 'TERMINATED', 'EXAM_CHANCE_HELD'] as const;
@@ -74,8 +79,9 @@ function storedColumns(): OptionalColumn[] {
 }
 
 /** The search's query string for a filter, a sort and a page. */
-function searchPath(filter: { query: string; marketplace?: string; state?: string }, sort: Sort | undefined, limit: number, offset: number): string {
+function searchPath(filter: { query: string; marketplace?: string; state?: string; withTest: boolean }, sort: Sort | undefined, limit: number, offset: number): string {
   const params = new URLSearchParams({ query: filter.query, limit: String(limit), offset: String(offset) });
+  if (!filter.withTest) params.set('testMerchants', 'exclude');
   if (filter.marketplace) params.set('marketplace', filter.marketplace);
   if (filter.state) params.set('state', filter.state);
   if (sort) {
@@ -94,6 +100,8 @@ export function Merchants({ open }: { open: (merchantId: string) => void }) {
   const [query, setQuery] = useState('');
   const [marketplace, setMarketplace] = useState<string>();
   const [state, setState] = useState<string>();
+  // Test merchants are hidden until the operator asks for them.
+  const [withTest, setWithTest] = useState(false);
   const [sort, setSort] = useState<Sort>();
   const [page, setPage] = useState({ current: 1, pageSize: 50 });
   const [result, setResult] = useState<SearchPage>({ items: [], total: 0, limit: 50, offset: 0 });
@@ -114,13 +122,13 @@ export function Merchants({ open }: { open: (merchantId: string) => void }) {
   useEffect(() => {
     let current = true;
     setLoading(true);
-    call<SearchPage>('api', searchPath({ query, marketplace, state }, sort, page.pageSize, (page.current - 1) * page.pageSize))
+    call<SearchPage>('api', searchPath({ query, marketplace, state, withTest }, sort, page.pageSize, (page.current - 1) * page.pageSize))
       .then((r) => current && setResult(r))
       .catch((e: Error) => current && void message.error(e.message))
       .finally(() => current && setLoading(false));
     // An answer to a superseded request is dropped, so a slow one never overwrites a newer page.
     return () => void (current = false);
-  }, [query, marketplace, state, sort, page, message]);
+  }, [query, marketplace, state, withTest, sort, page, message]);
   useEffect(() => localStorage.setItem(COLUMNS_KEY, JSON.stringify(shown)), [shown]);
 
   const label = (key: SortKey): string => (key === 'merchantId' ? t('merchant') : key === 'general' || key === 'serious' ? `${t('points')} · ${t(key)}` : t(key));
@@ -135,7 +143,7 @@ export function Merchants({ open }: { open: (merchantId: string) => void }) {
     sortDirections: (key === 'general' || key === 'serious' ? ['descend', 'ascend'] : ['ascend', 'descend']) as ('ascend' | 'descend')[],
   });
   const columns: TableColumnsType<FoundMerchant> = [
-    { ...sortable('merchantId'), render: (id: string) => <a data-testid={`merchant-${id}`}>{id}</a> },
+    { ...sortable('merchantId'), render: (id: string, m: FoundMerchant) => <Space size={4}><a data-testid={`merchant-${id}`}>{id}</a>{m.test && <Tag>{t('testMerchant')}</Tag>}</Space> },
     { ...sortable('displayName'), render: (v: string | null) => v ?? '—' },
     { ...sortable('storeName'), render: (v: string | null) => v ?? '—' },
     { ...sortable('marketplace'), render: (v: string) => code('marketplace', v) },
@@ -158,7 +166,7 @@ export function Merchants({ open }: { open: (merchantId: string) => void }) {
     try {
       const rows: FoundMerchant[] = [];
       for (let offset = 0; offset < EXPORT_MAX_ROWS; offset += EXPORT_PAGE) {
-        const r = await call<SearchPage>('api', searchPath({ query, marketplace, state }, sort, EXPORT_PAGE, offset));
+        const r = await call<SearchPage>('api', searchPath({ query, marketplace, state, withTest }, sort, EXPORT_PAGE, offset));
         rows.push(...r.items);
         if (r.items.length < EXPORT_PAGE || rows.length >= r.total) break;
       }
@@ -195,6 +203,10 @@ export function Merchants({ open }: { open: (merchantId: string) => void }) {
         <Popover content={chooser} trigger="click" placement="bottomLeft">
           <Button id="merchant-columns-button">{t('columns')}</Button>
         </Popover>
+        <Space size={6}>
+          <Switch id="merchant-show-test" checked={withTest} onChange={(v) => { setWithTest(v); setPage(firstPage); }} aria-label={t('showTestMerchants')} />
+          <label htmlFor="merchant-show-test">{t('showTestMerchants')}</label>
+        </Space>
         <Button id="merchant-export" onClick={() => void exportCsv()} loading={exporting}>{t('exportCsv')}</Button>
       </Space>
       <Table<FoundMerchant> size="small" rowKey="merchantId" dataSource={result.items} columns={columns} loading={loading} onChange={onChange} data-testid="merchants"
@@ -204,7 +216,17 @@ export function Merchants({ open }: { open: (merchantId: string) => void }) {
   );
 }
 
-/** One merchant: points, measures with time left, deposit, exam chance, cases, deadlines and notifications. */
+type Measure = Standing['activeMeasures'][number];
+type TimelineEvent = TimelineData['events'][number];
+
+/** The active measures by sanction, each with what imposed it (from the timeline), in the order first seen. */
+function bySanction(measures: Measure[], events: TimelineEvent[]): { sanctionId: string; imposed?: TimelineEvent; measures: Measure[] }[] {
+  const groups = new Map<string, Measure[]>();
+  for (const m of measures) groups.set(m.sanctionId, [...(groups.get(m.sanctionId) ?? []), m]);
+  return [...groups].map(([sanctionId, list]) => ({ sanctionId, imposed: events.find((e) => e.kind === 'SANCTION_IMPOSED' && e.sanctionId === sanctionId), measures: list }));
+}
+
+/** One merchant: a summary first, then measures by sanction, exam chances, cases, timeline, notifications and the audit trail. */
 export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me }) {
   const t = useT();
   const [standing, setStanding] = useState<Standing>();
@@ -213,12 +235,10 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
   const [timeline, setTimeline] = useState<TimelineData>();
   const load = useCallback(() => {
     const id = encodeURIComponent(merchantId);
-    {
-      void call<Standing>('api', `/v1/merchants/${id}/standing`).then(setStanding).catch(() => undefined);
-      void call<Cases>('api', `/v1/merchants/${id}/cases`).then(setCases).catch(() => undefined);
-      void call<TimelineData>('api', `/v1/ops/merchants/${id}/timeline`).then(setTimeline).catch(() => undefined);
-      void call<{ items: Notification[] }>('notification-service', `/v1/merchants/${id}/notifications?limit=50`).then((r) => setNotifications(r.items)).catch(() => undefined);
-    }
+    void call<Standing>('api', `/v1/merchants/${id}/standing`).then(setStanding).catch(() => undefined);
+    void call<Cases>('api', `/v1/merchants/${id}/cases`).then(setCases).catch(() => undefined);
+    void call<TimelineData>('api', `/v1/ops/merchants/${id}/timeline`).then(setTimeline).catch(() => undefined);
+    void call<{ items: Notification[] }>('notification-service', `/v1/merchants/${id}/notifications?limit=50`).then((r) => setNotifications(r.items)).catch(() => undefined);
   }, [merchantId]);
   useEffect(() => {
     load();
@@ -227,14 +247,19 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
   }, [load]);
   const admin = isAdmin(me);
   if (!standing) return <Empty />;
+  const sanctions = bySanction(standing.activeMeasures, timeline?.events ?? []);
+  const pendingAppeals = (cases?.appeals ?? []).filter((a) => a.status === 'PENDING').length;
   return (
     <div data-testid="merchant-page">
       <Row gutter={16}>
         <Col span={12}>
-          <Card title={`${t('merchant')} ${merchantId}`}>
+          <Card title={<span>{t('summary')} · {t('merchant')} {merchantId}</span>} data-testid="merchant-summary">
             <Descriptions column={1} size="small">
               <Descriptions.Item label={`${t('points')} ${standing.naturalYear}`}>
                 {t('general')} {standing.points.general} · {t('serious')} <b data-testid="serious-points">{standing.points.serious}</b>
+              </Descriptions.Item>
+              <Descriptions.Item label={t('activeMeasures')}>
+                <span data-testid="summary-measures">{standing.activeMeasures.length}</span> · {t('sanctions')} {sanctions.length}
               </Descriptions.Item>
               <Descriptions.Item label={t('deposit')}>
                 {t('required')} {yuan(standing.deposit.requiredFen)} · {t('balance')} {yuan(standing.deposit.balanceFen)}
@@ -242,40 +267,74 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
                 {admin && <span style={{ marginLeft: 8 }}><RecordPaymentButton merchantId={merchantId} onRecorded={load} /></span>}
               </Descriptions.Item>
               <Descriptions.Item label={t('examChance')}>
-                {standing.examChance.status} {standing.examChance.expiresAt && `(${shanghaiTime(standing.examChance.expiresAt)})`}
+                <span data-testid="exam-chance-status"><EnumText kind="examChance" value={standing.examChance.status} /></span> {standing.examChance.expiresAt && `(${shanghaiTime(standing.examChance.expiresAt)})`}
               </Descriptions.Item>
+              <Descriptions.Item label={t('appeals')}>{pendingAppeals} <EnumText kind="appealStatus" value="PENDING" /> · {t('forgeryCases')} {cases?.forgeryCases.length ?? 0}</Descriptions.Item>
             </Descriptions>
           </Card>
         </Col>
         <Col span={12}>
           <Card title={t('deadlines')}>
             <Table size="small" pagination={false} rowKey={(d) => `${d.kind}/${d.reference}/${d.closesAt}`} dataSource={cases?.deadlines ?? []} data-testid="deadlines"
-              columns={[{ title: t('kind'), dataIndex: 'kind' }, { title: t('deadline'), dataIndex: 'closesAt', render: shanghaiTime }, { title: t('timeLeft'), dataIndex: 'closesAt', render: (v: string) => timeLeft(v) }, { title: 'ref', dataIndex: 'reference' }]} />
+              columns={[
+                { title: t('kind'), dataIndex: 'kind', render: (v: string) => <EnumText kind="deadlineKind" value={v} /> },
+                { title: t('deadline'), dataIndex: 'closesAt', render: shanghaiTime },
+                { title: t('timeLeft'), dataIndex: 'closesAt', render: (v: string) => <Countdown deadline={v} /> },
+                { title: t('reference'), key: 'reference', render: (_: unknown, d: Cases['deadlines'][number]) => <span><EnumText kind="referenceKind" value={d.referenceKind} /> <ShortId id={d.reference} /></span> },
+              ]} />
           </Card>
         </Col>
       </Row>
-      <Card title={t('activeMeasures')} style={{ marginTop: 16 }}>
-        <Table size="small" pagination={false} rowKey={(m) => `${m.sanctionId}/${m.type}`} dataSource={standing.activeMeasures} data-testid="active-measures"
-          columns={[
-            { title: t('kind'), dataIndex: 'type', render: (v: string) => <Tag color="red">{v}</Tag> },
-            { title: t('endsAt'), dataIndex: 'endsAt', render: (v: string | null) => (v ? shanghaiTime(v) : t('permanent')) },
-            { title: t('timeLeft'), dataIndex: 'endsAt', render: (v: string | null) => timeLeft(v) },
-            { title: 'sanction', dataIndex: 'sanctionId' },
-            ...(admin ? [{ title: '', render: (_: unknown, m: Standing['activeMeasures'][number]) => <LiftMeasureButton sanctionId={m.sanctionId} measureType={m.type} onLifted={load} /> }] : []),
-          ]} />
+      <Card title={t('activeMeasures')} style={{ marginTop: 16 }} data-testid="active-measures">
+        {sanctions.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('none')} />}
+        <Space direction="vertical" style={{ width: '100%' }}>
+          {sanctions.map((s) => (
+            <Card key={s.sanctionId} type="inner" size="small" data-testid={`sanction-${s.sanctionId}`}
+              title={
+                <Space wrap size={6}>
+                  <span>{t('sanction')}</span>
+                  <ShortId id={s.sanctionId} />
+                  {s.imposed?.cause && <Tag><EnumText kind="sanctionCause" value={s.imposed.cause} /></Tag>}
+                  {s.imposed?.node != null && <span>{t('node')} {s.imposed.node}</span>}
+                  {s.imposed?.fineFen != null && <span>{yuan(s.imposed.fineFen)}</span>}
+                  {s.imposed && <span>{shanghaiTime(s.imposed.at)}</span>}
+                </Space>
+              }
+              extra={admin && <LiftSanctionButton sanctionId={s.sanctionId} measureTypes={s.measures.map((m) => m.type)} onLifted={load} />}>
+              <Table size="small" pagination={false} rowKey={(m) => `${m.sanctionId}/${m.type}`} dataSource={s.measures}
+                columns={[
+                  { title: t('kind'), dataIndex: 'type', render: (v: string) => <Tag color="red"><EnumText kind="measure" value={v} /></Tag> },
+                  { title: t('endsAt'), dataIndex: 'endsAt', render: (v: string | null) => (v ? shanghaiTime(v) : t('permanent')) },
+                  { title: t('timeLeft'), dataIndex: 'endsAt', render: (v: string | null) => timeLeft(v) },
+                ]} />
+            </Card>
+          ))}
+        </Space>
       </Card>
       <div style={{ marginTop: 16 }}><ExamChancesCard merchantId={merchantId} me={me} /></div>
       <Row gutter={16} style={{ marginTop: 16 }}>
         <Col span={12}>
           <Card title={t('appeals')}>
-            <Table size="small" pagination={false} rowKey="appealId" dataSource={cases?.appeals ?? []}
-              columns={[{ title: t('kind'), dataIndex: 'subjectKind' }, { title: 'round', dataIndex: 'round' }, { title: t('status'), dataIndex: 'status' }, { title: t('rejectionReason'), dataIndex: 'rejectionReason' }, { title: t('submittedAt'), dataIndex: 'filedAt', render: shanghaiTime }]} />
+            <Table size="small" pagination={false} rowKey="appealId" dataSource={cases?.appeals ?? []} data-testid="merchant-appeals"
+              columns={[
+                { title: 'ID', dataIndex: 'appealId', render: (id: string) => <ShortId id={id} /> },
+                { title: t('subject'), key: 'subject', render: (_: unknown, a: Cases['appeals'][number]) => <span><EnumText kind="subjectKind" value={a.subjectKind} /> <ShortId id={a.subjectId} /></span> },
+                { title: t('round'), dataIndex: 'round' },
+                { title: t('status'), dataIndex: 'status', render: (v: string) => <EnumText kind="appealStatus" value={v} /> },
+                { title: t('rejectionReason'), dataIndex: 'rejectionReason', render: (v: string | null) => <EnumText kind="rejectionReason" value={v} /> },
+                { title: t('submittedAt'), dataIndex: 'filedAt', render: shanghaiTime },
+              ]} />
           </Card>
         </Col>
         <Col span={12}>
           <Card title={t('forgeryCases')}>
             <Table size="small" pagination={false} rowKey="caseId" dataSource={cases?.forgeryCases ?? []}
-              columns={[{ title: '#', dataIndex: 'caseNumber' }, { title: t('status'), dataIndex: 'status' }, { title: t('deadline'), dataIndex: 'remediationClosesAt', render: shanghaiTime }]} />
+              columns={[
+                { title: '#', dataIndex: 'caseNumber' },
+                { title: 'ID', dataIndex: 'caseId', render: (id: string) => <ShortId id={id} /> },
+                { title: t('status'), dataIndex: 'status', render: (v: string) => <EnumText kind="forgeryCase" value={v} /> },
+                { title: t('deadline'), dataIndex: 'remediationClosesAt', render: shanghaiTime },
+              ]} />
           </Card>
         </Col>
       </Row>
@@ -283,7 +342,7 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
         <Col span={8}>
           <Card title={t('pointsByYear')}>
             <Table size="small" pagination={false} rowKey="naturalYear" dataSource={timeline?.years ?? []} data-testid="points-by-year"
-              columns={[{ title: 'year', dataIndex: 'naturalYear' }, { title: t('general'), dataIndex: 'general' }, { title: t('serious'), dataIndex: 'serious' }]} />
+              columns={[{ title: t('year'), dataIndex: 'naturalYear' }, { title: t('general'), dataIndex: 'general' }, { title: t('serious'), dataIndex: 'serious' }]} />
           </Card>
         </Col>
         <Col span={16}>
@@ -291,12 +350,14 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
             <Timeline items={(timeline?.events ?? []).slice(0, 30).map((e) => ({
               color: e.kind === 'SANCTION_IMPOSED' ? 'red' : e.kind === 'MEASURES_LIFTED' ? 'green' : 'blue',
               children: (
-                <span>
-                  {shanghaiTime(e.at)} · <b>{e.kind}</b>{' '}
-                  {e.violationId && `${e.violationId} · ${e.track} ${e.points} ${e.waiver ? `(${e.waiver})` : ''}`}
-                  {e.kind === 'SANCTION_IMPOSED' && `${e.cause}${e.node ? ` ${e.node}` : ''} · ${yuan(e.fineFen)}`}
-                  {e.measureTypes && e.measureTypes.join(', ')}
-                </span>
+                <Space wrap size={4}>
+                  <span>{shanghaiTime(e.at)} ·</span>
+                  <b><EnumText kind="timelineKind" value={e.kind} /></b>
+                  {e.violationId && <><ShortId id={e.violationId} /> · {e.track && <EnumText kind="track" value={e.track} />} {e.points}{e.waiver && <> (<EnumText kind="waiver" value={e.waiver} />)</>}</>}
+                  {e.kind === 'SANCTION_IMPOSED' && <>{e.cause && <EnumText kind="sanctionCause" value={e.cause} />}{e.node ? ` ${e.node}` : ''} · {yuan(e.fineFen)}</>}
+                  {e.sanctionId && <ShortId id={e.sanctionId} />}
+                  {e.measureTypes?.map((m) => <Tag key={m}><EnumText kind="measure" value={m} /></Tag>)}
+                </Space>
               ),
             }))} />
           </Card>
@@ -304,7 +365,13 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
       </Row>
       <Card title={t('notifications')} style={{ marginTop: 16 }}>
         <Table size="small" rowKey="notificationId" dataSource={notifications} pagination={{ pageSize: 10 }}
-          columns={[{ title: t('channel'), dataIndex: 'channel' }, { title: 'template', dataIndex: 'template' }, { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'DELIVERED' ? 'green' : s === 'FAILED' ? 'red' : 'blue'}>{s}</Tag> }, { title: 'attempts', dataIndex: 'attempts' }]} />
+          columns={[
+            { title: 'ID', dataIndex: 'notificationId', render: (id: string) => <ShortId id={id} /> },
+            { title: t('channel'), dataIndex: 'channel', render: (v: string) => <EnumText kind="channel" value={v} /> },
+            { title: t('template'), dataIndex: 'template' },
+            { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'DELIVERED' ? 'green' : s === 'FAILED' ? 'red' : 'blue'}><EnumText kind="notificationStatus" value={s} /></Tag> },
+            { title: t('attempts'), dataIndex: 'attempts' },
+          ]} />
       </Card>
       <AuditCard merchantId={merchantId} />
     </div>

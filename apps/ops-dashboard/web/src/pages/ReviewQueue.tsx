@@ -1,8 +1,11 @@
-import { App, Button, Card, Select, Space, Table, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { call, type Service } from '../api';
+import { Alert, App, AutoComplete, Button, Card, Descriptions, Drawer, Input, Modal, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, call, type Me, type Service } from '../api';
+import { Countdown, useNow } from '../components/Countdown';
+import { EnumText } from '../components/EnumText';
+import { ShortId } from '../components/ShortId';
 import { shanghaiTime } from '../format';
-import { useT } from '../i18n';
+import { useCodes, useT } from '../i18n';
 
 const REJECTION_REASONS = ['MATERIALS_NOT_GENUINE', 'MATERIALS_INCOMPLETE', 'IP_DISPUTE_UNRESOLVED', 'RULES_MISUNDERSTOOD', 'WINDOW_MISSED'];
 /** Which service owns a decision, and under which URL collection its appeals live. */
@@ -12,67 +15,367 @@ const OWNERS: Record<string, { service: Service; collection: string }> = {
   FORGERY_CASE: { service: 'sanction-service', collection: 'forgery-cases' },
 };
 
+interface EvidenceDocument {
+  kind: string;
+  issuer: string;
+  validFrom?: string;
+  validUntil: string;
+  sha256: string;
+}
+
+/** GET /v1/ops/review-queue's items. */
 interface Item {
   kind: 'APPEAL' | 'FORGERY_REMEDIATION';
   id: string;
   merchantId: string;
   subjectKind: string;
   subjectId: string;
-  submittedAt: string;
+  round?: number;
+  caseNumber?: number;
+  violationId?: string;
+  submittedAt: string | null;
   deadline: string | null;
-  evidence: { kind: string; issuer: string; validUntil: string; sha256: string }[];
+  evidence: EvidenceDocument[];
+  claimedBy: string | null;
+  claimedAt: string | null;
 }
 
-export function ReviewQueue() {
+/** POST /v1/appeals/decisions: each appeal decided or refused on its own. */
+interface BulkResult {
+  appealId: string;
+  decided: boolean;
+  status: string | null;
+  code: string | null;
+  detail: string | null;
+}
+
+interface Operator {
+  username: string;
+  roles: string[];
+  disabled?: boolean;
+  disabledAt?: string | null;
+}
+
+/** An appeal's own routes on the service that owns what it appeals. */
+const appealPath = (item: Item, action: string) => {
+  const owner = OWNERS[item.subjectKind];
+  return { service: owner.service, path: `/v1/${owner.collection}/${encodeURIComponent(item.subjectId)}/appeals/${item.id}/${action}` };
+};
+
+/** The violation the item is about, where the read model names it. */
+const violationOf = (item: Item) => item.violationId ?? (item.subjectKind === 'PENALTY' ? item.subjectId : undefined);
+
+/**
+ * Pending appeals and submitted forgery remediations, soonest deadline first, worked as a team: a
+ * reviewer claims an appeal (or assigns it to a colleague) and only the holder decides it, which the
+ * services enforce (409 APPEAL.CLAIMED_BY_ANOTHER, shown here); case notes go to the audit trail;
+ * several appeals are decided at once with one reason, each decided or refused on its own.
+ */
+export function ReviewQueue({ me }: { me: Me }) {
   const t = useT();
+  const codes = useCodes();
   const { message } = App.useApp();
   const [items, setItems] = useState<Item[]>([]);
   const [reasons, setReasons] = useState<Record<string, string>>({});
+  const [selected, setSelected] = useState<string[]>([]);
+  const [operators, setOperators] = useState<string[]>([]);
+  const [evidenceOf, setEvidenceOf] = useState<Item>();
+  const [noteFor, setNoteFor] = useState<Item>();
+  const [assignFor, setAssignFor] = useState<Item>();
+  const [bulkOpen, setBulkOpen] = useState(false);
+  const [bulkResults, setBulkResults] = useState<(BulkResult & { merchantId: string })[]>();
+
   const load = useCallback(() => void call<{ items: Item[] }>('api', '/v1/ops/review-queue').then((r) => setItems(r.items)).catch(() => undefined), []);
   useEffect(() => {
     load();
     const timer = setInterval(load, 3_000);
     return () => clearInterval(timer);
   }, [load]);
+  // Admins may list the operator accounts; a reviewer types a colleague's sign-in name (offered from the claims seen).
+  useEffect(() => {
+    if (!me.roles.includes('admin')) return;
+    void call<{ items: Operator[] }>('api', '/v1/operators')
+      .then((r) => setOperators(r.items.filter((o) => !o.disabled && !o.disabledAt && o.roles.some((role) => role === 'reviewer' || role === 'admin')).map((o) => o.username)))
+      .catch(() => undefined);
+  }, [me]);
+  // A selection keeps only appeals still in the queue.
+  useEffect(() => setSelected((current) => current.filter((id) => items.some((i) => i.id === id))), [items]);
 
-  const decide = async (item: Item, accepted: boolean) => {
+  /** A refusal in the operator's words (the service's code translated, its detail after it). */
+  const explain = (e: unknown) => (e instanceof ApiError && e.problem.code ? `${codes('problem', e.problem.code)}: ${e.message}` : (e as Error).message);
+  const run = async (work: () => Promise<unknown>, done: string = t('done')) => {
     try {
-      if (item.kind === 'APPEAL') {
-        const owner = OWNERS[item.subjectKind];
-        await call(owner.service, `/v1/${owner.collection}/${encodeURIComponent(item.subjectId)}/appeals/${item.id}/decision`, accepted ? { decision: 'ACCEPTED' } : { decision: 'REJECTED', rejectionReason: reasons[item.id] });
-      } else {
-        await call('sanction-service', `/v1/forgery-cases/${item.id}/remediation/review`, { accepted });
-      }
-      void message.success(t('decided'));
-      setItems((current) => current.filter((i) => i.id !== item.id));
+      await work();
+      void message.success(done);
+      load();
+      return true;
     } catch (e) {
-      void message.error((e as Error).message);
+      void message.error(explain(e));
+      return false;
     }
   };
 
+  const decide = (item: Item, accepted: boolean) =>
+    run(async () => {
+      if (item.kind === 'APPEAL') {
+        const { service, path } = appealPath(item, 'decision');
+        await call(service, path, accepted ? { decision: 'ACCEPTED' } : { decision: 'REJECTED', rejectionReason: reasons[item.id] });
+      } else {
+        await call('sanction-service', `/v1/forgery-cases/${item.id}/remediation/review`, { accepted });
+      }
+      setItems((current) => current.filter((i) => i.id !== item.id));
+    }, t('decided'));
+  const claim = (item: Item, assignee?: string) => {
+    const { service, path } = appealPath(item, 'claim');
+    return run(() => call(service, path, assignee ? { assignee } : {}));
+  };
+  const release = (item: Item) => {
+    const { service, path } = appealPath(item, 'release');
+    return run(() => call(service, path, {}));
+  };
+
+  /** One bulk request per owning service (each decides only its own appeals), the answers merged in the order selected. */
+  const decideSelected = async (decision: { decision: 'ACCEPTED' | 'REJECTED'; rejectionReason?: string; note?: string }) => {
+    const chosen = items.filter((i) => selected.includes(i.id) && i.kind === 'APPEAL');
+    const byService = new Map<Service, Item[]>();
+    for (const item of chosen) byService.set(OWNERS[item.subjectKind].service, [...(byService.get(OWNERS[item.subjectKind].service) ?? []), item]);
+    const answers = await Promise.all(
+      [...byService].map(([service, group]) =>
+        call<{ items: BulkResult[] }>(service, '/v1/appeals/decisions', {
+          ...decision,
+          items: group.map((i) => ({ collection: OWNERS[i.subjectKind].collection, subjectId: i.subjectId, appealId: i.id })),
+        })
+          .then((r) => r.items)
+          .catch((e: unknown) => group.map((i) => ({ appealId: i.id, decided: false, status: null, code: e instanceof ApiError ? (e.problem.code ?? `HTTP ${e.status}`) : 'NETWORK', detail: (e as Error).message }))),
+      ),
+    );
+    const byId = new Map(answers.flat().map((r) => [r.appealId, r]));
+    setBulkResults(chosen.map((i) => ({ ...(byId.get(i.id) ?? { appealId: i.id, decided: false, status: null, code: null, detail: null }), merchantId: i.merchantId })));
+    setSelected([]);
+    load();
+  };
+
+  const colleagues = useMemo(() => [...new Set([...operators, ...items.map((i) => i.claimedBy).filter((c): c is string => c !== null)])].filter((c) => c !== me.subject).sort(), [operators, items, me]);
+  const claimTag = (item: Item) =>
+    item.kind !== 'APPEAL' ? null : item.claimedBy === null ? (
+      <Tag data-testid={`claimed-by-${item.id}`}>{t('unclaimed')}</Tag>
+    ) : (
+      <Tag color={item.claimedBy === me.subject ? 'blue' : 'orange'} data-testid={`claimed-by-${item.id}`} title={item.claimedAt ? shanghaiTime(item.claimedAt) : undefined}>
+        {item.claimedBy === me.subject ? `${item.claimedBy} (${t('you')})` : item.claimedBy}
+      </Tag>
+    );
+
   return (
-    <Card title={t('reviewQueue')}>
-      <Table rowKey="id" dataSource={items} locale={{ emptyText: t('nothingToReview') }} data-testid="review-queue"
+    <Card title={t('reviewQueue')}
+      extra={
+        <Space>
+          <span data-testid="selected-count">{t('selected')} {selected.length}</span>
+          <Button id="decide-selected" type="primary" disabled={selected.length === 0} onClick={() => setBulkOpen(true)}>{t('decideSelected')}</Button>
+        </Space>
+      }>
+      <Table<Item> rowKey="id" dataSource={items} locale={{ emptyText: t('nothingToReview') }} data-testid="review-queue" size="small"
+        rowSelection={{
+          selectedRowKeys: selected,
+          onChange: (keys) => setSelected(keys.map(String)),
+          // The bulk route decides appeals; a forgery remediation is reviewed on its own.
+          getCheckboxProps: (i) => ({ disabled: i.kind !== 'APPEAL', 'aria-label': `${t('selected')} ${i.merchantId} ${i.id}`, id: `select-${i.id}` }),
+        }}
         columns={[
-          { title: t('kind'), dataIndex: 'kind', render: (k: string, i) => <Tag>{k === 'APPEAL' ? `${t('appeals')} · ${i.subjectKind}` : t('forgeryCases')}</Tag> },
-          { title: t('merchant'), dataIndex: 'merchantId' },
-          { title: t('deadline'), dataIndex: 'deadline', render: shanghaiTime },
-          { title: t('submittedAt'), dataIndex: 'submittedAt', render: shanghaiTime },
-          { title: t('evidence'), dataIndex: 'evidence', render: (docs: Item['evidence']) => docs.map((d) => <div key={d.sha256}>{d.kind} · {d.issuer}</div>) },
           {
-            title: '',
+            title: t('kind'), key: 'kind',
+            render: (_: unknown, i) => (
+              <Space size={4} direction="vertical">
+                <Tag><EnumText kind="reviewKind" value={i.kind} /></Tag>
+                <span><EnumText kind="subjectKind" value={i.subjectKind} /> <ShortId id={i.subjectId} /></span>
+              </Space>
+            ),
+          },
+          {
+            title: t('merchant'), dataIndex: 'merchantId',
+            render: (m: string, i) => (
+              <Space size={2} direction="vertical">
+                <span>{m}</span>
+                <Typography.Text type="secondary" title={t('submittedAt')}>{shanghaiTime(i.submittedAt)}</Typography.Text>
+              </Space>
+            ),
+          },
+          { title: 'ID', dataIndex: 'id', render: (id: string) => <ShortId id={id} testId={`item-id-${id}`} /> },
+          { title: t('round'), key: 'round', render: (_: unknown, i) => i.round ?? (i.caseNumber !== undefined ? `#${i.caseNumber}` : '—') },
+          {
+            title: t('deadline'), dataIndex: 'deadline',
+            render: (d: string | null, i) => (
+              <Space size={2} direction="vertical">
+                <span>{shanghaiTime(d)}</span>
+                <Countdown deadline={d} testId={`countdown-${i.id}`} />
+              </Space>
+            ),
+          },
+          { title: t('claimedBy'), key: 'claimedBy', render: (_: unknown, i) => claimTag(i) },
+          {
+            title: t('evidence'), key: 'evidence',
+            render: (_: unknown, i) => (
+              <Button size="small" onClick={() => setEvidenceOf(i)} data-testid={`evidence-${i.id}`}>
+                {t('evidenceViewer')} ({i.evidence.length})
+              </Button>
+            ),
+          },
+          {
+            title: '', key: 'actions',
             render: (_: unknown, item) => (
-              <Space>
-                <Button type="primary" onClick={() => void decide(item, true)} data-testid={`accept-${item.id}`}>{t('accept')}</Button>
+              <Space direction="vertical" size={4}>
                 {item.kind === 'APPEAL' && (
-                  <Select placeholder={t('rejectionReason')} aria-label={t('rejectionReason')} style={{ width: 220 }} value={reasons[item.id]} onChange={(v) => setReasons({ ...reasons, [item.id]: v })}
-                    options={REJECTION_REASONS.map((r) => ({ value: r, label: r }))} />
+                  <Space size={4}>
+                    {item.claimedBy === null && <Button size="small" onClick={() => void claim(item)} data-testid={`claim-${item.id}`}>{t('claim')}</Button>}
+                    {item.claimedBy === me.subject && <Button size="small" onClick={() => void release(item)} data-testid={`release-${item.id}`}>{t('release')}</Button>}
+                    <Button size="small" onClick={() => setAssignFor(item)} data-testid={`assign-${item.id}`}>{t('assign')}</Button>
+                    <Button size="small" onClick={() => setNoteFor(item)} data-testid={`note-${item.id}`}>{t('note')}</Button>
+                  </Space>
                 )}
-                <Button danger disabled={item.kind === 'APPEAL' && !reasons[item.id]} onClick={() => void decide(item, false)}>{t('reject')}</Button>
+                <Space size={4}>
+                  <Button size="small" type="primary" onClick={() => void decide(item, true)} data-testid={`accept-${item.id}`}>{t('accept')}</Button>
+                  {item.kind === 'APPEAL' && (
+                    <Select size="small" placeholder={t('rejectionReason')} aria-label={`${t('rejectionReason')} ${item.id}`} style={{ width: 180 }} value={reasons[item.id]}
+                      onChange={(v) => setReasons({ ...reasons, [item.id]: v })} data-testid={`reason-${item.id}`}
+                      options={REJECTION_REASONS.map((r) => ({ value: r, label: <EnumText kind="rejectionReason" value={r} /> }))} />
+                  )}
+                  <Button size="small" danger disabled={item.kind === 'APPEAL' && !reasons[item.id]} onClick={() => void decide(item, false)} data-testid={`reject-${item.id}`}>{t('reject')}</Button>
+                </Space>
               </Space>
             ),
           },
         ]} />
+      <EvidenceDrawer item={evidenceOf} onClose={() => setEvidenceOf(undefined)} />
+      <NoteDialog item={noteFor} onClose={() => setNoteFor(undefined)}
+        save={(item, text) => run(() => { const { service, path } = appealPath(item, 'notes'); return call(service, path, { text }); }, t('noteSaved'))} />
+      <AssignDialog item={assignFor} colleagues={colleagues} onClose={() => setAssignFor(undefined)} assign={(item, assignee) => claim(item, assignee)} />
+      <BulkDecisionDialog open={bulkOpen} count={selected.length} onClose={() => setBulkOpen(false)} decide={decideSelected} />
+      <Modal open={bulkResults !== undefined} title={t('bulkResults')} onCancel={() => setBulkResults(undefined)} footer={<Button type="primary" onClick={() => setBulkResults(undefined)} id="bulk-results-close">{t('confirm')}</Button>} width={820}>
+        <Table size="small" pagination={false} rowKey="appealId" dataSource={bulkResults ?? []} data-testid="bulk-results"
+          columns={[
+            { title: 'ID', dataIndex: 'appealId', render: (id: string) => <ShortId id={id} /> },
+            { title: t('merchant'), dataIndex: 'merchantId' },
+            { title: t('decision'), dataIndex: 'decided', render: (decided: boolean, r) => (decided ? <Tag color="green"><EnumText kind="appealStatus" value={r.status} /></Tag> : <Tag color="red">{t('refused')}</Tag>) },
+            { title: t('reason'), key: 'why', render: (_: unknown, r) => (r.code ? <span><EnumText kind="problem" value={r.code} />{r.detail && <Typography.Text type="secondary"> · {r.detail}</Typography.Text>}</span> : '—') },
+          ]} />
+      </Modal>
     </Card>
+  );
+}
+
+/** The item's documents (kind, issuer, validity, SHA-256) and what the read model knows of the violation. */
+function EvidenceDrawer({ item, onClose }: { item: Item | undefined; onClose: () => void }) {
+  const t = useT();
+  const now = useNow(60_000);
+  const violationId = item && violationOf(item);
+  return (
+    <Drawer open={item !== undefined} onClose={onClose} width={860} title={item && <span>{t('evidence')} · {item.merchantId}</span>} destroyOnHidden>
+      {item && (
+        <div data-testid="evidence-drawer">
+          <Descriptions size="small" column={2} bordered>
+            <Descriptions.Item label={t('kind')}><EnumText kind="reviewKind" value={item.kind} /></Descriptions.Item>
+            <Descriptions.Item label={t('subject')}><EnumText kind="subjectKind" value={item.subjectKind} /> <ShortId id={item.subjectId} /></Descriptions.Item>
+            <Descriptions.Item label={t('merchant')}>{item.merchantId}</Descriptions.Item>
+            <Descriptions.Item label={t('violation')}>{violationId ? <ShortId id={violationId} /> : '—'}</Descriptions.Item>
+          </Descriptions>
+          <Typography.Title level={5} style={{ marginTop: 16 }}>{t('documents')}</Typography.Title>
+          <Table size="small" pagination={false} rowKey={(d) => `${d.sha256}/${d.kind}`} dataSource={item.evidence} data-testid="evidence-documents"
+            columns={[
+              { title: t('kind'), dataIndex: 'kind', render: (k: string) => <EnumText kind="evidenceKind" value={k} /> },
+              { title: t('issuer'), dataIndex: 'issuer' },
+              { title: t('validFrom'), dataIndex: 'validFrom', render: shanghaiTime },
+              {
+                title: t('validUntil'), dataIndex: 'validUntil',
+                render: (v: string) => <span>{shanghaiTime(v)} {Date.parse(v) < now && <Tag color="red">{t('expired')}</Tag>}</span>,
+              },
+              {
+                title: t('sha256'), dataIndex: 'sha256',
+                render: (h: string) => <Typography.Text code copyable={{ text: h, tooltips: [t('copy'), t('copied')] }} title={h}>{`${h.slice(0, 16)}…`}</Typography.Text>,
+              },
+            ]} />
+          <Typography.Title level={5} style={{ marginTop: 16 }}>{t('violationEvidence')}</Typography.Title>
+          <Alert type="info" showIcon message={t('violationEvidenceNotKept')} />
+        </div>
+      )}
+    </Drawer>
+  );
+}
+
+/** A case note on an appeal, kept in the audit trail of the service that owns it. */
+function NoteDialog({ item, onClose, save }: { item: Item | undefined; onClose: () => void; save: (item: Item, text: string) => Promise<boolean> }) {
+  const t = useT();
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const close = () => {
+    setText('');
+    onClose();
+  };
+  return (
+    <Modal open={item !== undefined} destroyOnHidden title={t('addNote')} okText={t('save')} cancelText={t('cancel')} onCancel={close}
+      okButtonProps={{ disabled: text.trim().length === 0, loading: busy, id: 'note-ok' }}
+      onOk={async () => {
+        setBusy(true);
+        const saved = await save(item!, text.trim());
+        setBusy(false);
+        if (saved) close();
+      }}>
+      <Input.TextArea id="note-text" aria-label={t('note')} rows={4} maxLength={2000} value={text} onChange={(e) => setText(e.target.value)} />
+    </Modal>
+  );
+}
+
+/** Assigns an appeal to a colleague (the name they sign in with). */
+function AssignDialog({ item, colleagues, onClose, assign }: { item: Item | undefined; colleagues: string[]; onClose: () => void; assign: (item: Item, assignee: string) => Promise<boolean> }) {
+  const t = useT();
+  const [assignee, setAssignee] = useState('');
+  const close = () => {
+    setAssignee('');
+    onClose();
+  };
+  return (
+    <Modal open={item !== undefined} destroyOnHidden title={t('assignTo')} okText={t('assign')} cancelText={t('cancel')} onCancel={close}
+      okButtonProps={{ disabled: assignee.trim().length === 0, id: 'assign-ok' }}
+      onOk={async () => {
+        if (await assign(item!, assignee.trim())) close();
+      }}>
+      <AutoComplete id="assignee" aria-label={t('colleague')} placeholder={t('colleague')} style={{ width: '100%' }} value={assignee} onChange={setAssignee}
+        options={colleagues.map((c) => ({ value: c }))} filterOption={(input, option) => String(option?.value ?? '').toLowerCase().includes(input.toLowerCase())} />
+    </Modal>
+  );
+}
+
+/** One decision and reason for every selected appeal. */
+function BulkDecisionDialog({ open, count, onClose, decide }: { open: boolean; count: number; onClose: () => void; decide: (d: { decision: 'ACCEPTED' | 'REJECTED'; rejectionReason?: string; note?: string }) => Promise<void> }) {
+  const t = useT();
+  const [decision, setDecision] = useState<'ACCEPTED' | 'REJECTED'>('REJECTED');
+  const [reason, setReason] = useState<string>();
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const close = () => {
+    setReason(undefined);
+    setNote('');
+    onClose();
+  };
+  return (
+    <Modal open={open} destroyOnHidden title={`${t('decideSelected')} (${count})`} okText={t('confirm')} cancelText={t('cancel')} onCancel={close}
+      okButtonProps={{ disabled: decision === 'REJECTED' && !reason, loading: busy, id: 'bulk-ok' }}
+      onOk={async () => {
+        setBusy(true);
+        try {
+          await decide({ decision, ...(decision === 'REJECTED' ? { rejectionReason: reason } : {}), ...(note.trim() ? { note: note.trim() } : {}) });
+          close();
+        } finally {
+          setBusy(false);
+        }
+      }}>
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Radio.Group id="bulk-decision" value={decision} onChange={(e) => setDecision(e.target.value)} optionType="button"
+          options={(['ACCEPTED', 'REJECTED'] as const).map((d) => ({ value: d, label: <EnumText kind="decision" value={d} /> }))} />
+        {decision === 'REJECTED' && (
+          <Select id="bulk-reason" aria-label={t('rejectionReason')} placeholder={t('rejectionReason')} style={{ width: '100%' }} value={reason} onChange={setReason}
+            options={REJECTION_REASONS.map((r) => ({ value: r, label: <EnumText kind="rejectionReason" value={r} /> }))} />
+        )}
+        <Input.TextArea id="bulk-note" aria-label={t('reasonAudited')} placeholder={t('reasonAudited')} rows={3} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />
+      </Space>
+    </Modal>
   );
 }
