@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { PipelineModule, type ServiceDocs } from '@penalty/messaging';
-import { NotificationPendingDue1764700000000, NotificationReminderKeys1764800000000, NotificationsModule, NotificationTables1763856300000 } from '@penalty/notifications';
+import { NOTIFICATION_MIGRATIONS, NotificationsModule } from '@penalty/notifications';
 
 @Module({
   imports: [
     PipelineModule.forService({
       serviceName: 'notification-service',
       schema: 'notification',
-      migrations: [NotificationTables1763856300000, NotificationPendingDue1764700000000, NotificationReminderKeys1764800000000],
+      migrations: NOTIFICATION_MIGRATIONS,
       consumerGroup: 'notification-service',
     }),
     NotificationsModule,

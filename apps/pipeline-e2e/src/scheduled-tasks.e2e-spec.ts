@@ -1,6 +1,6 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError, FixedClock } from '@penalty/domain';
-import { CANCEL_TASKS_BY_PREFIX_SQL, cancelTasksWithPrefixes, createKafkaClient, cancelTasks, OutboxPublisher, prefixSuccessor, scheduleTask, ScheduledTaskRunner, TransactionRunner, type TaskHandler } from '@penalty/messaging';
+import { cancelTaskGroups, createKafkaClient, OutboxPublisher, scheduleTask, scheduleTasks, ScheduledTaskRunner, TransactionRunner, type TaskHandler } from '@penalty/messaging';
 import { openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
 import { PipelineMetrics } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
@@ -42,8 +42,8 @@ describe('scheduled tasks (real PostgreSQL)', () => {
     await manager.query('INSERT INTO effect (task_key, at) VALUES ($1, $2)', [task.key, clock.now()]);
   };
   const effects = async () => (await first.query('SELECT task_key FROM effect ORDER BY task_key')).map((r: { task_key: string }) => r.task_key);
-  const schedule = (key: string, dueAt: string) =>
-    first.transaction((m) => scheduleTask(m, { kind: 'REMIND', key, merchantId: 'm-1', dueAt: new Date(dueAt), payload: { note: key } }));
+  const schedule = (key: string, dueAt: string, group?: string) =>
+    first.transaction((m) => scheduleTask(m, { kind: 'REMIND', key, merchantId: 'm-1', dueAt: new Date(dueAt), payload: { note: key }, ...(group !== undefined ? { group } : {}) }));
 
   it('runs a task once it is due, exactly once, and ignores scheduling the same key again', async () => {
     expect(await schedule('a', '2026-11-24T10:00:00+08:00')).toBe(true);
@@ -105,37 +105,53 @@ describe('scheduled tasks (real PostgreSQL)', () => {
     expect(await effects()).toEqual([]);
   });
 
-  it('does not run cancelled tasks, and leaves tasks of other kinds or keys alone', async () => {
-    await schedule('case-1/week', '2026-11-23T09:00:00+08:00');
-    await schedule('case-1/day', '2026-11-23T09:00:00+08:00');
-    await schedule('case-2/day', '2026-11-23T09:00:00+08:00');
-    expect(await first.transaction((m) => cancelTasks(m, 'REMIND', 'case-1/', clock.now()))).toBe(2);
-    expect(await first.transaction((m) => cancelTasks(m, 'OTHER', 'case-2/', clock.now()))).toBe(0);
-    expect(await new ScheduledTaskRunner(runnerOn(first), clock, { REMIND: recordEffect }).runDue()).toBe(1);
-    expect(await effects()).toEqual(['case-2/day']);
+  it('does not run cancelled tasks, and leaves tasks of other kinds, other groups or no group alone', async () => {
+    await schedule('case-1/week', '2026-11-23T09:00:00+08:00', 'case-1');
+    await schedule('case-1/day', '2026-11-23T09:00:00+08:00', 'case-1');
+    await schedule('case-10/day', '2026-11-23T09:00:00+08:00', 'case-10');
+    await schedule('case-2/day', '2026-11-23T09:00:00+08:00', 'case-2');
+    await schedule('case-1/ungrouped', '2026-11-23T09:00:00+08:00');
+    expect(await first.transaction((m) => cancelTaskGroups(m, 'REMIND', ['case-1', 'case-1', '商户'], clock.now()))).toBe(2);
+    expect(await first.transaction((m) => cancelTaskGroups(m, 'OTHER', ['case-2'], clock.now()))).toBe(0);
+    expect(await first.transaction((m) => cancelTaskGroups(m, 'REMIND', [], clock.now()))).toBe(0);
+    // Cancelled already: not counted again.
+    expect(await first.transaction((m) => cancelTaskGroups(m, 'REMIND', ['case-1'], clock.now()))).toBe(0);
+    expect(await new ScheduledTaskRunner(runnerOn(first), clock, { REMIND: recordEffect }).runDue()).toBe(3);
+    expect(await effects()).toEqual(['case-1/ungrouped', 'case-10/day', 'case-2/day']);
   });
 
-  it('cancels by several prefixes at once: exactly the keys that start with one, through the open-key index', async () => {
-    const keys = ['m-1/case-1/7d', 'm-1/case-1/1d', 'm-1/case-10/7d', 'm-1/case-1', 'm-1/case-2/7d', 'm-12/case-1/7d', '商户/一/7d', '商户/二/7d', 'z\u{10ffff}/1d'];
-    for (const key of keys) await schedule(key, '2026-11-23T09:00:00+08:00');
-    const prefixes = ['m-1/case-1/', 'm-1/case-1/', '商户/一/', 'z\u{10ffff}', '\u{10ffff}'];
-    expect(await first.transaction((m) => cancelTasksWithPrefixes(m, 'REMIND', prefixes, clock.now()))).toBe(4);
-    expect(await new ScheduledTaskRunner(runnerOn(first), clock, { REMIND: recordEffect }).runDue()).toBe(5);
-    expect(await effects()).toEqual(['m-1/case-1', 'm-1/case-10/7d', 'm-1/case-2/7d', 'm-12/case-1/7d', '商户/二/7d'].sort());
-    // An empty prefix (no upper bound) cancels every pending task of the kind.
-    for (const key of ['p/1', '\u{10ffff}\u{10ffff}']) await schedule(key, '2026-11-24T09:00:00+08:00');
-    expect(await first.transaction((m) => cancelTasksWithPrefixes(m, 'REMIND', ['\u{10ffff}'], clock.now()))).toBe(1);
-    expect(await first.transaction((m) => cancelTasksWithPrefixes(m, 'REMIND', [''], clock.now()))).toBe(1);
-
-    // The plan reads the partial index by range (without it: every pending task of the kind, per prefix).
-    await first.query(`INSERT INTO scheduled_task (kind, task_key, merchant_id, due_at)
-                       SELECT 'REMIND', 'bulk-' || i || '/case-' || j || '/7d', 'bulk-' || i, now() FROM generate_series(1, 5000) i, generate_series(1, 3) j`);
-    await first.query('ANALYZE scheduled_task');
-    const plan = await first.transaction(async (m) => {
-      const rows: { 'QUERY PLAN': string }[] = await m.query(`EXPLAIN ${CANCEL_TASKS_BY_PREFIX_SQL}`, ['REMIND', ['m-1/'], [prefixSuccessor('m-1/')], clock.now()]);
-      return rows.map((r) => r['QUERY PLAN']).join('\n');
-    });
-    expect(plan).toMatch(/Index (Only )?Scan (using|on) scheduled_task_open_key/);
-    expect(plan).toMatch(/Index Cond: .*task_key.*>=.*task_key.*</);
+  it('cancels hundreds of groups with one scan, never a loop per group, on a table never analyzed', async () => {
+    // A table filled since its last ANALYZE (a fresh database in a burst) is what made the key-prefix
+    // range join a nested loop over every open task per prefix. This database is fresh and autovacuum
+    // is off for the table, so it has no statistics.
+    await first.query('ALTER TABLE scheduled_task SET (autovacuum_enabled = false)');
+    try {
+      const tasks = Array.from({ length: 30_000 }, (_, i) => ({ kind: 'REMIND', key: `m-${i % 2000}/case-${i}/7d`, group: `m-${i % 2000}/case-${i}/`, merchantId: `m-${i % 2000}`, dueAt: new Date('2026-11-30T09:00:00+08:00') }));
+      await first.transaction((m) => scheduleTasks(m, tasks));
+      const groups = tasks.filter((_, i) => i % 60 === 0).map((t) => t.group);
+      // The statement cancelTaskGroups sends (captured, not run), then run under EXPLAIN ANALYZE and rolled back.
+      const sent: { sql: string; params: unknown[] }[] = [];
+      const capturing = { query: async (sql: string, params: unknown[]) => (sent.push({ sql, params }), [[], 0]) } as unknown as EntityManager;
+      await cancelTaskGroups(capturing, 'REMIND', groups, clock.now());
+      expect(sent).toHaveLength(1);
+      const explained = first.createQueryRunner();
+      let plan: { Plan: { Plans?: { 'Node Type': string; 'Actual Loops': number; 'Actual Rows': number }[] } }[];
+      try {
+        await explained.startTransaction();
+        const [row] = (await explained.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sent[0].sql}`, sent[0].params)) as { 'QUERY PLAN': typeof plan }[];
+        plan = row['QUERY PLAN'];
+      } finally {
+        await explained.rollbackTransaction();
+        await explained.release();
+      }
+      // One scan, whatever it is: never a join that visits the open tasks once per group.
+      expect(plan[0].Plan.Plans).toHaveLength(1);
+      expect(plan[0].Plan.Plans![0]['Node Type']).not.toMatch(/Nested Loop|Join/);
+      expect(plan[0].Plan.Plans![0]['Actual Loops']).toBe(1);
+      expect(plan[0].Plan.Plans![0]['Actual Rows']).toBe(groups.length);
+      expect(await first.transaction((m) => cancelTaskGroups(m, 'REMIND', groups, clock.now()))).toBe(groups.length);
+    } finally {
+      await first.query('ALTER TABLE scheduled_task RESET (autovacuum_enabled)');
+    }
   });
 });

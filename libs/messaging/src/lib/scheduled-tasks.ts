@@ -13,6 +13,11 @@ export interface TaskToSchedule {
   merchantId: string;
   dueAt: Date;
   payload?: Record<string, unknown>;
+  /**
+   * The handle the task is cancelled by, with every open task of its kind and group (cancelTaskGroups),
+   * e.g. every reminder of one deadline of one merchant. Without one the task is never cancelled.
+   */
+  group?: string;
 }
 
 export interface DueTask {
@@ -39,7 +44,7 @@ export function taskKey(...parts: string[]): string {
   return parts.map(taskKeyPart).join('/');
 }
 
-/** The prefix shared by every key whose first parts are `parts` (and by no other key). */
+/** The prefix shared by every key whose first parts are `parts` (and by no other key): e.g. a task group. */
 export function taskKeyPrefix(...parts: string[]): string {
   return `${taskKey(...parts)}/`;
 }
@@ -56,10 +61,10 @@ export async function scheduleTask(manager: EntityManager, task: TaskToSchedule)
 export async function scheduleTasks(manager: EntityManager, tasks: readonly TaskToSchedule[]): Promise<number> {
   if (tasks.length === 0) return 0;
   const inserted: { due_at: Date }[] = await manager.query(
-    `INSERT INTO scheduled_task (kind, task_key, merchant_id, due_at, payload)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[])
+    `INSERT INTO scheduled_task (kind, task_key, merchant_id, due_at, payload, cancel_group)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::text[])
      ON CONFLICT (kind, task_key) DO NOTHING RETURNING due_at`,
-    [tasks.map((t) => t.kind), tasks.map((t) => t.key), tasks.map((t) => t.merchantId), tasks.map((t) => t.dueAt), tasks.map((t) => JSON.stringify(t.payload ?? {}))],
+    [tasks.map((t) => t.kind), tasks.map((t) => t.key), tasks.map((t) => t.merchantId), tasks.map((t) => t.dueAt), tasks.map((t) => JSON.stringify(t.payload ?? {})), tasks.map((t) => t.group ?? null)],
   );
   if (inserted.length > 0) {
     const earliest = new Date(Math.min(...inserted.map((r) => new Date(r.due_at).getTime())));
@@ -71,61 +76,22 @@ export async function scheduleTasks(manager: EntityManager, tasks: readonly Task
   return inserted.length;
 }
 
-/** Cancels pending tasks of a kind whose key starts with `keyPrefix` (e.g. every reminder of a closed window). */
-export async function cancelTasks(manager: EntityManager, kind: string, keyPrefix: string, at: Date): Promise<number> {
-  return cancelTasksWithPrefixes(manager, kind, [keyPrefix], at);
-}
-
 /**
- * $1 kind, $2 prefixes, $3 their successors (prefixSuccessor), $4 the time of cancelling. A prefix
- * with a successor is one index range; one without (empty, or only U+10FFFF) is open above.
+ * Cancels, in one statement, the open tasks of `kind` in any of `groups` (TaskToSchedule.group);
+ * answers how many. An equality on an indexed column, so its cost never depends on the planner's
+ * statistics: a key-prefix range join, planned on a table filled since its last ANALYZE (a fresh
+ * database, a burst), was a nested loop over every open task per prefix, seconds per batch.
  */
-export const CANCEL_TASKS_BY_PREFIX_SQL = `
-  UPDATE scheduled_task t SET cancelled_at = $4
-    FROM (SELECT t.id
-            FROM unnest($2::text[], $3::text[]) AS p(low, high)
-            JOIN scheduled_task t
-              ON t.kind = $1 AND t.done_at IS NULL AND t.cancelled_at IS NULL
-             AND t.task_key COLLATE "C" >= p.low AND t.task_key COLLATE "C" < p.high
-           WHERE starts_with(t.task_key, p.low)
-          UNION
-          SELECT t.id
-            FROM unnest($2::text[], $3::text[]) AS p(low, high)
-            JOIN scheduled_task t
-              ON t.kind = $1 AND t.done_at IS NULL AND t.cancelled_at IS NULL AND t.task_key COLLATE "C" >= p.low
-           WHERE p.high IS NULL AND starts_with(t.task_key, p.low)) AS matched
-   WHERE t.id = matched.id`;
-
-/**
- * Cancels, in one statement, pending tasks of a kind whose key starts with any of `keyPrefixes` (see
- * cancelTasks). Each prefix is a range of the open tasks' keys in code-point order, [prefix,
- * successor), so the statement reads the index entries of those prefixes only (a LIKE or starts_with
- * per task and prefix read every pending task of the kind for every prefix: seconds per batch once
- * tens of thousands of reminders were pending).
- */
-export async function cancelTasksWithPrefixes(manager: EntityManager, kind: string, keyPrefixes: readonly string[], at: Date): Promise<number> {
-  const prefixes = [...new Set(keyPrefixes)];
-  if (prefixes.length === 0) return 0;
+export async function cancelTaskGroups(manager: EntityManager, kind: string, groups: readonly string[], at: Date): Promise<number> {
+  const distinct = [...new Set(groups)];
+  if (distinct.length === 0) return 0;
   // With the pg driver, TypeORM answers an UPDATE with [rows, affectedCount].
   const [, cancelled]: [unknown[], number] = await manager.query(
-    CANCEL_TASKS_BY_PREFIX_SQL,
-    [kind, prefixes, prefixes.map(prefixSuccessor), at],
+    `UPDATE scheduled_task SET cancelled_at = $3
+      WHERE kind = $1 AND cancel_group = ANY($2::text[]) AND done_at IS NULL AND cancelled_at IS NULL`,
+    [kind, distinct, at],
   );
   return cancelled;
-}
-
-/**
- * The least string above every string that starts with `prefix`, in code-point order: the prefix with
- * its last code point below U+10FFFF raised by one (skipping the surrogates) and what followed it
- * dropped; null when there is none (an empty prefix, or only U+10FFFF): that range has no upper bound.
- */
-export function prefixSuccessor(prefix: string): string | null {
-  const points = [...prefix];
-  while (points.length > 0) {
-    const last = points.pop()!.codePointAt(0)!;
-    if (last < 0x10ffff) return points.join('') + String.fromCodePoint(last + 1 === 0xd800 ? 0xe000 : last + 1);
-  }
-  return null;
 }
 
 interface TaskRow {

@@ -100,3 +100,25 @@ export class NotificationReminderKeys1764800000000 implements MigrationInterface
       WHERE t.id = k.id AND k.m IS NOT NULL`);
   }
 }
+
+/**
+ * Reminders are cancelled by group (reminderGroup: kind/merchant/scope/, the first three parts of
+ * their keys, each escaped so that it holds no '/'): open reminders written before the group existed
+ * get theirs from their keys. Runs after ScheduledTaskCancelGroups added the column.
+ */
+export class NotificationReminderGroups1765000100000 implements MigrationInterface {
+  name = 'NotificationReminderGroups1765000100000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      UPDATE scheduled_task SET cancel_group = substring(task_key from '^((?:[^/]*/){3})')
+      WHERE kind = 'DEADLINE_REMINDER' AND cancel_group IS NULL AND done_at IS NULL AND cancelled_at IS NULL`);
+  }
+
+  async down(): Promise<void> {
+    // The column goes with ScheduledTaskCancelGroups' down.
+  }
+}
+
+/** The notification service's own migrations, in order. */
+export const NOTIFICATION_MIGRATIONS = [NotificationTables1763856300000, NotificationPendingDue1764700000000, NotificationReminderKeys1764800000000, NotificationReminderGroups1765000100000];

@@ -22,7 +22,7 @@ import {
   type RuleSet,
   type VersionRuleSet,
 } from '@penalty/domain';
-import { cancelTasksWithPrefixes, scheduleTasks, taskKey, taskKeyPrefix, type TaskToSchedule, type Tx } from '@penalty/messaging';
+import { cancelTaskGroups, scheduleTasks, taskKey, taskKeyPrefix, type TaskToSchedule, type Tx } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
 import { DepositAccountRepository, type MerchantProfileColumns } from './deposit-account.repository';
 import { MeasureExpiryAlarm } from './measure-expiry.alarm';
@@ -44,8 +44,11 @@ const definedIdentity = (identity: { marketplace: string | null; ruleContentHash
 
 /** The key of a merchant's top-up deadline task: the merchant (escaped, see taskKey) and the deadline. */
 export const topUpDueTaskKey = (merchantId: string, dueAt: Date) => taskKey(merchantId, dueAt.toISOString());
-/** The prefix of every top-up deadline task of one merchant, and of no other merchant's. */
-export const topUpDueTaskPrefix = (merchantId: string) => taskKeyPrefix(merchantId);
+/**
+ * The group of a merchant's top-up deadline tasks (cancelled together when the window closes): the
+ * prefix their keys share, and no other merchant's (SanctionTaskGroups fills it from the keys).
+ */
+export const topUpDueTaskGroup = (merchantId: string) => taskKeyPrefix(merchantId);
 
 export interface SanctionToImpose {
   /** Given when the caller named the sanction already (a ladder node); a fresh id otherwise. */
@@ -275,9 +278,9 @@ export class SanctionBook {
     account.changed = true;
     const { review } = posting;
     if (review.action === 'OPEN_TOP_UP_WINDOW') {
-      this.tasks.push({ kind: DEPOSIT_TOP_UP_DUE_TASK, key: topUpDueTaskKey(merchantId, review.topUpDueAt), merchantId, dueAt: review.topUpDueAt });
+      this.tasks.push({ kind: DEPOSIT_TOP_UP_DUE_TASK, key: topUpDueTaskKey(merchantId, review.topUpDueAt), group: topUpDueTaskGroup(merchantId), merchantId, dueAt: review.topUpDueAt });
     } else if (review.action === 'CLOSE_TOP_UP_WINDOW') {
-      this.cancelTasks(DEPOSIT_TOP_UP_DUE_TASK, topUpDueTaskPrefix(merchantId));
+      this.cancelTasks(DEPOSIT_TOP_UP_DUE_TASK, topUpDueTaskGroup(merchantId));
       // Topped up: supervision imposed for the shortfall ends.
       if (review.toppedUp) {
         const supervising = new Set((this.measuresByMerchant.get(merchantId) ?? []).filter((m) => m.type === 'STORE_SUPERVISION' && m.liftedAt === null).map((m) => m.sanctionId));
@@ -313,13 +316,13 @@ export class SanctionBook {
     this.tasks.push(task);
   }
 
-  /** Cancels, with the flush, pending tasks of `kind` whose key starts with `keyPrefix`. */
-  cancelTasks(kind: string, keyPrefix: string): void {
+  /** Cancels, with the flush, the open tasks of `kind` in `group` (TaskToSchedule.group). */
+  cancelTasks(kind: string, group: string): void {
     this.open();
     if (!this.cancelled.has(kind)) this.cancelled.set(kind, new Set());
-    this.cancelled.get(kind)!.add(keyPrefix);
+    this.cancelled.get(kind)!.add(group);
     // Scheduled earlier by this book: never written. Tasks scheduled after this are written after the cancel.
-    for (let i = this.tasks.length - 1; i >= 0; i--) if (this.tasks[i].kind === kind && this.tasks[i].key.startsWith(keyPrefix)) this.tasks.splice(i, 1);
+    for (let i = this.tasks.length - 1; i >= 0; i--) if (this.tasks[i].kind === kind && this.tasks[i].group === group) this.tasks.splice(i, 1);
   }
 
   /** Writes everything decided: one statement per table, then the events to the outbox in order. */
@@ -339,7 +342,7 @@ export class SanctionBook {
     const accounts = [...this.accounts.values()].filter((a) => a.changed);
     await this.accountRepository.write(this.tx, accounts.map((a) => ({ merchantId: a.merchantId, ledger: a.ledger, profile: a.profile })), this.now);
     // Cancels first: they concern tasks from before this book (its own cancelled ones were dropped).
-    for (const [kind, prefixes] of this.cancelled) await cancelTasksWithPrefixes(this.tx.manager, kind, [...prefixes], this.now);
+    for (const [kind, groups] of this.cancelled) await cancelTaskGroups(this.tx.manager, kind, [...groups], this.now);
     await scheduleTasks(this.tx.manager, this.tasks);
     for (const { topic, event } of this.events) this.tx.publish(topic, event);
     const earliest = this.earliestEnd;

@@ -1,6 +1,6 @@
 import { buildCloudEvent, EventTypes, goldenFixture, type CloudEvent } from '@penalty/contracts';
 import { applyRuleOverrides, RuleBook, RULE_SETS } from '@penalty/domain';
-import { closedReminderPrefix, deadlinesOf as deadlinesUnder, reminderInstants, reminderKey, reminderTasksOf } from './deadline-of-decision';
+import { reminderGroup, deadlinesOf as deadlinesUnder, reminderInstants, reminderKey, reminderTasksOf } from './deadline-of-decision';
 
 const rules = new RuleBook();
 const deadlinesOf = (event: CloudEvent<object>) => deadlinesUnder(event, rules);
@@ -102,28 +102,28 @@ describe('deadlines of decisions and their reminders', () => {
     expect(second.closesAt).toEqual(first.closesAt);
     expect(reminderKey(first, 'm-1', 7)).toBe('APPEAL_WINDOW/m-1/s-1/2026-12-08T02:00:00.000Z/7d');
     expect(reminderKey(second, 'm-1', 7)).toBe('APPEAL_WINDOW/m-1/s-1/2026-12-08T02:00:00.000Z/round-2/7d');
-    for (const deadline of [first, second]) expect(reminderKey(deadline, 'm-1', 1).startsWith(closedReminderPrefix({ kind: 'APPEAL_WINDOW', scope: 's-1' }, 'm-1'))).toBe(true);
+    for (const deadline of [first, second]) expect(reminderKey(deadline, 'm-1', 1).startsWith(reminderGroup({ kind: 'APPEAL_WINDOW', scope: 's-1' }, 'm-1'))).toBe(true);
   });
 
   it('keys a reminder by deadline, instant and lead; a closed deadline cancels by kind and scope', () => {
     const [deadline] = deadlinesOf(remedy(EventTypes.DepositUpdatedV1)).open;
     expect(reminderKey(deadline, 'm-10001', 7)).toBe('DEPOSIT_TOP_UP/m-10001/m-10001/2023-08-25T03:00:00.000Z/7d');
-    expect(reminderKey(deadline, 'm-10001', 7).startsWith(closedReminderPrefix({ kind: 'DEPOSIT_TOP_UP', scope: 'm-10001' }, 'm-10001'))).toBe(true);
-    expect(reminderKey(deadline, 'm-10001', 7).startsWith(closedReminderPrefix({ kind: 'DEPOSIT_TOP_UP', scope: 'm-1000' }, 'm-10001'))).toBe(false);
+    expect(reminderKey(deadline, 'm-10001', 7).startsWith(reminderGroup({ kind: 'DEPOSIT_TOP_UP', scope: 'm-10001' }, 'm-10001'))).toBe(true);
+    expect(reminderKey(deadline, 'm-10001', 7).startsWith(reminderGroup({ kind: 'DEPOSIT_TOP_UP', scope: 'm-1000' }, 'm-10001'))).toBe(false);
   });
 
   it("keys reminders apart across merchants and ids holding '/': one merchant's closed deadline never cancels another's reminders", () => {
     const [deadline] = deadlinesOf(sanctionImposed).open;
     // The same scope (e.g. a violation id two detecting systems both used) under two merchants.
     expect(reminderKey(deadline, 'm-1', 7)).not.toBe(reminderKey(deadline, 'm-2', 7));
-    expect(reminderKey(deadline, 'm-2', 7).startsWith(closedReminderPrefix({ kind: 'APPEAL_WINDOW', scope: 's-1' }, 'm-1'))).toBe(false);
+    expect(reminderKey(deadline, 'm-2', 7).startsWith(reminderGroup({ kind: 'APPEAL_WINDOW', scope: 's-1' }, 'm-1'))).toBe(false);
     // Merchant m and merchant m/x; scope v and scope v/x of one merchant.
     const topUp = (merchantId: string) => ({ kind: 'DEPOSIT_TOP_UP' as const, closesAt: new Date('2026-12-08T10:00:00+08:00'), reference: merchantId, referenceKind: 'DEPOSIT' as const, scope: merchantId });
     expect(reminderKey(topUp('m/x'), 'm/x', 7)).toBe('DEPOSIT_TOP_UP/m%2Fx/m%2Fx/2026-12-08T02:00:00.000Z/7d');
-    expect(reminderKey(topUp('m/x'), 'm/x', 7).startsWith(closedReminderPrefix({ kind: 'DEPOSIT_TOP_UP', scope: 'm' }, 'm'))).toBe(false);
+    expect(reminderKey(topUp('m/x'), 'm/x', 7).startsWith(reminderGroup({ kind: 'DEPOSIT_TOP_UP', scope: 'm' }, 'm'))).toBe(false);
     const window = (scope: string) => ({ kind: 'APPEAL_WINDOW' as const, closesAt: new Date('2026-12-08T10:00:00+08:00'), reference: scope, referenceKind: 'VIOLATION' as const, scope });
-    expect(reminderKey(window('v/x'), 'm-1', 7).startsWith(closedReminderPrefix({ kind: 'APPEAL_WINDOW', scope: 'v' }, 'm-1'))).toBe(false);
-    expect(reminderKey(window('v/x'), 'm-1', 7).startsWith(closedReminderPrefix({ kind: 'APPEAL_WINDOW', scope: 'v/x' }, 'm-1'))).toBe(true);
+    expect(reminderKey(window('v/x'), 'm-1', 7).startsWith(reminderGroup({ kind: 'APPEAL_WINDOW', scope: 'v' }, 'm-1'))).toBe(false);
+    expect(reminderKey(window('v/x'), 'm-1', 7).startsWith(reminderGroup({ kind: 'APPEAL_WINDOW', scope: 'v/x' }, 'm-1'))).toBe(true);
   });
 
   it('makes a reminder task per reminder still ahead, keyed by deadline and lead, carrying what the reminder says', () => {
@@ -132,6 +132,7 @@ describe('deadlines of decisions and their reminders', () => {
       {
         kind: 'DEADLINE_REMINDER',
         key: 'APPEAL_WINDOW/m-1/s-1/2026-12-08T02:00:00.000Z/1d',
+        group: 'APPEAL_WINDOW/m-1/s-1/',
         merchantId: 'm-1',
         dueAt: new Date('2026-12-07T10:00:00+08:00'),
         payload: { deadlineKind: 'APPEAL_WINDOW', closesAt: '2026-12-08T02:00:00.000Z', reference: 's-1', referenceKind: 'SANCTION', leadDays: 1 },

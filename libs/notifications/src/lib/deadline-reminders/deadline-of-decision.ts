@@ -110,9 +110,13 @@ export function reminderKey(deadline: Deadline, merchantId: string, leadDays: nu
   return taskKey(deadline.kind, merchantId, deadline.scope, deadline.closesAt.toISOString(), ...(deadline.reopening ? [deadline.reopening] : []), `${leadDays}d`);
 }
 
-/** The prefix of every reminder key of a closed deadline of the merchant, and of no other. */
-export function closedReminderPrefix(closed: ClosedDeadline, merchantId: string): string {
-  return taskKeyPrefix(closed.kind, merchantId, closed.scope);
+/**
+ * The group of every reminder of a deadline of the merchant (cancelled together when it closes): the
+ * prefix its reminder keys share, and no other merchant's or deadline's (so open tasks written without
+ * a group get theirs from their keys, NotificationReminderGroups).
+ */
+export function reminderGroup(deadline: ClosedDeadline, merchantId: string): string {
+  return taskKeyPrefix(deadline.kind, merchantId, deadline.scope);
 }
 
 /** The reminder instants of a deadline that are still ahead of `now`. */
@@ -133,6 +137,6 @@ export interface ReminderPayload {
 export function reminderTasksOf(deadline: Deadline, merchantId: string, now: Date): TaskToSchedule[] {
   return reminderInstants(deadline, now).map((reminder) => {
     const payload: ReminderPayload = { deadlineKind: deadline.kind, closesAt: deadline.closesAt.toISOString(), reference: deadline.reference, referenceKind: deadline.referenceKind, leadDays: reminder.leadDays };
-    return { kind: DEADLINE_REMINDER_TASK, key: reminderKey(deadline, merchantId, reminder.leadDays), merchantId, dueAt: reminder.at, payload: { ...payload } };
+    return { kind: DEADLINE_REMINDER_TASK, key: reminderKey(deadline, merchantId, reminder.leadDays), group: reminderGroup(deadline, merchantId), merchantId, dueAt: reminder.at, payload: { ...payload } };
   });
 }

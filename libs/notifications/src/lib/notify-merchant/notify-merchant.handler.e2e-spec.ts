@@ -5,7 +5,7 @@ import { HandlerTestbed, obtainInfrastructure, runId, TopicRecorder } from '@pen
 import { PendingDeliveries } from '../delivery/pending-deliveries';
 import { MerchantContactRepository } from '../merchant-contact.repository';
 import type { NotificationConfig } from '../notification.config';
-import { NotificationPendingDue1764700000000, NotificationReminderKeys1764800000000, NotificationTables1763856300000 } from '../notification.migration';
+import { NOTIFICATION_MIGRATIONS } from '../notification.migration';
 import { NotificationRepository } from '../notification.repository';
 import { NotificationReads } from '../read-notifications/notification-reads';
 import { RecordMerchantContactHandler } from '../record-contact/record-merchant-contact.handler';
@@ -81,7 +81,7 @@ describe('notify merchants, a batch at a time (real PostgreSQL and Kafka)', () =
   const clock = new FixedClock(NOW);
   const testbed = new HandlerTestbed({
     schema: 'notification',
-    migrations: [NotificationTables1763856300000, NotificationPendingDue1764700000000, NotificationReminderKeys1764800000000],
+    migrations: NOTIFICATION_MIGRATIONS,
     topics: [Topics.PenaltiesAssessedV1, Topics.SanctionsDecidedV1, Topics.RemediesUpdatedV1, Topics.MerchantsProfilesV1, Topics.NotificationsSentV1],
     clock,
   });

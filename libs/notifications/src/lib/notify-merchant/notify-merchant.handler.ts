@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RuleBook, type Clock, type NotificationChannel } from '@penalty/domain';
 import { EventTypes, type PenaltyAssessedV1 } from '@penalty/contracts';
-import { ALWAYS_CURRENT, cancelTasksWithPrefixes, RulebookFeed, scheduleTasks, type InboxBatch, type RulebookAwareness } from '@penalty/messaging';
+import { ALWAYS_CURRENT, cancelTaskGroups, RulebookFeed, scheduleTasks, type InboxBatch, type RulebookAwareness } from '@penalty/messaging';
 import { CLOCK } from '@penalty/runtime';
 import { DEADLINE_REMINDER_TASK } from '../deadline-reminders/deadline-of-decision';
 import { MerchantContactRepository } from '../merchant-contact.repository';
@@ -47,7 +47,7 @@ export class NotifyMerchantHandler {
     await this.contacts.saveMany(tx, plan.contacts);
     await this.recorder.record(tx, plan.messages, now);
     // Cancellations first: a reminder the batch opens after closing its deadline's earlier ones must survive.
-    await cancelTasksWithPrefixes(tx.manager, DEADLINE_REMINDER_TASK, plan.closedReminderPrefixes, now);
+    await cancelTaskGroups(tx.manager, DEADLINE_REMINDER_TASK, plan.closedReminderGroups, now);
     await scheduleTasks(tx.manager, plan.reminders);
   }
 }

@@ -92,15 +92,15 @@ describe('planNotifications (a batch, in order)', () => {
   it('schedules the reminders of the deadlines a batch opens, once each, and none for a penalty without points', () => {
     const plan = planNotifications([imposed('m-1', 's-1'), imposed('m-1', 's-1'), assessed('m-1', 'v-0', 0)].map(item), new Map(), context);
     expect(plan.reminders).toEqual([
-      { kind: 'DEADLINE_REMINDER', key: 'APPEAL_WINDOW/m-1/s-1/2026-12-08T02:00:00.000Z/7d', merchantId: 'm-1', dueAt: new Date('2026-12-01T10:00:00+08:00'), payload: { deadlineKind: 'APPEAL_WINDOW', closesAt: '2026-12-08T02:00:00.000Z', reference: 's-1', referenceKind: 'SANCTION', leadDays: 7 } },
-      { kind: 'DEADLINE_REMINDER', key: 'APPEAL_WINDOW/m-1/s-1/2026-12-08T02:00:00.000Z/1d', merchantId: 'm-1', dueAt: new Date('2026-12-07T10:00:00+08:00'), payload: { deadlineKind: 'APPEAL_WINDOW', closesAt: '2026-12-08T02:00:00.000Z', reference: 's-1', referenceKind: 'SANCTION', leadDays: 1 } },
+      { kind: 'DEADLINE_REMINDER', key: 'APPEAL_WINDOW/m-1/s-1/2026-12-08T02:00:00.000Z/7d', group: 'APPEAL_WINDOW/m-1/s-1/', merchantId: 'm-1', dueAt: new Date('2026-12-01T10:00:00+08:00'), payload: { deadlineKind: 'APPEAL_WINDOW', closesAt: '2026-12-08T02:00:00.000Z', reference: 's-1', referenceKind: 'SANCTION', leadDays: 7 } },
+      { kind: 'DEADLINE_REMINDER', key: 'APPEAL_WINDOW/m-1/s-1/2026-12-08T02:00:00.000Z/1d', group: 'APPEAL_WINDOW/m-1/s-1/', merchantId: 'm-1', dueAt: new Date('2026-12-07T10:00:00+08:00'), payload: { deadlineKind: 'APPEAL_WINDOW', closesAt: '2026-12-08T02:00:00.000Z', reference: 's-1', referenceKind: 'SANCTION', leadDays: 1 } },
     ]);
-    expect(plan.closedReminderPrefixes).toEqual([]);
+    expect(plan.closedReminderGroups).toEqual([]);
   });
 
   it("closes before it opens: a rejected appeal closes the first window's reminders and opens the second's", () => {
     const plan = planNotifications([item(appeal('m-1', 's-1', { status: 'REJECTED', secondAppealClosesAt: '2026-12-20T10:00:00+08:00' }))], new Map(), context);
-    expect(plan.closedReminderPrefixes).toEqual(['APPEAL_WINDOW/m-1/s-1/']);
+    expect(plan.closedReminderGroups).toEqual(['APPEAL_WINDOW/m-1/s-1/']);
     expect(plan.reminders.map((r) => r.key)).toEqual(['APPEAL_WINDOW/m-1/s-1/2026-12-20T02:00:00.000Z/round-2/7d', 'APPEAL_WINDOW/m-1/s-1/2026-12-20T02:00:00.000Z/round-2/1d']);
   });
 
@@ -118,7 +118,7 @@ describe('planNotifications (a batch, in order)', () => {
       'APPEAL_WINDOW/m-1/s-1/2026-12-20T02:00:00.000Z/round-2/7d',
       'APPEAL_WINDOW/m-1/s-1/2026-12-20T02:00:00.000Z/round-2/1d',
     ]);
-    expect(plan.closedReminderPrefixes).toEqual(['APPEAL_WINDOW/m-1/s-1/']);
+    expect(plan.closedReminderGroups).toEqual(['APPEAL_WINDOW/m-1/s-1/']);
     expect(plan.messages.map((m) => m.template)).toEqual(['sanction-imposed', 'sanction-imposed', 'appeal-filed', 'appeal-rejected']);
   });
 

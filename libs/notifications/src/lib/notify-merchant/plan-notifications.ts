@@ -1,7 +1,7 @@
 import { EventTypes, type CloudEvent, type MerchantProfileUpdatedV1 } from '@penalty/contracts';
 import type { NotificationChannel, RuleBook } from '@penalty/domain';
 import { isRejection, type TaskToSchedule } from '@penalty/messaging';
-import { closedReminderPrefix, deadlinesOf, reminderTasksOf } from '../deadline-reminders/deadline-of-decision';
+import { deadlinesOf, reminderGroup, reminderTasksOf } from '../deadline-reminders/deadline-of-decision';
 import { NotificationError, NotificationErrorCode } from '../notifications.errors';
 import { contactAfter, contactOfProfile, type KnownContact } from '../record-contact/merchant-contact';
 import { isDecisionEvent, planDecisionNotification } from './decision-notification';
@@ -26,8 +26,8 @@ export interface NotificationBatchPlan<T extends NotifiableEvent> {
   contacts: KnownContact[];
   /** One message per decision, in the batch's order. */
   messages: MerchantMessage[];
-  /** Prefixes of the reminder keys of deadlines the batch closed (reminders scheduled before the batch). */
-  closedReminderPrefixes: string[];
+  /** Reminder groups of the deadlines the batch closed (reminders scheduled before the batch). */
+  closedReminderGroups: string[];
   /** Reminders of the deadlines the batch opened and did not close again, one per key. */
   reminders: TaskToSchedule[];
   /** Events the rules refuse; nothing of them is in the plan. */
@@ -81,13 +81,13 @@ export function planNotifications<T extends NotifiableEvent>(items: readonly T[]
     }
     messages.push(planned.message);
     for (const deadline of planned.changes.close) {
-      const prefix = closedReminderPrefix(deadline, merchantId);
-      closed.add(prefix);
-      for (const key of reminders.keys()) if (key.startsWith(prefix)) reminders.delete(key);
+      const group = reminderGroup(deadline, merchantId);
+      closed.add(group);
+      for (const [key, task] of reminders) if (task.group === group) reminders.delete(key);
     }
     for (const deadline of planned.changes.open) {
       for (const task of reminderTasksOf(deadline, merchantId, context.now)) if (!reminders.has(task.key)) reminders.set(task.key, task);
     }
   }
-  return { contacts: [...changed.values()], messages, closedReminderPrefixes: [...closed], reminders: [...reminders.values()], rejected };
+  return { contacts: [...changed.values()], messages, closedReminderGroups: [...closed], reminders: [...reminders.values()], rejected };
 }

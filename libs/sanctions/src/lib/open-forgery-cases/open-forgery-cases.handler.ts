@@ -72,7 +72,7 @@ export class OpenForgeryCasesHandler {
           });
           row.sanction_ids = [sanctionId];
         } else {
-          book.schedule({ kind: FORGERY_REMEDIATION_DUE_TASK, key: row.case_id, merchantId: row.merchant_id, dueAt: opening.remediationClosesAt });
+          book.schedule({ kind: FORGERY_REMEDIATION_DUE_TASK, key: row.case_id, group: row.case_id, merchantId: row.merchant_id, dueAt: opening.remediationClosesAt });
         }
       } catch (error) {
         throw rejectionOf(violation.inbound, error);
