@@ -3,14 +3,16 @@
 //
 //   npm run bench -- [--violations 20000] [--merchants 2000] [--rate 500] [--partitions 6]
 //                    [--http-seconds 10] [--http-clients 1,16,64] [--systems ABC]
-//                    [--stall-seconds 120] [--timeout-seconds 900]
+//                    [--stall-seconds 120] [--timeout-seconds 900] [--cpu-prof DIR]
 //
 // A: plain kafkajs 3-hop pass-through; B: the same hops with one PostgreSQL transaction per batch
 // (processed ids + outbox rows, set-wise); C: the platform's four services. Each gets a burst and a
 // paced run; then C's api gets HTTP ingestion at 1, 16 and 64 concurrent clients.
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Topics } from '@penalty/contracts';
 import { aViolationEvent, obtainInfrastructure, PipelineStack, runId, SERVICE_APPS, type Infrastructure } from '@penalty/testing';
@@ -36,6 +38,8 @@ const { values: args } = parseArgs({
     systems: { type: 'string', default: 'ABC' },
     'stall-seconds': { type: 'string', default: '120' },
     'timeout-seconds': { type: 'string', default: '900' },
+    /** A V8 CPU profile of each of C's services, written to DIR when the stack stops (bench/cpu-profile.preload.ts). */
+    'cpu-prof': { type: 'string' },
   },
   strict: true,
 });
@@ -56,6 +60,7 @@ const options = {
   systems: new Set((args.systems ?? '').toUpperCase().split('').filter((s): s is SystemName => s === 'A' || s === 'B' || s === 'C')),
   stallMs: positiveInteger('stall-seconds', args['stall-seconds']) * 1000,
   maxMs: positiveInteger('timeout-seconds', args['timeout-seconds']) * 1000,
+  cpuProf: args['cpu-prof'] ? path.resolve(args['cpu-prof']) : undefined,
 };
 if (options.merchants > options.violations) throw new Error('--merchants must not exceed --violations');
 
@@ -150,7 +155,9 @@ interface PlatformOutcome {
 async function runPlatform(shared: Shared): Promise<PlatformOutcome> {
   console.log(`\n== ${SYSTEM_NAMES.C}`);
   // Ingestion is rate-limited per API key (60,000/min by default); the benchmark measures capacity, so the limit is lifted.
-  const stack = new PipelineStack({ env: { TOPIC_PARTITIONS: String(options.partitions), INGESTION_REQUESTS_PER_MINUTE: '100000000' } });
+  if (options.cpuProf) mkdirSync(options.cpuProf, { recursive: true });
+  const profiling: Record<string, string> = options.cpuProf ? { NODE_OPTIONS: `--require @swc-node/register --require ${path.join(__dirname, 'cpu-profile.preload.ts')}`, CPU_PROFILE_DIR: options.cpuProf } : {};
+  const stack = new PipelineStack({ env: { TOPIC_PARTITIONS: String(options.partitions), INGESTION_REQUESTS_PER_MINUTE: '100000000', ...profiling } });
   cleanups.push(() => stack.stop());
   console.log('starting the four services…');
   await stack.start();
