@@ -14,10 +14,16 @@ class KeySequenceTable1700000000001 implements MigrationInterface {
   }
 }
 
-/** A publisher whose publications fail while `failing` is set, as when the broker is unreachable. */
+/**
+ * A publisher whose publications fail while `failing` is set, as when the broker is unreachable, and
+ * start after a random delay of up to `jitterMs` (a slow send), so that nothing but the runner's own
+ * ordering keeps a process's publications in commit order.
+ */
 class FlakyPublisher extends OutboxPublisher {
   failing = false;
+  jitterMs = 0;
   override async publish<E extends OutboxEntry>(entries: readonly E[]): Promise<{ entry: E; error: string }[]> {
+    if (this.jitterMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * this.jitterMs));
     if (this.failing && entries.length > 0) throw new Error('broker unreachable (test)');
     return super.publish(entries);
   }
@@ -93,6 +99,7 @@ describe('outbox: publication after commit, in order per key (real PostgreSQL an
   it('keeps every key in commit order while two replicas write and publish concurrently', async () => {
     const keys = ['m-a', 'm-b', 'm-c', 'm-d', 'm-e', 'm-f'];
     const perReplica = 150;
+    for (const r of replicas) r.publisher.jitterMs = 15;
     await Promise.all(
       replicas.map(async ({ runner }, r) => {
         const lanes = Array.from({ length: 4 }, async (_, worker) => {
@@ -101,6 +108,7 @@ describe('outbox: publication after commit, in order per key (real PostgreSQL an
         await Promise.all(lanes);
       }),
     );
+    for (const r of replicas) r.publisher.jitterMs = 0;
     const total = perReplica * replicas.length;
     await recorder.waitFor((m) => m.value.includes('"run":"concurrent"'), total, 30_000);
     const [{ n: left }] = await replicas[0].dataSource.query('SELECT count(*)::int AS n FROM outbox_message');
@@ -112,6 +120,21 @@ describe('outbox: publication after commit, in order per key (real PostgreSQL an
       seen += ns.length;
     }
     expect(seen).toBe(total);
+  });
+
+  it('keeps commit order within one process whose writers share its lane leases, whatever each send takes', async () => {
+    const [only] = replicas;
+    const keys = ['m-p', 'm-q', 'm-r'];
+    only.publisher.jitterMs = 20;
+    try {
+      await Promise.all(Array.from({ length: 6 }, async (_, worker) => {
+        for (let i = worker; i < 120; i += 6) await change(only.runner, keys[i % keys.length], 'one-process');
+      }));
+    } finally {
+      only.publisher.jitterMs = 0;
+    }
+    await recorder.waitFor((m) => m.value.includes('"run":"one-process"'), 120, 30_000);
+    for (const key of keys) expect(sequencesOf(recorder.messages, 'one-process').get(key)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   });
 
   it('publishes what a failed publication left before the next writer of its lane publishes its own', async () => {

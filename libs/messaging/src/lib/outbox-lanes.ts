@@ -2,8 +2,9 @@
  * Outbox lanes: the unit of ordering of everything a service publishes. A message's lane is the
  * Kafka partition its key goes to (murmur2, as Kafka's and kafkajs's default partitioners compute it),
  * so the consumer of one input partition writes one lane and never waits for the consumers of the
- * others. Writers of a lane take its PostgreSQL advisory lock before they write and keep it until
- * what they wrote is on Kafka (see TransactionRunner): a lane's messages leave in commit order.
+ * others. A lane's PostgreSQL advisory lock is held, from the outbox write until what was written is
+ * on Kafka, by the process that leases the lane (LaneLeases) or by the writer itself (see
+ * TransactionRunner): a lane's messages leave in commit order.
  */
 
 const SEED = 0x9747b28c;
@@ -36,13 +37,22 @@ export function partitionOfKey(key: string, partitions: number): number {
   return (murmur2(Buffer.from(key, 'utf8')) & 0x7fffffff) % partitions;
 }
 
+/** The advisory lock key space of the schema's outbox lanes (the lane number is the second key). */
+const LANE_LOCK_SPACE = `hashtext(current_schema() || ':outbox-lane')`;
+
 /** SQL that takes (blocking) the advisory locks of `lanes` in ascending order: one round trip. */
 export function lockLanesSql(lanes: Iterable<number>): string {
   return [...new Set(lanes)]
     .sort((a, b) => a - b)
-    .map((lane) => `SELECT pg_advisory_lock(hashtext(current_schema() || ':outbox-lane'), ${lane | 0})`)
+    .map((lane) => `SELECT pg_advisory_lock(${LANE_LOCK_SPACE}, ${lane | 0})`)
     .join(';');
 }
 
 /** SQL that tries the advisory lock of one lane without waiting; answers `locked`. */
-export const TRY_LOCK_LANE_SQL = `SELECT pg_try_advisory_lock(hashtext(current_schema() || ':outbox-lane'), $1) AS locked`;
+export const TRY_LOCK_LANE_SQL = `SELECT pg_try_advisory_lock(${LANE_LOCK_SPACE}, $1) AS locked`;
+
+/** TRY_LOCK_LANE_SQL, and whether the lane holds rows already (`dirty`: left by a writer that crashed or could not publish). */
+export const TRY_LEASE_LANE_SQL = `SELECT pg_try_advisory_lock(${LANE_LOCK_SPACE}, $1) AS locked, EXISTS (SELECT 1 FROM outbox_message WHERE lane = $1) AS dirty`;
+
+/** SQL that releases the advisory lock of one lane held by this session. */
+export const UNLOCK_LANE_SQL = `SELECT pg_advisory_unlock(${LANE_LOCK_SPACE}, $1)`;

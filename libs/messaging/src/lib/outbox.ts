@@ -124,15 +124,16 @@ export class OutboxPublisher {
   }
 
   /**
-   * Publishes and deletes every row of `lanes`, oldest first, on a connection that holds those lanes'
-   * locks: what a crashed writer or a failed publication left behind.
+   * Publishes and deletes every row of `lanes` (up to `upToId`: a writer's own last row, so that rows
+   * of writers committed after it are left to them), oldest first, while those lanes are held: what a
+   * crashed writer or a failed publication left behind.
    */
-  async drainLanes(client: PoolClient, lanes: readonly number[]): Promise<number> {
+  async drainLanes(client: PoolClient, lanes: readonly number[], upToId?: string): Promise<number> {
     let published = 0;
     for (;;) {
       const { rows } = await client.query<OutboxRow>(
-        'SELECT id, topic, message_key, value, headers FROM outbox_message WHERE lane = ANY($1::int[]) ORDER BY id LIMIT 500',
-        [lanes],
+        'SELECT id, topic, message_key, value, headers FROM outbox_message WHERE lane = ANY($1::int[]) AND ($2::bigint IS NULL OR id <= $2::bigint) ORDER BY id LIMIT 500',
+        [lanes, upToId ?? null],
       );
       if (rows.length === 0) return published;
       const entries: StoredEntry[] = rows.map((r) => ({ id: r.id, topic: r.topic, key: r.message_key, value: r.value, headers: r.headers }));

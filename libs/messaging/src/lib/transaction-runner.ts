@@ -5,7 +5,8 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { CloudEvent } from '@penalty/contracts';
 import { traceCarrierOf, traceContextForKey, type TraceCarrier } from '@penalty/runtime';
 import { eventEntry, type OutboxEntry, type OutboxPublisher, type StoredEntry } from './outbox';
-import { lockLanesSql, partitionOfKey } from './outbox-lanes';
+import { LaneLeases, type LaneHold, type LaneLeaseOptions } from './lane-leases';
+import { partitionOfKey } from './outbox-lanes';
 
 /** One database transaction of a service, and what it publishes when it commits. */
 export interface Tx {
@@ -68,20 +69,23 @@ export interface RunOptions {
  * The one way to change a service's state: one transaction, the outbox written with the commit, and
  * what was written published right after it by this process, from memory. Order per key holds with
  * several writers and replicas because a message's lane (the partition of its key, outbox-lanes.ts)
- * is locked with a session advisory lock from the outbox write, just before COMMIT, until its messages
- * are on Kafka and deleted: writers of a lane commit and publish one after another, and each
- * publishes what a crashed predecessor left behind before its own. No transaction is open during the
- * Kafka send; only the lock is held, and only for the commit and the send, not for the work.
+ * is locked from the outbox write, just before COMMIT, until its messages are on Kafka and deleted:
+ * by the process's lease of the lane (LaneLeases: the process's writers of the lane commit in turn and
+ * publish one after another, none waiting for another's Kafka send before it commits), or, while
+ * another process leases the lane, by the writer's own connection (it commits and publishes after
+ * that process has released the lane). Whoever takes a lane first publishes what a crashed or failed
+ * writer left in it, before its own. No transaction is open during the Kafka send.
  *
- * Lock order, everywhere: rows first (during the work), lanes last (all of a transaction's lanes at
- * once, ascending, at the outbox write). A lane holder takes no row lock after its lanes (it only
- * inserts and deletes outbox rows of its own lanes), so nobody that waits for a lane can be waited
- * for by its holder: no deadlock. A transaction that reads another's committed state needs a lane
- * that the other holds until it has published, so causes are published before their effects.
+ * Lock order, everywhere: rows first (during the work), lanes last (at the outbox write, ascending,
+ * lease or lock). A lane holder takes no row lock after its lanes (it only inserts and deletes outbox
+ * rows of its own lanes), so nobody that waits for a lane can be waited for by its holder: no
+ * deadlock. A transaction that reads another's committed state needs a lane that the other holds
+ * until it has published, so causes are published before their effects.
  */
 export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly publishing = new Set<Promise<void>>();
+  private readonly leases: LaneLeases;
 
   constructor(
     readonly dataSource: DataSource,
@@ -89,7 +93,10 @@ export class TransactionRunner {
     private readonly partitions: number,
     /** Told when publication failed and rows stay in the outbox. */
     private readonly onPublicationFailed: () => void = () => undefined,
-  ) {}
+    leaseOptions?: LaneLeaseOptions,
+  ) {
+    this.leases = new LaneLeases(dataSource, leaseOptions);
+  }
 
   laneOf(key: string): number {
     return partitionOfKey(key, this.partitions);
@@ -99,35 +106,52 @@ export class TransactionRunner {
     const queryRunner = this.dataSource.createQueryRunner();
     const client = (await queryRunner.connect()) as PoolClient;
     const tx = new RunnerTx(queryRunner, client);
-    let written: { ids: string[]; earlier: number[] };
+    let entered: { holds: LaneHold[]; committed: () => void } | undefined;
+    let written: Written = { ids: [], earlier: [] };
     let result: T;
     try {
       await client.query('BEGIN');
       result = await work(tx);
-      written = await this.flush(client, tx.entries);
+      if (tx.entries.length > 0) {
+        const lanes = tx.entries.map((e) => this.laneOf(e.key));
+        entered = await this.leases.enter(lanes, client);
+        written = await this.flush(client, tx.entries, lanes);
+      }
       await client.query('COMMIT');
     } catch (error) {
+      if (entered) {
+        entered.committed();
+        for (const hold of entered.holds) if (hold.kind === 'lease') this.leases.leave(hold.lane, true);
+      }
       await this.abandon(queryRunner, client);
       throw error;
     }
     for (const fn of tx.committed) fn();
-    const publication = this.publishAndRelease(queryRunner, client, tx.entries, written);
+    if (!entered) {
+      // Without messages the transaction took no lane: nothing to publish, nothing to release but the connection.
+      await queryRunner.release();
+      return result;
+    }
+    // In commit order: the publication starts after the process's earlier ones of its leased lanes.
+    const leased = entered.holds.filter((h) => h.kind === 'lease').map((h) => h.lane);
+    let settle!: () => void;
+    const previous = this.leases.chain(leased, new Promise<void>((resolve) => (settle = resolve)));
+    entered.committed();
+    const publication = previous.then(() => this.publishAndRelease(queryRunner, client, tx.entries, written, entered.holds)).finally(settle);
     this.publishing.add(publication);
     void publication.finally(() => this.publishing.delete(publication));
     if (options.awaitPublication !== false) await publication;
     return result;
   }
 
-  /** Waits for the publications still running (at shutdown). */
+  /** Waits for the publications still running, then gives up the leases (at shutdown). */
   async drain(): Promise<void> {
     await Promise.all(this.publishing);
+    await this.leases.close();
   }
 
-  /** Takes the lanes of what the transaction queued (the last locks it takes) and writes it to the outbox. */
-  private async flush(client: PoolClient, entries: OutboxEntry[]): Promise<{ ids: string[]; earlier: number[] }> {
-    if (entries.length === 0) return { ids: [], earlier: [] };
-    const lanes = entries.map((e) => this.laneOf(e.key));
-    await client.query(lockLanesSql(lanes));
+  /** Writes what the transaction queued to the outbox (its lanes are held). */
+  private async flush(client: PoolClient, entries: OutboxEntry[], lanes: number[]): Promise<Written> {
     const { rows } = await client.query<{ ids: string[]; earlier: number[] | null }>(FLUSH_SQL, [
       lanes,
       entries.map((e) => e.topic),
@@ -138,30 +162,35 @@ export class TransactionRunner {
     return { ids: rows[0].ids, earlier: rows[0].earlier ?? [] };
   }
 
-  /** Publishes what the transaction wrote (after what earlier writers left in its lanes), deletes it, releases the lanes. */
-  private async publishAndRelease(queryRunner: QueryRunner, client: PoolClient, entries: OutboxEntry[], written: { ids: string[]; earlier: number[] }): Promise<void> {
+  /**
+   * Publishes what the transaction wrote, after what is left in its lanes from before (rows of a
+   * lane it locked itself, of a lease it took, or of a leased lane whose last publication failed,
+   * published from the table up to its own rows), deletes it, and releases its lanes.
+   */
+  private async publishAndRelease(queryRunner: QueryRunner, client: PoolClient, entries: OutboxEntry[], written: Written, holds: LaneHold[]): Promise<void> {
+    const leased = holds.filter((h) => h.kind === 'lease').map((h) => h.lane);
     try {
-      if (entries.length > 0) {
-        const earlier = new Set(written.earlier);
-        if (earlier.size > 0) await this.publisher.drainLanes(client, [...earlier]);
-        const stored: StoredEntry[] = entries.map((e, i) => ({ ...e, id: written.ids[i] })).filter((e) => !earlier.has(this.laneOf(e.key)));
-        const refused = await this.publisher.publish(stored);
-        await this.publisher.setAside(client, refused);
-        const ids = stored.map((e) => e.id);
-        if (ids.some((id) => !/^\d+$/.test(id))) throw new Error('outbox ids must be integers');
-        // One round trip: delete what went out, then release the lanes (after the delete has committed).
-        await client.query(`BEGIN;DELETE FROM outbox_message WHERE id = ANY('{${ids.join(',')}}'::bigint[]);COMMIT;SELECT pg_advisory_unlock_all()`);
-      }
-      // Without messages the transaction took no lane: nothing to release but the connection.
+      const earlier = new Set(written.earlier);
+      const fromTable = new Set(holds.filter((h) => (h.kind === 'own' ? earlier.has(h.lane) : h.leftovers || this.leases.failed(h.lane))).map((h) => h.lane));
+      if (fromTable.size > 0) await this.publisher.drainLanes(client, [...fromTable], written.ids[written.ids.length - 1]);
+      const stored: StoredEntry[] = entries.map((e, i) => ({ ...e, id: written.ids[i] })).filter((e) => !fromTable.has(this.laneOf(e.key)));
+      const refused = await this.publisher.publish(stored);
+      await this.publisher.setAside(client, refused);
+      const ids = stored.map((e) => e.id);
+      if (ids.some((id) => !/^\d+$/.test(id))) throw new Error('outbox ids must be integers');
+      // One round trip: delete what went out, then release the lanes locked here (after the delete has committed).
+      await client.query(`BEGIN;DELETE FROM outbox_message WHERE id = ANY('{${ids.join(',')}}'::bigint[]);COMMIT;SELECT pg_advisory_unlock_all()`);
       await queryRunner.release();
+      for (const lane of leased) this.leases.leave(lane, true);
     } catch (error) {
       this.logger.warn(`publication failed; the outbox keeps the messages for the sweeper: ${(error as Error).message}`);
+      for (const lane of leased) this.leases.leave(lane, false);
       this.onPublicationFailed();
       await this.abandon(queryRunner, client);
     }
   }
 
-  /** Rolls back and releases the lanes; a connection that cannot be cleaned up is closed, never reused with locks held. */
+  /** Rolls back and releases the lanes locked on the connection; a connection that cannot be cleaned up is closed, never reused with locks held. */
   private async abandon(queryRunner: QueryRunner, client: PoolClient): Promise<void> {
     try {
       await client.query('ROLLBACK;SELECT pg_advisory_unlock_all()');
@@ -170,6 +199,12 @@ export class TransactionRunner {
       (queryRunner as QueryRunner & { releasePostgresConnection(err?: unknown): Promise<void> }).releasePostgresConnection(error ?? new Error('connection abandoned'));
     }
   }
+}
+
+interface Written {
+  ids: string[];
+  /** Lanes that held rows before the outbox write. */
+  earlier: number[];
 }
 
 class RunnerTx implements Tx {

@@ -1,0 +1,241 @@
+import { Logger } from '@nestjs/common';
+import { Client, type ClientConfig } from 'pg';
+import type { DataSource } from 'typeorm';
+import { lockLanesSql, TRY_LEASE_LANE_SQL, UNLOCK_LANE_SQL } from './outbox-lanes';
+
+
+export interface LaneLeaseOptions {
+  /** How long an idle lease is kept for the process's next writer of the lane (default 25 ms). */
+  lingerMs?: number;
+  /** A lease busy for longer than this takes no new writer until it has drained and been released once (default 250 ms), so other processes get their turn. */
+  maxHoldMs?: number;
+  /** How long the lease connection is kept without any lease (default 1 s). */
+  idleCloseMs?: number;
+}
+
+/** What a writer of a lane holds between its outbox write and the end of its publication. */
+export type LaneHold =
+  /** The process's lease: its publications of the lane are ordered in memory. `leftovers`: rows from before it, to publish first. */
+  | { lane: number; kind: 'lease'; leftovers: boolean }
+  /** The lane's lock taken by the writer's own connection (another process leases the lane): as a writer without leases. */
+  | { lane: number; kind: 'own' };
+
+interface LaneState {
+  leased: boolean;
+  /** Writers between their lease and the end of their publication. */
+  active: number;
+  leasedAt: number;
+  /** The last publication of the lane in this process: the next one starts after it. */
+  tail: Promise<void>;
+  /** A publication failed: its rows are still in the table and go out (from it) before anything newer. */
+  failed: boolean;
+  /** Held from the outbox write to the COMMIT, so the process's commits of a lane are in its publication order. */
+  commitTurn: Promise<void>;
+  linger?: NodeJS.Timeout;
+  /** Writers waiting for a lease past its time to be released. */
+  released?: { promise: Promise<void>; resolve: () => void };
+}
+
+/**
+ * The outbox lanes this process leases. A lane's messages must reach Kafka in commit order whoever
+ * writes them. A process takes a lane's advisory lock on a connection of its own (the lease) for as
+ * long as it has writers of the lane, plus a short linger: while it holds it, no other process
+ * commits in the lane, and the process orders its own writers in memory (each commits in turn, each
+ * publication starts after the previous one), so a writer no longer waits for another's Kafka send
+ * before it commits. When another process leases the lane, a writer takes the lock on its own
+ * connection as before (TransactionRunner). The lease connection only ever tries locks (never waits),
+ * so it is never stuck behind another process; a lease busy for longer than maxHoldMs takes no new
+ * writer until it is released, so other processes get their turn. Lost with the connection (the
+ * database restarted): the writers in flight finish, and the next writers lease anew.
+ */
+export class LaneLeases {
+  private readonly logger = new Logger(LaneLeases.name);
+  private readonly lanes = new Map<number, LaneState>();
+  private connection?: Promise<Client>;
+  private idleTimer?: NodeJS.Timeout;
+  private readonly lingerMs: number;
+  private readonly maxHoldMs: number;
+  private readonly idleCloseMs: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    options: LaneLeaseOptions = {},
+  ) {
+    this.lingerMs = options.lingerMs ?? 25;
+    this.maxHoldMs = options.maxHoldMs ?? 250;
+    this.idleCloseMs = options.idleCloseMs ?? 1_000;
+  }
+
+  private state(lane: number): LaneState {
+    let state = this.lanes.get(lane);
+    if (!state) {
+      state = { leased: false, active: 0, leasedAt: 0, tail: Promise.resolve(), failed: false, commitTurn: Promise.resolve() };
+      this.lanes.set(lane, state);
+    }
+    return state;
+  }
+
+  /**
+   * Takes, lane by lane in ascending order, the turn to commit in the lane and its lease where it can,
+   * else its lock on `client` (the writer's own connection; another process leases the lane). Answers
+   * the holds, and `committed()` to call once the COMMIT is over (or failed) to hand the turns on.
+   */
+  async enter(lanes: readonly number[], client: { query(sql: string): Promise<unknown> }): Promise<{ holds: LaneHold[]; committed: () => void }> {
+    const sorted = [...new Set(lanes)].sort((a, b) => a - b);
+    const turns: (() => void)[] = [];
+    const holds: LaneHold[] = [];
+    try {
+      for (const lane of sorted) {
+        const state = this.state(lane);
+        const previous = state.commitTurn;
+        let pass!: () => void;
+        state.commitTurn = new Promise<void>((resolve) => (pass = resolve));
+        turns.push(pass);
+        await previous;
+        const hold = await this.hold(lane, state);
+        if (hold.kind === 'own') await client.query(lockLanesSql([lane]));
+        holds.push(hold);
+      }
+    } catch (error) {
+      for (const pass of turns) pass();
+      for (const hold of holds) if (hold.kind === 'lease') this.leave(hold.lane, true);
+      throw error;
+    }
+    return { holds, committed: () => turns.forEach((pass) => pass()) };
+  }
+
+  private async hold(lane: number, state: LaneState): Promise<LaneHold> {
+    for (;;) {
+      if (state.leased && Date.now() - state.leasedAt > this.maxHoldMs) {
+        // Past its time: no new writer; once drained it is released, and taken again only if nobody waits for it.
+        if (state.active > 0) {
+          state.released ??= withResolvers();
+          await state.released.promise;
+        } else {
+          await this.release(lane, state);
+        }
+        continue;
+      }
+      if (state.leased) {
+        clearTimeout(state.linger);
+        state.linger = undefined;
+        state.active++;
+        return { lane, kind: 'lease', leftovers: false };
+      }
+      const { locked, dirty } = await this.tryLease(lane);
+      if (!locked) return { lane, kind: 'own' };
+      state.leased = true;
+      state.leasedAt = Date.now();
+      state.active++;
+      return { lane, kind: 'lease', leftovers: dirty };
+    }
+  }
+
+  /** Starts a publication of the leased `lanes` after the previous ones; answers what to wait for, and records the new tail. */
+  chain(lanes: readonly number[], publication: Promise<void>): Promise<void> {
+    const previous = Promise.all(lanes.map((lane) => this.state(lane).tail));
+    const settled = publication.catch(() => undefined);
+    for (const lane of lanes) this.state(lane).tail = settled;
+    return previous.then(() => undefined);
+  }
+
+  /** Whether a publication of the lane failed since it last went out whole (its rows go out from the table first). */
+  failed(lane: number): boolean {
+    return this.state(lane).failed;
+  }
+
+  /** A writer of a leased lane is done: its publication `published` (or not: the lane's rows wait in the table). */
+  leave(lane: number, published: boolean): void {
+    const state = this.state(lane);
+    state.failed = !published;
+    state.active--;
+    if (state.active > 0 || !state.leased) return;
+    // A failed lane is released at once, for the sweeper or another process to publish from the table.
+    if (!published || state.released) void this.release(lane, state);
+    else state.linger = setTimeout(() => void this.release(lane, state), this.lingerMs);
+  }
+
+  private async release(lane: number, state: LaneState): Promise<void> {
+    clearTimeout(state.linger);
+    state.linger = undefined;
+    if (!state.leased || state.active > 0) return;
+    state.leased = false;
+    const released = state.released;
+    state.released = undefined;
+    try {
+      const connection = await this.connection;
+      await connection?.query(UNLOCK_LANE_SQL, [lane]);
+    } catch (error) {
+      // The connection is gone, and its locks with it.
+      this.logger.warn(`could not release outbox lane ${lane}: ${(error as Error).message}`);
+      this.lost();
+    }
+    released?.resolve();
+    this.closeWhenIdle();
+  }
+
+  private async tryLease(lane: number): Promise<{ locked: boolean; dirty: boolean }> {
+    clearTimeout(this.idleTimer);
+    this.connection ??= this.open();
+    try {
+      const connection = await this.connection;
+      const { rows } = await connection.query<{ locked: boolean; dirty: boolean }>(TRY_LEASE_LANE_SQL, [lane]);
+      return rows[0];
+    } catch (error) {
+      this.lost();
+      throw error;
+    }
+  }
+
+  private async open(): Promise<Client> {
+    const options = (this.dataSource.driver as unknown as { master: { options: ClientConfig } }).master.options;
+    const client = new Client(options);
+    client.on('error', (error) => {
+      this.logger.warn(`outbox lane lease connection lost: ${error.message}`);
+      this.lost();
+    });
+    await client.connect();
+    return client;
+  }
+
+  /** The lease connection failed: its locks are gone. Writers in flight finish; the next ones lease anew. */
+  private lost(): void {
+    const connection = this.connection;
+    this.connection = undefined;
+    void connection?.then((c) => c.end()).catch(() => undefined);
+    for (const state of this.lanes.values()) {
+      state.leased = false;
+      clearTimeout(state.linger);
+      state.released?.resolve();
+      state.released = undefined;
+    }
+  }
+
+  private closeWhenIdle(): void {
+    clearTimeout(this.idleTimer);
+    if ([...this.lanes.values()].some((s) => s.leased)) return;
+    this.idleTimer = setTimeout(() => {
+      if ([...this.lanes.values()].some((s) => s.leased)) return;
+      const connection = this.connection;
+      this.connection = undefined;
+      void connection?.then((c) => c.end()).catch(() => undefined);
+    }, this.idleCloseMs);
+    this.idleTimer.unref();
+  }
+
+  /** Releases every lease and closes the connection (at shutdown, once no writer is left). */
+  async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    for (const state of this.lanes.values()) clearTimeout(state.linger);
+    const connection = this.connection;
+    this.connection = undefined;
+    for (const state of this.lanes.values()) state.leased = false;
+    await connection?.then((c) => c.end()).catch(() => undefined);
+  }
+}
+
+function withResolvers(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
