@@ -45,8 +45,10 @@ interface LaneState {
  * before it commits. When another process leases the lane, a writer takes the lock on its own
  * connection as before (TransactionRunner). The lease connection only ever tries locks (never waits),
  * so it is never stuck behind another process; a lease busy for longer than maxHoldMs takes no new
- * writer until it is released, so other processes get their turn. Lost with the connection (the
- * database restarted): the writers in flight finish, and the next writers lease anew.
+ * writer until it is released, so other processes get their turn, and the connection is used at
+ * least that often (a session idle for idle_session_timeout, 15 s, is closed by the server, which is
+ * also how a stopped process loses its leases). Lost with the connection (the database restarted):
+ * the writers in flight finish, and the next writers lease anew.
  */
 export class LaneLeases {
   private readonly logger = new Logger(LaneLeases.name);
