@@ -100,7 +100,7 @@ export class LaneLeases {
       }
     } catch (error) {
       for (const pass of turns) pass();
-      for (const hold of holds) if (hold.kind === 'lease') this.leave(hold.lane, true);
+      for (const hold of holds) if (hold.kind === 'lease') this.leave(hold.lane, 'aborted');
       throw error;
     }
     return { holds, committed: () => turns.forEach((pass) => pass()) };
@@ -146,14 +146,17 @@ export class LaneLeases {
     return this.state(lane).failed;
   }
 
-  /** A writer of a leased lane is done: its publication `published` (or not: the lane's rows wait in the table). */
-  leave(lane: number, published: boolean): void {
+  /**
+   * A writer of a leased lane is done: its publication went out (`published`), failed (its rows and
+   * the lane's wait in the table), or there was none (`aborted`: rolled back before its commit).
+   */
+  leave(lane: number, outcome: 'published' | 'failed' | 'aborted'): void {
     const state = this.state(lane);
-    state.failed = !published;
+    if (outcome !== 'aborted') state.failed = outcome === 'failed';
     state.active--;
     if (state.active > 0 || !state.leased) return;
     // A failed lane is released at once, for the sweeper or another process to publish from the table.
-    if (!published || state.released) void this.release(lane, state);
+    if (state.failed || state.released) void this.release(lane, state);
     else state.linger = setTimeout(() => void this.release(lane, state), this.lingerMs);
   }
 

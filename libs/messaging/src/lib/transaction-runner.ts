@@ -121,7 +121,7 @@ export class TransactionRunner {
     } catch (error) {
       if (entered) {
         entered.committed();
-        for (const hold of entered.holds) if (hold.kind === 'lease') this.leases.leave(hold.lane, true);
+        for (const hold of entered.holds) if (hold.kind === 'lease') this.leases.leave(hold.lane, 'aborted');
       }
       await this.abandon(queryRunner, client);
       throw error;
@@ -181,10 +181,10 @@ export class TransactionRunner {
       // One round trip: delete what went out, then release the lanes locked here (after the delete has committed).
       await client.query(`BEGIN;DELETE FROM outbox_message WHERE id = ANY('{${ids.join(',')}}'::bigint[]);COMMIT;SELECT pg_advisory_unlock_all()`);
       await queryRunner.release();
-      for (const lane of leased) this.leases.leave(lane, true);
+      for (const lane of leased) this.leases.leave(lane, 'published');
     } catch (error) {
       this.logger.warn(`publication failed; the outbox keeps the messages for the sweeper: ${(error as Error).message}`);
-      for (const lane of leased) this.leases.leave(lane, false);
+      for (const lane of leased) this.leases.leave(lane, 'failed');
       this.onPublicationFailed();
       await this.abandon(queryRunner, client);
     }
