@@ -263,7 +263,7 @@ describe('ops dashboard: load and accessibility (real Kafka + PostgreSQL)', () =
         ['Merchants', '#/merchants', (p) => p.locator('#merchant-search').waitFor()],
         ['Merchant', `#/merchants/${merchantId}`, (p) => p.getByTestId('active-measures').locator('tbody tr.ant-table-row').first().waitFor({ timeout: 60_000 })],
         ['Review queue', '#/reviewQueue', (p) => p.getByTestId('review-queue').getByText(merchantId).first().waitFor({ timeout: 60_000 })],
-        ['Dead letters', '#/deadLetters', (p) => p.getByTestId('dead-letters').getByText('DATA_INVALID').first().waitFor({ timeout: 60_000 })],
+        ['Dead letters', '#/deadLetters', (p) => p.getByTestId('dead-letters').getByTitle('DATA_INVALID', { exact: true }).first().waitFor({ timeout: 60_000 })],
         ['Rules', '#/rules', (p) => p.getByTestId('rules').getByText('QUALIFICATION_FORGERY').waitFor()],
         ['Access', '#/access', (p) => p.getByTestId('operators').getByText(ADMIN.username).first().waitFor()],
       ];

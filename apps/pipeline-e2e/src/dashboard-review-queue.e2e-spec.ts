@@ -251,6 +251,14 @@ describe('ops dashboard: the review queue as a team, readable pages (real Kafka 
     for (const { page } of [a, b]) await page.getByTestId(`accept-${claimedA}`).waitFor({ state: 'detached', timeout: 30_000 });
     await until(() => audit(claimedM), (entries) => entries.some((e) => e.action === 'APPEAL.REJECT' && e.actor === REVIEWER_B.username), "B's decision in the audit trail");
     expect(await axeInBothLanguages(a.page, 'Review queue')).toEqual([]);
+
+    // The merchant's page shows the case's trail: the note, the claim, the assignment and the decision, named in the page's language.
+    await open(a.page, `#/merchants/${claimedM}`);
+    const trail = a.page.getByTestId('merchant-audit');
+    await trail.locator('tr', { has: a.page.getByTitle('APPEAL.NOTE', { exact: true }).filter({ hasText: 'Case note' }) }).getByText('Called the brand owner').waitFor({ timeout: 30_000 });
+    await trail.locator('tr', { has: a.page.getByTitle('APPEAL.ASSIGN', { exact: true }) }).getByText(`assigned to ${REVIEWER_B.username}`).waitFor();
+    await trail.getByTitle('APPEAL.CLAIM', { exact: true }).filter({ hasText: 'Appeal claimed' }).waitFor();
+    await trail.getByTitle('APPEAL.REJECT', { exact: true }).filter({ hasText: 'Appeal rejected' }).waitFor();
     await a.context.close();
     await b.context.close();
   });

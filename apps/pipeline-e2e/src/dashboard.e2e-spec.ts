@@ -195,7 +195,7 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     await admin.getByRole('menuitem', { name: 'Dead letters' }).click();
     // The replayed copy is dead-lettered again (it is still invalid): follow the original row by its key.
     const firstRow = admin.getByTestId('dead-letters').locator('tr', { hasText: merchantId });
-    await firstRow.getByText('DATA_INVALID').waitFor({ timeout: 60_000 });
+    await firstRow.getByTitle('DATA_INVALID', { exact: true }).filter({ hasText: 'Data invalid' }).waitFor({ timeout: 60_000 });
     const row = admin.locator(`tr[data-row-key="${await firstRow.getAttribute('data-row-key')}"]`);
     await row.locator('input[type="checkbox"]').check();
     await admin.locator('#replay-reason').fill('severity mapping fixed upstream');
@@ -235,7 +235,7 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     await admin.locator('#operator-password').fill('a viewer passphrase for e2e');
     await admin.locator('#create-operator').click();
     const viewerRow = admin.getByTestId('operators').locator('tr', { hasText: 'viewer.li' });
-    await viewerRow.getByText('viewer', { exact: true }).waitFor();
+    await viewerRow.getByTitle('viewer', { exact: true }).filter({ hasText: 'Viewer' }).waitFor();
     const signIn = (password: string) => fetch(`${stack.service('api').baseUrl}/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'viewer.li', password }) });
     expect((await signIn('a viewer passphrase for e2e')).status).toBe(200);
     await admin.getByTestId('disable-viewer.li').click();
@@ -269,10 +269,11 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
 
     // Every one of those actions is in the audit trail, with who did it and why.
     const audit = admin.getByTestId('audit');
-    await audit.getByText('API_KEY.REVOKE').waitFor();
-    await audit.locator('tr', { hasText: 'API_KEY.REVOKE' }).getByText('system decommissioned').waitFor();
-    await audit.getByText('OPERATOR.DISABLE').waitFor();
-    await audit.getByText('OPERATOR.CREATE').first().waitFor();
+    // Actions in the page's language, the code on hover.
+    await audit.getByTitle('API_KEY.REVOKE', { exact: true }).filter({ hasText: 'API key revoked' }).waitFor();
+    await audit.locator('tr', { has: admin.getByTitle('API_KEY.REVOKE', { exact: true }) }).getByText('system decommissioned').waitFor();
+    await audit.getByTitle('OPERATOR.DISABLE', { exact: true }).filter({ hasText: 'Operator disabled' }).waitFor();
+    await audit.getByTitle('OPERATOR.CREATE', { exact: true }).first().waitFor();
     await admin.screenshot({ path: path.join(screenshots, 'access.png'), fullPage: true });
     await close();
   });
@@ -318,7 +319,7 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     await admin.getByTestId('active-measures').getByTitle('STORE_SHIELDING', { exact: true }).waitFor();
 
     const audit = admin.getByTestId('merchant-audit');
-    for (const action of ['EXAM.GRANT', 'EXAM.VOID', 'DEPOSIT.PAYMENT', 'SANCTION.LIFT']) await audit.getByText(action).waitFor({ timeout: 15_000 });
+    for (const action of ['EXAM.GRANT', 'EXAM.VOID', 'DEPOSIT.PAYMENT', 'SANCTION.LIFT']) await audit.getByTitle(action, { exact: true }).waitFor({ timeout: 15_000 });
     await admin.screenshot({ path: path.join(screenshots, 'merchant-operator-actions.png'), fullPage: true });
     await close();
   });

@@ -1,6 +1,7 @@
 import { Table, Tag } from 'antd';
 import { shanghaiTime } from '../format';
 import { useT } from '../i18n';
+import { EnumText } from './EnumText';
 import { ShortId } from './ShortId';
 
 /** One entry of a service's audit trail (GET /v1/merchants/{id}/audit, GET /v1/audit). */
@@ -22,8 +23,8 @@ export function AuditTable({ entries, testId }: { entries: AuditEntry[]; testId:
       columns={[
         { title: t('when'), dataIndex: 'occurredAt', render: shanghaiTime },
         { title: t('who'), dataIndex: 'actor' },
-        { title: t('what'), dataIndex: 'action', render: (a: string) => <Tag>{a}</Tag> },
-        { title: t('subject'), key: 'subject', render: (_: unknown, e: AuditEntry) => <span>{e.subjectType} <ShortId id={e.subjectId} /></span> },
+        { title: t('what'), dataIndex: 'action', render: (a: string) => <Tag><EnumText kind="auditAction" value={a} /></Tag> },
+        { title: t('subject'), key: 'subject', render: (_: unknown, e: AuditEntry) => <span><EnumText kind="auditSubject" value={e.subjectType} /> <ShortId id={e.subjectId} /></span> },
         { title: t('reason'), dataIndex: 'reason', ellipsis: true },
       ]} />
   );

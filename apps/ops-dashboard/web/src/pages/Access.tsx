@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { call, type Me } from '../api';
 import { useReasonDialog } from '../components/ReasonDialog';
 import { shanghaiTime } from '../format';
+import { EnumText } from '../components/EnumText';
 import { useT } from '../i18n';
 import { AuditTable, type AuditEntry } from '../components/AuditTable';
 
@@ -51,7 +52,7 @@ export function Access({ me }: { me: Me }) {
         <Table size="small" rowKey="username" dataSource={operators} pagination={false} data-testid="operators"
           columns={[
             { title: t('username'), dataIndex: 'username' },
-            { title: t('roles'), dataIndex: 'roles', render: (roles: string[]) => roles.map((r) => <Tag key={r}>{r}</Tag>) },
+            { title: t('roles'), dataIndex: 'roles', render: (roles: string[]) => roles.map((r) => <Tag key={r}><EnumText kind="role" value={r} /></Tag>) },
             { title: t('createdAt'), dataIndex: 'createdAt', render: shanghaiTime },
             { title: t('status'), dataIndex: 'disabledAt', render: (v: string | null) => (v ? <Tag color="red">{t('disabled')} {shanghaiTime(v)}</Tag> : <Tag color="green">{t('active')}</Tag>) },
             {

@@ -2,6 +2,7 @@ import { App, Button, Card, Input, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { call, type Me } from '../api';
 import { shanghaiTime } from '../format';
+import { EnumText } from '../components/EnumText';
 import { useT } from '../i18n';
 
 interface DeadLetter {
@@ -59,7 +60,7 @@ export function DeadLetters({ me }: { me: Me }) {
         expandable={{ expandedRowRender: (d) => <Typography.Paragraph code copyable style={{ whiteSpace: 'pre-wrap', maxWidth: 1100 }}>{d.value}</Typography.Paragraph> }}
         columns={[
           { title: 'topic', dataIndex: 'sourceTopic' },
-          { title: t('reason'), dataIndex: 'reason', render: (r: string) => <Tag color="red">{r}</Tag> },
+          { title: t('reason'), dataIndex: 'reason', render: (r: string) => <Tag color="red"><EnumText kind="deadLetterReason" value={r} /></Tag> },
           { title: t('detail'), dataIndex: 'message', ellipsis: true },
           { title: 'key', dataIndex: 'key' },
           { title: t('deadAt'), dataIndex: 'deadAt', render: shanghaiTime },
