@@ -25,7 +25,8 @@ import {
   type EventType,
   type TopicName,
 } from '../topics';
-import { MERCHANT_ID_MAX_LENGTH } from '../validation/identifiers';
+import { MARKETPLACE_PATTERN, MERCHANT_ID_MAX_LENGTH } from '../validation/identifiers';
+import { RULEBOOK_VERSION_ID_PATTERN } from '@penalty/domain';
 import { DATE_TIME_DESCRIPTION } from '../validation/rfc3339-date-time';
 import { CONTRACT_SCHEMA_CONVERTERS, schemaAnnotationsOf } from '../validation/schema-annotations';
 
@@ -239,7 +240,8 @@ const merchantKey = (): JsonObject => ({
 
 const versionKey = (): JsonObject => ({
   type: 'string',
-  pattern: '^[a-z0-9-]{1,32}/[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$',
+  // The two patterns of the domain, joined by the '/' between them.
+  pattern: `${MARKETPLACE_PATTERN.source.replace(/\$$/, '')}/${RULEBOOK_VERSION_ID_PATTERN.source.replace(/^\^/, '')}`,
   description: '<marketplace>/<versionId>, equal to the CloudEvent subject: compaction keeps the latest state of each version.',
 });
 
