@@ -3,7 +3,7 @@
 //
 //   npm run bench -- [--violations 20000] [--merchants 2000] [--rate 500] [--partitions 6]
 //                    [--http-seconds 10] [--http-clients 1,16,64] [--systems ABC]
-//                    [--stall-seconds 120] [--timeout-seconds 900] [--cpu-prof DIR]
+//                    [--stall-seconds 120] [--timeout-seconds 900] [--cpu-prof DIR] [--service-env K=V,…]
 //
 // A: plain kafkajs 3-hop pass-through; B: the same hops with one PostgreSQL transaction per batch
 // (processed ids + outbox rows, set-wise); C: the platform's four services. Each gets a burst and a
@@ -40,6 +40,8 @@ const { values: args } = parseArgs({
     'timeout-seconds': { type: 'string', default: '900' },
     /** A V8 CPU profile of each of C's services, written to DIR when the stack stops (bench/cpu-profile.preload.ts). */
     'cpu-prof': { type: 'string' },
+    /** Extra environment for C's services, K=V[,K=V…] (e.g. CONSUMER_FETCH_MIN_BYTES=65536,CONSUMER_FETCH_MAX_WAIT_MS=25). */
+    'service-env': { type: 'string', default: '' },
   },
   strict: true,
 });
@@ -61,6 +63,13 @@ const options = {
   stallMs: positiveInteger('stall-seconds', args['stall-seconds']) * 1000,
   maxMs: positiveInteger('timeout-seconds', args['timeout-seconds']) * 1000,
   cpuProf: args['cpu-prof'] ? path.resolve(args['cpu-prof']) : undefined,
+  serviceEnv: Object.fromEntries(
+    (args['service-env'] ?? '').split(',').filter(Boolean).map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new Error(`--service-env takes K=V[,K=V…], got ${JSON.stringify(pair)}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  ) as Record<string, string>,
 };
 if (options.merchants > options.violations) throw new Error('--merchants must not exceed --violations');
 
@@ -72,6 +81,8 @@ async function quietBefore(what: string, subjects: Subject[]): Promise<void> {
   const busy = await waitUntilQuiet(subjects);
   if (busy) notes.push(`${what} started with the system ${busy}`);
 }
+
+if (Object.keys(options.serviceEnv).length > 0) notes.push(`C's services ran with ${Object.entries(options.serviceEnv).map(([k, v]) => `${k}=${v}`).join(', ')}`);
 
 /** Cleanups of what the run created, run on the way out (also on Ctrl-C). */
 const cleanups: (() => Promise<void>)[] = [];
@@ -157,7 +168,7 @@ async function runPlatform(shared: Shared): Promise<PlatformOutcome> {
   // Ingestion is rate-limited per API key (60,000/min by default); the benchmark measures capacity, so the limit is lifted.
   if (options.cpuProf) mkdirSync(options.cpuProf, { recursive: true });
   const profiling: Record<string, string> = options.cpuProf ? { NODE_OPTIONS: `--require @swc-node/register --require ${path.join(__dirname, 'cpu-profile.preload.ts')}`, CPU_PROFILE_DIR: options.cpuProf } : {};
-  const stack = new PipelineStack({ env: { TOPIC_PARTITIONS: String(options.partitions), INGESTION_REQUESTS_PER_MINUTE: '100000000', ...profiling } });
+  const stack = new PipelineStack({ env: { TOPIC_PARTITIONS: String(options.partitions), INGESTION_REQUESTS_PER_MINUTE: '100000000', ...options.serviceEnv, ...profiling } });
   cleanups.push(() => stack.stop());
   console.log('starting the four services…');
   await stack.start();

@@ -29,6 +29,9 @@ export interface KafkaBatchTransportOptions {
   clock: Clock;
   /** How long the group waits for a silent member before moving its partitions (default 10 s). */
   sessionTimeoutMs?: number;
+  /** A fetch returns once this many bytes are there, or after fetchMaxWaitMs (defaults 1 and 3 s, at most a third of the session timeout). */
+  fetchMinBytes?: number;
+  fetchMaxWaitMs?: number;
   /** Partitions processed in parallel by this instance (each partition stays sequential); default: all of them. */
   partitionsConsumedConcurrently?: number;
   /** Attempts per batch (and then per event) before a non-retriable failure is dead-lettered. */
@@ -136,7 +139,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const sessionTimeout = this.sessionTimeoutMs;
     // The broker answers a fetch as soon as there is data; an idle fetch waits up to 3 s, well inside
     // the session (kafkajs heartbeats between fetches).
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: Math.min(3_000, Math.floor(sessionTimeout / 3)), sessionTimeout, heartbeatInterval: Math.floor(sessionTimeout / 5) });
+    const maxWaitTimeInMs = Math.min(this.options.fetchMaxWaitMs ?? 3_000, Math.floor(sessionTimeout / 3));
+    const consumer = kafka.consumer({ groupId, minBytes: this.options.fetchMinBytes ?? 1, maxWaitTimeInMs, sessionTimeout, heartbeatInterval: Math.floor(sessionTimeout / 5) });
     this.consumer = consumer;
     this.lastActivity = Date.now();
     const alive = () => (this.lastActivity = Date.now());

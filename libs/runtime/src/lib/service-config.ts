@@ -56,6 +56,24 @@ export class ServiceConfig {
   CONSUMER_SESSION_TIMEOUT_MS = 10_000;
 
   /**
+   * A fetch returns once this many bytes are there for the consumer, or after CONSUMER_FETCH_MAX_WAIT_MS:
+   * more than 1 gathers bigger batches at low rates (fewer transactions per event) for up to that wait
+   * more latency per hop. Default 1: a fetch returns as soon as anything is there.
+   */
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(16 * 1024 * 1024)
+  CONSUMER_FETCH_MIN_BYTES = 1;
+
+  /** How long a fetch waits for CONSUMER_FETCH_MIN_BYTES (at most a third of the session timeout); also the idle poll. */
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(10)
+  @Max(100_000)
+  CONSUMER_FETCH_MAX_WAIT_MS = 3_000;
+
+  /**
    * Days kept of processed event ids (the inbox's duplicate check), finished scheduled tasks and
    * messages the broker refused. Must exceed the input topics' retention plus the longest lag, or a
    * redelivery after the id is gone would apply twice.
