@@ -143,6 +143,8 @@ const WORDS = {
   ruleDataInForce: ['服务使用的规则数据', 'Rule data the services run with'],
   copy: ['复制', 'Copy'],
   expired: ['已过期', 'expired'],
+  storeType: ['店铺类型', 'Store type'],
+  timedMeasures: ['限时措施', 'Timed measures'],
   copied: ['已复制', 'Copied'],
   overdue: ['已逾期', 'overdue'],
   claim: ['认领', 'Claim'],
@@ -260,6 +262,16 @@ const CODES = {
   track: {
     GENERAL: ['一般违规', 'General'],
     SERIOUS: ['严重违规', 'Serious'],
+  },
+  // 情节 (rules.md section 1).
+  severity: {
+    MINOR: ['情节轻微', 'Minor'],
+    STANDARD: ['一般', 'Standard'],
+    SEVERE: ['情节严重', 'Severe'],
+  },
+  depositRow: {
+    FLAGSHIP_OR_SPECIALTY: ['旗舰店、专卖店', 'Flagship or specialty store'],
+    FRANCHISE: ['专营店', 'Franchise store'],
   },
   waiver: {
     SELF_CHECK: ['自检自查机会', 'Self-check chance'],
@@ -418,6 +430,9 @@ const CODES = {
     'APPEAL.CLAIMED_BY_ANOTHER': ['已被其他审核员认领', 'Claimed by another reviewer'],
     'APPEAL.NOT_PENDING': ['已处理过', 'Already decided'],
     'APPEAL.NOT_FOUND': ['找不到该申诉', 'No such appeal'],
+    'APPEAL.DECISION_NOT_FOUND': ['被申诉的决定不存在', 'The appealed decision no longer exists'],
+    'AUTH.MARKETPLACE_FORBIDDEN': ['无权处理该平台的案件', "Not for this marketplace's cases"],
+    'ROUTE.NOT_FOUND': ['该服务不处理此类申诉', 'Not this service’s appeals'],
   },
 } as const satisfies Record<string, Record<string, readonly [string, string]>>;
 

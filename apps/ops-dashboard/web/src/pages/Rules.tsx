@@ -1,10 +1,13 @@
 import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, call, type Me } from '../api';
+import { EnumText } from '../components/EnumText';
 import { useReasonDialog } from '../components/ReasonDialog';
 import { shanghaiTime, yuan } from '../format';
 import { useCodes, useT } from '../i18n';
 
+/** A ladder step's measures, each in the page's language with its code on hover. */
+const measureTags = (measures: string[]) => measures.map((m) => <Tag key={m}><EnumText kind="measure" value={m} /></Tag>);
 interface LadderStep { node: number; timedMeasures: string[]; timedMeasureDays: number; marketingBanDays: number; oneOffMeasures: string[]; fineFen: number | null }
 interface RuleVersion { version: string; effectiveFrom: string; points: Record<string, Record<string, number>>; ladders: Record<string, LadderStep[]>; appealWindowDays: number; forgery: Record<string, unknown> }
 interface RulesData { versions: RuleVersion[]; catalogue: Record<string, { code: string; track: string; en: string; zh: string }>; depositTableFen: Record<string, Record<string, number>> }
@@ -230,14 +233,17 @@ function RuleDataInForce() {
           <Card>
             <p>{t('effectiveFrom')}: {v.effectiveFrom} · appeal window {v.appealWindowDays} days · forgery: {String(v.forgery.kind)}</p>
             <Table size="small" pagination={false} rowKey="track" dataSource={Object.entries(v.points).map(([track, p]) => ({ track, ...p }))}
-              columns={['track', 'MINOR', 'STANDARD', 'SEVERE'].map((c) => ({ title: c, dataIndex: c }))} />
+              columns={[
+                { title: t('kind'), dataIndex: 'track', render: (tr: string) => <EnumText kind="track" value={tr} /> },
+                ...['MINOR', 'STANDARD', 'SEVERE'].map((c) => ({ title: <EnumText kind="severity" value={c} />, dataIndex: c })),
+              ]} />
             <h4 style={{ marginTop: 16 }}>{t('ladder')}</h4>
             <Table size="small" pagination={false} rowKey="node" dataSource={v.ladders.SERIOUS}
               columns={[
-                { title: 'node', dataIndex: 'node' },
-                { title: 'measures', dataIndex: 'timedMeasures', render: (m: string[], s: LadderStep) => `${m.join(', ')}${m.length ? ` (${s.timedMeasureDays}d)` : ''}` },
-                { title: 'MARKETING_BAN', dataIndex: 'marketingBanDays', render: (d: number) => (d ? `${d}d` : '—') },
-                { title: 'one-off', dataIndex: 'oneOffMeasures', render: (m: string[]) => m.join(', ') || '—' },
+                { title: t('node'), dataIndex: 'node' },
+                { title: t('timedMeasures'), dataIndex: 'timedMeasures', render: (m: string[], s: LadderStep) => <>{measureTags(m)}{m.length > 0 && ` (${s.timedMeasureDays}d)`}</> },
+                { title: <EnumText kind="measure" value="MARKETING_BAN" />, dataIndex: 'marketingBanDays', render: (d: number) => (d ? `${d}d` : '—') },
+                { title: t('permanent'), dataIndex: 'oneOffMeasures', render: (m: string[]) => (m.length ? measureTags(m) : '—') },
                 { title: t('finesCharged'), dataIndex: 'fineFen', render: (f: number | null) => (f === null ? 'deposit' : yuan(f)) },
               ]} />
           </Card>
@@ -245,11 +251,11 @@ function RuleDataInForce() {
       }))} />
       <Card title={t('catalogue')} style={{ marginTop: 16 }}>
         <Table size="small" rowKey="code" pagination={false} dataSource={Object.values(rules.catalogue)}
-          columns={[{ title: 'code', dataIndex: 'code' }, { title: 'track', dataIndex: 'track' }, { title: 'zh', dataIndex: 'zh' }, { title: 'en', dataIndex: 'en' }]} />
+          columns={[{ title: 'code', dataIndex: 'code' }, { title: t('kind'), dataIndex: 'track', render: (tr: string) => <EnumText kind="track" value={tr} /> }, { title: 'zh', dataIndex: 'zh' }, { title: 'en', dataIndex: 'en' }]} />
       </Card>
       <Card title={t('depositTable')} style={{ marginTop: 16 }}>
         <Table size="small" rowKey="store" pagination={false} dataSource={Object.entries(rules.depositTableFen).map(([store, v]) => ({ store, ...v }))}
-          columns={[{ title: 'store', dataIndex: 'store' }, { title: 'TM', dataIndex: 'TM', render: yuan }, { title: '®', dataIndex: 'R', render: yuan }]} />
+          columns={[{ title: t('storeType'), dataIndex: 'store', render: (r: string) => <EnumText kind="depositRow" value={r} /> }, { title: 'TM', dataIndex: 'TM', render: yuan }, { title: '®', dataIndex: 'R', render: yuan }]} />
       </Card>
     </div>
   );
