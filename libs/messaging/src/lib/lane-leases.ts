@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Client, type ClientConfig } from 'pg';
 import type { DataSource } from 'typeorm';
-import { lockLanesSql, TRY_LEASE_LANE_SQL, UNLOCK_LANE_SQL } from './outbox-lanes';
+import { lockLanesSql, TRY_LEASE_LANES_SQL, UNLOCK_LANES_SQL } from './outbox-lanes';
 
 
 export interface LaneLeaseOptions {
@@ -31,7 +31,8 @@ interface LaneState {
   failed: boolean;
   /** Held from the outbox write to the COMMIT, so the process's commits of a lane are in its publication order. */
   commitTurn: Promise<void>;
-  linger?: NodeJS.Timeout;
+  /** When the last writer left (the lease lingers from then). */
+  idleSince: number;
   /** Writers waiting for a lease past its time to be released. */
   released?: { promise: Promise<void>; resolve: () => void };
 }
@@ -55,6 +56,7 @@ export class LaneLeases {
   private readonly lanes = new Map<number, LaneState>();
   private connection?: Promise<Client>;
   private idleTimer?: NodeJS.Timeout;
+  private lingerTimer?: NodeJS.Timeout;
   private readonly lingerMs: number;
   private readonly maxHoldMs: number;
   private readonly idleCloseMs: number;
@@ -71,16 +73,19 @@ export class LaneLeases {
   private state(lane: number): LaneState {
     let state = this.lanes.get(lane);
     if (!state) {
-      state = { leased: false, active: 0, leasedAt: 0, tail: Promise.resolve(), failed: false, commitTurn: Promise.resolve() };
+      state = { leased: false, active: 0, leasedAt: 0, idleSince: 0, tail: Promise.resolve(), failed: false, commitTurn: Promise.resolve() };
       this.lanes.set(lane, state);
     }
     return state;
   }
 
   /**
-   * Takes, lane by lane in ascending order, the turn to commit in the lane and its lease where it can,
-   * else its lock on `client` (the writer's own connection; another process leases the lane). Answers
-   * the holds, and `committed()` to call once the COMMIT is over (or failed) to hand the turns on.
+   * Takes, in ascending lane order, the turn to commit in each lane, then the lanes: the process's
+   * lease where it has one or can take one (one statement tries every lane it does not hold), else the
+   * lane's lock on `client` (the writer's own connection; another process leases the lane). A writer
+   * never holds a lane above one it waits for: leases taken above the first lane it must wait for are
+   * given back and taken in order after it. Answers the holds, and `committed()` to call once the
+   * COMMIT is over (or failed) to hand the turns on.
    */
   async enter(lanes: readonly number[], client: { query(sql: string): Promise<unknown> }): Promise<{ holds: LaneHold[]; committed: () => void }> {
     const sorted = [...new Set(lanes)].sort((a, b) => a - b);
@@ -94,7 +99,22 @@ export class LaneLeases {
         state.commitTurn = new Promise<void>((resolve) => (pass = resolve));
         turns.push(pass);
         await previous;
-        const hold = await this.hold(lane, state);
+      }
+      for (const lane of sorted) await this.retireIfOverdue(lane, this.state(lane));
+      const unleased = sorted.filter((lane) => !this.state(lane).leased);
+      const tried = unleased.length > 0 ? await this.tryLeases(unleased) : new Map<number, { locked: boolean; dirty: boolean }>();
+      const firstOwn = sorted.find((lane) => tried.get(lane)?.locked === false);
+      const givenBack = firstOwn === undefined ? [] : unleased.filter((lane) => lane > firstOwn && tried.get(lane)!.locked);
+      if (givenBack.length > 0) await this.unlock(givenBack);
+      for (const lane of sorted) {
+        const state = this.state(lane);
+        const attempt = tried.get(lane);
+        let hold: LaneHold;
+        if (firstOwn !== undefined && lane > firstOwn) hold = await this.hold(lane, state);
+        else if (lane === firstOwn) hold = { lane, kind: 'own' };
+        else if (attempt) hold = this.leased(lane, state, attempt.dirty);
+        // Leased before, unless released meanwhile (its linger ran out while this writer waited).
+        else hold = state.leased ? this.join(lane, state) : await this.hold(lane, state);
         if (hold.kind === 'own') await client.query(lockLanesSql([lane]));
         holds.push(hold);
       }
@@ -106,31 +126,36 @@ export class LaneLeases {
     return { holds, committed: () => turns.forEach((pass) => pass()) };
   }
 
-  private async hold(lane: number, state: LaneState): Promise<LaneHold> {
-    for (;;) {
-      if (state.leased && Date.now() - state.leasedAt > this.maxHoldMs) {
-        // Past its time: no new writer; once drained it is released, and taken again only if nobody waits for it.
-        if (state.active > 0) {
-          state.released ??= withResolvers();
-          await state.released.promise;
-        } else {
-          await this.release(lane, state);
-        }
-        continue;
+  /** A lease held past maxHoldMs takes no new writer: it is drained and released first. */
+  private async retireIfOverdue(lane: number, state: LaneState): Promise<void> {
+    while (state.leased && Date.now() - state.leasedAt > this.maxHoldMs) {
+      if (state.active > 0) {
+        state.released ??= withResolvers();
+        await state.released.promise;
+      } else {
+        await this.release(lane, state);
       }
-      if (state.leased) {
-        clearTimeout(state.linger);
-        state.linger = undefined;
-        state.active++;
-        return { lane, kind: 'lease', leftovers: false };
-      }
-      const { locked, dirty } = await this.tryLease(lane);
-      if (!locked) return { lane, kind: 'own' };
-      state.leased = true;
-      state.leasedAt = Date.now();
-      state.active++;
-      return { lane, kind: 'lease', leftovers: dirty };
     }
+  }
+
+  /** One lane on its own: joins the lease, or tries to take it, or answers 'own'. */
+  private async hold(lane: number, state: LaneState): Promise<LaneHold> {
+    await this.retireIfOverdue(lane, state);
+    if (state.leased) return this.join(lane, state);
+    const attempt = (await this.tryLeases([lane])).get(lane)!;
+    return attempt.locked ? this.leased(lane, state, attempt.dirty) : { lane, kind: 'own' };
+  }
+
+  private join(lane: number, state: LaneState): LaneHold {
+    state.active++;
+    return { lane, kind: 'lease', leftovers: false };
+  }
+
+  private leased(lane: number, state: LaneState, dirty: boolean): LaneHold {
+    state.leased = true;
+    state.leasedAt = Date.now();
+    state.active++;
+    return { lane, kind: 'lease', leftovers: dirty };
   }
 
   /** Starts a publication of the leased `lanes` after the previous ones; answers what to wait for, and records the new tail. */
@@ -156,36 +181,60 @@ export class LaneLeases {
     state.active--;
     if (state.active > 0 || !state.leased) return;
     // A failed lane is released at once, for the sweeper or another process to publish from the table.
-    if (state.failed || state.released) void this.release(lane, state);
-    else state.linger = setTimeout(() => void this.release(lane, state), this.lingerMs);
+    if (state.failed || state.released) {
+      void this.release(lane, state);
+      return;
+    }
+    state.idleSince = Date.now();
+    this.lingerTimer ??= setTimeout(() => void this.releaseIdle(), this.lingerMs);
+  }
+
+  /** Releases, in one statement, every lease idle for the linger; looks again for those idle since less. */
+  private async releaseIdle(): Promise<void> {
+    this.lingerTimer = undefined;
+    const now = Date.now();
+    const idle = [...this.lanes].filter(([, s]) => s.leased && s.active === 0);
+    const due = idle.filter(([, s]) => now - s.idleSince >= this.lingerMs);
+    if (idle.length > due.length) this.lingerTimer = setTimeout(() => void this.releaseIdle(), this.lingerMs);
+    if (due.length === 0) return;
+    for (const [, state] of due) state.leased = false;
+    await this.unlock(due.map(([lane]) => lane));
+    for (const [, state] of due) {
+      state.released?.resolve();
+      state.released = undefined;
+    }
+    this.closeWhenIdle();
   }
 
   private async release(lane: number, state: LaneState): Promise<void> {
-    clearTimeout(state.linger);
-    state.linger = undefined;
     if (!state.leased || state.active > 0) return;
     state.leased = false;
     const released = state.released;
     state.released = undefined;
-    try {
-      const connection = await this.connection;
-      await connection?.query(UNLOCK_LANE_SQL, [lane]);
-    } catch (error) {
-      // The connection is gone, and its locks with it.
-      this.logger.warn(`could not release outbox lane ${lane}: ${(error as Error).message}`);
-      this.lost();
-    }
+    await this.unlock([lane]);
     released?.resolve();
     this.closeWhenIdle();
   }
 
-  private async tryLease(lane: number): Promise<{ locked: boolean; dirty: boolean }> {
+  /** Gives up the locks of `lanes` held by the lease connection (gone with it when it failed). */
+  private async unlock(lanes: readonly number[]): Promise<void> {
+    try {
+      const connection = await this.connection;
+      await connection?.query(UNLOCK_LANES_SQL, [lanes]);
+    } catch (error) {
+      this.logger.warn(`could not release outbox lanes ${lanes.join(', ')}: ${(error as Error).message}`);
+      this.lost();
+    }
+  }
+
+  /** Tries the locks of `lanes` in one statement, and says of each whether it holds rows from before. */
+  private async tryLeases(lanes: readonly number[]): Promise<Map<number, { locked: boolean; dirty: boolean }>> {
     clearTimeout(this.idleTimer);
     this.connection ??= this.open();
     try {
       const connection = await this.connection;
-      const { rows } = await connection.query<{ locked: boolean; dirty: boolean }>(TRY_LEASE_LANE_SQL, [lane]);
-      return rows[0];
+      const { rows } = await connection.query<{ lane: number; locked: boolean; dirty: boolean }>(TRY_LEASE_LANES_SQL, [lanes]);
+      return new Map(rows.map((r) => [r.lane, { locked: r.locked, dirty: r.dirty }]));
     } catch (error) {
       this.lost();
       throw error;
@@ -210,7 +259,6 @@ export class LaneLeases {
     void connection?.then((c) => c.end()).catch(() => undefined);
     for (const state of this.lanes.values()) {
       state.leased = false;
-      clearTimeout(state.linger);
       state.released?.resolve();
       state.released = undefined;
     }
@@ -231,7 +279,8 @@ export class LaneLeases {
   /** Releases every lease and closes the connection (at shutdown, once no writer is left). */
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
-    for (const state of this.lanes.values()) clearTimeout(state.linger);
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
     const connection = this.connection;
     this.connection = undefined;
     for (const state of this.lanes.values()) state.leased = false;

@@ -51,8 +51,8 @@ export function lockLanesSql(lanes: Iterable<number>): string {
 /** SQL that tries the advisory lock of one lane without waiting; answers `locked`. */
 export const TRY_LOCK_LANE_SQL = `SELECT pg_try_advisory_lock(${LANE_LOCK_SPACE}, $1) AS locked`;
 
-/** TRY_LOCK_LANE_SQL, and whether the lane holds rows already (`dirty`: left by a writer that crashed or could not publish). */
-export const TRY_LEASE_LANE_SQL = `SELECT pg_try_advisory_lock(${LANE_LOCK_SPACE}, $1) AS locked, EXISTS (SELECT 1 FROM outbox_message WHERE lane = $1) AS dirty`;
+/** For each of the lanes $1 (int[]), TRY_LOCK_LANE_SQL and whether it holds rows already (`dirty`: left by a writer that crashed or could not publish). */
+export const TRY_LEASE_LANES_SQL = `SELECT l AS lane, pg_try_advisory_lock(${LANE_LOCK_SPACE}, l) AS locked, EXISTS (SELECT 1 FROM outbox_message WHERE lane = l) AS dirty FROM unnest($1::int[]) AS l ORDER BY l`;
 
-/** SQL that releases the advisory lock of one lane held by this session. */
-export const UNLOCK_LANE_SQL = `SELECT pg_advisory_unlock(${LANE_LOCK_SPACE}, $1)`;
+/** SQL that releases the advisory locks of the lanes $1 (int[]) held by this session. */
+export const UNLOCK_LANES_SQL = `SELECT pg_advisory_unlock(${LANE_LOCK_SPACE}, l) FROM unnest($1::int[]) AS l`;
