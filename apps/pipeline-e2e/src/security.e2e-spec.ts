@@ -70,6 +70,21 @@ describe('security: sign-in, roles, API keys, injection (real Kafka + PostgreSQL
     });
     expect(lift.status).toBe(403);
 
+    // Roles for some marketplaces only: kept with the account, carried by its session into every service.
+    const admin = { cookie, 'x-csrf-token': session.csrfToken };
+    const badScope = await post(url('api', '/v1/operators'), { username: 'rev.bad', password: 'a long reviewer passphrase', roles: ['reviewer'], marketplaces: ['Tmall Global'] }, admin);
+    expect(badScope.status).toBe(400);
+    expect(JSON.stringify(await badScope.json())).toContain('marketplaces');
+    const scoped = { username: 'rev.global', password: 'a long reviewer passphrase', roles: ['reviewer'], marketplaces: ['tmall-global'] };
+    const scopedCreated = await post(url('api', '/v1/operators'), scoped, admin);
+    expect(scopedCreated.status).toBe(201);
+    expect(await scopedCreated.json()).toMatchObject({ username: scoped.username, marketplaces: ['tmall-global'] });
+    const scopedSignIn = await signIn(scoped.username, scoped.password);
+    expect(await scopedSignIn.clone().json()).toMatchObject({ roles: ['reviewer'], marketplaces: ['tmall-global'] });
+    const scopedJar = cookiesOf(scopedSignIn);
+    expect(await (await fetch(url('api', '/v1/auth/me'), { headers: { cookie: `penalty_session=${scopedJar.penalty_session}` } })).json()).toMatchObject({ subject: scoped.username, marketplaces: ['tmall-global'] });
+    // An account made without marketplaces acts for every marketplace, as before.
+    expect(await (await fetch(url('api', '/v1/auth/me'), { headers: { cookie } })).json()).not.toHaveProperty('marketplaces');
   });
 
   describe('each role is refused what it may not do', () => {

@@ -31,3 +31,19 @@ export class AccessTables1763900600000 implements MigrationInterface {
     await queryRunner.query('DROP TABLE operator_account');
   }
 }
+
+/**
+ * An operator's roles may be for some marketplaces only (rulebook section 9: a reviewer of
+ * tmall-global decides no tmall case). NULL: every marketplace, as every account was before.
+ */
+export class OperatorMarketplaces1765000300000 implements MigrationInterface {
+  name = 'OperatorMarketplaces1765000300000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE operator_account ADD COLUMN marketplaces text[]');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE operator_account DROP COLUMN marketplaces');
+  }
+}

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Logger, Param, Post, Req, Res, type OnApplicationBootstrap } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -9,7 +9,7 @@ import {
   type AccessRevocation, type AuthConfig, type Principal, type Role, type SessionRevocations,
 } from '@penalty/auth';
 import { appendToOutbox, TransactionRunner } from '@penalty/messaging';
-import type { Clock } from '@penalty/domain';
+import { MARKETPLACE_PATTERN, type Clock } from '@penalty/domain';
 import { recordAudit } from '@penalty/persistence';
 import { Actor, CLOCK, ProblemException, Public, validRequest, ApiListOkResponse } from '@penalty/runtime';
 import { ApiKeys, type ApiKeyScopeName } from './api-keys';
@@ -40,6 +40,13 @@ export class CreateOperatorRequest {
   @ArrayUnique()
   @IsIn(ROLES, { each: true })
   roles: Role[];
+
+  @ApiPropertyOptional({ type: String, isArray: true, uniqueItems: true, pattern: MARKETPLACE_PATTERN.source, description: 'The marketplaces the roles are for (a reviewer of one marketplace decides none of another); absent: every marketplace' })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @Matches(MARKETPLACE_PATTERN, { each: true, message: 'each marketplace must be lowercase letters, digits and dashes' })
+  marketplaces?: string[];
 }
 
 /** Who is calling, as GET /v1/auth/me answers it. */
@@ -48,11 +55,13 @@ export class PrincipalDto {
   @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
   @ApiProperty({ enum: ['SESSION', 'OIDC', 'API_KEY'] }) via: Principal['via'];
   @ApiProperty({ type: String, isArray: true, description: 'What an API key may do (API keys hold no role)' }) scopes: string[];
+  @ApiPropertyOptional({ type: String, isArray: true, description: 'The marketplaces the roles are for; absent: every marketplace' }) marketplaces?: string[];
 }
 
 export class SessionDto {
   @ApiProperty() username: string;
   @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
+  @ApiPropertyOptional({ type: String, isArray: true, description: 'The marketplaces the roles are for; absent: every marketplace' }) marketplaces?: string[];
   @ApiProperty({ description: 'Send it as the x-csrf-token header on every POST made with the session cookie' }) csrfToken: string;
   @ApiProperty() expiresAt: string;
 }
@@ -60,6 +69,7 @@ export class SessionDto {
 export class OperatorDto {
   @ApiProperty() username: string;
   @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
+  @ApiProperty({ type: String, isArray: true, nullable: true, description: 'The marketplaces the roles are for; null: every marketplace' }) marketplaces: string[] | null;
   @ApiProperty() createdAt: string;
   @ApiProperty({ nullable: true, type: String }) disabledAt: string | null;
 }
@@ -68,11 +78,12 @@ interface AccountRow {
   username: string;
   password_hash: string;
   roles: Role[];
+  marketplaces: string[] | null;
   created_at: Date;
   disabled_at: Date | null;
 }
 
-const toDto = (r: AccountRow): OperatorDto => ({ username: r.username, roles: r.roles, createdAt: new Date(r.created_at).toISOString(), disabledAt: r.disabled_at ? new Date(r.disabled_at).toISOString() : null });
+const toDto = (r: AccountRow): OperatorDto => ({ username: r.username, roles: r.roles, marketplaces: r.marketplaces ?? null, createdAt: new Date(r.created_at).toISOString(), disabledAt: r.disabled_at ? new Date(r.disabled_at).toISOString() : null });
 
 /** Local operator accounts: passwords hashed with scrypt, sessions as signed tokens in http-only cookies. */
 @Injectable()
@@ -126,13 +137,13 @@ export class Operators implements OnApplicationBootstrap {
     }
     this.throttle.succeeded(account.username);
     const csrf = randomToken();
-    const token = await issueSessionToken(this.config.AUTH_SESSION_SECRET, { subject: account.username, roles: account.roles, csrf, sessionId: randomUUID() }, SESSION_TTL_SECONDS, now);
+    const token = await issueSessionToken(this.config.AUTH_SESSION_SECRET, { subject: account.username, roles: account.roles, ...(account.marketplaces ? { marketplaces: account.marketplaces } : {}), csrf, sessionId: randomUUID() }, SESSION_TTL_SECONDS, now);
     const cookie = { secure: this.config.COOKIE_SECURE === 'true', sameSite: 'strict' as const, path: '/', maxAge: SESSION_TTL_SECONDS * 1000 };
     response.cookie(SESSION_COOKIE, token, { ...cookie, httpOnly: true });
     // Readable by the dashboard's script, which echoes it in x-csrf-token; a forged request cannot read it.
     response.cookie(CSRF_COOKIE, csrf, { ...cookie, httpOnly: false });
     await this.audit(account.username, 'AUTH.SIGN_IN', 'signed in', { address });
-    return { username: account.username, roles: account.roles, csrfToken: csrf, expiresAt: new Date(now.getTime() + SESSION_TTL_SECONDS * 1000).toISOString() };
+    return { username: account.username, roles: account.roles, ...(account.marketplaces ? { marketplaces: account.marketplaces } : {}), csrfToken: csrf, expiresAt: new Date(now.getTime() + SESSION_TTL_SECONDS * 1000).toISOString() };
   }
 
   async create(request: CreateOperatorRequest, actor: string): Promise<OperatorDto> {
@@ -140,11 +151,11 @@ export class Operators implements OnApplicationBootstrap {
     const passwordHash = await hashPassword(request.password);
     return this.dataSource.transaction(async (manager) => {
       const [row]: AccountRow[] = await manager.query(
-        'INSERT INTO operator_account (username, password_hash, roles, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO NOTHING RETURNING *',
-        [request.username, passwordHash, request.roles, now],
+        'INSERT INTO operator_account (username, password_hash, roles, marketplaces, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING *',
+        [request.username, passwordHash, request.roles, request.marketplaces ?? null, now],
       );
       if (!row) throw new ProblemException(409, 'OPERATOR.EXISTS', 'Operator exists', `An operator named ${request.username} exists.`);
-      await recordAudit(manager, { actor, action: 'OPERATOR.CREATE', merchantId: '', subjectType: 'OPERATOR', subjectId: request.username, reason: 'account created', details: { roles: request.roles }, occurredAt: now });
+      await recordAudit(manager, { actor, action: 'OPERATOR.CREATE', merchantId: '', subjectType: 'OPERATOR', subjectId: request.username, reason: 'account created', details: { roles: request.roles, marketplaces: request.marketplaces ?? null }, occurredAt: now });
       return toDto(row);
     });
   }
@@ -226,8 +237,8 @@ export class SessionsController {
   @ApiOperation({ summary: 'Who is signed in, and with which roles' })
   @ApiOkResponse({ type: PrincipalDto })
   me(@Req() request: Request & { principal: Principal }): Omit<Principal, 'session'> {
-    const { subject, roles, via, scopes } = request.principal;
-    return { subject, roles, via, scopes };
+    const { subject, roles, via, scopes, marketplaces } = request.principal;
+    return { subject, roles, via, scopes, ...(marketplaces ? { marketplaces } : {}) };
   }
 }
 

@@ -15,12 +15,14 @@ import {
 } from '@penalty/domain';
 import { appendEventToOutbox, TransactionRunner } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
-import { CLOCK, ProblemException } from '@penalty/runtime';
+import { assertActsFor, CLOCK, ProblemException, type MarketplaceScope } from '@penalty/runtime';
 import type { AppealDto, DecideAppealRequest, EvidenceDocumentRequest, FileAppealRequest } from './appeal.requests';
 
 /** A decision as the service that owns it knows it: whose, when it was made, under which rules. */
 export interface AppealableDecision {
   merchantId: string;
+  /** The marketplace it was judged for: only operators whose roles cover it decide its appeals. */
+  marketplace: string;
   decidedAt: Date;
   ruleSet: RuleSet;
 }
@@ -130,7 +132,7 @@ export class AppealDesk {
     });
   }
 
-  async decide(appealId: string, request: DecideAppealRequest, actor: string, expected: { kind: AppealSubjectKind; subjectId: string }): Promise<AppealDto> {
+  async decide(appealId: string, request: DecideAppealRequest, actor: string, expected: { kind: AppealSubjectKind; subjectId: string }, scope?: MarketplaceScope): Promise<AppealDto> {
     const now = this.clock.now();
     const [owner]: { merchant_id: string }[] = await this.dataSource.query('SELECT merchant_id FROM appeal WHERE appeal_id = $1', [appealId]);
     if (!owner) throw ProblemException.notFound('APPEAL.NOT_FOUND', `No appeal ${appealId}.`);
@@ -141,9 +143,10 @@ export class AppealDesk {
       if (appeal.claimed_by !== null && appeal.claimed_by !== actor) {
         throw new ProblemException(409, 'APPEAL.CLAIMED_BY_ANOTHER', 'Claimed by another reviewer', `Appeal ${appealId} is claimed by ${appeal.claimed_by}; they decide it, or release it first.`);
       }
-      const review = decideAppealReview({ status: appeal.status, decision: request.decision, rejectionReason: request.rejectionReason ?? null });
       const decision = await this.subjects.find(manager, appeal.subject_kind, appeal.subject_id);
       if (!decision) throw ProblemException.notFound('APPEAL.DECISION_NOT_FOUND', `The decision appealed by ${appealId} no longer exists.`);
+      assertActsFor(scope, decision.marketplace, `Appeal ${appealId}`);
+      const review = decideAppealReview({ status: appeal.status, decision: request.decision, rejectionReason: request.rejectionReason ?? null });
       const secondAppealClosesAt = review.status === 'REJECTED' && appeal.round === 1 ? secondAppealCloses(decision.decidedAt, now, decision.ruleSet) : null;
       // With the pg driver, TypeORM answers an UPDATE with [rows, affectedCount].
       const [[row]]: [AppealRow[], number] = await manager.query(
@@ -165,8 +168,13 @@ export class AppealDesk {
    * A reviewer claims a pending appeal (`assignee` absent) or assigns it to a colleague; an appeal
    * claimed by someone else is refused (409 APPEAL.CLAIMED_BY_ANOTHER) until they release it. Audited.
    */
-  async claim(appealId: string, expected: { kind: AppealSubjectKind; subjectId: string }, actor: string, assignee?: string): Promise<AppealDto> {
+  async claim(appealId: string, expected: { kind: AppealSubjectKind; subjectId: string }, actor: string, assignee?: string, scope?: MarketplaceScope): Promise<AppealDto> {
     return this.onPending(appealId, expected, actor, async (manager, appeal, now) => {
+      // Only someone who may decide it claims it (or hands it on).
+      if (scope !== undefined) {
+        const decision = await this.subjects.find(manager, appeal.subject_kind, appeal.subject_id);
+        if (decision) assertActsFor(scope, decision.marketplace, `Appeal ${appealId}`);
+      }
       const me = actor;
       const holder = assignee ?? me;
       if (appeal.claimed_by !== null && appeal.claimed_by !== me && appeal.claimed_by !== holder) {

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DomainError, type AppealSubjectKind } from '@penalty/domain';
 import { Requires } from '@penalty/auth';
-import { Actor, ProblemException, validRequest, ApiListOkResponse } from '@penalty/runtime';
+import { ActingFor, Actor, ApiListOkResponse, ProblemException, validRequest, type MarketplaceScope } from '@penalty/runtime';
 import { AppealDesk } from './appeal-desk';
 import { AppealDecisionsDto, AppealDto, AppealNoteRequest, ClaimAppealRequest, DecideAppealRequest, DecideAppealsRequest, FileAppealRequest } from './appeal.requests';
 
@@ -45,12 +45,12 @@ export class AppealsController {
   @ApiBody({ type: DecideAppealRequest })
   @ApiNotFoundResponse({ description: 'ROUTE.NOT_FOUND, APPEAL.NOT_FOUND or APPEAL.DECISION_NOT_FOUND' })
   @ApiConflictResponse({ description: 'Refused by the rules (the code says which), or the state changed meanwhile' })
-  async decide(@Param('collection') collection: string, @Param('subjectId') subjectId: string, @Param('appealId') appealId: string, @Body() body: unknown, @Actor() actor: string): Promise<AppealDto> {
+  @ApiForbiddenResponse({ description: "AUTH.MARKETPLACE_FORBIDDEN: the decision belongs to a marketplace the reviewer's roles are not for" })
+  async decide(@Param('collection') collection: string, @Param('subjectId') subjectId: string, @Param('appealId') appealId: string, @Body() body: unknown, @Actor() actor: string, @ActingFor() scope: MarketplaceScope): Promise<AppealDto> {
     const kind = this.kindOf(collection);
     if (!UUID.test(appealId)) throw ProblemException.validation([{ field: 'appealId', message: 'must be an appeal id (UUID)' }]);
     const request = validRequest(DecideAppealRequest, body);
-    const decided = await this.desk.decide(appealId, request, actor, { kind, subjectId });
-    return decided;
+    return this.desk.decide(appealId, request, actor, { kind, subjectId }, scope);
   }
 
   @Post(':collection/:subjectId/appeals/:appealId/claim')
@@ -62,10 +62,11 @@ export class AppealsController {
   @ApiOkResponse({ type: AppealDto })
   @ApiNotFoundResponse({ description: 'ROUTE.NOT_FOUND or APPEAL.NOT_FOUND' })
   @ApiConflictResponse({ description: 'APPEAL.CLAIMED_BY_ANOTHER or APPEAL.NOT_PENDING' })
-  async claim(@Param('collection') collection: string, @Param('subjectId') subjectId: string, @Param('appealId') appealId: string, @Body() body: unknown, @Actor() actor: string): Promise<AppealDto> {
+  @ApiForbiddenResponse({ description: "AUTH.MARKETPLACE_FORBIDDEN: the decision belongs to a marketplace the reviewer's roles are not for" })
+  async claim(@Param('collection') collection: string, @Param('subjectId') subjectId: string, @Param('appealId') appealId: string, @Body() body: unknown, @Actor() actor: string, @ActingFor() scope: MarketplaceScope): Promise<AppealDto> {
     const kind = this.kindOf(collection);
     if (!UUID.test(appealId)) throw ProblemException.validation([{ field: 'appealId', message: 'must be an appeal id (UUID)' }]);
-    return this.desk.claim(appealId, { kind, subjectId }, actor, validRequest(ClaimAppealRequest, body ?? {}).assignee);
+    return this.desk.claim(appealId, { kind, subjectId }, actor, validRequest(ClaimAppealRequest, body ?? {}).assignee, scope);
   }
 
   @Post(':collection/:subjectId/appeals/:appealId/release')
@@ -102,12 +103,12 @@ export class AppealsController {
   @Requires('reviewer')
   @ApiBody({ type: DecideAppealsRequest })
   @ApiOkResponse({ type: AppealDecisionsDto })
-  async decideMany(@Body() body: unknown, @Actor() actor: string): Promise<AppealDecisionsDto> {
+  async decideMany(@Body() body: unknown, @Actor() actor: string, @ActingFor() scope: MarketplaceScope): Promise<AppealDecisionsDto> {
     const request = validRequest(DecideAppealsRequest, body);
     const items: AppealDecisionsDto['items'] = [];
     for (const item of request.items) {
       try {
-        const decided = await this.decide(item.collection, item.subjectId, item.appealId, { decision: request.decision, rejectionReason: request.rejectionReason, note: request.note }, actor);
+        const decided = await this.decide(item.collection, item.subjectId, item.appealId, { decision: request.decision, rejectionReason: request.rejectionReason, note: request.note }, actor, scope);
         items.push({ appealId: item.appealId, decided: true, status: decided.status, code: null, detail: null });
       } catch (error) {
         if (!(error instanceof ProblemException) && !(error instanceof DomainError)) throw error;

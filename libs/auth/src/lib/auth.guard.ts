@@ -34,6 +34,8 @@ export class AuthConfig {
   @IsOptional() @IsUrl({ require_tld: false }) OIDC_JWKS_URL?: string;
   @IsOptional() @IsString() OIDC_AUDIENCE?: string;
   @IsOptional() @IsString() OIDC_ROLES_CLAIM = 'roles';
+  /** The claim naming the marketplaces an operator's roles are for (dotted path); without it in a token, every marketplace. */
+  @IsOptional() @IsString() OIDC_MARKETPLACES_CLAIM = 'marketplaces';
 
   /** false only for plain-http development; browsers keep Secure cookies on http://localhost anyway. */
   @IsOptional() @IsIn(['true', 'false']) COOKIE_SECURE = 'true';
@@ -84,7 +86,7 @@ export class AuthGuard implements CanActivate {
     @Optional() @Inject(API_KEY_VERIFIER) private readonly apiKeys?: ApiKeyVerifier,
     @Optional() @Inject(SESSION_REVOCATIONS) private readonly revocations?: SessionRevocations,
   ) {
-    if (config.OIDC_ISSUER) this.oidc = new OidcVerifier({ issuer: config.OIDC_ISSUER, jwksUrl: config.OIDC_JWKS_URL!, audience: config.OIDC_AUDIENCE!, rolesClaim: config.OIDC_ROLES_CLAIM });
+    if (config.OIDC_ISSUER) this.oidc = new OidcVerifier({ issuer: config.OIDC_ISSUER, jwksUrl: config.OIDC_JWKS_URL!, audience: config.OIDC_AUDIENCE!, rolesClaim: config.OIDC_ROLES_CLAIM, marketplacesClaim: config.OIDC_MARKETPLACES_CLAIM });
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -148,7 +150,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private principalOf(session: VerifiedSession): Principal {
-    return { subject: session.subject, roles: session.roles, via: 'SESSION', scopes: [], session: { id: session.sessionId, expiresAt: session.expiresAt } };
+    return { subject: session.subject, roles: session.roles, ...(session.marketplaces ? { marketplaces: session.marketplaces } : {}), via: 'SESSION', scopes: [], session: { id: session.sessionId, expiresAt: session.expiresAt } };
   }
 }
 

@@ -1,3 +1,4 @@
+import { assertActsFor } from '@penalty/runtime';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -36,6 +37,13 @@ describe('session tokens', () => {
       issuedAt: now,
       expiresAt: new Date('2026-11-23T10:01:00Z'),
     });
+  });
+
+  it('carry the marketplaces an operator\'s roles are for, and none when the roles are for every marketplace', async () => {
+    const now = new Date('2026-11-23T10:00:00Z');
+    const scoped = await verifySessionToken(SECRET, await issueSessionToken(SECRET, { ...claims, marketplaces: ['tmall-global'] }, 60, now), now);
+    expect(scoped.marketplaces).toEqual(['tmall-global']);
+    expect(await verifySessionToken(SECRET, await issueSessionToken(SECRET, claims, 60, now), now)).not.toHaveProperty('marketplaces');
   });
 
   it('are refused when signed with another secret, tampered with or expired', async () => {
@@ -91,6 +99,23 @@ describe('OIDC bearer tokens', () => {
     const verifier = new OidcVerifier({ issuer: 'https://idp.example', jwksUrl, audience: 'penalty', rolesClaim: 'realm_access.roles' });
     expect(await verifier.verify(await sign({ realm_access: { roles: ['reviewer', 'offline_access'] } }))).toEqual({ subject: 'oidc:u-42', roles: ['reviewer'], via: 'OIDC', scopes: [] });
     await expect(verifier.verify(await sign({}, 'https://evil.example'))).rejects.toThrow();
+  });
+
+  it('scopes the roles to the marketplaces of the configured claim; a token without it acts for every marketplace', async () => {
+    const verifier = new OidcVerifier({ issuer: 'https://idp.example', jwksUrl, audience: 'penalty', rolesClaim: 'roles', marketplacesClaim: 'penalty.marketplaces' });
+    expect(await verifier.verify(await sign({ roles: ['reviewer'], penalty: { marketplaces: 'tmall-global  BAD_NAME tmall-global' } }))).toEqual({ subject: 'oidc:u-42', roles: ['reviewer'], marketplaces: ['tmall-global'], via: 'OIDC', scopes: [] });
+    expect(await verifier.verify(await sign({ roles: ['reviewer'] }))).toEqual({ subject: 'oidc:u-42', roles: ['reviewer'], via: 'OIDC', scopes: [] });
+    // A claim that names nothing valid scopes to no marketplace, never to all of them.
+    expect((await verifier.verify(await sign({ roles: ['reviewer'], penalty: { marketplaces: ['Tmall!'] } }))).marketplaces).toEqual([]);
+  });
+});
+
+describe('marketplace scopes', () => {
+  it('let an operator act on cases of the marketplaces of their roles only', () => {
+    expect(() => assertActsFor(undefined, 'tmall', 'Appeal a-1')).not.toThrow();
+    expect(() => assertActsFor(['tmall', 'tmall-global'], 'tmall', 'Appeal a-1')).not.toThrow();
+    expect(() => assertActsFor(['tmall-global'], 'tmall', 'Appeal a-1')).toThrow(expect.objectContaining({ status: 403, code: 'AUTH.MARKETPLACE_FORBIDDEN' }));
+    expect(() => assertActsFor([], 'tmall', 'Appeal a-1')).toThrow(/no marketplace/);
   });
 });
 

@@ -15,6 +15,11 @@ export interface Principal {
   /** Stable identity: the account name, the IdP subject, or the API key id. */
   subject: string;
   roles: Role[];
+  /**
+   * The marketplaces the roles are for (rulebook section 9: a reviewer of tmall-global decides no
+   * tmall case); absent: every marketplace.
+   */
+  marketplaces?: string[];
   via: 'SESSION' | 'OIDC' | 'API_KEY';
   /** What an API key may do (API keys hold no role). */
   scopes: string[];

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { MARKETPLACE_PATTERN } from '@penalty/domain';
 import { isRole, type Principal, type Role } from './roles';
 
 export const SESSION_ISSUER = 'penalty-platform';
@@ -9,6 +10,8 @@ export const SESSION_AUDIENCE = 'penalty-operators';
 export interface SessionClaims {
   subject: string;
   roles: Role[];
+  /** The marketplaces the roles are for; absent: every marketplace. */
+  marketplaces?: string[];
   /** The CSRF token bound to this session; unsafe requests must echo it in a header. */
   csrf: string;
   sessionId: string;
@@ -24,7 +27,7 @@ const keyOf = (secret: string) => new TextEncoder().encode(secret);
 
 /** A session token (JWT, HS256) for an http-only cookie; every service verifies it with the shared secret. */
 export async function issueSessionToken(secret: string, claims: SessionClaims, ttlSeconds: number, now = new Date()): Promise<string> {
-  return new SignJWT({ roles: claims.roles, csrf: claims.csrf })
+  return new SignJWT({ roles: claims.roles, csrf: claims.csrf, ...(claims.marketplaces ? { marketplaces: claims.marketplaces } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.subject)
     .setJti(claims.sessionId)
@@ -40,6 +43,7 @@ export async function verifySessionToken(secret: string, token: string, now = ne
   return {
     subject: payload.sub!,
     roles: rolesOf(payload.roles),
+    ...marketplacesOf(payload.marketplaces),
     csrf: String(payload.csrf ?? ''),
     sessionId: String(payload.jti),
     issuedAt: new Date(payload.iat! * 1000),
@@ -53,11 +57,23 @@ export function rolesOf(claim: unknown): Role[] {
   return values.filter(isRole);
 }
 
+/**
+ * The marketplaces of a claim (an array or a space-separated string): `{}` when absent (every
+ * marketplace), else only the well-formed names, so a claim of nothing valid scopes to none.
+ */
+export function marketplacesOf(claim: unknown): { marketplaces?: string[] } {
+  if (claim === undefined || claim === null) return {};
+  const values = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(/\s+/).filter(Boolean) : [];
+  return { marketplaces: [...new Set(values.filter((v): v is string => typeof v === 'string' && MARKETPLACE_PATTERN.test(v)))] };
+}
+
 export interface OidcSettings {
   issuer: string;
   jwksUrl: string;
   audience: string;
   rolesClaim: string;
+  /** Where the token names the marketplaces of the roles (dotted path); a token without it acts for every marketplace. */
+  marketplacesClaim?: string;
 }
 
 /** Verifies bearer tokens of the company identity provider against its JWKS (fetched and cached by jose). */
@@ -70,7 +86,8 @@ export class OidcVerifier {
 
   async verify(token: string): Promise<Principal> {
     const { payload } = await jwtVerify(token, this.jwks, { issuer: this.settings.issuer, audience: this.settings.audience });
-    return { subject: `oidc:${payload.sub}`, roles: rolesOf(claimAt(payload, this.settings.rolesClaim)), via: 'OIDC', scopes: [] };
+    const marketplaces = this.settings.marketplacesClaim ? marketplacesOf(claimAt(payload, this.settings.marketplacesClaim)) : {};
+    return { subject: `oidc:${payload.sub}`, roles: rolesOf(claimAt(payload, this.settings.rolesClaim)), ...marketplaces, via: 'OIDC', scopes: [] };
   }
 }
 

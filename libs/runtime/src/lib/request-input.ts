@@ -14,6 +14,19 @@ export const Actor = createParamDecorator((_data: unknown, context: ExecutionCon
   return subject;
 });
 
+/** The marketplaces an operator's roles are for (rulebook section 9); undefined: every marketplace. */
+export type MarketplaceScope = readonly string[] | undefined;
+
+/** The authenticated principal's marketplace scope (set by the auth guard), for decisions on cases of one marketplace. */
+export const ActingFor = createParamDecorator((_data: unknown, context: ExecutionContext): MarketplaceScope =>
+  context.switchToHttp().getRequest<{ principal?: { marketplaces?: string[] } }>().principal?.marketplaces);
+
+/** Refuses (403 AUTH.MARKETPLACE_FORBIDDEN) acting on `what`, a case of `marketplace`, for someone whose roles are for other marketplaces. */
+export function assertActsFor(scope: MarketplaceScope, marketplace: string, what: string): void {
+  if (scope === undefined || scope.includes(marketplace)) return;
+  throw new ProblemException(403, 'AUTH.MARKETPLACE_FORBIDDEN', 'Forbidden', `${what} belongs to marketplace ${marketplace}; your roles are for ${scope.length > 0 ? scope.join(', ') : 'no marketplace'}.`);
+}
+
 /** Validates a request body against a class-validator class; a 400 problem names every invalid field. */
 export function validRequest<T extends object>(type: new () => T, body: unknown): T {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw ProblemException.validation([{ field: '', message: 'the body must be a JSON object' }]);

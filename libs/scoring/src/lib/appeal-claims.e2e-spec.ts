@@ -36,6 +36,19 @@ describe('claiming appeals (real PostgreSQL)', () => {
   };
   const accept = { decision: 'ACCEPTED' as const, note: 'invoices check out' };
 
+  it('lets a reviewer whose roles are for another marketplace neither claim nor decide the appeal; one of its marketplace decides it', async () => {
+    const { merchantId, subject, appealId } = await pendingAppeal();
+    // The violation carried no marketplace: it was judged for the deployment's default one.
+    expect(await refusal(desk.claim(appealId, subject, 'gina', undefined, ['tmall-global']))).toMatchObject({ status: 403, code: 'AUTH.MARKETPLACE_FORBIDDEN' });
+    expect(await refusal(desk.decide(appealId, accept, 'gina', subject, ['tmall-global']))).toMatchObject({ status: 403, code: 'AUTH.MARKETPLACE_FORBIDDEN' });
+    expect(await refusal(desk.decide(appealId, accept, 'nobody', subject, []))).toMatchObject({ status: 403, code: 'AUTH.MARKETPLACE_FORBIDDEN' });
+    const [pending] = await testbed.rows<{ status: string; claimed_by: string | null }>('SELECT status, claimed_by FROM appeal WHERE appeal_id = $1', [appealId]);
+    expect(pending).toEqual({ status: 'PENDING', claimed_by: null });
+    expect(await desk.decide(appealId, accept, 'tina', subject, [rules.defaultMarketplace, 'tmall-global'])).toMatchObject({ status: 'ACCEPTED' });
+    const trail = await testbed.rows<{ actor: string; action: string }>(`SELECT actor, action FROM audit_entry WHERE merchant_id = $1 ORDER BY id`, [merchantId]);
+    expect(trail.map((t) => [t.actor, t.action])).toEqual([[merchantId, 'APPEAL.FILE'], ['tina', 'APPEAL.ACCEPT']]);
+  });
+
   it('lets only the holder of a claim decide or release it; assigned to a colleague, the colleague decides', async () => {
     const { merchantId, subject, appealId } = await pendingAppeal();
     expect(await desk.claim(appealId, subject, 'alice')).toMatchObject({ claimedBy: 'alice', claimedAt: '2026-11-23T10:00:00+08:00' });

@@ -16,7 +16,8 @@ export class PenaltyAppealSubjects implements AppealSubjects {
     const violation = await lockViolation(manager, violationId);
     if (!violation) return null;
     const decidedAt = new Date(violation.assessed_at);
-    return { merchantId: violation.merchant_id, decidedAt, ruleSet: this.rules.ofVersion(violation.rule_version, violation.marketplace ?? undefined) };
+    const ruleSet = this.rules.ofVersion(violation.rule_version, violation.marketplace ?? undefined);
+    return { merchantId: violation.merchant_id, marketplace: ruleSet.marketplace, decidedAt, ruleSet };
   }
 
   async revoke(manager: EntityManager, _kind: AppealSubjectKind, violationId: string, context: { now: Date }): Promise<void> {

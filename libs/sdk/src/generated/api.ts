@@ -583,6 +583,8 @@ export interface components {
             scopes: ("violations:write" | "standing:read" | "rulebooks:read")[];
         };
         CreateOperatorRequest: {
+            /** @description The marketplaces the roles are for (a reviewer of one marketplace decides none of another); absent: every marketplace */
+            marketplaces?: string[];
             password: string;
             roles: ("viewer" | "reviewer" | "admin")[];
             /** @description 3-64 lowercase letters, digits, . _ - */
@@ -744,6 +746,8 @@ export interface components {
         OperatorDto: {
             createdAt: string;
             disabledAt: string | null;
+            /** @description The marketplaces the roles are for; null: every marketplace */
+            marketplaces: string[] | null;
             roles: ("viewer" | "reviewer" | "admin")[];
             username: string;
         };
@@ -767,6 +771,8 @@ export interface components {
             serious: number;
         };
         PrincipalDto: {
+            /** @description The marketplaces the roles are for; absent: every marketplace */
+            marketplaces?: string[];
             roles: ("viewer" | "reviewer" | "admin")[];
             /** @description What an API key may do (API keys hold no role) */
             scopes: string[];
@@ -913,6 +919,8 @@ export interface components {
             /** @description Send it as the x-csrf-token header on every POST made with the session cookie */
             csrfToken: string;
             expiresAt: string;
+            /** @description The marketplaces the roles are for; absent: every marketplace */
+            marketplaces?: string[];
             roles: ("viewer" | "reviewer" | "admin")[];
             username: string;
         };

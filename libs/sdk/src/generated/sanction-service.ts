@@ -679,7 +679,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The principal may not call this route */
+            /** @description AUTH.MARKETPLACE_FORBIDDEN: the decision belongs to a marketplace the reviewer's roles are not for */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -778,7 +778,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The principal may not call this route */
+            /** @description AUTH.MARKETPLACE_FORBIDDEN: the decision belongs to a marketplace the reviewer's roles are not for */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1342,7 +1342,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The principal may not call this route */
+            /** @description AUTH.MARKETPLACE_FORBIDDEN: the case belongs to a marketplace the reviewer's roles are not for */
             403: {
                 headers: {
                     [name: string]: unknown;

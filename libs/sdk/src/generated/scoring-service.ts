@@ -715,7 +715,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The principal may not call this route */
+            /** @description AUTH.MARKETPLACE_FORBIDDEN: the decision belongs to a marketplace the reviewer's roles are not for */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -814,7 +814,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The principal may not call this route */
+            /** @description AUTH.MARKETPLACE_FORBIDDEN: the decision belongs to a marketplace the reviewer's roles are not for */
             403: {
                 headers: {
                     [name: string]: unknown;

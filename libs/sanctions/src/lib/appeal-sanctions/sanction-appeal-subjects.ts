@@ -33,7 +33,8 @@ export class SanctionAppealSubjects implements AppealSubjects {
     if (!UUID.test(id)) return null;
     const decision = kind === 'SANCTION' ? await this.sanctions.findDecision(manager, id) : await this.cases.findDecision(manager, id);
     if (!decision) return null;
-    return { merchantId: decision.merchantId, decidedAt: decision.decidedAt, ruleSet: this.rules.ofVersion(decision.ruleVersion, decision.marketplace) };
+    const ruleSet = this.rules.ofVersion(decision.ruleVersion, decision.marketplace);
+    return { merchantId: decision.merchantId, marketplace: ruleSet.marketplace, decidedAt: decision.decidedAt, ruleSet };
   }
 
   async revoke(manager: EntityManager, kind: AppealSubjectKind, id: string, context: { now: Date }): Promise<void> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Requires } from '@penalty/auth';
-import { Actor, ProblemException, validRequest, ApiListOkResponse } from '@penalty/runtime';
+import { ActingFor, Actor, ApiListOkResponse, ProblemException, validRequest, type MarketplaceScope } from '@penalty/runtime';
 import { ForgeryCaseDto } from '../forgery-case.dto';
 import { RemediateForgeryCaseHandler } from './remediate-forgery-case.handler';
 import { ReviewRemediationRequest, SubmitRemediationRequest } from './remediation.requests';
@@ -37,8 +37,9 @@ export class ForgeryCasesController {
   @ApiBody({ type: ReviewRemediationRequest })
   @ApiNotFoundResponse({ description: 'No forgery case with that id' })
   @ApiConflictResponse({ description: 'Refused by the rules (the code says which), or the state changed meanwhile' })
-  review(@Param('caseId') caseId: string, @Body() body: unknown, @Actor() actor: string): Promise<ForgeryCaseDto> {
-    return this.cases.reviewRemediation(caseIdOf(caseId), validRequest(ReviewRemediationRequest, body), actor);
+  @ApiForbiddenResponse({ description: "AUTH.MARKETPLACE_FORBIDDEN: the case belongs to a marketplace the reviewer's roles are not for" })
+  review(@Param('caseId') caseId: string, @Body() body: unknown, @Actor() actor: string, @ActingFor() scope: MarketplaceScope): Promise<ForgeryCaseDto> {
+    return this.cases.reviewRemediation(caseIdOf(caseId), validRequest(ReviewRemediationRequest, body), actor, scope);
   }
 
   @Get('merchants/:merchantId/forgery-cases')

@@ -14,7 +14,7 @@ import {
 } from '@penalty/domain';
 import { TransactionRunner, txOf, type DueTask, type Tx } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
-import { CLOCK } from '@penalty/runtime';
+import { assertActsFor, CLOCK, type MarketplaceScope } from '@penalty/runtime';
 import { forgeryCaseDto, forgeryCaseUpdated, type ForgeryCaseDto } from '../forgery-case.dto';
 import { ForgeryCaseRepository, type ForgeryCaseRow } from '../forgery-case.repository';
 import { FORGERY_REMEDIATION_DUE_TASK } from '../open-forgery-cases/open-forgery-cases.handler';
@@ -53,8 +53,9 @@ export class RemediateForgeryCaseHandler {
     });
   }
 
-  async reviewRemediation(caseId: string, request: ReviewRemediationRequest, actor: string): Promise<ForgeryCaseDto> {
+  async reviewRemediation(caseId: string, request: ReviewRemediationRequest, actor: string, scope?: MarketplaceScope): Promise<ForgeryCaseDto> {
     return this.change(caseId, actor, request.accepted ? 'FORGERY.ACCEPT_REMEDIATION' : 'FORGERY.REJECT_REMEDIATION', async (tx, c, now, book) => {
+      assertActsFor(scope, c.marketplace ?? this.rules.defaultMarketplace, `Forgery case ${caseId}`);
       const { status } = decideRemediationReview({ status: c.status, accepted: request.accepted, remediationClosesAt: new Date(c.remediation_closes_at!), now });
       const updated = await this.close(tx, book, c, status, now);
       return { updated, reason: request.note ?? (request.accepted ? 'remediation accepted' : 'remediation rejected') };
