@@ -1,9 +1,9 @@
-import axe from 'axe-core';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { axeFindings } from './axe-findings';
 import { Topics } from '@penalty/contracts';
 import { aMerchantId, aProfileEvent, aViolationEvent, DashboardProcess, PipelineStack, TopicRecorder } from '@penalty/testing';
 
@@ -40,8 +40,8 @@ describe('ops dashboard: load and accessibility (real Kafka + PostgreSQL)', () =
   /** What the browser said about the Content-Security-Policy, on any page of any context. */
   const cspViolations: string[] = [];
 
-  async function newPage(options: { locale?: string } = {}): Promise<{ page: Page; context: BrowserContext }> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: options.locale ?? 'en-US' });
+  async function newPage(options: { locale?: string; reducedMotion?: 'reduce' | 'no-preference' } = {}): Promise<{ page: Page; context: BrowserContext }> {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: options.locale ?? 'en-US', reducedMotion: options.reducedMotion ?? 'reduce' });
     const page = await context.newPage();
     page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
@@ -140,6 +140,18 @@ describe('ops dashboard: load and accessibility (real Kafka + PostgreSQL)', () =
     await signIn(page);
     await page.getByTestId('overview').waitFor();
     await context.close();
+  });
+
+  it("follows the system's reduce-motion setting: antd's transitions take no time then", async () => {
+    const motionDuration = async (reducedMotion: 'reduce' | 'no-preference') => {
+      const { page, context } = await newPage({ reducedMotion });
+      await page.goto(dashboard.url);
+      const duration = await page.locator('#sign-in').evaluate((button) => (globalThis as unknown as { getComputedStyle(e: unknown): { getPropertyValue(p: string): string } }).getComputedStyle(button).getPropertyValue('--ant-motion-duration-mid').trim());
+      await context.close();
+      return duration;
+    };
+    expect(await motionDuration('no-preference')).toBe('0.2s');
+    expect(await motionDuration('reduce')).toBe('0s');
   });
 
   it('loads cold without a console error, asking who is signed in with an answer that is not an error', async () => {
@@ -241,15 +253,6 @@ describe('ops dashboard: load and accessibility (real Kafka + PostgreSQL)', () =
       expect(filed.status).toBe(201);
     }, 120_000);
 
-    /** axe-core's serious and critical findings on the page as it is now, one line each. */
-    async function axeFindings(page: Page, name: string): Promise<string[]> {
-      // Evaluated through the DevTools protocol, which the page's CSP does not govern (an inline <script> would be refused).
-      await page.evaluate(axe.source);
-      const results = await page.evaluate(() => (globalThis as unknown as { axe: typeof axe }).axe.run({ exclude: [['.ant-message']] }, { resultTypes: ['violations'] }));
-      return results.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${name}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}${n.failureSummary ? ` [${n.failureSummary.replace(/\s+/g, ' ')}]` : ''}`).join(' | ')}`);
-    }
 
     it.each([['zh', '中文'], ['en', 'EN']])('on any page in %s', async (lang, switchLabel) => {
       const { page, context } = await newPage({ locale: lang === 'zh' ? 'zh-CN' : 'en-US' });

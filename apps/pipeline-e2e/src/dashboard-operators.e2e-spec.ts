@@ -1,7 +1,7 @@
-import axe from 'axe-core';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { axeFindings } from './axe-findings';
 import { Topics } from '@penalty/contracts';
 import { aMerchantId, aProfileEvent, aViolationEvent, DashboardProcess, PipelineStack } from '@penalty/testing';
 
@@ -44,7 +44,7 @@ describe('ops dashboard: merchant search and the rulebook editor (real Kafka + P
   const cspViolations: string[] = [];
 
   async function signedIn(operator: { username: string; password: string }): Promise<{ page: Page; context: BrowserContext }> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true, reducedMotion: 'reduce' });
     const page = await context.newPage();
     page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
@@ -60,15 +60,6 @@ describe('ops dashboard: merchant search and the rulebook editor (real Kafka + P
 
   const open = (page: Page, hash: string) => page.evaluate((h) => void ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
 
-  /** axe-core's serious and critical findings on the page as it is now, one line each. */
-  async function axeFindings(page: Page, name: string): Promise<string[]> {
-    // Evaluated through the DevTools protocol, which the page's CSP does not govern.
-    await page.evaluate(axe.source);
-    const results = await page.evaluate(() => (globalThis as unknown as { axe: typeof axe }).axe.run({ exclude: [['.ant-message']] }, { resultTypes: ['violations'] }));
-    return results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${name}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(' | ')}`);
-  }
 
   /** axe in English, then in Chinese (and back to English). */
   async function axeInBothLanguages(page: Page, name: string): Promise<string[]> {

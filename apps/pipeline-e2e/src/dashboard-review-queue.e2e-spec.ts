@@ -1,5 +1,5 @@
-import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { axeFindings } from './axe-findings';
 import { Topics } from '@penalty/contracts';
 import { aMerchantId, aProfileEvent, aViolationEvent, DashboardProcess, PipelineStack, TopicRecorder } from '@penalty/testing';
 
@@ -41,7 +41,7 @@ describe('ops dashboard: the review queue as a team, readable pages (real Kafka 
   const cspViolations: string[] = [];
 
   async function signedIn(operator: { username: string; password: string }): Promise<{ page: Page; context: BrowserContext }> {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-US' });
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-US', reducedMotion: 'reduce' });
     const page = await context.newPage();
     page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
@@ -65,15 +65,6 @@ describe('ops dashboard: the review queue as a team, readable pages (real Kafka 
     await page.waitForFunction(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === 'en');
   };
 
-  /** axe-core's serious and critical findings on the page as it is now, one line each. */
-  async function axeFindings(page: Page, name: string): Promise<string[]> {
-    // Evaluated through the DevTools protocol, which the page's CSP does not govern.
-    await page.evaluate(axe.source);
-    const results = await page.evaluate(() => (globalThis as unknown as { axe: typeof axe }).axe.run({ exclude: [['.ant-message']] }, { resultTypes: ['violations'] }));
-    return results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${name}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(' | ')}`);
-  }
 
   async function axeInBothLanguages(page: Page, name: string): Promise<string[]> {
     const findings = await axeFindings(page, `${name} (en)`);
@@ -218,8 +209,6 @@ describe('ops dashboard: the review queue as a team, readable pages (real Kafka 
     await invoice.getByTitle('b'.repeat(64)).waitFor();
     expect(await documents.locator('tbody tr.ant-table-row').count()).toBe(2);
     await b.page.getByTestId('evidence-drawer').getByText("The violation's evidence URIs and item ids are not in the api's read model").waitFor();
-    // axe looks at the drawer at rest: while it slides in, its half-transparent text fails the contrast check.
-    await b.page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('.ant-drawer [class*="-motion-"], .ant-drawer[class*="-motion-"]'));
     expect(await axeFindings(b.page, 'Review queue, evidence viewer (en)')).toEqual([]);
     await b.page.keyboard.press('Escape');
     await b.page.getByTestId('evidence-drawer').waitFor({ state: 'detached' });
@@ -239,7 +228,7 @@ describe('ops dashboard: the review queue as a team, readable pages (real Kafka 
     await row.getByTitle('APPEAL', { exact: true }).filter({ hasText: '申诉' }).waitFor();
     await b.page.locator(`.ant-select:has([aria-label="驳回原因 ${claimedA}"])`).click();
     await b.page.locator('.ant-select-dropdown:visible').getByTitle('MATERIALS_NOT_GENUINE', { exact: true }).filter({ hasText: '材料不真实' }).click();
-    // axe looks at the page at rest: the chosen option's dropdown closes with an animation first.
+    // The chosen option's dropdown closes before the evidence opens.
     await b.page.locator('.ant-select-dropdown:visible').first().waitFor({ state: 'hidden' });
     await b.page.getByTestId(`evidence-${claimedA}`).click();
     await documents.getByTitle('BRAND_AUTHORIZATION', { exact: true }).filter({ hasText: '品牌授权书' }).waitFor();

@@ -3,7 +3,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { accessibleTheme } from './accessible-theme';
+import { themeFor } from './accessible-theme';
 import { call, type Me } from './api';
 import { LangContext, useT, type Lang } from './i18n';
 import { SignIn } from './pages/SignIn';
@@ -86,6 +86,19 @@ function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l
   );
 }
 
+/** The operating system's "reduce motion" setting (WCAG 2.3.3), followed while the page is open. */
+function usePrefersReducedMotion(): boolean {
+  const query = '(prefers-reduced-motion: reduce)';
+  const [reduced, setReduced] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const media = window.matchMedia(query);
+    const changed = () => setReduced(media.matches);
+    media.addEventListener('change', changed);
+    return () => media.removeEventListener('change', changed);
+  }, []);
+  return reduced;
+}
+
 function Root() {
   const [lang, setLang] = useState<Lang>(() => (localStorage.getItem('lang') as Lang) ?? 'zh');
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -95,10 +108,11 @@ function Root() {
     // Screen readers pick their voice, and axe checks the page, by the document's language.
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   }, [lang]);
+  const reducedMotion = usePrefersReducedMotion();
   const signOut = () => void call('api', '/v1/auth/sign-out', {}).finally(() => setMe(null));
   return (
     <LangContext.Provider value={lang}>
-      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={accessibleTheme}>
+      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={themeFor(reducedMotion)}>
         <AntApp>
           {me === undefined ? <Spin style={{ marginTop: 200, width: '100%' }} /> : me === null ? <main><SignIn onSignedIn={setMe} /></main> : <Shell me={me} lang={lang} setLang={setLang} signOut={signOut} />}
         </AntApp>
