@@ -18,6 +18,8 @@ export interface PipelineStackOptions {
    * the security the stack's own clients use, and the services' environment for it (KAFKA_SSL…).
    */
   kafka?: { brokers: string; security: KafkaSecurity; env?: Record<string, string> };
+  /** The services from the production build in this directory (dist/ of `npm run build`) rather than from source. */
+  compiledRoot?: string;
 }
 
 /**
@@ -73,7 +75,7 @@ export class PipelineStack {
       ...this.options.kafka?.env,
       ...this.options.env,
     };
-    for (const app of this.options.apps ?? SERVICE_APPS) this.services.set(app, new ServiceProcess(app, await freePort(), env));
+    for (const app of this.options.apps ?? SERVICE_APPS) this.services.set(app, new ServiceProcess(app, await freePort(), env, this.options.compiledRoot));
     // Sequential: each service creates its topics and runs its migrations on start.
     for (const service of this.services.values()) await service.start();
     const kafka = createKafkaClient({ clientId: 'pipeline-stack', brokers: this.brokers.split(','), security: this.kafkaSecurity, logLevel: logLevel.NOTHING });

@@ -14,10 +14,15 @@ export class ServiceProcess {
   private child?: ChildProcess;
   private output = '';
 
+  /**
+   * `compiledRoot`: run the production build's entry point (`<root>/apps/<app>/src/main.js`, from
+   * `npm run build`) as the image does, instead of the TypeScript source compiled at load.
+   */
   constructor(
     readonly app: ServiceApp,
     private _port: number,
     private env: Record<string, string>,
+    private readonly compiledRoot?: string,
   ) {}
 
   /** Stops the process and starts it again, optionally with changed environment (e.g. CLOCK_OFFSET_MS). */
@@ -54,7 +59,8 @@ export class ServiceProcess {
 
   private async startOnce(timeoutMs: number): Promise<void> {
     this.output = '';
-    this.child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(repoRoot, `apps/${this.app}/src/main.ts`)], {
+    const entry = this.compiledRoot ? [path.join(this.compiledRoot, `apps/${this.app}/src/main.js`)] : ['-r', '@swc-node/register', path.join(repoRoot, `apps/${this.app}/src/main.ts`)];
+    this.child = spawn(process.execPath, entry, {
       cwd: repoRoot,
       env: { ...process.env, ...this.env, HTTP_PORT: String(this._port) },
       stdio: ['ignore', 'pipe', 'pipe'],
