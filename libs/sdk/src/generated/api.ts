@@ -288,7 +288,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open appeals and submitted forgery remediations across merchants, soonest deadline first */
+        /** Open appeals and submitted forgery remediations across merchants, soonest deadline first; an operator whose roles are for some marketplaces sees those marketplaces' items only */
         get: operations["OpsViewsController_reviewQueue"];
         put?: never;
         post?: never;
@@ -830,6 +830,8 @@ export interface components {
             id: string;
             /** @enum {string} */
             kind: "APPEAL" | "FORGERY_REMEDIATION";
+            /** @description The merchant's marketplace (its profile's, else the deployment's default) */
+            marketplace: string;
             merchantId: string;
             /** @description APPEAL: 1 or 2 */
             round?: number;
@@ -2045,6 +2047,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description An operator whose roles are for some marketplaces finds that marketplace's merchants only */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2071,7 +2074,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The principal may not call this route */
+            /** @description AUTH.MARKETPLACE_FORBIDDEN: `marketplace` names one the operator's roles are not for */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
 import { CATALOGUE, DEPOSIT_TABLE_FEN, formatShanghai, naturalYearOf, RuleBook, SCENARIOS, startOfNaturalYear, type Clock } from '@penalty/domain';
-import { ApiListOkResponse, CLOCK, ProblemException } from '@penalty/runtime';
+import { ActingFor, ApiListOkResponse, CLOCK, ProblemException, type MarketplaceScope } from '@penalty/runtime';
 
 const DAY_MS = 86_400_000;
 const SHANGHAI_MS = 8 * 3_600_000;
@@ -48,6 +48,7 @@ export class ReviewItemDto {
   @ApiProperty({ enum: ['APPEAL', 'FORGERY_REMEDIATION'] }) kind: string;
   @ApiProperty({ description: 'The appeal id or the forgery case id' }) id: string;
   @ApiProperty() merchantId: string;
+  @ApiProperty({ description: "The merchant's marketplace (its profile's, else the deployment's default)" }) marketplace: string;
   @ApiProperty({ description: 'What is appealed (SANCTION, PENALTY, …) or FORGERY_CASE' }) subjectKind: string;
   @ApiProperty() subjectId: string;
   @ApiProperty({ required: false, type: 'integer', description: 'APPEAL: 1 or 2' }) round?: number;
@@ -122,25 +123,36 @@ export class OpsViewsController {
 
   @Get('review-queue')
   @Requires('reviewer')
-  @ApiOperation({ summary: 'Open appeals and submitted forgery remediations across merchants, soonest deadline first' })
+  @ApiOperation({ summary: "Open appeals and submitted forgery remediations across merchants, soonest deadline first; an operator whose roles are for some marketplaces sees those marketplaces' items only" })
   @ApiListOkResponse(ReviewItemDto)
-  async reviewQueue(): Promise<{ items: ReviewItemDto[] }> {
+  async reviewQueue(@ActingFor() scope?: MarketplaceScope): Promise<{ items: ReviewItemDto[] }> {
+    // The merchant's marketplace, and the operator's scope (NULL: every marketplace).
+    const marketplace = 'coalesce(p.marketplace, $1)';
+    const inScope = `($2::text[] IS NULL OR ${marketplace} = ANY($2::text[]))`;
+    const params = [this.rules.defaultMarketplace, scope ?? null];
     const [appeals, remediations] = await Promise.all([
       this.dataSource.query(
-        `SELECT a.appeal_id, a.merchant_id, a.subject_kind, a.subject_id, a.round, a.filed_at, a.evidence, a.claimed_by, a.claimed_at, s.appeal_deadline
+        `SELECT a.appeal_id, a.merchant_id, ${marketplace} AS marketplace, a.subject_kind, a.subject_id, a.round, a.filed_at, a.evidence, a.claimed_by, a.claimed_at, s.appeal_deadline
          FROM standing_appeal a LEFT JOIN standing_sanction s ON a.subject_kind = 'SANCTION' AND s.sanction_id = a.subject_id
-         WHERE a.status = 'PENDING'`,
+         LEFT JOIN standing_profile p ON p.merchant_id = a.merchant_id
+         WHERE a.status = 'PENDING' AND ${inScope}`,
+        params,
       ),
-      this.dataSource.query(`SELECT case_id, merchant_id, violation_id, case_number, remediation_closes_at, updated_at FROM standing_forgery_case WHERE status = 'REMEDIATION_SUBMITTED'`),
+      this.dataSource.query(
+        `SELECT c.case_id, c.merchant_id, ${marketplace} AS marketplace, c.violation_id, c.case_number, c.remediation_closes_at, c.updated_at
+         FROM standing_forgery_case c LEFT JOIN standing_profile p ON p.merchant_id = c.merchant_id
+         WHERE c.status = 'REMEDIATION_SUBMITTED' AND ${inScope}`,
+        params,
+      ),
     ]);
     const at = (v: Date | string | null) => (v ? formatShanghai(new Date(v)) : null);
     const items = [
       ...appeals.map((a: Record<string, any>) => ({
-        kind: 'APPEAL', id: a.appeal_id, merchantId: a.merchant_id, subjectKind: a.subject_kind, subjectId: a.subject_id, round: a.round,
+        kind: 'APPEAL', id: a.appeal_id, merchantId: a.merchant_id, marketplace: a.marketplace, subjectKind: a.subject_kind, subjectId: a.subject_id, round: a.round,
         submittedAt: at(a.filed_at), deadline: at(a.appeal_deadline), evidence: a.evidence, claimedBy: a.claimed_by ?? null, claimedAt: at(a.claimed_at),
       })),
       ...remediations.map((c: Record<string, any>) => ({
-        kind: 'FORGERY_REMEDIATION', id: c.case_id, merchantId: c.merchant_id, subjectKind: 'FORGERY_CASE', subjectId: c.case_id, caseNumber: c.case_number,
+        kind: 'FORGERY_REMEDIATION', id: c.case_id, merchantId: c.merchant_id, marketplace: c.marketplace, subjectKind: 'FORGERY_CASE', subjectId: c.case_id, caseNumber: c.case_number,
         violationId: c.violation_id, submittedAt: at(c.updated_at), deadline: at(c.remediation_closes_at), evidence: [], claimedBy: null, claimedAt: null,
       })),
     ];

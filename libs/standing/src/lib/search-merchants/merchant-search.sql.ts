@@ -30,7 +30,10 @@ export const substringPattern = (query: string) => `%${query.replace(/[\\%_]/g, 
  * (count(*) OVER ()), sorted (ties by id, so pages are stable) and paged. Every value is a bound
  * parameter; sort columns come from a fixed table.
  */
-export function merchantSearchSql(q: MerchantSearchQuery, params: { naturalYear: number; now: Date; defaultMarketplace: string }): { text: string; values: unknown[] } {
+export function merchantSearchSql(
+  q: MerchantSearchQuery,
+  params: { naturalYear: number; now: Date; defaultMarketplace: string; /** The operator's marketplaces; absent: every one. */ scope?: readonly string[] },
+): { text: string; values: unknown[] } {
   const values: unknown[] = [params.naturalYear, params.defaultMarketplace];
   const bind = (value: unknown) => `$${values.push(value)}`;
   const where: string[] = [];
@@ -40,6 +43,7 @@ export function merchantSearchSql(q: MerchantSearchQuery, params: { naturalYear:
   }
   if (q.testMerchants === 'exclude') where.push(`NOT ${TEST_MERCHANT_SQL}`);
   if (q.marketplace) where.push(`d.marketplace = ${bind(q.marketplace)}`);
+  if (params.scope) where.push(`d.marketplace = ANY(${bind(params.scope)}::text[])`);
   if (q.state) {
     const condition = STATE_CONDITIONS[q.state];
     where.push(condition.includes('$now') ? condition.replaceAll('$now', `${bind(params.now)}::timestamptz`) : condition);

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { naturalYearOf, type Clock } from '@penalty/domain';
-import { CLOCK, MarketplaceConfig, validRequest } from '@penalty/runtime';
+import { ActingFor, CLOCK, MarketplaceConfig, ProblemException, validRequest, type MarketplaceScope } from '@penalty/runtime';
 import { MerchantSearchPageDto, MerchantSearchQuery, type OpsMerchantDto } from './merchant-search.query';
 import { merchantSearchSql } from './merchant-search.sql';
 
@@ -17,11 +17,15 @@ export class SearchMerchantsController {
 
   @Get()
   @ApiOperation({ summary: "Merchants by part of their id, display name or store name, filtered by marketplace and state, sorted and paged, with this year's points" })
-  @ApiOkResponse({ type: MerchantSearchPageDto })
-  async search(@Query() raw: Record<string, unknown>): Promise<MerchantSearchPageDto> {
+  @ApiOkResponse({ type: MerchantSearchPageDto, description: "An operator whose roles are for some marketplaces finds that marketplace's merchants only" })
+  @ApiForbiddenResponse({ description: "AUTH.MARKETPLACE_FORBIDDEN: `marketplace` names one the operator's roles are not for" })
+  async search(@Query() raw: Record<string, unknown>, @ActingFor() scope?: MarketplaceScope): Promise<MerchantSearchPageDto> {
     const query = validRequest(MerchantSearchQuery, raw);
+    if (query.marketplace && scope && !scope.includes(query.marketplace)) {
+      throw new ProblemException(403, 'AUTH.MARKETPLACE_FORBIDDEN', 'Forbidden', `Your roles are for ${scope.length > 0 ? scope.join(', ') : 'no marketplace'}, not for ${query.marketplace}.`);
+    }
     const now = this.clock.now();
-    const params = { naturalYear: naturalYearOf(now), now, defaultMarketplace: this.marketplaces.DEFAULT_MARKETPLACE };
+    const params = { naturalYear: naturalYearOf(now), now, defaultMarketplace: this.marketplaces.DEFAULT_MARKETPLACE, scope };
     const { text, values } = merchantSearchSql(query, params);
     const rows: (OpsMerchantDto & { total: number })[] = await this.dataSource.query(text, values);
     const limit = query.limit ?? 50;

@@ -32,7 +32,7 @@ describe('searching merchants (real PostgreSQL)', () => {
       poolSize: 2,
     });
     const controller = new SearchMerchantsController(ds, clock, Object.assign(new MarketplaceConfig(), { DEFAULT_MARKETPLACE: 'tmall' }));
-    search = (query) => controller.search(query);
+    search = (query, scope) => controller.search(query, scope);
     const profile = (id: string, marketplace: string | null, displayName: string | null, storeName: string | null) =>
       ds.query(`INSERT INTO standing_profile (merchant_id, required_fen, exam_eligible, updated_at, marketplace, display_name, store_name) VALUES ($1, 0, true, now(), $2, $3, $4)`, [id, marketplace, displayName, storeName]);
     await profile('m-apple', 'tmall', 'Apple Trading Co.', '苹果旗舰店');
@@ -71,6 +71,18 @@ describe('searching merchants (real PostgreSQL)', () => {
     expect(apple).toEqual({ merchantId: 'm-apple', marketplace: 'tmall', displayName: 'Apple Trading Co.', storeName: '苹果旗舰店', general: 3, serious: 24, test: false });
     // Without a profile: the deployment's default marketplace and no names.
     expect((await search({ query: 'plum' })).items).toEqual([{ merchantId: 'm-plum', marketplace: 'tmall', displayName: null, storeName: null, general: 1, serious: 36, test: false }]);
+  });
+
+  it("finds an operator whose roles are for some marketplaces only those marketplaces' merchants", async () => {
+    expect((await search({ sort: 'merchantId' }, ['tmall-global'])).items.map((m) => m.merchantId)).toEqual(['m-pear']);
+    // A merchant without a profile is of the default marketplace.
+    expect((await search({ sort: 'merchantId' }, ['tmall'])).items.map((m) => m.merchantId)).toEqual(['m-apple', 'm-fig', 'm-plum', 'm-quince']);
+    expect(await search({ query: 'pear' }, ['tmall'])).toMatchObject({ items: [], total: 0 });
+    expect(await search({ marketplace: 'tmall-global' }, ['tmall-global', 'tmall'])).toMatchObject({ total: 1 });
+    const refused = await search({ marketplace: 'tmall' }, ['tmall-global']).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ProblemException);
+    expect(refused).toMatchObject({ status: 403, code: 'AUTH.MARKETPLACE_FORBIDDEN' });
+    expect(await search({}, [])).toMatchObject({ items: [], total: 0 });
   });
 
   it("matches LIKE's wildcards literally", async () => {

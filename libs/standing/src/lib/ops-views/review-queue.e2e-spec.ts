@@ -1,0 +1,61 @@
+import type { DataSource } from 'typeorm';
+import { FixedClock, RuleBook } from '@penalty/domain';
+import { openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
+import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
+import { StandingAppealClaims1764900600000, StandingDirectory1764900000000 } from '../standing-directory.migration';
+import { StandingExamOffers1763900500000 } from '../standing-exam-offers.migration';
+import { StandingOps1763900700000, StandingSanctionTrack1764800200000 } from '../standing-ops.migration';
+import { StandingRemedies1763900400000 } from '../standing-remedies.migration';
+import { StandingTables1763856300000 } from '../standing.migration';
+import { OpsViewsController } from './ops-views.controller';
+
+/**
+ * The review queue on a real PostgreSQL read model, for operators whose roles are for some
+ * marketplaces (rulebook section 9): each item names its merchant's marketplace, and a scoped
+ * reviewer sees only the items of the marketplaces of their roles.
+ */
+describe('the review queue by marketplace (real PostgreSQL)', () => {
+  const databaseName = `queue_${runId()}`;
+  let infrastructure: Infrastructure;
+  let ds: DataSource;
+  let controller: OpsViewsController;
+
+  beforeAll(async () => {
+    infrastructure = await obtainInfrastructure();
+    const url = await createFreshDatabase(infrastructure.databaseUrl, databaseName);
+    ds = await openServiceDatabase({
+      url,
+      schema: 'api',
+      migrations: [...PIPELINE_MIGRATIONS, StandingTables1763856300000, StandingRemedies1763900400000, StandingExamOffers1763900500000, StandingOps1763900700000, StandingSanctionTrack1764800200000, StandingDirectory1764900000000, StandingAppealClaims1764900600000],
+      poolSize: 2,
+    });
+    controller = new OpsViewsController(ds, new RuleBook(undefined, 'tmall'), new FixedClock('2026-11-23T10:00:00+08:00'));
+    await ds.query(`INSERT INTO standing_profile (merchant_id, required_fen, exam_eligible, updated_at, marketplace) VALUES ('m-global', 0, true, now(), 'tmall-global'), ('m-home', 0, true, now(), 'tmall')`);
+    // m-bare has no profile: the deployment's default marketplace.
+    await ds.query(`INSERT INTO standing_appeal (appeal_id, merchant_id, subject_kind, subject_id, round, status, evidence, filed_at, updated_at) VALUES
+      ('a-global', 'm-global', 'PENALTY', 'v-1', 1, 'PENDING', '[]', '2026-11-20T10:00:00+08:00', now()),
+      ('a-home', 'm-home', 'PENALTY', 'v-2', 1, 'PENDING', '[]', '2026-11-21T10:00:00+08:00', now()),
+      ('a-bare', 'm-bare', 'PENALTY', 'v-3', 1, 'PENDING', '[]', '2026-11-22T10:00:00+08:00', now()),
+      ('a-decided', 'm-global', 'PENALTY', 'v-4', 1, 'ACCEPTED', '[]', '2026-11-19T10:00:00+08:00', now())`);
+    await ds.query(`INSERT INTO standing_forgery_case (case_id, merchant_id, violation_id, case_number, severity, rule_version, status, opened_at, remediation_closes_at, sanction_ids, updated_at) VALUES
+      ('c-global', 'm-global', 'v-5', 1, 'GENERAL', '2022-06-27', 'REMEDIATION_SUBMITTED', '2026-11-18T10:00:00+08:00', '2026-11-30T10:00:00+08:00', '[]', '2026-11-22T12:00:00+08:00')`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await ds?.destroy();
+    if (infrastructure) await dropDatabase(infrastructure.databaseUrl, databaseName);
+    await infrastructure?.stop();
+  });
+
+  const queue = async (scope?: string[]) => (await controller.reviewQueue(scope)).items.map((i) => [i.id, i.marketplace]);
+
+  it("shows every marketplace's items, each with its merchant's marketplace, to an operator of every marketplace", async () => {
+    expect(await queue()).toEqual([['c-global', 'tmall-global'], ['a-global', 'tmall-global'], ['a-home', 'tmall'], ['a-bare', 'tmall']]);
+  });
+
+  it("shows a reviewer whose roles are for some marketplaces only those marketplaces' items", async () => {
+    expect(await queue(['tmall-global'])).toEqual([['c-global', 'tmall-global'], ['a-global', 'tmall-global']]);
+    expect(await queue(['tmall'])).toEqual([['a-home', 'tmall'], ['a-bare', 'tmall']]);
+    expect(await queue([])).toEqual([]);
+  });
+});
