@@ -236,6 +236,20 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     await admin.locator('#create-operator').click();
     const viewerRow = admin.getByTestId('operators').locator('tr', { hasText: 'viewer.li' });
     await viewerRow.getByTitle('viewer', { exact: true }).filter({ hasText: 'Viewer' }).waitFor();
+    await viewerRow.getByText('All marketplaces').waitFor();
+    // A reviewer for one marketplace: the roles are kept with it, and shown.
+    await admin.locator('#new-operator').click();
+    await admin.locator('#operator-username').fill('reviewer.global');
+    await admin.locator('#operator-password').fill('a reviewer passphrase for e2e');
+    await admin.getByRole('dialog').getByText('reviewer', { exact: true }).click();
+    await admin.locator('#operator-marketplaces').click();
+    await admin.locator('.ant-select-dropdown:visible').getByTitle('tmall-global', { exact: true }).click();
+    await admin.keyboard.press('Escape');
+    await admin.locator('#create-operator').click();
+    const scopedRow = admin.getByTestId('operators').locator('tr', { hasText: 'reviewer.global' });
+    await scopedRow.getByTitle('tmall-global', { exact: true }).filter({ hasText: 'Tmall Global' }).waitFor();
+    const scopedSignIn = await fetch(`${stack.service('api').baseUrl}/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'reviewer.global', password: 'a reviewer passphrase for e2e' }) });
+    expect(await scopedSignIn.json()).toMatchObject({ roles: expect.arrayContaining(['reviewer']), marketplaces: ['tmall-global'] });
     const signIn = (password: string) => fetch(`${stack.service('api').baseUrl}/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'viewer.li', password }) });
     expect((await signIn('a viewer passphrase for e2e')).status).toBe(200);
     await admin.getByTestId('disable-viewer.li').click();

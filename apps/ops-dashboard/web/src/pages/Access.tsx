@@ -1,4 +1,4 @@
-import { App, Button, Card, Checkbox, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Checkbox, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { call, type Me } from '../api';
 import { useReasonDialog } from '../components/ReasonDialog';
@@ -7,11 +7,13 @@ import { EnumText } from '../components/EnumText';
 import { useT } from '../i18n';
 import { AuditTable, type AuditEntry } from '../components/AuditTable';
 
-interface Operator { username: string; roles: string[]; createdAt: string; disabledAt: string | null }
+interface Operator { username: string; roles: string[]; marketplaces: string[] | null; createdAt: string; disabledAt: string | null }
 interface ApiKey { keyId: string; name: string; scopes: string[]; createdBy: string; createdAt: string; revokedAt: string | null }
 
 const ROLES = ['viewer', 'reviewer', 'admin'];
 const SCOPES = ['violations:write', 'standing:read'];
+/** The marketplaces offered for an operator's roles (any other well-formed name may be typed). */
+const MARKETPLACES = ['tmall', 'tmall-global'];
 
 /** Admins manage operator accounts and the API keys platform systems send violations with; the api's audit trail shows who did what. */
 export function Access({ me }: { me: Me }) {
@@ -53,6 +55,10 @@ export function Access({ me }: { me: Me }) {
           columns={[
             { title: t('username'), dataIndex: 'username' },
             { title: t('roles'), dataIndex: 'roles', render: (roles: string[]) => roles.map((r) => <Tag key={r}><EnumText kind="role" value={r} /></Tag>) },
+            {
+              title: t('rolesFor'), dataIndex: 'marketplaces',
+              render: (marketplaces: string[] | null) => (marketplaces === null ? t('allMarketplaces') : marketplaces.map((m) => <Tag key={m}><EnumText kind="marketplace" value={m} /></Tag>)),
+            },
             { title: t('createdAt'), dataIndex: 'createdAt', render: shanghaiTime },
             { title: t('status'), dataIndex: 'disabledAt', render: (v: string | null) => (v ? <Tag color="red">{t('disabled')} {shanghaiTime(v)}</Tag> : <Tag color="green">{t('active')}</Tag>) },
             {
@@ -91,7 +97,9 @@ export function Access({ me }: { me: Me }) {
 
       <Modal open={newOperator} title={t('newOperator')} okText={t('confirm')} cancelText={t('cancel')} okButtonProps={{ id: 'create-operator' }} onCancel={() => setNewOperator(false)}
         onOk={() => void operatorForm.validateFields().then(async (values) => {
-          if (await act(() => call('api', '/v1/operators', values))) {
+          // No marketplace chosen: the roles are for every marketplace.
+          const { marketplaces, ...account } = values as { marketplaces?: string[] };
+          if (await act(() => call('api', '/v1/operators', marketplaces && marketplaces.length > 0 ? { ...account, marketplaces } : account))) {
             setNewOperator(false);
             operatorForm.resetFields();
           }
@@ -100,6 +108,10 @@ export function Access({ me }: { me: Me }) {
           <Form.Item name="username" label={t('username')} rules={[{ required: true, pattern: /^[a-z0-9][a-z0-9._-]{2,63}$/ }]}><Input id="operator-username" autoComplete="off" /></Form.Item>
           <Form.Item name="password" label={t('password')} rules={[{ required: true, min: 12 }]}><Input.Password id="operator-password" autoComplete="new-password" /></Form.Item>
           <Form.Item name="roles" label={t('roles')} rules={[{ required: true, type: 'array', min: 1 }]}><Checkbox.Group options={ROLES} /></Form.Item>
+          <Form.Item name="marketplaces" label={t('rolesFor')} extra={t('rolesForHint')} rules={[{ type: 'array', defaultField: { pattern: /^[a-z0-9-]{1,32}$/, message: t('marketplaceName') } }]}>
+            <Select id="operator-marketplaces" mode="tags" allowClear placeholder={t('allMarketplaces')} aria-label={t('rolesFor')}
+              options={MARKETPLACES.map((m) => ({ value: m, label: <EnumText kind="marketplace" value={m} /> }))} />
+          </Form.Item>
         </Form>
       </Modal>
       <Modal open={newKey} title={t('newApiKey')} okText={t('confirm')} cancelText={t('cancel')} okButtonProps={{ id: 'create-api-key' }} onCancel={() => setNewKey(false)}
