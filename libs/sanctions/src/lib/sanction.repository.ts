@@ -171,9 +171,10 @@ export class SanctionRepository {
   }
 
   /** Whose sanction it is (a plain read, before a command opens its transaction); null when unknown. */
-  async ownerOf(dataSource: DataSource, sanctionId: string): Promise<string | null> {
-    const [row]: { merchant_id: string }[] = await dataSource.query('SELECT merchant_id FROM sanction WHERE sanction_id = $1', [sanctionId]);
-    return row?.merchant_id ?? null;
+  /** Whose sanction it is, and the marketplace it was decided for (null: before marketplaces, the default one). */
+  async ownerOf(dataSource: DataSource, sanctionId: string): Promise<{ merchantId: string; marketplace: string | null } | null> {
+    const [row]: { merchant_id: string; marketplace: string | null }[] = await dataSource.query('SELECT merchant_id, marketplace FROM sanction WHERE sanction_id = $1', [sanctionId]);
+    return row ? { merchantId: row.merchant_id, marketplace: row.marketplace } : null;
   }
 
   /** A sanction as a decision that may be appealed, locked for the rest of the transaction. */

@@ -51,7 +51,7 @@ export function sanctionHandlers(replica: { dataSource: DataSource; runner: Tran
     payments: new RecordDepositPaymentHandler(replica.dataSource, replica.runner, accounts, books, { DEPOSIT_PAYMENT_MAX_FEN: options.paymentMaxFen ?? 1_000_000_000 }, clock),
     topUps: new TopUpDueHandler(rules, books),
     remediation: new RemediateForgeryCaseHandler(replica.dataSource, replica.runner, rules, cases, books, clock),
-    lifts: new LiftMeasuresHandler(replica.dataSource, replica.runner, sanctions, books, clock),
+    lifts: new LiftMeasuresHandler(replica.dataSource, replica.runner, sanctions, books, rules, clock),
   };
 }
 

@@ -1748,7 +1748,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The principal may not call this route */
+            /** @description AUTH.MARKETPLACE_FORBIDDEN: the sanction was decided for a marketplace the admin's roles are not for */
             403: {
                 headers: {
                     [name: string]: unknown;

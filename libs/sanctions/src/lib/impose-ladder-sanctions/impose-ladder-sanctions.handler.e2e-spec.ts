@@ -147,6 +147,19 @@ describe('impose ladder sanctions, a batch at a time (real PostgreSQL and Kafka)
     expect(lifted(merchantId)).toHaveLength(2);
   });
 
+  it("lets an admin lift a sanction's measures only when their roles are for the sanction's marketplace", async () => {
+    const merchantId = aMerchantId('scoped-lift');
+    await applyProfiles([aProfileEvent({ merchantId })]);
+    await applyPenalties([aPenaltyEvent({ merchantId, points: 12, total: 12 })]);
+    const [sanction] = (await waitFor(Topics.SanctionsDecidedV1, 'sanction.imposed.v1', merchantId, 1)).map((m) => m.json!.data);
+    const { lifts } = replicas[0].handlers;
+    // Decided for the default marketplace (tmall): an admin of tmall-global only is refused, and nothing is lifted.
+    await expect(lifts.lift(sanction.sanctionId, { reason: 'wrong marketplace' }, 'gina', ['tmall-global'])).rejects.toMatchObject({ status: 403, code: 'AUTH.MARKETPLACE_FORBIDDEN' });
+    expect(await testbed.rows(`SELECT count(*)::int AS n FROM measure WHERE sanction_id = $1 AND lifted_at IS NOT NULL`, [sanction.sanctionId])).toEqual([{ n: 0 }]);
+    const done = await lifts.lift(sanction.sanctionId, { reason: 'decided in error' }, 'tina', ['tmall']);
+    expect([...done.measureTypes].sort()).toEqual(sanction.measures.map((m: { type: string }) => m.type).filter((t: string) => t !== 'FINE').sort());
+  });
+
   it('explains every sanction it imposed from what is stored, reproducibly: ladder nodes (skipped ones too) and a forgery clear-out', async () => {
     const explain = (id: string) => new ExplainSanctionHandler(testbed.dataSource, new RuleBook(), ALWAYS_CURRENT).explain(id);
     const merchantId = aMerchantId('explain');

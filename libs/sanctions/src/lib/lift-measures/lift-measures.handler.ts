@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { formatShanghai, type Clock } from '@penalty/domain';
+import { formatShanghai, RuleBook, type Clock } from '@penalty/domain';
 import { TransactionRunner } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
-import { CLOCK } from '@penalty/runtime';
+import { assertActsFor, CLOCK, type MarketplaceScope } from '@penalty/runtime';
 import { SanctionBooks } from '../sanction-book';
 import { SanctionRepository } from '../sanction.repository';
 import { SanctionError } from '../sanctions.errors';
@@ -20,13 +20,17 @@ export class LiftMeasuresHandler {
     private readonly runner: TransactionRunner,
     private readonly sanctions: SanctionRepository,
     private readonly books: SanctionBooks,
+    private readonly rules: RuleBook,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async lift(sanctionId: string, request: LiftMeasuresRequest, actor: string): Promise<LiftedDto> {
+  /** `scope`: the marketplaces the operator's roles are for (undefined: every one); a sanction of another is refused. */
+  async lift(sanctionId: string, request: LiftMeasuresRequest, actor: string, scope?: MarketplaceScope): Promise<LiftedDto> {
     const now = this.clock.now();
-    const owner = await this.sanctions.ownerOf(this.dataSource, sanctionId);
-    if (!owner) throw new SanctionError('SANCTION.NOT_FOUND', `No sanction ${sanctionId}.`);
+    const sanction = await this.sanctions.ownerOf(this.dataSource, sanctionId);
+    if (!sanction) throw new SanctionError('SANCTION.NOT_FOUND', `No sanction ${sanctionId}.`);
+    assertActsFor(scope, sanction.marketplace ?? this.rules.defaultMarketplace, `Sanction ${sanctionId}`);
+    const owner = sanction.merchantId;
     return this.runner.run(async (tx) => {
       const book = this.books.open(tx, now);
       await book.load({ sanctions: [sanctionId] });
