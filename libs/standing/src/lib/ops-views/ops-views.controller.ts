@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
 import { CATALOGUE, DEPOSIT_TABLE_FEN, formatShanghai, naturalYearOf, RuleBook, SCENARIOS, startOfNaturalYear, type Clock } from '@penalty/domain';
 import { ActingFor, ApiListOkResponse, CLOCK, ProblemException, type MarketplaceScope } from '@penalty/runtime';
+import { assertMerchantInScope } from '../merchant-scope';
 
 const DAY_MS = 86_400_000;
 const SHANGHAI_MS = 8 * 3_600_000;
@@ -99,8 +100,10 @@ export class OpsViewsController {
   @Get('merchants/:merchantId/timeline')
   @ApiOperation({ summary: "A merchant's decisions in order (points assessed and adjusted with waivers, sanctions, lifts), and its points for every natural year" })
   @ApiOkResponse({ type: TimelineDto })
-  async timeline(@Param('merchantId') merchantId: string): Promise<TimelineDto> {
+  @ApiForbiddenResponse({ description: "AUTH.MARKETPLACE_FORBIDDEN: the merchant is of a marketplace the operator's roles are not for" })
+  async timeline(@Param('merchantId') merchantId: string, @ActingFor() scope?: MarketplaceScope): Promise<TimelineDto> {
     if (merchantId.length > 64) throw ProblemException.validation([{ field: 'merchantId', message: 'must be 1 to 64 characters' }]);
+    await assertMerchantInScope(this.dataSource, merchantId, scope, this.rules.defaultMarketplace);
     const [years, penalties, sanctions, lifts] = await Promise.all([
       this.dataSource.query('SELECT natural_year AS "naturalYear", general, serious FROM standing_points WHERE merchant_id = $1 ORDER BY natural_year DESC', [merchantId]),
       this.dataSource.query('SELECT * FROM standing_penalty_event WHERE merchant_id = $1', [merchantId]),

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { examChanceStatusAt, formatShanghai, naturalYearOf, type Clock, type MeasureType } from '@penalty/domain';
 import { ApiKeyScope } from '@penalty/auth';
-import { CLOCK, ProblemException } from '@penalty/runtime';
+import { ActingFor, CLOCK, MarketplaceConfig, ProblemException, type MarketplaceScope } from '@penalty/runtime';
+import { assertMerchantInScope } from '../merchant-scope';
 import { MerchantCasesDto } from './cases.dto';
 import { openDeadlines } from './open-deadlines';
 import { StandingDto } from './standing.dto';
@@ -37,14 +38,17 @@ export class StandingController {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(MarketplaceConfig) private readonly marketplaces: MarketplaceConfig,
   ) {}
 
   @Get(':merchantId/standing')
   @ApiOperation({ summary: "A merchant's current standing: points this natural year, active measures, deposit, exam chance" })
   @ApiOkResponse({ type: StandingDto })
   @ApiNotFoundResponse({ description: 'MERCHANT.NOT_FOUND: nothing is known about the merchant' })
-  async standing(@Param('merchantId') merchantId: string): Promise<StandingDto> {
+  @ApiForbiddenResponse({ description: "AUTH.MARKETPLACE_FORBIDDEN: the merchant is of a marketplace the operator's roles are not for" })
+  async standing(@Param('merchantId') merchantId: string, @ActingFor() scope?: MarketplaceScope): Promise<StandingDto> {
     if (!MERCHANT_ID.test(merchantId)) throw ProblemException.validation([{ field: 'merchantId', message: 'must be 1 to 64 characters' }]);
+    await assertMerchantInScope(this.dataSource, merchantId, scope, this.marketplaces.DEFAULT_MARKETPLACE);
     const now = this.clock.now();
     const naturalYear = naturalYearOf(now);
     const q = (sql: string, params: unknown[]) => this.dataSource.query(sql, params);
@@ -77,8 +81,10 @@ export class StandingController {
   @ApiOperation({ summary: "A merchant's forgery cases, appeals, exam chances, deposit and the deadlines still open, soonest first" })
   @ApiOkResponse({ type: MerchantCasesDto })
   @ApiNotFoundResponse({ description: 'MERCHANT.NOT_FOUND: nothing is known about the merchant' })
-  async cases(@Param('merchantId') merchantId: string): Promise<MerchantCasesDto> {
+  @ApiForbiddenResponse({ description: "AUTH.MARKETPLACE_FORBIDDEN: the merchant is of a marketplace the operator's roles are not for" })
+  async cases(@Param('merchantId') merchantId: string, @ActingFor() scope?: MarketplaceScope): Promise<MerchantCasesDto> {
     if (!MERCHANT_ID.test(merchantId)) throw ProblemException.validation([{ field: 'merchantId', message: 'must be 1 to 64 characters' }]);
+    await assertMerchantInScope(this.dataSource, merchantId, scope, this.marketplaces.DEFAULT_MARKETPLACE);
     const now = this.clock.now();
     const q = (sql: string) => this.dataSource.query(sql, [merchantId]);
     const [sanctions, forgery, appeals, chances, offers, [deposit], [known]] = await Promise.all([

@@ -1,24 +1,28 @@
 import type { DataSource } from 'typeorm';
 import { FixedClock, RuleBook } from '@penalty/domain';
 import { openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
+import { MarketplaceConfig } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
-import { StandingAppealClaims1764900600000, StandingDirectory1764900000000 } from '../standing-directory.migration';
-import { StandingExamOffers1763900500000 } from '../standing-exam-offers.migration';
-import { StandingOps1763900700000, StandingSanctionTrack1764800200000 } from '../standing-ops.migration';
-import { StandingRemedies1763900400000 } from '../standing-remedies.migration';
-import { StandingTables1763856300000 } from '../standing.migration';
-import { OpsViewsController } from './ops-views.controller';
+import { StandingAppealClaims1764900600000, StandingDirectory1764900000000 } from './standing-directory.migration';
+import { StandingExamOffers1763900500000 } from './standing-exam-offers.migration';
+import { StandingOps1763900700000, StandingSanctionTrack1764800200000 } from './standing-ops.migration';
+import { StandingRemedies1763900400000 } from './standing-remedies.migration';
+import { StandingTables1763856300000 } from './standing.migration';
+import { OpsViewsController } from './ops-views/ops-views.controller';
+import { StandingController } from './read-standing/standing.controller';
 
 /**
- * The review queue on a real PostgreSQL read model, for operators whose roles are for some
- * marketplaces (rulebook section 9): each item names its merchant's marketplace, and a scoped
- * reviewer sees only the items of the marketplaces of their roles.
+ * The api's reads on a real PostgreSQL read model for operators whose roles are for some
+ * marketplaces (rulebook section 9): the review queue names each item's marketplace and shows a
+ * scoped reviewer only theirs; a merchant's standing, cases and timeline are refused them for a
+ * merchant of another marketplace (its profile's, else the default).
  */
-describe('the review queue by marketplace (real PostgreSQL)', () => {
+describe("reads by the operator's marketplaces (real PostgreSQL)", () => {
   const databaseName = `queue_${runId()}`;
   let infrastructure: Infrastructure;
   let ds: DataSource;
   let controller: OpsViewsController;
+  let standing: StandingController;
 
   beforeAll(async () => {
     infrastructure = await obtainInfrastructure();
@@ -29,7 +33,9 @@ describe('the review queue by marketplace (real PostgreSQL)', () => {
       migrations: [...PIPELINE_MIGRATIONS, StandingTables1763856300000, StandingRemedies1763900400000, StandingExamOffers1763900500000, StandingOps1763900700000, StandingSanctionTrack1764800200000, StandingDirectory1764900000000, StandingAppealClaims1764900600000],
       poolSize: 2,
     });
-    controller = new OpsViewsController(ds, new RuleBook(undefined, 'tmall'), new FixedClock('2026-11-23T10:00:00+08:00'));
+    const clock = new FixedClock('2026-11-23T10:00:00+08:00');
+    controller = new OpsViewsController(ds, new RuleBook(undefined, 'tmall'), clock);
+    standing = new StandingController(ds, clock, Object.assign(new MarketplaceConfig(), { DEFAULT_MARKETPLACE: 'tmall' }));
     await ds.query(`INSERT INTO standing_profile (merchant_id, required_fen, exam_eligible, updated_at, marketplace) VALUES ('m-global', 0, true, now(), 'tmall-global'), ('m-home', 0, true, now(), 'tmall')`);
     // m-bare has no profile: the deployment's default marketplace.
     await ds.query(`INSERT INTO standing_appeal (appeal_id, merchant_id, subject_kind, subject_id, round, status, evidence, filed_at, updated_at) VALUES
@@ -57,5 +63,16 @@ describe('the review queue by marketplace (real PostgreSQL)', () => {
     expect(await queue(['tmall-global'])).toEqual([['c-global', 'tmall-global'], ['a-global', 'tmall-global']]);
     expect(await queue(['tmall'])).toEqual([['a-home', 'tmall'], ['a-bare', 'tmall']]);
     expect(await queue([])).toEqual([]);
+  });
+
+  it("refuses a merchant's page (standing, cases, timeline) to an operator whose roles are for another marketplace", async () => {
+    const refusal = (work: Promise<unknown>) => work.then(() => 'allowed', (e: { status?: number; code?: string }) => `${e.status} ${e.code}`);
+    for (const read of [(id: string, scope?: string[]) => standing.standing(id, scope), (id: string, scope?: string[]) => standing.cases(id, scope), (id: string, scope?: string[]) => controller.timeline(id, scope)]) {
+      expect(await refusal(read('m-global', ['tmall']))).toBe('403 AUTH.MARKETPLACE_FORBIDDEN');
+      expect(await refusal(read('m-bare', ['tmall-global']))).toBe('403 AUTH.MARKETPLACE_FORBIDDEN');
+      expect(await refusal(read('m-global', ['tmall-global']))).toBe('allowed');
+      expect(await refusal(read('m-bare', ['tmall']))).toBe('allowed');
+      expect(await refusal(read('m-home', undefined))).toBe('allowed');
+    }
   });
 });
