@@ -241,7 +241,7 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     await admin.locator('#new-operator').click();
     await admin.locator('#operator-username').fill('reviewer.global');
     await admin.locator('#operator-password').fill('a reviewer passphrase for e2e');
-    await admin.getByRole('dialog').getByText('reviewer', { exact: true }).click();
+    await admin.getByRole('dialog').getByTitle('reviewer', { exact: true }).filter({ hasText: 'Reviewer' }).click();
     await admin.locator('#operator-marketplaces').click();
     await admin.locator('.ant-select-dropdown:visible').getByTitle('tmall-global', { exact: true }).click();
     await admin.keyboard.press('Escape');

@@ -84,6 +84,7 @@ const WORDS = {
   newOperator: ['新建账号', 'New operator'],
   roles: ['角色', 'Roles'],
   rolesFor: ['适用平台', 'For marketplaces'],
+  apiKey: ['密钥', 'Key'],
   rolesForHint: ['不选：全部平台', 'None chosen: every marketplace'],
   marketplaceName: ['平台名为 1 至 32 个小写字母、数字或连字符', 'A marketplace is 1 to 32 lowercase letters, digits or dashes'],
   createdAt: ['创建时间', 'Created'],
@@ -395,6 +396,7 @@ const CODES = {
     'FORGERY.REJECT_REMEDIATION': ['整改驳回', 'Remediation rejected'],
     'OPERATOR.CREATE': ['新建运营账号', 'Operator created'],
     'OPERATOR.DISABLE': ['停用运营账号', 'Operator disabled'],
+    'RULEBOOK.SEED': ['载入内置规则版本', 'Built-in rulebook versions loaded'],
     'RULEBOOK.DRAFT': ['起草规则版本', 'Rulebook version drafted'],
     'RULEBOOK.APPROVE': ['批准规则版本', 'Rulebook version approved'],
     'RULEBOOK.WITHDRAW': ['撤回规则版本', 'Rulebook version withdrawn'],
@@ -423,6 +425,10 @@ const CODES = {
     KEY_MISMATCH: ['消息键与主体不符', 'Key does not match subject'],
     REJECTED: ['被业务规则拒绝', 'Rejected by the rules'],
     PROCESSING_FAILED: ['重试后仍处理失败', 'Processing failed after retries'],
+  },
+  apiKeyScope: {
+    'violations:write': ['上报违规', 'Report violations'],
+    'standing:read': ['读取商家状态', 'Read merchant standing'],
   },
   role: {
     viewer: ['查看者', 'Viewer'],

@@ -75,9 +75,9 @@ export function Access({ me }: { me: Me }) {
       <Card title={t('apiKeys')} extra={<Button id="new-api-key" onClick={() => setNewKey(true)}>{t('newApiKey')}</Button>}>
         <Table size="small" rowKey="keyId" dataSource={keys} pagination={false} data-testid="api-keys"
           columns={[
-            { title: 'key', dataIndex: 'keyId', render: (id: string) => <code>pk_{id}_…</code> },
+            { title: t('apiKey'), dataIndex: 'keyId', render: (id: string) => <code>pk_{id}_…</code> },
             { title: t('name'), dataIndex: 'name' },
-            { title: t('scopes'), dataIndex: 'scopes', render: (scopes: string[]) => scopes.map((s) => <Tag key={s}>{s}</Tag>) },
+            { title: t('scopes'), dataIndex: 'scopes', render: (scopes: string[]) => scopes.map((s) => <Tag key={s}><EnumText kind="apiKeyScope" value={s} /></Tag>) },
             { title: t('createdAt'), dataIndex: 'createdAt', render: shanghaiTime },
             { title: t('status'), dataIndex: 'revokedAt', render: (v: string | null) => (v ? <Tag color="red">{t('revoked')} {shanghaiTime(v)}</Tag> : <Tag color="green">{t('active')}</Tag>) },
             {
@@ -107,7 +107,7 @@ export function Access({ me }: { me: Me }) {
         <Form form={operatorForm} layout="vertical" initialValues={{ roles: ['viewer'] }}>
           <Form.Item name="username" label={t('username')} rules={[{ required: true, pattern: /^[a-z0-9][a-z0-9._-]{2,63}$/ }]}><Input id="operator-username" autoComplete="off" /></Form.Item>
           <Form.Item name="password" label={t('password')} rules={[{ required: true, min: 12 }]}><Input.Password id="operator-password" autoComplete="new-password" /></Form.Item>
-          <Form.Item name="roles" label={t('roles')} rules={[{ required: true, type: 'array', min: 1 }]}><Checkbox.Group options={ROLES} /></Form.Item>
+          <Form.Item name="roles" label={t('roles')} rules={[{ required: true, type: 'array', min: 1 }]}><Checkbox.Group options={ROLES.map((role) => ({ value: role, label: <EnumText kind="role" value={role} /> }))} /></Form.Item>
           <Form.Item name="marketplaces" label={t('rolesFor')} extra={t('rolesForHint')} rules={[{ type: 'array', defaultField: { pattern: /^[a-z0-9-]{1,32}$/, message: t('marketplaceName') } }]}>
             <Select id="operator-marketplaces" mode="tags" allowClear placeholder={t('allMarketplaces')} aria-label={t('rolesFor')}
               options={MARKETPLACES.map((m) => ({ value: m, label: <EnumText kind="marketplace" value={m} /> }))} />
@@ -128,7 +128,7 @@ export function Access({ me }: { me: Me }) {
         })}>
         <Form form={keyForm} layout="vertical" initialValues={{ scopes: ['violations:write'] }}>
           <Form.Item name="name" label={t('heldBy')} rules={[{ required: true, max: 100 }]}><Input id="api-key-name" autoComplete="off" /></Form.Item>
-          <Form.Item name="scopes" label={t('scopes')} rules={[{ required: true, type: 'array', min: 1 }]}><Checkbox.Group options={SCOPES} /></Form.Item>
+          <Form.Item name="scopes" label={t('scopes')} rules={[{ required: true, type: 'array', min: 1 }]}><Checkbox.Group options={SCOPES.map((scope) => ({ value: scope, label: <EnumText kind="apiKeyScope" value={scope} /> }))} /></Form.Item>
         </Form>
       </Modal>
       <Modal open={issuedKey !== null} title={t('keyShownOnce')} footer={<Button type="primary" id="key-noted" onClick={() => setIssuedKey(null)}>{t('done')}</Button>} closable={false}>
