@@ -1,13 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { FixedClock, RuleBook } from '@penalty/domain';
-import { openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
 import { MarketplaceConfig } from '@penalty/runtime';
+import { openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
-import { StandingAppealClaims1764900600000, StandingDirectory1764900000000 } from './standing-directory.migration';
-import { StandingExamOffers1763900500000 } from './standing-exam-offers.migration';
-import { StandingOps1763900700000, StandingSanctionTrack1764800200000 } from './standing-ops.migration';
-import { StandingRemedies1763900400000 } from './standing-remedies.migration';
-import { StandingTables1763856300000 } from './standing.migration';
+import { STANDING_READ_MODEL_MIGRATIONS } from './standing.migrations';
 import { OpsViewsController } from './ops-views/ops-views.controller';
 import { StandingController } from './read-standing/standing.controller';
 
@@ -27,12 +23,7 @@ describe("reads by the operator's marketplaces (real PostgreSQL)", () => {
   beforeAll(async () => {
     infrastructure = await obtainInfrastructure();
     const url = await createFreshDatabase(infrastructure.databaseUrl, databaseName);
-    ds = await openServiceDatabase({
-      url,
-      schema: 'api',
-      migrations: [...PIPELINE_MIGRATIONS, StandingTables1763856300000, StandingRemedies1763900400000, StandingExamOffers1763900500000, StandingOps1763900700000, StandingSanctionTrack1764800200000, StandingDirectory1764900000000, StandingAppealClaims1764900600000],
-      poolSize: 2,
-    });
+    ds = await openServiceDatabase({ url, schema: 'api', migrations: [...PIPELINE_MIGRATIONS, ...STANDING_READ_MODEL_MIGRATIONS], poolSize: 2 });
     const clock = new FixedClock('2026-11-23T10:00:00+08:00');
     controller = new OpsViewsController(ds, new RuleBook(undefined, 'tmall'), clock);
     standing = new StandingController(ds, clock, Object.assign(new MarketplaceConfig(), { DEFAULT_MARKETPLACE: 'tmall' }));
