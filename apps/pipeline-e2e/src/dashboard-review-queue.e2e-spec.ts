@@ -226,6 +226,8 @@ describe('ops dashboard: the review queue as a team, readable pages (real Kafka 
     const row = b.page.getByTestId('review-queue').locator(`tr[data-row-key="${claimedA}"]`);
     await row.getByTitle('SANCTION', { exact: true }).filter({ hasText: '处罚' }).waitFor();
     await row.getByTitle('APPEAL', { exact: true }).filter({ hasText: '申诉' }).waitFor();
+    // The merchant's marketplace (no marketplace in its profile: the deployment's default).
+    await row.getByTitle('tmall', { exact: true }).filter({ hasText: '天猫' }).waitFor();
     await b.page.locator(`.ant-select:has([aria-label="驳回原因 ${claimedA}"])`).click();
     await b.page.locator('.ant-select-dropdown:visible').getByTitle('MATERIALS_NOT_GENUINE', { exact: true }).filter({ hasText: '材料不真实' }).click();
     // The chosen option's dropdown closes before the evidence opens.

@@ -28,6 +28,8 @@ interface Item {
   kind: 'APPEAL' | 'FORGERY_REMEDIATION';
   id: string;
   merchantId: string;
+  /** The merchant's marketplace: a reviewer whose roles are for some marketplaces sees only theirs. */
+  marketplace: string;
   subjectKind: string;
   subjectId: string;
   round?: number;
@@ -194,7 +196,7 @@ export function ReviewQueue({ me }: { me: Me }) {
             title: t('merchant'), dataIndex: 'merchantId',
             render: (m: string, i) => (
               <Space size={2} direction="vertical">
-                <span>{m}</span>
+                <span>{m} <Tag><EnumText kind="marketplace" value={i.marketplace} /></Tag></span>
                 <Typography.Text type="secondary" title={t('submittedAt')}>{shanghaiTime(i.submittedAt)}</Typography.Text>
               </Space>
             ),
