@@ -24,8 +24,11 @@ export const ActingFor = createParamDecorator((_data: unknown, context: Executio
 /** Refuses (403 AUTH.MARKETPLACE_FORBIDDEN) acting on `what`, a case of `marketplace`, for someone whose roles are for other marketplaces. */
 export function assertActsFor(scope: MarketplaceScope, marketplace: string, what: string): void {
   if (scope === undefined || scope.includes(marketplace)) return;
-  throw new ProblemException(403, 'AUTH.MARKETPLACE_FORBIDDEN', 'Forbidden', `${what} belongs to marketplace ${marketplace}; your roles are for ${scope.length > 0 ? scope.join(', ') : 'no marketplace'}.`);
+  throw new ProblemException(403, 'AUTH.MARKETPLACE_FORBIDDEN', 'Forbidden', `${what} belongs to marketplace ${marketplace}; your roles are for ${scopeText(scope)}.`);
 }
+
+/** The marketplaces of a scope as a refusal names them. */
+export const scopeText = (scope: readonly string[]): string => (scope.length > 0 ? scope.join(', ') : 'no marketplace');
 
 /** Validates a request body against a class-validator class; a 400 problem names every invalid field. */
 export function validRequest<T extends object>(type: new () => T, body: unknown): T {

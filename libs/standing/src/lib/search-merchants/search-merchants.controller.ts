@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { naturalYearOf, type Clock } from '@penalty/domain';
-import { ActingFor, CLOCK, MarketplaceConfig, ProblemException, validRequest, type MarketplaceScope } from '@penalty/runtime';
+import { ActingFor, CLOCK, MarketplaceConfig, ProblemException, scopeText, validRequest, type MarketplaceScope } from '@penalty/runtime';
 import { MerchantSearchPageDto, MerchantSearchQuery, type OpsMerchantDto } from './merchant-search.query';
 import { merchantSearchSql } from './merchant-search.sql';
 
@@ -22,7 +22,7 @@ export class SearchMerchantsController {
   async search(@Query() raw: Record<string, unknown>, @ActingFor() scope?: MarketplaceScope): Promise<MerchantSearchPageDto> {
     const query = validRequest(MerchantSearchQuery, raw);
     if (query.marketplace && scope && !scope.includes(query.marketplace)) {
-      throw new ProblemException(403, 'AUTH.MARKETPLACE_FORBIDDEN', 'Forbidden', `Your roles are for ${scope.length > 0 ? scope.join(', ') : 'no marketplace'}, not for ${query.marketplace}.`);
+      throw new ProblemException(403, 'AUTH.MARKETPLACE_FORBIDDEN', 'Forbidden', `Your roles are for ${scopeText(scope)}, not for ${query.marketplace}.`);
     }
     const now = this.clock.now();
     const params = { naturalYear: naturalYearOf(now), now, defaultMarketplace: this.marketplaces.DEFAULT_MARKETPLACE, scope };
