@@ -26,7 +26,7 @@ function once(): number {
     const trace = mode === 'base' ? undefined : traceCarrierOfMessage(headers, event);
     return { event, topic: 't', partition: 0, offset: '1', key: event.subject, raw: Buffer.alloc(0), ...(trace ? { trace } : {}) };
   });
-  const batch = mode === 'base' ? undefined : traceBatch({ topic: 't', partition: 0, events: inbound });
+  const batch = mode === 'base' ? undefined : traceBatch({ topic: 't', events: inbound });
   let n = 0;
   const work = () => {
     const ctx = context.active();

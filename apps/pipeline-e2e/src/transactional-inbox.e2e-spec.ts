@@ -76,7 +76,7 @@ describe('transactional inbox (real PostgreSQL and Kafka)', () => {
     if (behaviour === 'reject') throw new EventRejection('TEST.REFUSED', `event ${event.event.id} refused on purpose`);
     if (behaviour === 'fail') throw new Error('database went away');
   };
-  const batch = (events: InboundEvent[], deadLetters: DeadLetter[] = []): InboundBatch => ({ topic: TOPIC, partition: 0, events, deadLetters });
+  const batch = (events: InboundEvent[], deadLetters: DeadLetter[] = []): InboundBatch => ({ topic: TOPIC, events, deadLetters });
   const rows = async <T>(sql: string): Promise<T[]> => dataSource.query(sql);
   const deadLettersOf = (eventId: string) => recorder.matching((m) => m.value.includes(`"id":"${eventId}"`));
 

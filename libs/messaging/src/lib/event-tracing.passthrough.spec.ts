@@ -18,12 +18,12 @@ describe('trace context without an exporter', () => {
   });
 
   it('adds nothing to a batch whose events carry no trace context', () => {
-    expect(traceBatch({ topic: 'violations.detected.v1', partition: 0, events: [inbound('m-a'), inbound('m-b')] })).toBeUndefined();
+    expect(traceBatch({ topic: 'violations.detected.v1', events: [inbound('m-a'), inbound('m-b')] })).toBeUndefined();
   });
 
   it('carries each event’s traceparent on, unchanged, to the outputs of its key; a batch of one merchant names it for the logs', () => {
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-    const traced = traceBatch({ topic: 'violations.detected.v1', partition: 0, events: [inbound('m-a', traceparent), inbound('m-a')] })!;
+    const traced = traceBatch({ topic: 'violations.detected.v1', events: [inbound('m-a', traceparent), inbound('m-a')] })!;
     context.with(traced.context, () => {
       expect(traceCarrierOf(traceContextForKey('m-a'))).toEqual({ traceparent });
       expect(traceCarrierOf(traceContextForKey('m-b'))?.traceparent).toBe(traceparent);

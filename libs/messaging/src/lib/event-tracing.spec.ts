@@ -15,7 +15,7 @@ function inbound(key: string, trace?: string): InboundEvent {
   return { event, topic: 'violations.detected.v1', partition: 0, offset: '7', key, raw: Buffer.from('{}'), ...(trace ? { trace: { traceparent: trace } } : {}) };
 }
 
-const batchOf = (...events: InboundEvent[]): InboundBatch => ({ topic: 'violations.detected.v1', partition: 0, events });
+const batchOf = (...events: InboundEvent[]): InboundBatch => ({ topic: 'violations.detected.v1', events });
 
 describe('trace context of consumed and published events', () => {
   const exporter = new InMemorySpanExporter();

@@ -17,12 +17,14 @@ export interface InboundEvent<T extends object = object> {
   trace?: TraceCarrier;
 }
 
-/** The valid events of (a slice of) one fetched batch of one partition, in offset order. */
+/**
+ * The valid events of slices of fetched batches of one topic: of one partition or of several
+ * (SliceCoalescer), each partition's in offset order, so each key's in order.
+ */
 export interface InboundBatch {
   topic: string;
-  partition: number;
   events: InboundEvent[];
-  /** Messages of the slice that cannot be applied (unparseable, invalid, failed): dead-lettered once, with the batch. */
+  /** Messages of the slices that cannot be applied (unparseable, invalid, failed): dead-lettered once, with the batch. */
   deadLetters?: DeadLetter[];
 }
 

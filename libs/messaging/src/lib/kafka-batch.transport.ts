@@ -12,6 +12,7 @@ import { isRejection, type InboundBatch, type InboundEvent } from './inbound-bat
 import { traceCarrierOfMessage } from './event-tracing';
 import { ensureTopics, logicalTopic, physicalTopic, type KafkaSettings } from './kafka-connection';
 import { REPLAYED_FROM_HEADER } from './transactional-inbox';
+import { SliceCoalescer } from './slice-coalescer';
 
 const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 /** A fetched batch is applied in slices of at most this many messages and bytes, each committed on its own. */
@@ -34,6 +35,13 @@ export interface KafkaBatchTransportOptions {
   fetchMaxWaitMs?: number;
   /** Partitions processed in parallel by this instance (each partition stays sequential); default: all of them. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Transactions per topic applied at once (default 2; CONSUMER_TRANSACTIONS_IN_FLIGHT). Slices of
+   * other partitions that arrive meanwhile wait and share the next transaction (SliceCoalescer), up
+   * to coalesceMessages (default 2,000).
+   */
+  transactionsInFlight?: number;
+  coalesceMessages?: number;
   /** Attempts per batch (and then per event) before a non-retriable failure is dead-lettered. */
   attempts?: number;
   retryBaseMs?: number;
@@ -57,8 +65,9 @@ export class RethrowRpcErrorsFilter implements RpcExceptionFilter<unknown> {
 
 /**
  * A Nest microservice transport that consumes Kafka with kafkajs `eachBatch`: handlers registered
- * with `@EventPattern(<contract topic>)` receive a slice of a fetched batch (bounded in messages and
- * bytes) as an InboundBatch of parsed, schema-valid events, and apply it in one database transaction
+ * with `@EventPattern(<contract topic>)` receive slices of fetched batches (each bounded in messages
+ * and bytes; the slices of several partitions that wait together are merged, see SliceCoalescer) as
+ * an InboundBatch of parsed, schema-valid events, and apply it in one database transaction
  * (TransactionalInbox). Messages that cannot be parsed travel with it as dead letters, which the
  * inbox records once and sends to `<topic>.dlq` with the reason in headers, so one poison message
  * never blocks its partition. Every partition is consumed concurrently. Offsets are committed only
@@ -75,6 +84,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private watchdog?: NodeJS.Timeout;
   private lagSampler?: NodeJS.Timeout;
   private admin?: Admin;
+  private readonly coalescers = new Map<string, SliceCoalescer>();
 
   constructor(private readonly options: KafkaBatchTransportOptions) {
     super();
@@ -211,12 +221,15 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       if (!isRunning() || isStale()) return;
       const { valid, deadLetters } = this.parseMessages(topic, batch.partition, slice);
       if (deadLetters.length > 0 && observed) this.logger.warn(`skipped ${deadLetters.length} invalid event(s) on ${topic}; its owner dead-letters them`);
-      const inbound: InboundBatch = { topic, partition: batch.partition, events: valid, deadLetters: observed ? [] : deadLetters };
+      const inbound: InboundBatch = { topic, events: valid, deadLetters: observed ? [] : deadLetters };
       this.applying++;
-      // The group hears from this member while a slice is applied, however long it takes.
+      // The group hears from this member while a slice waits and is applied, however long it takes.
       const beating = setInterval(() => void heartbeat().catch(() => undefined), Math.floor(this.sessionTimeoutMs / 5));
       try {
-        if (inbound.events.length > 0 || inbound.deadLetters!.length > 0) await this.deliver(handler, inbound, heartbeat);
+        if (inbound.events.length > 0 || inbound.deadLetters!.length > 0) {
+          const applied = await this.coalescerOf(topic, handler).submit(inbound, heartbeat, () => !isRunning() || isStale());
+          if (!applied) return;
+        }
       } finally {
         clearInterval(beating);
         this.applying--;
@@ -230,6 +243,18 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       const lag = Number(BigInt(batch.highWatermark) - BigInt(last) - 1n);
       this.options.metrics.consumerLag.set({ topic, partition: String(batch.partition) }, Math.max(0, lag));
     }
+  }
+
+  private coalescerOf(topic: string, handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>): SliceCoalescer {
+    let coalescer = this.coalescers.get(topic);
+    if (!coalescer) {
+      coalescer = new SliceCoalescer((batch, heartbeat) => this.deliver(handler, batch, heartbeat), {
+        inFlight: this.options.transactionsInFlight ?? 2,
+        messages: this.options.coalesceMessages ?? 2_000,
+      });
+      this.coalescers.set(topic, coalescer);
+    }
+    return coalescer;
   }
 
   private parseMessages(topic: string, partition: number, messages: KafkaMessage[]): { valid: InboundEvent[]; deadLetters: DeadLetter[] } {
@@ -267,7 +292,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     if (batch.events.length === 1) {
       failed.push(this.processingFailed(batch.events[0], failure));
     } else if (batch.events.length > 1) {
-      this.logger.warn(`batch ${batch.topic}[${batch.partition}] failed (${(failure as Error).message}); retrying event by event`);
+      this.logger.warn(`batch of ${batch.events.length} events on ${batch.topic} failed (${(failure as Error).message}); retrying event by event`);
       for (const event of batch.events) {
         const eventFailure = await this.attempt(() => this.invoke(handler, { ...batch, events: [event], deadLetters: [] }), heartbeat);
         if (eventFailure) failed.push(this.processingFailed(event, eventFailure));

@@ -222,6 +222,7 @@ export async function bootstrapPipelineService(rootModule: Type<unknown>, docs?:
       sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
       fetchMinBytes: config.CONSUMER_FETCH_MIN_BYTES,
       fetchMaxWaitMs: config.CONSUMER_FETCH_MAX_WAIT_MS,
+      transactionsInFlight: config.CONSUMER_TRANSACTIONS_IN_FLIGHT,
     });
     // Deferred so that the filter is registered before the handlers are wrapped; then the listeners are
     // registered exactly as connectMicroservice would (lifecycle hooks already ran with the app's module).

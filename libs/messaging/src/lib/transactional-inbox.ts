@@ -12,8 +12,7 @@ import type { TransactionRunner, Tx } from './transaction-runner';
 export interface InboxBatch {
   readonly tx: Tx;
   readonly topic: string;
-  readonly partition: number;
-  /** Events not applied before (redeliveries and repeats within the batch removed), in offset order. */
+  /** Events not applied before (redeliveries and repeats within the batch removed), each partition's in offset order. */
   readonly events: readonly InboundEvent[];
   /**
    * Dead-letters `event` (reason REJECTED with the rejection's code) instead of applying it. The handler
@@ -90,7 +89,7 @@ export class TransactionalInbox {
         }
       }
       // In the batch's trace context: with one merchant in the batch, the line names it and its trace.
-      this.logger.debug({ msg: 'batch applied', topic: batch.topic, partition: batch.partition, events: batch.events.length, applied: result.applied, duplicates: result.duplicates, rejected: result.rejected });
+      this.logger.debug({ msg: 'batch applied', topic: batch.topic, partitions: [...new Set(batch.events.map((e) => e.partition))], events: batch.events.length, applied: result.applied, duplicates: result.duplicates, rejected: result.rejected });
     };
     // A span per event continuing its trace; what the batch publishes for a merchant carries that merchant's.
     const traced = traceBatch(batch);
@@ -158,7 +157,6 @@ export class TransactionalInbox {
       await handler({
         tx,
         topic: batch.topic,
-        partition: batch.partition,
         events,
         reject: (inbound, rejection) => {
           if (rejectedIds.has(inbound.event.id)) return;

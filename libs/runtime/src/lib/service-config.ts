@@ -74,6 +74,18 @@ export class ServiceConfig {
   CONSUMER_FETCH_MAX_WAIT_MS = 3_000;
 
   /**
+   * Transactions per consumed topic that a service applies at once. The slices of other partitions
+   * that arrive meanwhile wait and are applied together in the next one, so small batches share one
+   * transaction's fixed statements (SliceCoalescer). 1 gathers the most; more overlaps the service's
+   * work with the database's.
+   */
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  CONSUMER_TRANSACTIONS_IN_FLIGHT = 2;
+
+  /**
    * Days kept of processed event ids (the inbox's duplicate check), finished scheduled tasks and
    * messages the broker refused. Must exceed the input topics' retention plus the longest lag, or a
    * redelivery after the id is gone would apply twice.

@@ -89,7 +89,6 @@ export class HandlerTestbed {
   batch(topic: string, events: object[], partition = 0): InboundBatch {
     return {
       topic,
-      partition,
       events: events.map((event): InboundEvent => {
         const raw = Buffer.from(JSON.stringify(event));
         const parsed = parseCloudEvent(raw);

@@ -112,7 +112,7 @@ describe('standing projection, batch by batch (real PostgreSQL)', () => {
     if (infrastructure) await dropDatabase(infrastructure.databaseUrl, databaseName);
   });
 
-  const batch = (events: InboundEvent[]): InboundBatch => ({ topic: 'test.topic', partition: 0, events });
+  const batch = (events: InboundEvent[]): InboundBatch => ({ topic: 'test.topic', events });
   /** Counts the statements a handler runs (the inbox's own processed_event insert is not the handler's). */
   const counted = (handler: BatchHandler, statements: string[]): BatchHandler => (b) => {
     const tx = b.tx;
