@@ -36,7 +36,7 @@ export interface KafkaBatchTransportOptions {
   /** Partitions processed in parallel by this instance (each partition stays sequential); default: all of them. */
   partitionsConsumedConcurrently?: number;
   /**
-   * Transactions per topic applied at once (default 2; CONSUMER_TRANSACTIONS_IN_FLIGHT). Slices of
+   * Transactions per topic applied at once (default 1; CONSUMER_TRANSACTIONS_IN_FLIGHT). Slices of
    * other partitions that arrive meanwhile wait and share the next transaction (SliceCoalescer), up
    * to coalesceMessages (default 2,000).
    */
@@ -249,7 +249,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     let coalescer = this.coalescers.get(topic);
     if (!coalescer) {
       coalescer = new SliceCoalescer((batch, heartbeat) => this.deliver(handler, batch, heartbeat), {
-        inFlight: this.options.transactionsInFlight ?? 2,
+        inFlight: this.options.transactionsInFlight ?? 1,
         messages: this.options.coalesceMessages ?? 2_000,
       });
       this.coalescers.set(topic, coalescer);

@@ -76,14 +76,14 @@ export class ServiceConfig {
   /**
    * Transactions per consumed topic that a service applies at once. The slices of other partitions
    * that arrive meanwhile wait and are applied together in the next one, so small batches share one
-   * transaction's fixed statements (SliceCoalescer). 1 gathers the most; more overlaps the service's
-   * work with the database's.
+   * transaction's fixed statements (SliceCoalescer). 1 gathers the most and measured best on 2 cores
+   * (README, bench); more overlaps the service's work with the database's.
    */
   @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
   @IsInt()
   @Min(1)
   @Max(64)
-  CONSUMER_TRANSACTIONS_IN_FLIGHT = 2;
+  CONSUMER_TRANSACTIONS_IN_FLIGHT = 1;
 
   /**
    * Days kept of processed event ids (the inbox's duplicate check), finished scheduled tasks and
