@@ -152,6 +152,33 @@ describe('outbox: publication after commit, in order per key (real PostgreSQL an
     expect(left).toBe(0);
   });
 
+  it('publishes what a crashed writer left in a lane another process leases before its own, once that process lets go', async () => {
+    const [first, second] = replicas;
+    const key = 'm-own';
+    const lane = second.runner.laneOf(key);
+    // Another process's lease of the lane: its advisory lock, held on a connection of its own.
+    const holder = first.dataSource.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.query(`SELECT pg_advisory_lock(hashtext(current_schema() || ':outbox-lane'), $1)`, [lane]);
+      // A writer that crashed after its commit: its change and its row, never published.
+      await first.dataSource.query('INSERT INTO key_sequence (key, n) VALUES ($1, 1)', [key]);
+      await first.dataSource.query('INSERT INTO outbox_message (lane, topic, message_key, value, headers) VALUES ($1, $2, $3, $4, $5)', [lane, TOPIC, key, JSON.stringify({ run: 'own', key, n: 1 }), '{}']);
+      // This writer cannot lease the lane, so it waits for the lane's lock on its own connection.
+      const writing = change(second.runner, key, 'own');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(recorder.messages.filter((m) => m.value.includes('"run":"own"'))).toHaveLength(0);
+      await holder.query(`SELECT pg_advisory_unlock(hashtext(current_schema() || ':outbox-lane'), $1)`, [lane]);
+      expect(await writing).toBe(2);
+    } finally {
+      await holder.release();
+    }
+    await recorder.waitFor((m) => m.value.includes('"run":"own"'), 2, 10_000);
+    expect(sequencesOf(recorder.messages, 'own').get(key)).toEqual([1, 2]);
+    const [{ n: left }] = await first.dataSource.query('SELECT count(*)::int AS n FROM outbox_message');
+    expect(left).toBe(0);
+  });
+
   it('leaves nothing behind when no writer comes: the sweeper publishes it, in order', async () => {
     const [first] = replicas;
     first.publisher.failing = true;

@@ -80,7 +80,10 @@ export async function scheduleTasks(manager: EntityManager, tasks: readonly Task
  * Cancels, in one statement, the open tasks of `kind` in any of `groups` (TaskToSchedule.group);
  * answers how many. An equality on an indexed column, so its cost never depends on the planner's
  * statistics: a key-prefix range join, planned on a table filled since its last ANALYZE (a fresh
- * database, a burst), was a nested loop over every open task per prefix, seconds per batch.
+ * database, a burst), was a nested loop over every open task per prefix, seconds per batch. Openness
+ * is tested as `coalesce(done_at, cancelled_at) IS NULL`, which does not imply the due index's
+ * predicate, so that index (estimated near empty without statistics) is never chosen to scan every
+ * open task (ScheduledTaskGroupIndex1765100000000).
  */
 export async function cancelTaskGroups(manager: EntityManager, kind: string, groups: readonly string[], at: Date): Promise<number> {
   const distinct = [...new Set(groups)];
@@ -88,7 +91,7 @@ export async function cancelTaskGroups(manager: EntityManager, kind: string, gro
   // With the pg driver, TypeORM answers an UPDATE with [rows, affectedCount].
   const [, cancelled]: [unknown[], number] = await manager.query(
     `UPDATE scheduled_task SET cancelled_at = $3
-      WHERE kind = $1 AND cancel_group = ANY($2::text[]) AND done_at IS NULL AND cancelled_at IS NULL`,
+      WHERE kind = $1 AND cancel_group = ANY($2::text[]) AND coalesce(done_at, cancelled_at) IS NULL`,
     [kind, distinct, at],
   );
   return cancelled;

@@ -54,8 +54,9 @@ const FLUSH_SQL = `
     RETURNING id
   )
   SELECT (SELECT array_agg(id ORDER BY id)::text[] FROM written) AS ids,
-         -- Rows of these lanes from before this statement: left by a writer that crashed or could not publish.
-         (SELECT array_agg(DISTINCT lane) FROM outbox_message WHERE lane = ANY($1::int[])) AS earlier`;
+         -- Lanes with rows from before this statement: left by a writer that crashed or could not publish.
+         -- One index probe per distinct lane ($6), not a scan of the outbox against every row's lane.
+         (SELECT array_agg(l) FROM unnest($6::int[]) AS l WHERE EXISTS (SELECT 1 FROM outbox_message WHERE lane = l)) AS earlier`;
 
 export interface RunOptions {
   /**
@@ -158,6 +159,7 @@ export class TransactionRunner {
       entries.map((e) => e.key),
       entries.map((e) => e.value),
       entries.map((e) => JSON.stringify(e.headers ?? {})),
+      [...new Set(lanes)],
     ]);
     return { ids: rows[0].ids, earlier: rows[0].earlier ?? [] };
   }
