@@ -2,11 +2,11 @@ import { Module } from '@nestjs/common';
 import { AccessModule, AccessTables1763900600000, OperatorMarketplaces1765000300000 } from '@penalty/access';
 import { PipelineModule, type ServiceDocs } from '@penalty/messaging';
 import { RulebooksModule, RulebookVersions1764900100000 } from '@penalty/rulebooks';
-import { DeadLetters1763900800000, StandingExamOffers1763900500000, StandingOps1763900700000, StandingModule, StandingRemedies1763900400000, StandingAppealClaims1764900600000, StandingDirectory1764900000000, StandingSanctionTrack1764800200000, StandingTables1763856300000 } from '@penalty/standing';
+import { DeadLetters1763900800000, StandingModule, STANDING_READ_MODEL_MIGRATIONS } from '@penalty/standing';
 
 @Module({
   imports: [
-    PipelineModule.forService({ serviceName: 'api', schema: 'api', migrations: [StandingTables1763856300000, StandingRemedies1763900400000, StandingExamOffers1763900500000, AccessTables1763900600000, StandingOps1763900700000, DeadLetters1763900800000, StandingSanctionTrack1764800200000, StandingDirectory1764900000000, RulebookVersions1764900100000, StandingAppealClaims1764900600000, OperatorMarketplaces1765000300000], consumerGroup: 'api-standing' }),
+    PipelineModule.forService({ serviceName: 'api', schema: 'api', migrations: [...STANDING_READ_MODEL_MIGRATIONS, AccessTables1763900600000, DeadLetters1763900800000, RulebookVersions1764900100000, OperatorMarketplaces1765000300000], consumerGroup: 'api-standing' }),
     AccessModule,
     StandingModule,
     RulebooksModule,

@@ -256,6 +256,64 @@ describe('ops dashboard: the review queue as a team, readable pages (real Kafka 
     await b.context.close();
   });
 
+  it("lets two reviewers share a submitted remediation: one's claim refuses the other's review, the documents in the evidence viewer, a note, the holder's review", async () => {
+    const merchantId = aMerchantId('rq-forgery');
+    await stack.publish(Topics.MerchantsProfilesV1, [aProfileEvent({ merchantId })]);
+    await stack.publish(Topics.ViolationsDetectedV1, [aViolationEvent({ merchantId, code: 'QUALIFICATION_FORGERY', severity: 'STANDARD' })]);
+    const sanctionUrl = stack.service('sanction-service').baseUrl;
+    const [opened] = await until(
+      async () => ((await (await fetch(`${sanctionUrl}/v1/merchants/${merchantId}/forgery-cases`, { headers: await stack.operatorHeaders('viewer') })).json()) as { items: { caseId: string }[] }).items,
+      (items) => items.length === 1,
+      'the forgery case',
+    );
+    const caseId = opened.caseId;
+    const submitted = await fetch(`${sanctionUrl}/v1/forgery-cases/${caseId}/remediation`, { method: 'POST', headers: await stack.operatorHeaders('reviewer'), body: JSON.stringify({ documents: [EVIDENCE[0]] }) });
+    expect(submitted.status).toBe(200);
+
+    const a = await signedIn(REVIEWER_A);
+    const b = await signedIn(REVIEWER_B);
+    for (const { page } of [a, b]) {
+      await open(page, '#/reviewQueue');
+      await page.getByTestId(`claim-${caseId}`).waitFor({ timeout: 60_000 });
+    }
+    // A claims it; B sees the claim, and B's review is refused by the sanction service and said so.
+    await a.page.getByTestId(`claim-${caseId}`).click();
+    await a.page.getByTestId(`claimed-by-${caseId}`).filter({ hasText: `${REVIEWER_A.username} (you)` }).waitFor();
+    await b.page.getByTestId(`claimed-by-${caseId}`).filter({ hasText: REVIEWER_A.username }).waitFor();
+    expect(await b.page.getByTestId(`claim-${caseId}`).count()).toBe(0);
+    await b.page.getByTestId(`accept-${caseId}`).click();
+    await b.page.locator('.ant-message-error', { hasText: 'Claimed by another reviewer' }).waitFor();
+    await b.page.locator('.ant-message-error', { hasText: REVIEWER_A.username }).waitFor();
+
+    // The evidence viewer shows the submitted document: kind, issuer, hash.
+    await b.page.getByTestId(`evidence-${caseId}`).click();
+    const documents = b.page.getByTestId('evidence-documents');
+    await documents.getByTitle('BRAND_AUTHORIZATION', { exact: true }).filter({ hasText: 'Brand authorisation' }).waitFor();
+    await documents.locator('tr', { hasText: 'Brand Co.' }).getByTitle('a'.repeat(64)).waitFor();
+    expect(await documents.locator('tbody tr.ant-table-row').count()).toBe(1);
+    expect(await axeFindings(b.page, 'Review queue, remediation documents')).toEqual([]);
+    await b.page.keyboard.press('Escape');
+    await b.page.getByTestId('evidence-drawer').waitFor({ state: 'detached' });
+
+    // A's case note goes to the sanction service's audit trail; A, the holder, accepts: it leaves both queues.
+    await a.page.getByTestId(`note-${caseId}`).click();
+    await a.page.locator('#note-text').fill('The brand confirmed the authorisation by phone.');
+    await a.page.locator('#note-ok').click();
+    await a.page.locator('#note-text').waitFor({ state: 'detached' });
+    await until(() => audit(merchantId), (entries) => entries.some((e) => e.action === 'FORGERY.NOTE' && e.actor === REVIEWER_A.username), 'the note in the audit trail');
+    await a.page.getByTestId(`accept-${caseId}`).click();
+    for (const { page } of [a, b]) await page.getByTestId(`accept-${caseId}`).waitFor({ state: 'detached', timeout: 30_000 });
+    const trail = await until(() => audit(merchantId), (entries) => entries.some((e) => e.action === 'FORGERY.ACCEPT_REMEDIATION'), 'the review in the audit trail');
+    expect(trail.filter((e) => e.action.startsWith('FORGERY.')).map((e) => [e.action, e.actor]).reverse()).toEqual([
+      ['FORGERY.SUBMIT_REMEDIATION', 'it-reviewer'],
+      ['FORGERY.CLAIM_REMEDIATION', REVIEWER_A.username],
+      ['FORGERY.NOTE', REVIEWER_A.username],
+      ['FORGERY.ACCEPT_REMEDIATION', REVIEWER_A.username],
+    ]);
+    await a.context.close();
+    await b.context.close();
+  });
+
   it('reads in the operator\'s language with codes on hover, groups measures by sanction with one lift each, and hides test merchants until asked', async () => {
     const merchantId = aMerchantId('rq-readable');
     const testMerchant = aMerchantId('test-rq-readable');

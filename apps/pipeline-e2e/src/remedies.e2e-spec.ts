@@ -97,6 +97,56 @@ describe('remedies: forgery, appeals, exam chances, deposits (real Kafka + Postg
     expect(again).toMatchObject({ status: 409, json: { code: 'FORGERY.NOTHING_TO_REVIEW' } });
   });
 
+  it('lets one reviewer at a time work on a submitted remediation: claim, assign, release, notes; the review queue shows the holder and the documents', async () => {
+    const merchantId = aMerchantId('forgery-claims');
+    await withProfile(merchantId);
+    await stack.publish(Topics.ViolationsDetectedV1, [aViolationEvent({ merchantId, code: 'QUALIFICATION_FORGERY', severity: 'STANDARD' })]);
+    const caseId: string = (await recorder.waitFor(of(merchantId, 'forgery-case.updated.v1')))[0].json!.data.caseId;
+    const as = async (reviewer: string, action: string, body?: unknown) => {
+      const response = await fetch(`${stack.service('sanction-service').baseUrl}/v1/forgery-cases/${caseId}/${action}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await stack.operatorToken('reviewer', reviewer)}` },
+        body: JSON.stringify(body ?? {}),
+      });
+      return { status: response.status, json: response.status === 204 ? null : await response.json() };
+    };
+    // Nothing to work on before the merchant submits documents.
+    expect(await as('alice', 'remediation/claim')).toMatchObject({ status: 409, json: { code: 'FORGERY.NOTHING_TO_REVIEW' } });
+    expect((await call('sanction-service', `/v1/forgery-cases/${caseId}/remediation`, { documents: evidence('b'.repeat(64)) })).status).toBe(200);
+
+    expect(await as('alice', 'remediation/claim')).toMatchObject({ status: 200, json: { status: 'REMEDIATION_SUBMITTED', claim: { by: 'alice' }, documents: [{ issuer: 'Brand Co.', sha256: 'b'.repeat(64) }] } });
+    // Another reviewer can neither claim, release nor review it.
+    expect(await as('bob', 'remediation/claim')).toMatchObject({ status: 409, json: { code: 'FORGERY.CLAIMED_BY_ANOTHER' } });
+    expect(await as('bob', 'remediation/release')).toMatchObject({ status: 409, json: { code: 'FORGERY.CLAIMED_BY_ANOTHER' } });
+    expect(await as('bob', 'remediation/review', { accepted: true })).toMatchObject({ status: 409, json: { code: 'FORGERY.CLAIMED_BY_ANOTHER' } });
+    // Assigned to bob, it is bob's: alice can no longer review it.
+    expect(await as('alice', 'remediation/claim', { assignee: 'bob' })).toMatchObject({ status: 200, json: { claim: { by: 'bob' } } });
+    expect(await as('alice', 'remediation/review', { accepted: true })).toMatchObject({ status: 409, json: { code: 'FORGERY.CLAIMED_BY_ANOTHER' } });
+    expect(await as('bob', 'notes', { text: 'asked the brand to confirm the authorisation' })).toEqual({ status: 204, json: null });
+    // The review queue names the holder and shows the documents in its evidence viewer.
+    const queue = await readModel('/v1/ops/review-queue', (b) => b.items?.some((i: any) => i.id === caseId && i.claimedBy === 'bob'));
+    expect(queue.items.find((i: any) => i.id === caseId)).toMatchObject({ kind: 'FORGERY_REMEDIATION', claimedBy: 'bob', evidence: [{ kind: 'BRAND_AUTHORIZATION', sha256: 'b'.repeat(64) }] });
+    // Released, anyone may review it; the review ends the claim.
+    expect(await as('bob', 'remediation/release')).toMatchObject({ status: 200, json: { claim: null } });
+    expect(await as('carol', 'remediation/review', { accepted: true })).toMatchObject({ status: 200, json: { status: 'REMEDIED', claim: null } });
+    expect(await as('carol', 'remediation/release')).toMatchObject({ status: 409, json: { code: 'FORGERY.NOTHING_TO_REVIEW' } });
+
+    // Every claim change went out on forgery-case.updated.v1, in order.
+    const updates = await recorder.waitFor(of(merchantId, 'forgery-case.updated.v1', (d) => d.status === 'REMEDIED'));
+    expect(updates).toHaveLength(1);
+    const claims = recorder.messages.filter(of(merchantId, 'forgery-case.updated.v1')).map((m) => m.json!.data.claim?.by ?? null);
+    expect(claims).toEqual([null, null, 'alice', 'bob', null, null]);
+    const trail = (await call('sanction-service', `/v1/merchants/${merchantId}/audit`)).json.items as { actor: string; action: string }[];
+    expect(trail.map((e) => [e.actor, e.action]).reverse().filter(([, action]) => action.startsWith('FORGERY.'))).toEqual([
+      ['it-reviewer', 'FORGERY.SUBMIT_REMEDIATION'],
+      ['alice', 'FORGERY.CLAIM_REMEDIATION'],
+      ['alice', 'FORGERY.ASSIGN_REMEDIATION'],
+      ['bob', 'FORGERY.NOTE'],
+      ['bob', 'FORGERY.RELEASE_REMEDIATION'],
+      ['carol', 'FORGERY.ACCEPT_REMEDIATION'],
+    ]);
+  });
+
   it('revokes the 24-point node when the appeal against the violation that reached it is accepted: measures lifted, fine refunded', async () => {
     const merchantId = aMerchantId('appeal');
     await withProfile(merchantId);

@@ -5,3 +5,4 @@ export * from './lib/standing-exam-offers.migration';
 export * from './lib/standing-ops.migration';
 export * from './lib/dead-letters.migration';
 export * from './lib/standing-directory.migration';
+export * from './lib/standing.migrations';

@@ -1,5 +1,5 @@
 import {
-  decideRemediationDeadline, decideRemediationReview, decideRemediationSubmission, FORGERY_CASE_STATUSES, openForgeryCase, remediatedFineFen, unremediedOutcome,
+  assertRemediationUnderReview, decideRemediationDeadline, decideRemediationReview, decideRemediationSubmission, FORGERY_CASE_STATUSES, openForgeryCase, remediatedFineFen, unremediedOutcome,
   type RemediationDocument,
 } from './forgery-case';
 import { ruleSetAt, ruleSetOfVersion } from './rule-sets.data';
@@ -94,8 +94,13 @@ describe('qualification forgery (rulebook section 4)', () => {
       expect(decideRemediationReview({ status: 'REMEDIATION_SUBMITTED', accepted: false, remediationClosesAt: closesAt, now: new Date('2023-03-17T00:00:00+08:00') })).toEqual({ status: 'UNREMEDIED' });
     });
 
-    it.each(FORGERY_CASE_STATUSES.filter((s) => s !== 'REMEDIATION_SUBMITTED'))('has nothing to review on a %s case', (status) => {
+    it.each(FORGERY_CASE_STATUSES.filter((s) => s !== 'REMEDIATION_SUBMITTED'))('has nothing to review, claim or release on a %s case', (status) => {
       expect(() => decideRemediationReview({ status, accepted: true, remediationClosesAt: closesAt, now: openedAt })).toThrow(refusal('FORGERY.NOTHING_TO_REVIEW'));
+      expect(() => assertRemediationUnderReview(status)).toThrow(refusal('FORGERY.NOTHING_TO_REVIEW'));
+    });
+
+    it('has submitted documents to review, claim or release', () => {
+      expect(() => assertRemediationUnderReview('REMEDIATION_SUBMITTED')).not.toThrow();
     });
 
     it('the window closing leaves an open case unremedied, waits for a pending review, and ignores closed cases', () => {

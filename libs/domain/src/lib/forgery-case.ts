@@ -69,12 +69,17 @@ export function unremediedOutcome(ruleSet: RuleSet): { measures: MeasureType[]; 
   return { measures: [...ruleSet.forgeryUnremediedMeasures], fineFen: rule.unremediedFineFen };
 }
 
+/** Submitted documents wait for a reviewer: only then is there something to review, claim or release. */
+export function assertRemediationUnderReview(status: ForgeryCaseStatus): void {
+  if (status !== 'REMEDIATION_SUBMITTED') throw new DomainError('FORGERY.NOTHING_TO_REVIEW', `The case is ${status}; no documents wait for review.`);
+}
+
 /**
  * A reviewer decides submitted documents. Accepted: the case is REMEDIED. Rejected: the merchant may
  * submit again while the window runs; after it the case is UNREMEDIED at once.
  */
 export function decideRemediationReview(input: { status: ForgeryCaseStatus; accepted: boolean; remediationClosesAt: Date; now: Date }): { status: ForgeryCaseStatus } {
-  if (input.status !== 'REMEDIATION_SUBMITTED') throw new DomainError('FORGERY.NOTHING_TO_REVIEW', `The case is ${input.status}; no documents wait for review.`);
+  assertRemediationUnderReview(input.status);
   if (input.accepted) return { status: 'REMEDIED' };
   return { status: input.now.getTime() > input.remediationClosesAt.getTime() ? 'UNREMEDIED' : 'OPEN' };
 }

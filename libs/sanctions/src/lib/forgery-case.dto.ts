@@ -3,6 +3,19 @@ import { FORGERY_CASE_STATUSES, formatShanghai, type ForgeryCaseStatus } from '@
 import type { ForgeryCaseUpdatedV1 } from '@penalty/contracts';
 import type { ForgeryCaseRow } from './forgery-case.repository';
 
+export class RemediationDocumentDto {
+  @ApiProperty() kind: string;
+  @ApiProperty() issuer: string;
+  @ApiProperty({ description: 'RFC 3339' }) validFrom: string;
+  @ApiProperty({ description: 'RFC 3339' }) validUntil: string;
+  @ApiProperty({ description: 'SHA-256 of the document, hex' }) sha256: string;
+}
+
+export class ReviewClaimDto {
+  @ApiProperty({ description: "The reviewer's sign-in name" }) by: string;
+  @ApiProperty({ description: 'RFC 3339, +08:00' }) at: string;
+}
+
 /** A forgery case as the HTTP API answers it; forgery-case.updated.v1 carries the same fields. */
 export class ForgeryCaseDto {
   @ApiProperty() caseId: string;
@@ -15,6 +28,8 @@ export class ForgeryCaseDto {
   @ApiProperty() openedAt: string;
   @ApiProperty({ nullable: true }) remediationClosesAt: string | null;
   @ApiProperty({ type: [String] }) sanctionIds: string[];
+  @ApiProperty({ type: [RemediationDocumentDto], description: 'The remediation documents the merchant submitted (empty: none yet)' }) documents: RemediationDocumentDto[];
+  @ApiProperty({ type: ReviewClaimDto, nullable: true, description: 'The reviewer who claimed the submitted remediation (only they review it); null: nobody' }) claim: ReviewClaimDto | null;
 }
 
 export const forgeryCaseDto = (c: ForgeryCaseRow): ForgeryCaseDto => ({
@@ -28,6 +43,8 @@ export const forgeryCaseDto = (c: ForgeryCaseRow): ForgeryCaseDto => ({
   openedAt: formatShanghai(new Date(c.opened_at)),
   remediationClosesAt: c.remediation_closes_at ? formatShanghai(new Date(c.remediation_closes_at)) : null,
   sanctionIds: c.sanction_ids,
+  documents: c.documents ?? [],
+  claim: c.claimed_by ? { by: c.claimed_by, at: formatShanghai(new Date(c.claimed_at!)) } : null,
 });
 
 export const forgeryCaseUpdated = (c: ForgeryCaseRow): ForgeryCaseUpdatedV1 => forgeryCaseDto(c) as ForgeryCaseUpdatedV1;

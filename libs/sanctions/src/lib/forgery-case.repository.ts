@@ -27,6 +27,9 @@ export interface ForgeryCaseRow {
   remediation_closes_at: Date | null;
   documents: RemediationDocumentRow[];
   sanction_ids: string[];
+  /** The reviewer working on the submitted remediation (only they review it); null: nobody. */
+  claimed_by: string | null;
+  claimed_at: Date | null;
 }
 
 /** The only SQL of the forgery case aggregate (rulebook section 4). */
@@ -79,12 +82,20 @@ export class ForgeryCaseRepository {
     return c;
   }
 
+  /** A change of the case; a claim ends with the review (it lasts only while the remediation is REMEDIATION_SUBMITTED). */
   async update(tx: Tx, caseId: string, fields: { status: ForgeryCaseStatus; documents?: readonly RemediationDocumentRow[]; sanctionIds?: readonly string[] }, now: Date): Promise<ForgeryCaseRow> {
     const [row] = await tx.query<ForgeryCaseRow>(
-      `UPDATE forgery_case SET status = $2, documents = coalesce($3::jsonb, documents), sanction_ids = coalesce($4::jsonb, sanction_ids), updated_at = $5
+      `UPDATE forgery_case SET status = $2, documents = coalesce($3::jsonb, documents), sanction_ids = coalesce($4::jsonb, sanction_ids), updated_at = $5,
+         claimed_by = CASE WHEN $2 = 'REMEDIATION_SUBMITTED' THEN claimed_by END, claimed_at = CASE WHEN $2 = 'REMEDIATION_SUBMITTED' THEN claimed_at END
        WHERE case_id = $1 RETURNING *`,
       [caseId, fields.status, fields.documents ? JSON.stringify(fields.documents) : null, fields.sanctionIds ? JSON.stringify(fields.sanctionIds) : null, now],
     );
+    return row;
+  }
+
+  /** Who works on the case's submitted remediation: `holder`, or nobody (null). */
+  async setClaim(tx: Tx, caseId: string, holder: string | null, now: Date): Promise<ForgeryCaseRow> {
+    const [row] = await tx.query<ForgeryCaseRow>('UPDATE forgery_case SET claimed_by = $2::text, claimed_at = CASE WHEN $2::text IS NULL THEN NULL ELSE $3::timestamptz END, updated_at = $3 WHERE case_id = $1 RETURNING *', [caseId, holder, now]);
     return row;
   }
 

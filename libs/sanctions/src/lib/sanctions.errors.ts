@@ -8,6 +8,7 @@ export const SANCTION_ERROR_CODES = [
   'DEPOSIT.PAYMENT_ID_REUSED',
   'FORGERY.CASE_NOT_FOUND',
   'FORGERY.CASE_CONFLICT',
+  'FORGERY.CLAIMED_BY_ANOTHER',
 ] as const;
 export type SanctionErrorCode = (typeof SANCTION_ERROR_CODES)[number];
 
@@ -26,6 +27,9 @@ function problemOf(code: SanctionErrorCode): { status: number; title: string; re
       return { status: 409, title: 'Nothing to lift', retriable: false };
     case 'DEPOSIT.PAYMENT_ID_REUSED':
       return { status: 409, title: 'Payment id reused', retriable: false };
+    // One reviewer per submitted remediation: the holder reviews it, or releases it first.
+    case 'FORGERY.CLAIMED_BY_ANOTHER':
+      return { status: 409, title: 'Claimed by another reviewer', retriable: false };
     // Another writer opened a case for the same violation, or numbered one of the merchant's the same, meanwhile: applying again sees it.
     case 'FORGERY.CASE_CONFLICT':
       return { status: 409, title: 'Conflict', retriable: true };

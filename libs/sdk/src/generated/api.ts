@@ -820,7 +820,7 @@ export interface components {
             caseNumber?: number;
             /** @description RFC 3339, +08:00 */
             claimedAt: string | null;
-            /** @description APPEAL: the reviewer who claimed it (only they decide it) */
+            /** @description The reviewer who claimed it (only they decide it) */
             claimedBy: string | null;
             /** @description The deadline of the decision, if any (RFC 3339, +08:00) */
             deadline: string | null;

@@ -26,3 +26,16 @@ export class StandingAppealClaims1764900600000 implements MigrationInterface {
     await queryRunner.query('ALTER TABLE standing_appeal DROP COLUMN claimed_by, DROP COLUMN claimed_at');
   }
 }
+
+/** Who works on each submitted remediation, and its documents (forgery-case.updated.v1 `claim`, `documents`), for the review queue. */
+export class StandingForgeryCaseClaims1765100200000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE standing_forgery_case ADD COLUMN claimed_by text, ADD COLUMN claimed_at timestamptz, ADD COLUMN documents jsonb NOT NULL DEFAULT '[]'::jsonb, ADD COLUMN submitted_at timestamptz`);
+    // When the remediation came under review: a claim changes the case (and its updated_at) later.
+    await queryRunner.query(`UPDATE standing_forgery_case SET submitted_at = updated_at WHERE status = 'REMEDIATION_SUBMITTED'`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE standing_forgery_case DROP COLUMN claimed_by, DROP COLUMN claimed_at, DROP COLUMN documents, DROP COLUMN submitted_at');
+  }
+}

@@ -47,6 +47,10 @@ export interface ForgeryCaseRow {
   remediationClosesAt: string | null;
   /** JSON array of sanction ids. */
   sanctionIds: string;
+  /** JSON array of the submitted remediation documents. */
+  documents: string;
+  claimedBy: string | null;
+  claimedAt: string | null;
   updatedAt: string;
 }
 
@@ -114,17 +118,23 @@ export class StandingRemediesRepository {
     );
   }
 
+  /** The cases' latest states; `submitted_at` is when a case was first seen under review (claims change it later). */
   async upsertForgeryCases(tx: Tx, rows: readonly ForgeryCaseRow[]): Promise<void> {
     if (rows.length === 0) return;
     await tx.query(
-      `INSERT INTO standing_forgery_case (case_id, merchant_id, violation_id, case_number, severity, rule_version, status, opened_at, remediation_closes_at, sanction_ids, updated_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::jsonb[], $11::timestamptz[])
+      `INSERT INTO standing_forgery_case (case_id, merchant_id, violation_id, case_number, severity, rule_version, status, opened_at, remediation_closes_at, sanction_ids, updated_at, documents, claimed_by, claimed_at, submitted_at)
+       SELECT c.*, CASE WHEN c.status = 'REMEDIATION_SUBMITTED' THEN c.updated_at END
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::jsonb[], $11::timestamptz[], $12::jsonb[], $13::text[], $14::timestamptz[])
+         AS c (case_id, merchant_id, violation_id, case_number, severity, rule_version, status, opened_at, remediation_closes_at, sanction_ids, updated_at, documents, claimed_by, claimed_at)
        ON CONFLICT (case_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, violation_id = EXCLUDED.violation_id, case_number = EXCLUDED.case_number,
          severity = EXCLUDED.severity, rule_version = EXCLUDED.rule_version, status = EXCLUDED.status, opened_at = EXCLUDED.opened_at,
-         remediation_closes_at = EXCLUDED.remediation_closes_at, sanction_ids = EXCLUDED.sanction_ids, updated_at = EXCLUDED.updated_at`,
+         remediation_closes_at = EXCLUDED.remediation_closes_at, sanction_ids = EXCLUDED.sanction_ids, updated_at = EXCLUDED.updated_at,
+         documents = EXCLUDED.documents, claimed_by = EXCLUDED.claimed_by, claimed_at = EXCLUDED.claimed_at,
+         submitted_at = CASE WHEN standing_forgery_case.status = 'REMEDIATION_SUBMITTED' THEN standing_forgery_case.submitted_at ELSE EXCLUDED.submitted_at END`,
       [
         rows.map((r) => r.caseId), rows.map((r) => r.merchantId), rows.map((r) => r.violationId), rows.map((r) => r.caseNumber), rows.map((r) => r.severity), rows.map((r) => r.ruleVersion),
         rows.map((r) => r.status), rows.map((r) => r.openedAt), rows.map((r) => r.remediationClosesAt), rows.map((r) => r.sanctionIds), rows.map((r) => r.updatedAt),
+        rows.map((r) => r.documents), rows.map((r) => r.claimedBy), rows.map((r) => r.claimedAt),
       ],
     );
   }

@@ -1,4 +1,4 @@
-import { StandingAppealClaims1764900600000, StandingDirectory1764900000000 } from './standing-directory.migration';
+import { StandingAppealClaims1764900600000, StandingDirectory1764900000000, StandingForgeryCaseClaims1765100200000 } from './standing-directory.migration';
 import { StandingExamOffers1763900500000 } from './standing-exam-offers.migration';
 import { StandingOps1763900700000, StandingSanctionTrack1764800200000 } from './standing-ops.migration';
 import { StandingRemedies1763900400000 } from './standing-remedies.migration';
@@ -13,4 +13,5 @@ export const STANDING_READ_MODEL_MIGRATIONS = [
   StandingSanctionTrack1764800200000,
   StandingDirectory1764900000000,
   StandingAppealClaims1764900600000,
+  StandingForgeryCaseClaims1765100200000,
 ];

@@ -64,14 +64,22 @@ const appealPath = (item: Item, action: string) => {
   return { service: owner.service, path: `/v1/${owner.collection}/${encodeURIComponent(item.subjectId)}/appeals/${item.id}/${action}` };
 };
 
+/** Where an item is claimed, released or noted: an appeal's routes, or the forgery case's on the sanction service. */
+const workPath = (item: Item, action: 'claim' | 'release' | 'notes') => {
+  if (item.kind === 'APPEAL') return appealPath(item, action);
+  const caseUrl = `/v1/forgery-cases/${encodeURIComponent(item.id)}`;
+  return { service: 'sanction-service' as Service, path: action === 'notes' ? `${caseUrl}/notes` : `${caseUrl}/remediation/${action}` };
+};
+
 /** The violation the item is about, where the read model names it. */
 const violationOf = (item: Item) => item.violationId ?? (item.subjectKind === 'PENALTY' ? item.subjectId : undefined);
 
 /**
  * Pending appeals and submitted forgery remediations, soonest deadline first, worked as a team: a
- * reviewer claims an appeal (or assigns it to a colleague) and only the holder decides it, which the
- * services enforce (409 APPEAL.CLAIMED_BY_ANOTHER, shown here); case notes go to the audit trail;
- * several appeals are decided at once with one reason, each decided or refused on its own.
+ * reviewer claims an item (or assigns it to a colleague) and only the holder decides it, which the
+ * services enforce (409 APPEAL.CLAIMED_BY_ANOTHER or FORGERY.CLAIMED_BY_ANOTHER, shown here); case
+ * notes go to the audit trail; several appeals are decided at once with one reason, each decided or
+ * refused on its own.
  */
 export function ReviewQueue({ me }: { me: Me }) {
   const t = useT();
@@ -128,11 +136,11 @@ export function ReviewQueue({ me }: { me: Me }) {
       setItems((current) => current.filter((i) => i.id !== item.id));
     }, t('decided'));
   const claim = (item: Item, assignee?: string) => {
-    const { service, path } = appealPath(item, 'claim');
+    const { service, path } = workPath(item, 'claim');
     return run(() => call(service, path, assignee ? { assignee } : {}));
   };
   const release = (item: Item) => {
-    const { service, path } = appealPath(item, 'release');
+    const { service, path } = workPath(item, 'release');
     return run(() => call(service, path, {}));
   };
 
@@ -159,7 +167,7 @@ export function ReviewQueue({ me }: { me: Me }) {
 
   const colleagues = useMemo(() => [...new Set([...operators, ...items.map((i) => i.claimedBy).filter((c): c is string => c !== null)])].filter((c) => c !== me.subject).sort(), [operators, items, me]);
   const claimTag = (item: Item) =>
-    item.kind !== 'APPEAL' ? null : item.claimedBy === null ? (
+    item.claimedBy === null ? (
       <Tag data-testid={`claimed-by-${item.id}`}>{t('unclaimed')}</Tag>
     ) : (
       <Tag color={item.claimedBy === me.subject ? 'blue' : 'orange'} data-testid={`claimed-by-${item.id}`} title={item.claimedAt ? shanghaiTime(item.claimedAt) : undefined}>
@@ -225,14 +233,12 @@ export function ReviewQueue({ me }: { me: Me }) {
             title: '', key: 'actions',
             render: (_: unknown, item) => (
               <Space direction="vertical" size={4}>
-                {item.kind === 'APPEAL' && (
-                  <Space size={4}>
-                    {item.claimedBy === null && <Button size="small" onClick={() => void claim(item)} data-testid={`claim-${item.id}`}>{t('claim')}</Button>}
-                    {item.claimedBy === me.subject && <Button size="small" onClick={() => void release(item)} data-testid={`release-${item.id}`}>{t('release')}</Button>}
-                    <Button size="small" onClick={() => setAssignFor(item)} data-testid={`assign-${item.id}`}>{t('assign')}</Button>
-                    <Button size="small" onClick={() => setNoteFor(item)} data-testid={`note-${item.id}`}>{t('note')}</Button>
-                  </Space>
-                )}
+                <Space size={4}>
+                  {item.claimedBy === null && <Button size="small" onClick={() => void claim(item)} data-testid={`claim-${item.id}`}>{t('claim')}</Button>}
+                  {item.claimedBy === me.subject && <Button size="small" onClick={() => void release(item)} data-testid={`release-${item.id}`}>{t('release')}</Button>}
+                  <Button size="small" onClick={() => setAssignFor(item)} data-testid={`assign-${item.id}`}>{t('assign')}</Button>
+                  <Button size="small" onClick={() => setNoteFor(item)} data-testid={`note-${item.id}`}>{t('note')}</Button>
+                </Space>
                 <Space size={4}>
                   <Button size="small" type="primary" onClick={() => void decide(item, true)} data-testid={`accept-${item.id}`}>{t('accept')}</Button>
                   {item.kind === 'APPEAL' && (
@@ -248,7 +254,7 @@ export function ReviewQueue({ me }: { me: Me }) {
         ]} />
       <EvidenceDrawer item={evidenceOf} onClose={() => setEvidenceOf(undefined)} />
       <NoteDialog item={noteFor} onClose={() => setNoteFor(undefined)}
-        save={(item, text) => run(() => { const { service, path } = appealPath(item, 'notes'); return call(service, path, { text }); }, t('noteSaved'))} />
+        save={(item, text) => run(() => { const { service, path } = workPath(item, 'notes'); return call(service, path, { text }); }, t('noteSaved'))} />
       <AssignDialog item={assignFor} colleagues={colleagues} onClose={() => setAssignFor(undefined)} assign={(item, assignee) => claim(item, assignee)} />
       <BulkDecisionDialog open={bulkOpen} count={selected.length} onClose={() => setBulkOpen(false)} decide={decideSelected} />
       <Modal open={bulkResults !== undefined} title={t('bulkResults')} onCancel={() => setBulkResults(undefined)} footer={<Button type="primary" onClick={() => setBulkResults(undefined)} id="bulk-results-close">{t('confirm')}</Button>} width={820}>

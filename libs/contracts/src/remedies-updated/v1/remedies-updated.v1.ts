@@ -50,7 +50,7 @@ export class AppealSubjectV1 {
   id: string;
 }
 
-/** Who is working on an appeal (the review queue is a team's). */
+/** Who is working on an appeal or a submitted remediation (the review queue is a team's). */
 export class AppealClaimV1 {
   @IsNonEmptyString()
   by: string;
@@ -250,4 +250,18 @@ export class ForgeryCaseUpdatedV1 {
   @IsString({ each: true })
   @SchemaDoc({ description: 'Sanctions the case led to (sanctions.decided.v1).' })
   sanctionIds: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => EvidenceDocumentV1)
+  @SchemaDoc({ description: 'Additive: the remediation documents the merchant submitted (empty or absent: none yet).' })
+  documents?: EvidenceDocumentV1[];
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AppealClaimV1)
+  @SchemaDoc({ description: 'Additive: the reviewer who claimed the submitted remediation (only they review it until they release it); null or absent: nobody.' })
+  claim?: AppealClaimV1 | null;
 }

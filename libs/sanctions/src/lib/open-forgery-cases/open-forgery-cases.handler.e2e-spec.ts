@@ -79,7 +79,7 @@ describe('open forgery cases, a batch at a time (real PostgreSQL and Kafka)', ()
         if (opening.kind !== 'OPENED') throw new Error('expected a case to open');
         const row: ForgeryCaseRow = {
           case_id: randomUUID(), merchant_id: merchantId, violation_id: v.data.violationId, case_number: opening.caseNumber, severity: 'MINOR', rule_version: opening.ruleSet.version, marketplace: null,
-          status: 'OPEN', opened_at: now, remediation_closes_at: now, documents: [], sanction_ids: [],
+          status: 'OPEN', opened_at: now, remediation_closes_at: now, documents: [], sanction_ids: [], claimed_by: null, claimed_at: null,
         };
         return row;
       }));

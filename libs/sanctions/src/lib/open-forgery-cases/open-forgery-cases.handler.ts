@@ -60,6 +60,8 @@ export class OpenForgeryCasesHandler {
         remediation_closes_at: opening.outcome === 'REMEDIATION_WINDOW' ? opening.remediationClosesAt : null,
         documents: [],
         sanction_ids: [],
+        claimed_by: null,
+        claimed_at: null,
       };
       try {
         if (opening.outcome === 'CLEAR_OUT') {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventTypes, Topics } from '@penalty/contracts';
 import {
+  assertRemediationUnderReview,
   decideRemediationDeadline,
   decideRemediationReview,
   decideRemediationSubmission,
@@ -56,9 +57,52 @@ export class RemediateForgeryCaseHandler {
   async reviewRemediation(caseId: string, request: ReviewRemediationRequest, actor: string, scope?: MarketplaceScope): Promise<ForgeryCaseDto> {
     return this.change(caseId, actor, request.accepted ? 'FORGERY.ACCEPT_REMEDIATION' : 'FORGERY.REJECT_REMEDIATION', async (tx, c, now, book) => {
       assertActsFor(scope, c.marketplace ?? this.rules.defaultMarketplace, `Forgery case ${caseId}`);
+      // One reviewer per submitted remediation: one another reviewer has claimed is theirs to review.
+      if (c.claimed_by !== null && c.claimed_by !== actor) {
+        throw new SanctionError('FORGERY.CLAIMED_BY_ANOTHER', `The remediation of forgery case ${caseId} is claimed by ${c.claimed_by}; they review it, or release it first.`);
+      }
       const { status } = decideRemediationReview({ status: c.status, accepted: request.accepted, remediationClosesAt: new Date(c.remediation_closes_at!), now });
       const updated = await this.close(tx, book, c, status, now);
       return { updated, reason: request.note ?? (request.accepted ? 'remediation accepted' : 'remediation rejected') };
+    });
+  }
+
+  /**
+   * A reviewer claims a submitted remediation (`assignee` absent) or assigns it to a colleague; one
+   * claimed by someone else is refused (409 FORGERY.CLAIMED_BY_ANOTHER) until they release it. Audited.
+   */
+  async claimRemediation(caseId: string, actor: string, assignee: string | undefined, scope?: MarketplaceScope): Promise<ForgeryCaseDto> {
+    const holder = assignee ?? actor;
+    const assigning = holder !== actor;
+    return this.change(caseId, actor, assigning ? 'FORGERY.ASSIGN_REMEDIATION' : 'FORGERY.CLAIM_REMEDIATION', async (tx, c, now) => {
+      // Only someone who may review it claims it (or hands it on).
+      assertActsFor(scope, c.marketplace ?? this.rules.defaultMarketplace, `Forgery case ${caseId}`);
+      assertRemediationUnderReview(c.status);
+      if (c.claimed_by !== null && c.claimed_by !== actor && c.claimed_by !== holder) {
+        throw new SanctionError('FORGERY.CLAIMED_BY_ANOTHER', `The remediation of forgery case ${caseId} is claimed by ${c.claimed_by}.`);
+      }
+      return { updated: await this.cases.setClaim(tx, caseId, holder, now), reason: assigning ? `assigned to ${holder}` : 'claimed' };
+    });
+  }
+
+  /** The holder releases the claim of a submitted remediation (their own, or one assigned to them). Audited. */
+  async releaseRemediation(caseId: string, actor: string): Promise<ForgeryCaseDto> {
+    return this.change(caseId, actor, 'FORGERY.RELEASE_REMEDIATION', async (tx, c, now) => {
+      assertRemediationUnderReview(c.status);
+      if (c.claimed_by !== null && c.claimed_by !== actor) {
+        throw new SanctionError('FORGERY.CLAIMED_BY_ANOTHER', `The remediation of forgery case ${caseId} is claimed by ${c.claimed_by}; only they release it.`);
+      }
+      return { updated: await this.cases.setClaim(tx, caseId, null, now), reason: 'released' };
+    });
+  }
+
+  /** A case note, kept in the audit trail (any state); it changes nothing else. */
+  async noteRemediation(caseId: string, text: string, actor: string): Promise<void> {
+    const now = this.clock.now();
+    const owner = await this.cases.ownerOf(this.dataSource, caseId);
+    if (!owner) throw new SanctionError('FORGERY.CASE_NOT_FOUND', `No forgery case ${caseId}.`);
+    await this.runner.run(async (tx) => {
+      await recordAudit(tx.manager, { actor, action: 'FORGERY.NOTE', merchantId: owner, subjectType: 'FORGERY_CASE', subjectId: caseId, reason: text, details: {}, occurredAt: now });
     });
   }
 
@@ -135,7 +179,7 @@ export class RemediateForgeryCaseHandler {
       const { updated, reason } = await work(tx, c, now, book);
       this.publish(book, updated);
       await book.flush();
-      await recordAudit(tx.manager, { actor, action, merchantId: c.merchant_id, subjectType: 'FORGERY_CASE', subjectId: caseId, reason, details: { status: updated.status }, occurredAt: now });
+      await recordAudit(tx.manager, { actor, action, merchantId: c.merchant_id, subjectType: 'FORGERY_CASE', subjectId: caseId, reason, details: { status: updated.status, claimedBy: updated.claimed_by }, occurredAt: now });
       return forgeryCaseDto(updated);
     });
   }

@@ -58,7 +58,7 @@ export class ReviewItemDto {
   @ApiProperty({ nullable: true, type: 'string', description: 'RFC 3339, +08:00' }) submittedAt: string | null;
   @ApiProperty({ nullable: true, type: 'string', description: 'The deadline of the decision, if any (RFC 3339, +08:00)' }) deadline: string | null;
   @ApiProperty({ description: 'Evidence documents as filed', type: 'array', items: { type: 'object' } }) evidence: object[];
-  @ApiProperty({ nullable: true, type: 'string', description: 'APPEAL: the reviewer who claimed it (only they decide it)' }) claimedBy: string | null;
+  @ApiProperty({ nullable: true, type: 'string', description: 'The reviewer who claimed it (only they decide it)' }) claimedBy: string | null;
   @ApiProperty({ nullable: true, type: 'string', description: 'RFC 3339, +08:00' }) claimedAt: string | null;
 }
 
@@ -142,7 +142,8 @@ export class OpsViewsController {
         params,
       ),
       this.dataSource.query(
-        `SELECT c.case_id, c.merchant_id, ${marketplace} AS marketplace, c.violation_id, c.case_number, c.remediation_closes_at, c.updated_at
+        `SELECT c.case_id, c.merchant_id, ${marketplace} AS marketplace, c.violation_id, c.case_number, c.remediation_closes_at, coalesce(c.submitted_at, c.updated_at) AS submitted_at,
+           c.documents, c.claimed_by, c.claimed_at
          FROM standing_forgery_case c LEFT JOIN standing_profile p ON p.merchant_id = c.merchant_id
          WHERE c.status = 'REMEDIATION_SUBMITTED' AND ${inScope}`,
         params,
@@ -156,7 +157,7 @@ export class OpsViewsController {
       })),
       ...remediations.map((c: Record<string, any>) => ({
         kind: 'FORGERY_REMEDIATION', id: c.case_id, merchantId: c.merchant_id, marketplace: c.marketplace, subjectKind: 'FORGERY_CASE', subjectId: c.case_id, caseNumber: c.case_number,
-        violationId: c.violation_id, submittedAt: at(c.updated_at), deadline: at(c.remediation_closes_at), evidence: [], claimedBy: null, claimedAt: null,
+        violationId: c.violation_id, submittedAt: at(c.submitted_at), deadline: at(c.remediation_closes_at), evidence: c.documents ?? [], claimedBy: c.claimed_by ?? null, claimedAt: at(c.claimed_at),
       })),
     ];
     // Soonest deadline first; items without one (penalty appeals) by submission.

@@ -41,6 +41,7 @@ export class ProjectRemediesHandler {
           cases.push({
             caseId: f.caseId, merchantId: f.merchantId, violationId: f.violationId, caseNumber: f.caseNumber, severity: f.severity, ruleVersion: f.ruleVersion, status: f.status,
             openedAt: f.openedAt, remediationClosesAt: f.remediationClosesAt ?? null, sanctionIds: JSON.stringify(f.sanctionIds), updatedAt: event.time,
+            documents: JSON.stringify(f.documents ?? []), claimedBy: f.claim?.by ?? null, claimedAt: f.claim?.at ?? null,
           });
           break;
         }

@@ -5,11 +5,7 @@ import { createKafkaClient, OutboxPublisher, TransactionalInbox, TransactionRunn
 import { openServiceDatabase, PIPELINE_MIGRATIONS } from '@penalty/persistence';
 import { MarketplaceConfig, PipelineMetrics } from '@penalty/runtime';
 import { createFreshDatabase, dropDatabase, obtainInfrastructure, runId, type Infrastructure } from '@penalty/testing';
-import { StandingAppealClaims1764900600000, StandingDirectory1764900000000 } from '../standing-directory.migration';
-import { StandingExamOffers1763900500000 } from '../standing-exam-offers.migration';
-import { StandingOps1763900700000, StandingSanctionTrack1764800200000 } from '../standing-ops.migration';
-import { StandingRemedies1763900400000 } from '../standing-remedies.migration';
-import { StandingTables1763856300000 } from '../standing.migration';
+import { STANDING_READ_MODEL_MIGRATIONS } from '../standing.migrations';
 import { StandingPointsRepository } from '../standing-points.repository';
 import { StandingProfileRepository } from '../standing-profile.repository';
 import { StandingRemediesRepository } from '../standing-remedies.repository';
@@ -19,7 +15,7 @@ import { ProjectProfilesHandler } from './project-profiles.handler';
 import { ProjectRemediesHandler } from './project-remedies.handler';
 import { ProjectSanctionsHandler } from './project-sanctions.handler';
 
-const STANDING_MIGRATIONS = [...PIPELINE_MIGRATIONS, StandingTables1763856300000, StandingRemedies1763900400000, StandingExamOffers1763900500000, StandingOps1763900700000, StandingSanctionTrack1764800200000, StandingDirectory1764900000000, StandingAppealClaims1764900600000];
+const STANDING_MIGRATIONS = [...PIPELINE_MIGRATIONS, ...STANDING_READ_MODEL_MIGRATIONS];
 const TABLES: Record<string, string> = {
   standing_points: 'merchant_id, natural_year',
   standing_penalty_event: 'event_id',
