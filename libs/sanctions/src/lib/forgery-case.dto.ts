@@ -1,15 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { EvidenceDocumentRequest } from '@penalty/appeals';
 import { FORGERY_CASE_STATUSES, formatShanghai, type ForgeryCaseStatus } from '@penalty/domain';
 import type { ForgeryCaseUpdatedV1 } from '@penalty/contracts';
 import type { ForgeryCaseRow } from './forgery-case.repository';
-
-export class RemediationDocumentDto {
-  @ApiProperty() kind: string;
-  @ApiProperty() issuer: string;
-  @ApiProperty({ description: 'RFC 3339' }) validFrom: string;
-  @ApiProperty({ description: 'RFC 3339' }) validUntil: string;
-  @ApiProperty({ description: 'SHA-256 of the document, hex' }) sha256: string;
-}
 
 export class ReviewClaimDto {
   @ApiProperty({ description: "The reviewer's sign-in name" }) by: string;
@@ -28,7 +21,7 @@ export class ForgeryCaseDto {
   @ApiProperty() openedAt: string;
   @ApiProperty({ nullable: true }) remediationClosesAt: string | null;
   @ApiProperty({ type: [String] }) sanctionIds: string[];
-  @ApiProperty({ type: [RemediationDocumentDto], description: 'The remediation documents the merchant submitted (empty: none yet)' }) documents: RemediationDocumentDto[];
+  @ApiProperty({ type: [EvidenceDocumentRequest], description: 'The remediation documents the merchant submitted (empty: none yet)' }) documents: EvidenceDocumentRequest[];
   @ApiProperty({ type: ReviewClaimDto, nullable: true, description: 'The reviewer who claimed the submitted remediation (only they review it); null: nobody' }) claim: ReviewClaimDto | null;
 }
 

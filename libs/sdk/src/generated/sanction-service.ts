@@ -491,7 +491,7 @@ export interface components {
             /** @description The reviewer who claimed the submitted remediation (only they review it); null: nobody */
             claim: components["schemas"]["ReviewClaimDto"] | null;
             /** @description The remediation documents the merchant submitted (empty: none yet) */
-            documents: components["schemas"]["RemediationDocumentDto"][];
+            documents: components["schemas"]["EvidenceDocumentRequest"][];
             merchantId: string;
             openedAt: string;
             remediationClosesAt: Record<string, never> | null;
@@ -526,16 +526,6 @@ export interface components {
             status: number;
             title: string;
             type: string;
-        };
-        RemediationDocumentDto: {
-            issuer: string;
-            kind: string;
-            /** @description SHA-256 of the document, hex */
-            sha256: string;
-            /** @description RFC 3339 */
-            validFrom: string;
-            /** @description RFC 3339 */
-            validUntil: string;
         };
         ReviewClaimDto: {
             /** @description RFC 3339, +08:00 */
