@@ -6,3 +6,4 @@ export * from './lib/event-mothers';
 export * from './lib/handler-testbed';
 export * from './lib/dashboard-process';
 export * from './lib/local-kafka';
+export * from './lib/identity-provider-process';

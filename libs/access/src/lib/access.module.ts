@@ -4,13 +4,15 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { API_KEY_VERIFIER, SignInThrottle, SlidingWindowThrottlerStorage, trustedProxies } from '@penalty/auth';
 import { loadConfig } from '@penalty/runtime';
 import { ApiKeys, ApiKeysConfig, ApiKeysController } from './api-keys';
+import { OidcSignIn, OidcSignInController } from './oidc-sign-in';
+import { OidcSignInConfig } from './oidc-sign-in.config';
 import { Operators, OperatorsController, SessionsController } from './operators';
 import { SignInThrottleConfig } from './sign-in-throttle.config';
 
 const perMinute = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 /**
- * Sign-in, operator accounts and API keys (the api service). Rate limits: ingestion requests per API
+ * Sign-in (local accounts, and the company identity provider: OidcSignIn), operator accounts and API keys (the api service). Rate limits: ingestion requests per API
  * key (INGESTION_REQUESTS_PER_MINUTE); sign-in is throttled per username and client address
  * (SignInThrottle, SIGN_IN_*), the client address being what TRUST_PROXY lets Express believe.
  * Global: the auth guard, provided with every service's pipeline, verifies API keys through it.
@@ -26,12 +28,14 @@ const perMinute = (name: string, fallback: number) => Number(process.env[name] ?
       storage: new SlidingWindowThrottlerStorage(),
     }),
   ],
-  controllers: [SessionsController, OperatorsController, ApiKeysController],
+  controllers: [SessionsController, OidcSignInController, OperatorsController, ApiKeysController],
   providers: [
     { provide: ApiKeysConfig, useFactory: () => loadConfig(ApiKeysConfig) },
     { provide: SignInThrottle, useFactory: () => new SignInThrottle(loadConfig(SignInThrottleConfig).settings()) },
     ApiKeys,
     Operators,
+    { provide: OidcSignInConfig, useFactory: () => loadConfig(OidcSignInConfig) },
+    OidcSignIn,
     { provide: API_KEY_VERIFIER, useExisting: ApiKeys },
   ],
   exports: [ApiKeys, API_KEY_VERIFIER],

@@ -127,7 +127,6 @@ export class Operators implements OnApplicationBootstrap {
       const whose = refusal.limit === 'USERNAME' ? 'for this username' : 'from this address';
       throw new ProblemException(429, 'AUTH.SIGN_IN_THROTTLED', 'Too many sign-in attempts', `Too many sign-in attempts ${whose}; try again in ${refusal.retryAfterSeconds} s.`);
     }
-    const now = this.clock.now();
     const [account]: AccountRow[] = await this.dataSource.query('SELECT * FROM operator_account WHERE username = $1', [request.username]);
     const valid = await verifyPassword(request.password, account?.password_hash ?? (await this.decoy));
     if (!account || !valid || account.disabled_at) {
@@ -136,14 +135,28 @@ export class Operators implements OnApplicationBootstrap {
       throw new ProblemException(401, 'AUTH.SIGN_IN_FAILED', 'Sign-in failed', 'Wrong username or password.');
     }
     this.throttle.succeeded(account.username);
+    return this.openSession({ subject: account.username, roles: account.roles, ...(account.marketplaces ? { marketplaces: account.marketplaces } : {}) }, { address }, response);
+  }
+
+  /**
+   * A signed-in operator's session (a local account's, or the identity provider's after its sign-in):
+   * the http-only session cookie and the CSRF cookie the page echoes, audited as AUTH.SIGN_IN.
+   */
+  async openSession(who: { subject: string; roles: Role[]; marketplaces?: string[] }, details: Record<string, unknown>, response: Response): Promise<SessionDto> {
+    const now = this.clock.now();
     const csrf = randomToken();
-    const token = await issueSessionToken(this.config.AUTH_SESSION_SECRET, { subject: account.username, roles: account.roles, ...(account.marketplaces ? { marketplaces: account.marketplaces } : {}), csrf, sessionId: randomUUID() }, SESSION_TTL_SECONDS, now);
+    const token = await issueSessionToken(this.config.AUTH_SESSION_SECRET, { ...who, csrf, sessionId: randomUUID() }, SESSION_TTL_SECONDS, now);
     const cookie = { secure: this.config.COOKIE_SECURE === 'true', sameSite: 'strict' as const, path: '/', maxAge: SESSION_TTL_SECONDS * 1000 };
     response.cookie(SESSION_COOKIE, token, { ...cookie, httpOnly: true });
     // Readable by the dashboard's script, which echoes it in x-csrf-token; a forged request cannot read it.
     response.cookie(CSRF_COOKIE, csrf, { ...cookie, httpOnly: false });
-    await this.audit(account.username, 'AUTH.SIGN_IN', 'signed in', { address });
-    return { username: account.username, roles: account.roles, ...(account.marketplaces ? { marketplaces: account.marketplaces } : {}), csrfToken: csrf, expiresAt: new Date(now.getTime() + SESSION_TTL_SECONDS * 1000).toISOString() };
+    await this.audit(who.subject, 'AUTH.SIGN_IN', 'signed in', details);
+    return { username: who.subject, roles: who.roles, ...(who.marketplaces ? { marketplaces: who.marketplaces } : {}), csrfToken: csrf, expiresAt: new Date(now.getTime() + SESSION_TTL_SECONDS * 1000).toISOString() };
+  }
+
+  /** A sign-in refused after the credentials were checked elsewhere (the identity provider's), audited. */
+  signInFailed(subject: string, reason: string, details: Record<string, unknown>): Promise<void> {
+    return this.audit(subject.slice(0, 200), 'AUTH.SIGN_IN_FAILED', reason, details);
   }
 
   async create(request: CreateOperatorRequest, actor: string): Promise<OperatorDto> {

@@ -46,8 +46,8 @@ export function loadAuthConfig(env: Record<string, string | undefined> = process
   const config = plainToInstance(AuthConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config);
   if (errors.length > 0) throw new Error(`Invalid configuration:\n${errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`).join('\n')}`);
-  const oidc = [config.OIDC_ISSUER, config.OIDC_JWKS_URL, config.OIDC_AUDIENCE].filter(Boolean).length;
-  if (oidc !== 0 && oidc !== 3) throw new Error('Invalid configuration:\n  OIDC_ISSUER, OIDC_JWKS_URL and OIDC_AUDIENCE go together');
+  // Bearer tokens of the identity provider need its keys and the audience; OIDC_ISSUER alone serves the api's sign-in with it.
+  if (!config.OIDC_JWKS_URL !== !config.OIDC_AUDIENCE || (config.OIDC_JWKS_URL && !config.OIDC_ISSUER)) throw new Error('Invalid configuration:\n  OIDC_JWKS_URL and OIDC_AUDIENCE go together, with OIDC_ISSUER');
   return config;
 }
 
@@ -86,7 +86,7 @@ export class AuthGuard implements CanActivate {
     @Optional() @Inject(API_KEY_VERIFIER) private readonly apiKeys?: ApiKeyVerifier,
     @Optional() @Inject(SESSION_REVOCATIONS) private readonly revocations?: SessionRevocations,
   ) {
-    if (config.OIDC_ISSUER) this.oidc = new OidcVerifier({ issuer: config.OIDC_ISSUER, jwksUrl: config.OIDC_JWKS_URL!, audience: config.OIDC_AUDIENCE!, rolesClaim: config.OIDC_ROLES_CLAIM, marketplacesClaim: config.OIDC_MARKETPLACES_CLAIM });
+    if (config.OIDC_JWKS_URL) this.oidc = new OidcVerifier({ issuer: config.OIDC_ISSUER!, jwksUrl: config.OIDC_JWKS_URL!, audience: config.OIDC_AUDIENCE!, rolesClaim: config.OIDC_ROLES_CLAIM, marketplacesClaim: config.OIDC_MARKETPLACES_CLAIM });
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

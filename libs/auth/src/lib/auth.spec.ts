@@ -2,6 +2,7 @@ import { assertActsFor } from '@penalty/runtime';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { loadAuthConfig } from './auth.guard';
 import { roleAllows, ROLES } from './roles';
 import { parseAccessRevocation, SessionRevocations } from './session-revocations';
 import { hashApiKeySecret, hashPassword, matchesApiKeyDigest, newApiKey, parseApiKey, verifyPassword } from './secrets';
@@ -161,5 +162,20 @@ describe('session revocations', () => {
     expect(parseAccessRevocation('{"kind":"SESSION_ENDED","sessionId":"s","subject":"li","expiresAt":"soon"}')).toBeNull();
     expect(parseAccessRevocation('{"kind":"SOMETHING"}')).toBeNull();
     expect(parseAccessRevocation('not json')).toBeNull();
+  });
+});
+
+describe('loadAuthConfig: the identity provider settings', () => {
+  const base = { AUTH_SESSION_SECRET: SECRET };
+  const bearer = { OIDC_ISSUER: 'https://idp.example.com', OIDC_JWKS_URL: 'https://idp.example.com/jwks', OIDC_AUDIENCE: 'penalty' };
+
+  it('takes bearer tokens with the issuer, its keys and the audience, and the issuer alone (the api signs operators in with it)', () => {
+    expect(loadAuthConfig({ ...base, ...bearer })).toMatchObject(bearer);
+    expect(loadAuthConfig({ ...base, OIDC_ISSUER: bearer.OIDC_ISSUER }).OIDC_JWKS_URL).toBeUndefined();
+  });
+
+  it('refuses the keys without the audience or the issuer', () => {
+    expect(() => loadAuthConfig({ ...base, OIDC_ISSUER: bearer.OIDC_ISSUER, OIDC_JWKS_URL: bearer.OIDC_JWKS_URL })).toThrow(/OIDC_JWKS_URL and OIDC_AUDIENCE go together, with OIDC_ISSUER/);
+    expect(() => loadAuthConfig({ ...base, OIDC_JWKS_URL: bearer.OIDC_JWKS_URL, OIDC_AUDIENCE: bearer.OIDC_AUDIENCE })).toThrow(/with OIDC_ISSUER/);
   });
 });

@@ -92,7 +92,7 @@ export class OidcVerifier {
 }
 
 /** A claim by dotted path, e.g. `realm_access.roles`. */
-function claimAt(payload: JWTPayload, path: string): unknown {
+export function claimAt(payload: JWTPayload, path: string): unknown {
   return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), payload);
 }
 

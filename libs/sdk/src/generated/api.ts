@@ -70,6 +70,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How operators can sign in here: the password form, and the company identity provider when configured */
+        get: operations["OidcSignInController_methods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/oidc/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start a sign-in with the company identity provider (a browser navigation): redirects to the provider's authorization endpoint (code flow with PKCE) */
+        get: operations["OidcSignInController_authorize"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The identity provider's redirect back: on success sets the session cookies (as a local sign-in does) and redirects to where the sign-in started; otherwise to the sign-in page with ?signInError=AUTH.OIDC_FAILED | AUTH.OIDC_CANCELLED | AUTH.OIDC_NO_ROLES | AUTH.IDP_UNAVAILABLE. Audited either way. */
+        get: operations["OidcSignInController_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/sign-in": {
         parameters: {
             query?: never;
@@ -717,6 +768,12 @@ export interface components {
             status: "OPEN" | "REMEDIATION_SUBMITTED" | "REMEDIED" | "UNREMEDIED" | "CLEARED_OUT" | "REVOKED";
             violationId: string;
         };
+        IdentityProviderDto: {
+            /** @description This service's path that starts the sign-in (a browser navigation, with ?returnTo=/path) */
+            authorizePath: string;
+            /** @description What the button says */
+            name: string;
+        };
         MarketplacesDto: {
             /** @description Marketplaces with a rulebook; the deployment default first */
             items: string[];
@@ -925,6 +982,12 @@ export interface components {
             marketplaces?: string[];
             roles: ("viewer" | "reviewer" | "admin")[];
             username: string;
+        };
+        SignInMethodsDto: {
+            /** @description The company identity provider's sign-in button, when configured */
+            identityProvider?: components["schemas"]["IdentityProviderDto"] | null;
+            /** @description The local password form (always, for bootstrap) */
+            password: boolean;
         };
         SignInRequest: {
             password: string;
@@ -1303,6 +1366,116 @@ export interface operations {
             };
             /** @description The principal may not call this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    OidcSignInController_methods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInMethodsDto"];
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    OidcSignInController_authorize: {
+        parameters: {
+            query?: {
+                /** @description Where on this origin to land after the sign-in (a path such as /#/review); anything else is ignored */
+                returnTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the identity provider; or, when it cannot be reached, to the sign-in page with ?signInError=AUTH.IDP_UNAVAILABLE */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTH.OIDC_NOT_CONFIGURED: no identity provider is configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    OidcSignInController_callback: {
+        parameters: {
+            query?: {
+                /** @description The provider's authorization code */
+                code?: string;
+                /** @description The state this service sent with the sign-in */
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the page the sign-in started from, or to the sign-in page with the reason */
+            303: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTH.OIDC_NOT_CONFIGURED: no identity provider is configured */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

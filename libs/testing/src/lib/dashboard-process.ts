@@ -24,7 +24,8 @@ export class DashboardProcess {
     if (!existsSync(path.join(repoRoot, 'apps/ops-dashboard/dist/index.html'))) {
       execFileSync('npx', ['vite', 'build', '-c', 'apps/ops-dashboard/vite.config.mts', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
     }
-    const port = await freePort();
+    // A port chosen beforehand (HTTP_PORT) when something must know the dashboard's address first, e.g. an identity provider's redirect URI.
+    const port = Number(this.env.HTTP_PORT ?? (await freePort()));
     this.url = `http://127.0.0.1:${port}`;
     const urlOf = (app: Parameters<PipelineStack['service']>[0]) => (this.stack.services.has(app) ? this.stack.service(app).baseUrl : ABSENT);
     this.child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/ops-dashboard/server/main.ts'], {
