@@ -30,3 +30,4 @@ export * from './lib/rulebook/rulebook-version';
 export * from './lib/rulebook/rulebook-seed';
 export * from './lib/rulebook/rulebook-catalogue';
 export * from './lib/rulebook/rule-simulation';
+export * from './lib/review-claim';

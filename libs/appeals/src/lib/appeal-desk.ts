@@ -5,6 +5,7 @@ import { buildCloudEvent, EventTypes, Topics, type AppealUpdatedV1 } from '@pena
 import {
   decideAppealFiling,
   decideAppealReview,
+  blockingClaim,
   formatShanghai,
   secondAppealCloses,
   type AppealRejectionReason,
@@ -140,9 +141,8 @@ export class AppealDesk {
       const [appeal]: AppealRow[] = await manager.query('SELECT * FROM appeal WHERE appeal_id = $1 FOR UPDATE', [appealId]);
       if (!appeal || appeal.subject_kind !== expected.kind || appeal.subject_id !== expected.subjectId) throw ProblemException.notFound('APPEAL.NOT_FOUND', `No appeal ${appealId}.`);
       // One reviewer per appeal: an appeal another reviewer has claimed is theirs to decide.
-      if (appeal.claimed_by !== null && appeal.claimed_by !== actor) {
-        throw new ProblemException(409, 'APPEAL.CLAIMED_BY_ANOTHER', 'Claimed by another reviewer', `Appeal ${appealId} is claimed by ${appeal.claimed_by}; they decide it, or release it first.`);
-      }
+      const holder = blockingClaim(appeal.claimed_by, actor, { kind: 'DECIDE' });
+      if (holder) throw new ProblemException(409, 'APPEAL.CLAIMED_BY_ANOTHER', 'Claimed by another reviewer', `Appeal ${appealId} is claimed by ${holder}; they decide it, or release it first.`);
       const decision = await this.subjects.find(manager, appeal.subject_kind, appeal.subject_id);
       if (!decision) throw ProblemException.notFound('APPEAL.DECISION_NOT_FOUND', `The decision appealed by ${appealId} no longer exists.`);
       assertActsFor(scope, decision.marketplace, `Appeal ${appealId}`);
@@ -177,9 +177,8 @@ export class AppealDesk {
       }
       const me = actor;
       const holder = assignee ?? me;
-      if (appeal.claimed_by !== null && appeal.claimed_by !== me && appeal.claimed_by !== holder) {
-        throw new ProblemException(409, 'APPEAL.CLAIMED_BY_ANOTHER', 'Claimed by another reviewer', `Appeal ${appealId} is claimed by ${appeal.claimed_by}.`);
-      }
+      const blocking = blockingClaim(appeal.claimed_by, me, { kind: 'CLAIM', holder });
+      if (blocking) throw new ProblemException(409, 'APPEAL.CLAIMED_BY_ANOTHER', 'Claimed by another reviewer', `Appeal ${appealId} is claimed by ${blocking}.`);
       const [[row]]: [AppealRow[], number] = await manager.query('UPDATE appeal SET claimed_by = $2, claimed_at = $3 WHERE appeal_id = $1 RETURNING *', [appealId, holder, now]);
       return { row, action: assignee && assignee !== me ? 'APPEAL.ASSIGN' : 'APPEAL.CLAIM', reason: assignee && assignee !== me ? `assigned to ${holder}` : 'claimed' };
     });
@@ -188,9 +187,8 @@ export class AppealDesk {
   /** The holder releases a claim (anyone may release a claim of their own or one assigned to them). Audited. */
   async release(appealId: string, expected: { kind: AppealSubjectKind; subjectId: string }, actor: string): Promise<AppealDto> {
     return this.onPending(appealId, expected, actor, async (manager, appeal) => {
-      if (appeal.claimed_by !== null && appeal.claimed_by !== actor) {
-        throw new ProblemException(409, 'APPEAL.CLAIMED_BY_ANOTHER', 'Claimed by another reviewer', `Appeal ${appealId} is claimed by ${appeal.claimed_by}; only they release it.`);
-      }
+      const holder = blockingClaim(appeal.claimed_by, actor, { kind: 'RELEASE' });
+      if (holder) throw new ProblemException(409, 'APPEAL.CLAIMED_BY_ANOTHER', 'Claimed by another reviewer', `Appeal ${appealId} is claimed by ${holder}; only they release it.`);
       const [[row]]: [AppealRow[], number] = await manager.query('UPDATE appeal SET claimed_by = NULL, claimed_at = NULL WHERE appeal_id = $1 RETURNING *', [appealId]);
       return { row, action: 'APPEAL.RELEASE', reason: 'released' };
     });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventTypes, Topics } from '@penalty/contracts';
 import {
+  blockingClaim,
   assertRemediationUnderReview,
   decideRemediationDeadline,
   decideRemediationReview,
@@ -58,9 +59,8 @@ export class RemediateForgeryCaseHandler {
     return this.change(caseId, actor, request.accepted ? 'FORGERY.ACCEPT_REMEDIATION' : 'FORGERY.REJECT_REMEDIATION', async (tx, c, now, book) => {
       assertActsFor(scope, c.marketplace ?? this.rules.defaultMarketplace, `Forgery case ${caseId}`);
       // One reviewer per submitted remediation: one another reviewer has claimed is theirs to review.
-      if (c.claimed_by !== null && c.claimed_by !== actor) {
-        throw new SanctionError('FORGERY.CLAIMED_BY_ANOTHER', `The remediation of forgery case ${caseId} is claimed by ${c.claimed_by}; they review it, or release it first.`);
-      }
+      const holder = blockingClaim(c.claimed_by, actor, { kind: 'DECIDE' });
+      if (holder) throw new SanctionError('FORGERY.CLAIMED_BY_ANOTHER', `The remediation of forgery case ${caseId} is claimed by ${holder}; they review it, or release it first.`);
       const { status } = decideRemediationReview({ status: c.status, accepted: request.accepted, remediationClosesAt: new Date(c.remediation_closes_at!), now });
       const updated = await this.close(tx, book, c, status, now);
       return { updated, reason: request.note ?? (request.accepted ? 'remediation accepted' : 'remediation rejected') };
@@ -78,9 +78,8 @@ export class RemediateForgeryCaseHandler {
       // Only someone who may review it claims it (or hands it on).
       assertActsFor(scope, c.marketplace ?? this.rules.defaultMarketplace, `Forgery case ${caseId}`);
       assertRemediationUnderReview(c.status);
-      if (c.claimed_by !== null && c.claimed_by !== actor && c.claimed_by !== holder) {
-        throw new SanctionError('FORGERY.CLAIMED_BY_ANOTHER', `The remediation of forgery case ${caseId} is claimed by ${c.claimed_by}.`);
-      }
+      const blocking = blockingClaim(c.claimed_by, actor, { kind: 'CLAIM', holder });
+      if (blocking) throw new SanctionError('FORGERY.CLAIMED_BY_ANOTHER', `The remediation of forgery case ${caseId} is claimed by ${blocking}.`);
       return { updated: await this.cases.setClaim(tx, caseId, holder, now), reason: assigning ? `assigned to ${holder}` : 'claimed' };
     });
   }
@@ -89,9 +88,8 @@ export class RemediateForgeryCaseHandler {
   async releaseRemediation(caseId: string, actor: string): Promise<ForgeryCaseDto> {
     return this.change(caseId, actor, 'FORGERY.RELEASE_REMEDIATION', async (tx, c, now) => {
       assertRemediationUnderReview(c.status);
-      if (c.claimed_by !== null && c.claimed_by !== actor) {
-        throw new SanctionError('FORGERY.CLAIMED_BY_ANOTHER', `The remediation of forgery case ${caseId} is claimed by ${c.claimed_by}; only they release it.`);
-      }
+      const holder = blockingClaim(c.claimed_by, actor, { kind: 'RELEASE' });
+      if (holder) throw new SanctionError('FORGERY.CLAIMED_BY_ANOTHER', `The remediation of forgery case ${caseId} is claimed by ${holder}; only they release it.`);
       return { updated: await this.cases.setClaim(tx, caseId, null, now), reason: 'released' };
     });
   }
