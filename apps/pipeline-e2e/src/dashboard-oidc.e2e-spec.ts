@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { axeFindings } from './axe-findings';
 import { DashboardProcess, freePort, IdentityProviderProcess, PipelineStack } from '@penalty/testing';
@@ -99,6 +100,7 @@ describe('ops dashboard: sign-in with the company identity provider (real OpenID
     await page.reload();
     await page.getByTestId('sign-in-oidc').filter({ hasText: 'Sign in with Penalty SSO' }).waitFor();
     findings.push(...(await axeFindings(page, 'sign-in with the identity provider (en)')));
+    await page.screenshot({ path: path.join(__dirname, '../../../docs/screenshots/sign-in-identity-provider.png'), fullPage: true });
     expect(findings).toEqual([]);
 
     await button.click();
