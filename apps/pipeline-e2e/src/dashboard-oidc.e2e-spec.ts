@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 import { axeFindings } from './axe-findings';
 import { DashboardProcess, freePort, IdentityProviderProcess, PipelineStack } from '@penalty/testing';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN = { username: 'root-admin', password: 'correct horse battery staple' };
 const CLIENT = { id: 'penalty-ops-dashboard', secret: 'the dashboard client secret of the tests' };
 
@@ -42,10 +42,7 @@ describe('ops dashboard: sign-in with the company identity provider (real OpenID
     await stack.start();
     dashboard = new DashboardProcess(stack, { HTTP_PORT: String(dashboardPort) });
     await dashboard.start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {

@@ -1,9 +1,9 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 import { axeFindings } from './axe-findings';
 import { Topics } from '@penalty/contracts';
 import { aMerchantId, aProfileEvent, aViolationEvent, DashboardProcess, PipelineStack, TopicRecorder } from '@penalty/testing';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN = { username: 'root-admin', password: 'correct horse battery staple' };
 const REVIEWER_A = { username: 'rev.an', password: 'first reviewer passphrase for e2e' };
 const REVIEWER_B = { username: 'rev.bo', password: 'second reviewer passphrase for e2e' };
@@ -106,10 +106,7 @@ describe('ops dashboard: the review queue as a team, readable pages (real Kafka 
       const created = await fetch(`${stack.service('api').baseUrl}/v1/operators`, { method: 'POST', headers: admin, body: JSON.stringify({ ...reviewer, roles: ['reviewer'] }) });
       expect(created.status).toBe(201);
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {

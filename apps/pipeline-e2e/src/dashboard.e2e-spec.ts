@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 import { Topics } from '@penalty/contracts';
 import { aMerchantId, aProfileEvent, aViolationEvent, DashboardProcess, PipelineStack, TopicRecorder } from '@penalty/testing';
 
@@ -18,7 +19,6 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
   return last;
 }
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const REVIEWER = { username: 'rev.zhang', password: 'a reviewer passphrase for e2e' };
 
 /**
@@ -50,11 +50,7 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     await recorder.start();
     await dashboard.start();
     dashboardUrl = dashboard.url;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // As root in a container; no background connections (this machine's network is closed).
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = watchCsp(await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'Europe/Berlin' }));
     mkdirSync(screenshots, { recursive: true });
   }, 300_000);

@@ -1,7 +1,8 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
+import { HelperProcess } from './helper-process';
 import type { PipelineStack } from './pipeline-stack';
 import { freePort } from './service-process';
 
@@ -11,8 +12,7 @@ const ABSENT = 'http://127.0.0.1:9';
 
 /** The ops dashboard's server (the built web app, the /svc proxy, /live) in front of a stack's services. */
 export class DashboardProcess {
-  private child?: ChildProcess;
-  private output = '';
+  private readonly helper = new HelperProcess('ops-dashboard');
   url = '';
 
   constructor(
@@ -28,35 +28,20 @@ export class DashboardProcess {
     const port = Number(this.env.HTTP_PORT ?? (await freePort()));
     this.url = `http://127.0.0.1:${port}`;
     const urlOf = (app: Parameters<PipelineStack['service']>[0]) => (this.stack.services.has(app) ? this.stack.service(app).baseUrl : ABSENT);
-    this.child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/ops-dashboard/server/main.ts'], {
-      cwd: repoRoot,
-      env: {
-        ...process.env, HTTP_PORT: String(port), SCRAPE_INTERVAL_MS: '1000',
-        API_URL: urlOf('api'), SCORING_URL: urlOf('scoring-service'), SANCTION_URL: urlOf('sanction-service'), NOTIFICATION_URL: urlOf('notification-service'),
-        ...this.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-100_000));
-    this.child.stdout!.on('data', keep);
-    this.child.stderr!.on('data', keep);
-    for (let i = 0; i < 120; i++) {
-      if (this.child.exitCode !== null) throw new Error(`ops-dashboard exited with ${this.child.exitCode}:\n${this.output}`);
-      if (await fetch(this.url).then((r) => r.ok).catch(() => false)) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`ops-dashboard did not answer on ${this.url}:\n${this.output}`);
+    const env = {
+      ...process.env, HTTP_PORT: String(port), SCRAPE_INTERVAL_MS: '1000',
+      API_URL: urlOf('api'), SCORING_URL: urlOf('scoring-service'), SANCTION_URL: urlOf('sanction-service'), NOTIFICATION_URL: urlOf('notification-service'),
+      ...this.env,
+    };
+    await this.helper.start(['-r', '@swc-node/register', 'apps/ops-dashboard/server/main.ts'], { cwd: repoRoot, env }, this.url);
   }
 
-  async stop(): Promise<void> {
-    if (!this.child || this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child!.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    await exited;
+  stop(): Promise<void> {
+    return this.helper.stop();
   }
 
   logs(): string {
-    return this.output;
+    return this.helper.logs();
   }
 }
 
