@@ -102,8 +102,8 @@ export class OidcSignIn {
     let provider: oidc.Configuration;
     try {
       provider = await this.provider();
-    } catch {
-      return this.refusedPath('AUTH.IDP_UNAVAILABLE');
+    } catch (error) {
+      return refuse('AUTH.IDP_UNAVAILABLE', `the identity provider's discovery document cannot be read: ${(error as Error).message}`.slice(0, 500));
     }
     let claims: Record<string, unknown>;
     try {
