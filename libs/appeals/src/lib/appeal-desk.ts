@@ -175,12 +175,12 @@ export class AppealDesk {
         const decision = await this.subjects.find(manager, appeal.subject_kind, appeal.subject_id);
         if (decision) assertActsFor(scope, decision.marketplace, `Appeal ${appealId}`);
       }
-      const me = actor;
-      const holder = assignee ?? me;
-      const blocking = blockingClaim(appeal.claimed_by, me, { kind: 'CLAIM', holder });
+      const holder = assignee ?? actor;
+      const assigning = holder !== actor;
+      const blocking = blockingClaim(appeal.claimed_by, actor, { kind: 'CLAIM', holder });
       if (blocking) throw new ProblemException(409, 'APPEAL.CLAIMED_BY_ANOTHER', 'Claimed by another reviewer', `Appeal ${appealId} is claimed by ${blocking}.`);
       const [[row]]: [AppealRow[], number] = await manager.query('UPDATE appeal SET claimed_by = $2, claimed_at = $3 WHERE appeal_id = $1 RETURNING *', [appealId, holder, now]);
-      return { row, action: assignee && assignee !== me ? 'APPEAL.ASSIGN' : 'APPEAL.CLAIM', reason: assignee && assignee !== me ? `assigned to ${holder}` : 'claimed' };
+      return { row, action: assigning ? 'APPEAL.ASSIGN' : 'APPEAL.CLAIM', reason: assigning ? `assigned to ${holder}` : 'claimed' };
     });
   }
 

@@ -1,6 +1,6 @@
 /**
- * Review claims: one reviewer at a time works an appeal or a submitted forgery remediation (issue 13
- * "the review queue as a team's tool"). Whoever holds the claim decides or releases it; a claim is
+ * Review claims: one reviewer at a time works an appeal or a submitted forgery remediation (the
+ * review queue, worked as a team). Whoever holds the claim decides or releases it; a claim is
  * taken over only by the reviewer it is handed to (an assignment to the holder's colleague is the
  * holder's or an unclaimed item's to make).
  */
