@@ -41,8 +41,12 @@ export const DATE_TIME_DESCRIPTION = `Date-time of the contract: RFC 3339 with o
 /** The constraint name: also the key of its JSON Schema converter (see CONTRACT_SCHEMA_CONVERTERS). */
 export const IS_RFC3339_DATE_TIME = 'isRfc3339DateTime';
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Gregorian: every event parsed runs this, so no Date is made for it. */
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return DAYS_IN_MONTH[month - 1];
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
 /**
@@ -54,15 +58,20 @@ export function isRfc3339DateTime(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const m = RFC3339_DATE_TIME.exec(value);
   if (!m) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const year = +m[1];
+  const month = +m[2];
+  const day = +m[3];
+  const hour = +m[4];
+  const minute = +m[5];
+  const second = +m[6];
   // The written year is bounded too (and Date.UTC would read years 0-99 as 1900-1999).
   if (year < 1970 || year > 2099) return false;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
   if (hour > 23 || minute > 59 || second > 59) return false;
   let offsetSeconds = 0;
   if (m[7] !== undefined) {
-    const offsetHours = Number(m[8]);
-    const offsetMinutes = Number(m[9]);
+    const offsetHours = +m[8];
+    const offsetMinutes = +m[9];
     if (offsetHours > 23 || offsetMinutes > 59) return false;
     offsetSeconds = (m[7] === '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
   }

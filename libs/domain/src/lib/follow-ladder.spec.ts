@@ -1,4 +1,4 @@
-import { contributingViolationIds, followLadder, ladderScopeKey, measureInForce, type PassedNode, type TotalChange } from './follow-ladder';
+import { contributingViolationIds, contributionsInBatch, followLadder, ladderScopeKey, measureInForce, type PassedNode, type TotalChange } from './follow-ladder';
 import { SERIOUS_LADDER } from './rule-sets.data';
 
 const scope = { merchantId: 'm-1', naturalYear: 2026, track: 'SERIOUS' as const };
@@ -66,6 +66,15 @@ describe('contributingViolationIds', () => {
   it('drops an assessment whose points went to zero, moves a changed one to where its change came, and ignores other scopes', () => {
     expect(contributingViolationIds([{ violationId: 'v1', points: 12 }, { violationId: 'v2', points: 12 }], changes, 3)).toEqual(['v2', 'v3', 'v4']);
     expect(contributingViolationIds([{ violationId: 'v2', points: 12 }], [change('v2', 6, 6), change('v5', 6, 12)], 1)).toEqual(['v2', 'v5']);
+  });
+
+  it('answers each node of a batch from one grouping of its changes, each scope on its own', () => {
+    const contributions = contributionsInBatch(changes);
+    const before = [{ violationId: 'v1', points: 12 }, { violationId: 'v2', points: 12 }];
+    expect(contributions(before, 3)).toEqual(['v2', 'v3', 'v4']);
+    expect(contributions(before, 0)).toEqual(['v1', 'v2', 'v3']);
+    expect(contributions([], 2)).toEqual(['x']);
+    expect(contributions([{ violationId: 'w', points: 6 }], 2)).toEqual(['w', 'x']);
   });
 });
 

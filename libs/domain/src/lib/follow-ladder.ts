@@ -91,15 +91,33 @@ export interface CountingAssessment {
  * one that no longer counts (0 points) drops out.
  */
 export function contributingViolationIds(before: readonly CountingAssessment[], changes: readonly TotalChange[], upTo: number): string[] {
-  const scope = ladderScopeKey(changes[upTo]);
-  const order = before.filter((a) => a.points > 0).map((a) => a.violationId);
-  for (const change of changes.slice(0, upTo + 1)) {
-    if (ladderScopeKey(change) !== scope) continue;
-    const at = order.indexOf(change.violationId);
-    if (at >= 0) order.splice(at, 1);
-    if (change.points > 0) order.push(change.violationId);
-  }
-  return order;
+  return contributionsInBatch(changes)(before, upTo);
+}
+
+/**
+ * contributingViolationIds for every node a batch imposes: the batch's changes are grouped by scope
+ * once, so each node walks only its own scope's changes (a burst imposes thousands of nodes over
+ * thousands of changes).
+ */
+export function contributionsInBatch(changes: readonly TotalChange[]): (before: readonly CountingAssessment[], upTo: number) => string[] {
+  const scopeOf = changes.map(ladderScopeKey);
+  const indicesOf = new Map<string, number[]>();
+  scopeOf.forEach((scope, index) => {
+    const indices = indicesOf.get(scope);
+    if (indices) indices.push(index);
+    else indicesOf.set(scope, [index]);
+  });
+  return (before, upTo) => {
+    const order = before.filter((a) => a.points > 0).map((a) => a.violationId);
+    for (const index of indicesOf.get(scopeOf[upTo]) ?? []) {
+      if (index > upTo) break;
+      const change = changes[index];
+      const at = order.indexOf(change.violationId);
+      if (at >= 0) order.splice(at, 1);
+      if (change.points > 0) order.push(change.violationId);
+    }
+    return order;
+  };
 }
 
 /** A measure of a sanction as the platform keeps it. */

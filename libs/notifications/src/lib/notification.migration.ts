@@ -120,5 +120,33 @@ export class NotificationReminderGroups1765000100000 implements MigrationInterfa
   }
 }
 
+/**
+ * The cause event's bytes are what a webhook receives: only WEBHOOK rows keep them (an inbox, email or
+ * SMS row carries its title and body), so a burst no longer writes every event again per channel.
+ * A WEBHOOK row must have them: the check holds for new rows at once and is then validated over the
+ * rows written before (all of which have them), without blocking writes meanwhile.
+ */
+export class NotificationPayloadOfWebhooks1765100300000 implements MigrationInterface {
+  name = 'NotificationPayloadOfWebhooks1765100300000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE notification ALTER COLUMN payload DROP NOT NULL');
+    await queryRunner.query(`ALTER TABLE notification ADD CONSTRAINT notification_webhook_payload CHECK (channel <> 'WEBHOOK' OR payload IS NOT NULL) NOT VALID`);
+    await queryRunner.query('ALTER TABLE notification VALIDATE CONSTRAINT notification_webhook_payload');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE notification DROP CONSTRAINT notification_webhook_payload');
+    await queryRunner.query(`UPDATE notification SET payload = '' WHERE payload IS NULL`);
+    await queryRunner.query('ALTER TABLE notification ALTER COLUMN payload SET NOT NULL');
+  }
+}
+
 /** The notification service's own migrations, in order. */
-export const NOTIFICATION_MIGRATIONS = [NotificationTables1763856300000, NotificationPendingDue1764700000000, NotificationReminderKeys1764800000000, NotificationReminderGroups1765000100000];
+export const NOTIFICATION_MIGRATIONS = [
+  NotificationTables1763856300000,
+  NotificationPendingDue1764700000000,
+  NotificationReminderKeys1764800000000,
+  NotificationReminderGroups1765000100000,
+  NotificationPayloadOfWebhooks1765100300000,
+];

@@ -16,7 +16,8 @@ export interface NotificationToWrite {
   causeType: string;
   title: string;
   body: string;
-  payload: string;
+  /** The cause event as published: what a webhook receives (null on the other channels). */
+  payload: string | null;
   status: 'PENDING' | 'DELIVERED';
   attempts: number;
   nextAttemptAt: Date | null;
@@ -38,7 +39,8 @@ export interface ClaimedNotification {
   title: string;
   body: string;
   cause_event_id: string;
-  payload: string;
+  /** Set on WEBHOOK rows (notification_webhook_payload), null on the others. */
+  payload: string | null;
   attempts: number;
   lease_until: Date;
 }

@@ -5,7 +5,7 @@ import { systemClock } from '@penalty/domain';
 import { HandlerTestbed, runId } from '@penalty/testing';
 import { MerchantContactRepository } from '../merchant-contact.repository';
 import type { NotificationConfig } from '../notification.config';
-import { NotificationPendingDue1764700000000, NotificationTables1763856300000 } from '../notification.migration';
+import { NotificationPayloadOfWebhooks1765100300000, NotificationPendingDue1764700000000, NotificationTables1763856300000 } from '../notification.migration';
 import { NotificationRepository } from '../notification.repository';
 import { NotificationRecorder } from '../notify-merchant/record-notifications';
 import { NotificationDeliveryWorker } from './notification-delivery.worker';
@@ -18,7 +18,7 @@ import { PendingDeliveries } from './pending-deliveries';
  */
 describe('notification delivery worker, woken rather than polling (real PostgreSQL and Kafka)', () => {
   const id = runId();
-  const testbed = new HandlerTestbed({ schema: 'notification', migrations: [NotificationTables1763856300000, NotificationPendingDue1764700000000], topics: [Topics.NotificationsSentV1], clock: systemClock });
+  const testbed = new HandlerTestbed({ schema: 'notification', migrations: [NotificationTables1763856300000, NotificationPendingDue1764700000000, NotificationPayloadOfWebhooks1765100300000], topics: [Topics.NotificationsSentV1], clock: systemClock });
   const config = { WEBHOOK_SIGNING_SECRET: 'delivery-test-signing-secret', WEBHOOK_MAX_ATTEMPTS: 4, WEBHOOK_RETRY_BASE_MS: 300, WEBHOOK_TIMEOUT_MS: 2_000, WEBHOOK_POLL_MS: 600_000 } as NotificationConfig;
   const received: { path: string; at: number }[] = [];
   /** Answers 500 to a path's first `failures[path]` requests, then 204. */

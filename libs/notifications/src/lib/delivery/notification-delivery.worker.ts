@@ -149,6 +149,8 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
   /** POSTs the cause event; returns undefined on a 2xx answer, else why it failed. */
   private async post(row: Delivery): Promise<string | undefined> {
     if (!row.webhook_url) return 'the merchant has no webhook URL';
+    const payload = row.payload;
+    if (payload === null) return 'the notification holds no event to post';
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     try {
       const response = await fetch(row.webhook_url, {
@@ -156,9 +158,9 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, Befor
         headers: {
           'content-type': CLOUDEVENTS_CONTENT_TYPE,
           [WEBHOOK_DELIVERY_ID_HEADER]: row.notification_id,
-          [WEBHOOK_SIGNATURE_HEADER]: signWebhook(this.config.WEBHOOK_SIGNING_SECRET, timestamp, row.payload),
+          [WEBHOOK_SIGNATURE_HEADER]: signWebhook(this.config.WEBHOOK_SIGNING_SECRET, timestamp, payload),
         },
-        body: row.payload,
+        body: payload,
         // A redirect is an answer we do not follow: the merchant registers the final URL.
         redirect: 'manual',
         signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),

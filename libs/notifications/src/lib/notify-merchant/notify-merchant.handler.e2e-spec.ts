@@ -147,6 +147,22 @@ describe('notify merchants, a batch at a time (real PostgreSQL and Kafka)', () =
     expect((await remindersOf(merchantId)).filter((r) => !r.cancelled)).toHaveLength(8);
   });
 
+  it('keeps the event as published only on the webhook row, and the table refuses a webhook row without it', async () => {
+    const merchantId = aMerchant();
+    await recordContacts([profile(merchantId, { webhookUrl: `https://${merchantId}.example/hooks`, locale: 'en' })]);
+    const decision = assessed(merchantId, `v-${merchantId}-1`);
+    await notify([decision]);
+    const stored = await rows<{ channel: string; payload: string | null }>('SELECT channel, payload FROM notification WHERE merchant_id = $1 ORDER BY channel', [merchantId]);
+    expect(stored.map((r) => [r.channel, r.payload === null ? null : JSON.parse(r.payload).id])).toEqual([['INBOX', null], ['WEBHOOK', decision.id]]);
+    await expect(
+      rows(
+        `INSERT INTO notification (notification_id, merchant_id, channel, template, cause_event_id, cause_type, title, body, payload, status, attempts, next_attempt_at, created_at)
+         VALUES (gen_random_uuid(), $1, 'WEBHOOK', 'penalty-assessed', $2, 'penalty.assessed.v1', 't', 'b', NULL, 'PENDING', 0, now(), now())`,
+        [merchantId, `no-payload-${merchantId}`],
+      ),
+    ).rejects.toThrow(/notification_webhook_payload/);
+  });
+
   it('tells a decision on the contact of a profile earlier in the same batch', async () => {
     const merchantId = aMerchant();
     await recordContacts([profile(merchantId, { locale: 'zh-CN' })]);

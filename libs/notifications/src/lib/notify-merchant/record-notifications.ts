@@ -22,7 +22,8 @@ export interface MerchantMessage {
 
 /**
  * The rows of a message, one per channel. The inbox copy is delivered by being written, so it is
- * DELIVERED at once (one attempt); the others start PENDING, due now, for the delivery worker.
+ * DELIVERED at once (one attempt); the others start PENDING, due now, for the delivery worker. Only
+ * the webhook's row keeps the payload: it is what the webhook receives.
  */
 export function notificationRowsOf(message: MerchantMessage, now: Date): NotificationToWrite[] {
   return message.channels.map((channel) => {
@@ -35,7 +36,7 @@ export function notificationRowsOf(message: MerchantMessage, now: Date): Notific
       causeType: message.causeType,
       title: message.title,
       body: message.body,
-      payload: message.payload,
+      payload: channel === 'WEBHOOK' ? message.payload : null,
       status: delivered ? 'DELIVERED' : 'PENDING',
       attempts: delivered ? 1 : 0,
       nextAttemptAt: delivered ? null : now,

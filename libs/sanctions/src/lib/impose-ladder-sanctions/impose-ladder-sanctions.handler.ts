@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { PenaltyAssessedV1 } from '@penalty/contracts';
 import {
-  contributingViolationIds,
+  contributionsInBatch,
   followLadder,
   ladderScopeKey,
   planLadderSanction,
@@ -77,6 +77,7 @@ export class ImposeLadderSanctionsHandler {
     const imposing = uniqueScopes(moving.filter((m) => m.impose).map((m) => m.change));
     const counting = imposing.length > 0 ? await this.ladders.counting(tx, imposing, [...lastOf.keys()]) : [];
     const countedBefore = byScope([...counting, ...before]);
+    const contributions = contributionsInBatch(changes);
 
     const book = this.books.open(tx, now);
     const createdHere = new Set(moving.flatMap((m) => (m.impose ? [m.impose.sanctionId] : [])));
@@ -94,7 +95,7 @@ export class ImposeLadderSanctionsHandler {
             track: change.track,
             node: plan.node,
             naturalYear: change.naturalYear,
-            violationIds: contributingViolationIds(countedBefore.get(ladderScopeKey(change)) ?? [], changes, index),
+            violationIds: contributions(countedBefore.get(ladderScopeKey(change)) ?? [], index),
             skippedNodes: impose.skipped,
           },
           measures: plan.measures,
@@ -133,7 +134,9 @@ function byScope(assessments: readonly KeptAssessment[]): Map<string, KeptAssess
   const scopes = new Map<string, KeptAssessment[]>();
   for (const a of sorted) {
     const key = ladderScopeKey(a);
-    scopes.set(key, [...(scopes.get(key) ?? []), a]);
+    const scope = scopes.get(key);
+    if (scope) scope.push(a);
+    else scopes.set(key, [a]);
   }
   return scopes;
 }
