@@ -12,6 +12,15 @@ const EVIDENCE = [
   { kind: 'PURCHASE_INVOICE', issuer: 'Wholesaler Ltd', validFrom: '2025-01-01T00:00:00+08:00', validUntil: '2025-12-31T00:00:00+08:00', sha256: 'b'.repeat(64) },
 ];
 
+/** What the detecting system found, as a violation event carries it: the listings and the evidence items. */
+const violationEvidenceOf = (merchantId: string) => ({
+  itemIds: [`${merchantId}-item-1`, `${merchantId}-item-2`],
+  evidence: [
+    { kind: 'TEST_PURCHASE', uri: `https://evidence.example/purchases/${merchantId}.html`, sha256: 'e'.repeat(64) },
+    { kind: 'LISTING_SNAPSHOT', uri: `s3://evidence/listings/${merchantId}.png`, sha256: 'f'.repeat(64) },
+  ],
+});
+
 interface AuditEntry { action: string; actor: string; reason: string }
 
 /** Waits until `read` answers what `done` accepts (the page re-renders after the api answers), else fails with the last answer. */
@@ -78,7 +87,7 @@ describe('ops dashboard: the review queue as a team, readable pages (real Kafka 
   /** A merchant past the 12-point node: its sanction's id. */
   async function sanctioned(merchantId: string): Promise<string> {
     await stack.publish(Topics.MerchantsProfilesV1, [aProfileEvent({ merchantId, examEligible: true })]);
-    await stack.publish(Topics.ViolationsDetectedV1, [aViolationEvent({ merchantId, code: 'COUNTERFEIT_GOODS', severity: 'STANDARD' })]);
+    await stack.publish(Topics.ViolationsDetectedV1, [aViolationEvent({ merchantId, code: 'COUNTERFEIT_GOODS', severity: 'STANDARD', extraData: violationEvidenceOf(merchantId) })]);
     const [imposed] = await recorder.waitFor((m) => m.key === merchantId && m.json?.type === 'sanction.imposed.v1');
     return imposed.json!.data.sanctionId;
   }
@@ -205,7 +214,18 @@ describe('ops dashboard: the review queue as a team, readable pages (real Kafka 
     await invoice.getByText('expired').waitFor();
     await invoice.getByTitle('b'.repeat(64)).waitFor();
     expect(await documents.locator('tbody tr.ant-table-row').count()).toBe(2);
-    await b.page.getByTestId('evidence-drawer').getByText("The violation's evidence URIs and item ids are not in the api's read model").waitFor();
+    // The sanction's violation as the detecting system reported it: its listings, each evidence item's kind, place (a link only for a web address) and hash.
+    const violationEvidence = b.page.getByTestId('violation-evidence');
+    const reported = violationEvidenceOf(claimedM);
+    for (const itemId of reported.itemIds) await violationEvidence.getByText(itemId, { exact: true }).waitFor();
+    await violationEvidence.getByTitle('COUNTERFEIT_GOODS', { exact: true }).waitFor();
+    expect(await violationEvidence.locator('tbody tr.ant-table-row').count()).toBe(1);
+    const evidenceItems = violationEvidence.getByTestId('violation-evidence-item');
+    expect(await evidenceItems.count()).toBe(2);
+    expect(await evidenceItems.nth(0).locator('a').getAttribute('href')).toBe(reported.evidence[0].uri);
+    await evidenceItems.nth(0).getByTitle('e'.repeat(64)).waitFor();
+    expect(await evidenceItems.nth(1).locator('a').count()).toBe(0);
+    await evidenceItems.nth(1).getByText(reported.evidence[1].uri, { exact: true }).waitFor();
     expect(await axeFindings(b.page, 'Review queue, evidence viewer (en)')).toEqual([]);
     await b.page.keyboard.press('Escape');
     await b.page.getByTestId('evidence-drawer').waitFor({ state: 'detached' });

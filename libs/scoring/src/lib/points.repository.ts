@@ -41,6 +41,8 @@ export interface NewViolation {
   ruleVersion: string;
   itemAction: string;
   itemIds: readonly string[];
+  /** The evidence the event carried, as it carried it. */
+  evidence: readonly { kind: string; uri: string; sha256: string }[];
   detectedBy: string;
   assessedAt: Date;
   marketplace: string;
@@ -107,15 +109,15 @@ export class PointsRepository {
     await db.query(
       `INSERT INTO violation (violation_id, assessment_id, event_id, merchant_id, code, scenario, severity, occurred_at, natural_year,
          track, base_points, points, waiver, rule_version, item_action, item_ids, detected_by, assessed_at, marketplace, rule_content_hash,
-         assessed_points, assessed_waiver, general_after, serious_after)
+         assessed_points, assessed_waiver, general_after, serious_after, evidence)
        SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::int[],
          $10::text[], $11::int[], $12::int[], $13::text[], $14::text[], $15::text[], $16::jsonb[], $17::text[], $18::timestamptz[], $19::text[], $20::text[],
-         $12::int[], $13::text[], $21::int[], $22::int[])`,
+         $12::int[], $13::text[], $21::int[], $22::int[], $23::jsonb[])`,
       [
         column('violationId'), column('assessmentId'), column('eventId'), column('merchantId'), column('code'), column('scenario'), column('severity'),
         column('occurredAt'), column('naturalYear'), column('track'), column('basePoints'), column('points'), column('waiver'), column('ruleVersion'),
         column('itemAction'), violations.map((v) => JSON.stringify(v.itemIds)), column('detectedBy'), column('assessedAt'), column('marketplace'), column('ruleContentHash'),
-        column('generalAfter'), column('seriousAfter'),
+        column('generalAfter'), column('seriousAfter'), violations.map((v) => JSON.stringify(v.evidence)),
       ],
     );
   }

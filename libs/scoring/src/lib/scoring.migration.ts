@@ -59,3 +59,17 @@ export class ScoringRuleIdentity1764900200000 implements MigrationInterface {
     await queryRunner.query('ALTER TABLE violation DROP COLUMN marketplace, DROP COLUMN rule_content_hash, DROP COLUMN assessed_points, DROP COLUMN assessed_waiver, DROP COLUMN general_after, DROP COLUMN serious_after');
   }
 }
+
+/**
+ * The evidence a violation came with (kind, URI, SHA-256 of each item, as the event carried them), so
+ * that a reviewer sees what the detecting system saw. Rows from before have none kept (null).
+ */
+export class ScoringViolationEvidence1765100400000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE violation ADD COLUMN evidence jsonb');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE violation DROP COLUMN evidence');
+  }
+}

@@ -476,6 +476,10 @@ export interface components {
         ExplainedViolationDto: {
             code: string;
             detectedBy: string;
+            /** @description The evidence the violation came with (null: assessed before the platform kept it) */
+            evidence: components["schemas"]["ViolationEvidenceDto"][] | null;
+            /** @description The listings the violation concerns */
+            itemIds: string[];
             merchantId: string;
             occurredAt: string;
             scenario: string | null;
@@ -564,6 +568,14 @@ export interface components {
         UseExamChanceRequest: {
             /** @description The violation whose points the exam would waive */
             violationId: string;
+        };
+        ViolationEvidenceDto: {
+            /** @description What the item is, as the detecting system named it */
+            kind: string;
+            /** @description SHA-256 of its content, hex encoded */
+            sha256: string;
+            /** @description Where it is kept */
+            uri: string;
         };
     };
     responses: never;

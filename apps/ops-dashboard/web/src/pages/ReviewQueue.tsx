@@ -1,9 +1,10 @@
-import { Alert, App, AutoComplete, Button, Card, Descriptions, Drawer, Input, Modal, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, AutoComplete, Button, Card, Descriptions, Drawer, Input, Modal, Radio, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, call, type Me, type Service } from '../api';
 import { Countdown, useNow } from '../components/Countdown';
 import { EnumText } from '../components/EnumText';
 import { ShortId } from '../components/ShortId';
+import { ViolationEvidence } from '../components/ViolationEvidence';
 import { shanghaiTime } from '../format';
 import { useCodes, useT } from '../i18n';
 
@@ -270,7 +271,7 @@ export function ReviewQueue({ me }: { me: Me }) {
   );
 }
 
-/** The item's documents (kind, issuer, validity, SHA-256) and what the read model knows of the violation. */
+/** The item's documents (kind, issuer, validity, SHA-256), and its violations' item ids and evidence (from the scoring service). */
 function EvidenceDrawer({ item, onClose }: { item: Item | undefined; onClose: () => void }) {
   const t = useT();
   const now = useNow(60_000);
@@ -301,7 +302,7 @@ function EvidenceDrawer({ item, onClose }: { item: Item | undefined; onClose: ()
               },
             ]} />
           <Typography.Title level={5} style={{ marginTop: 16 }}>{t('violationEvidence')}</Typography.Title>
-          <Alert type="info" showIcon message={t('violationEvidenceNotKept')} />
+          <ViolationEvidence subject={item} />
         </div>
       )}
     </Drawer>

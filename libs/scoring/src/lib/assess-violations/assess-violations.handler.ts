@@ -75,7 +75,7 @@ export class AssessViolationsHandler {
         violationId: v.violationId, assessmentId: randomUUID(), eventId: v.inbound.event.id, merchantId: v.merchantId, code: v.code, scenario: v.scenario ?? null,
         severity: v.severity, occurredAt: v.occurredAt, naturalYear: assessment.naturalYear, track: assessment.track, basePoints: assessment.basePoints,
         points: assessment.points, waiver: assessment.waiver, ruleVersion: assessment.ruleVersion, itemAction: v.data.itemAction ?? 'NONE',
-        itemIds: v.data.itemIds ?? [], detectedBy: v.data.detectedBy, assessedAt: now, marketplace: v.marketplace, ruleContentHash: ruleSet.contentHash,
+        itemIds: v.data.itemIds ?? [], evidence: (v.data.evidence ?? []).map(({ kind, uri, sha256 }) => ({ kind, uri, sha256 })), detectedBy: v.data.detectedBy, assessedAt: now, marketplace: v.marketplace, ruleContentHash: ruleSet.contentHash,
         generalAfter: after.general, seriousAfter: after.serious,
       };
       rows.push(row);

@@ -12,6 +12,12 @@ export class PriorDecisionDto {
   @ApiProperty() assessedAt: string;
 }
 
+export class ViolationEvidenceDto {
+  @ApiProperty({ description: 'What the item is, as the detecting system named it' }) kind: string;
+  @ApiProperty({ description: 'Where it is kept' }) uri: string;
+  @ApiProperty({ description: 'SHA-256 of its content, hex encoded' }) sha256: string;
+}
+
 export class ExplainedViolationDto {
   @ApiProperty() violationId: string;
   @ApiProperty() merchantId: string;
@@ -20,6 +26,8 @@ export class ExplainedViolationDto {
   @ApiProperty({ type: String, nullable: true }) scenario: string | null;
   @ApiProperty() occurredAt: string;
   @ApiProperty() detectedBy: string;
+  @ApiProperty({ type: [String], description: 'The listings the violation concerns' }) itemIds: string[];
+  @ApiProperty({ type: [ViolationEvidenceDto], nullable: true, description: 'The evidence the violation came with (null: assessed before the platform kept it)' }) evidence: ViolationEvidenceDto[] | null;
 }
 
 export class AssessmentInputsDto {

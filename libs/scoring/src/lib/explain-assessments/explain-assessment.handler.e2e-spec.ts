@@ -27,6 +27,21 @@ describe('explaining assessments (real PostgreSQL)', () => {
   }, 120_000);
   afterAll(() => testbed.stop());
 
+  it("shows the violation's listings and evidence as the event carried them (none kept for violations from before)", async () => {
+    const merchantId = aMerchantId('explain-evidence');
+    const evidence = [
+      { kind: 'LISTING_SNAPSHOT', uri: 'https://evidence.example/listings/item-7.html', sha256: 'c'.repeat(64) },
+      { kind: 'TEST_PURCHASE', uri: 's3://evidence/purchases/p-1.pdf', sha256: 'd'.repeat(64) },
+    ];
+    const violation = aViolationEvent({ merchantId, extraData: { itemIds: ['item-7', 'item-8'], evidence } });
+    const bare = aViolationEvent({ merchantId: aMerchantId('explain-evidence') });
+    await apply([violation, bare]);
+    expect((await explain(violation.data.violationId)).inputs.violation).toMatchObject({ violationId: violation.data.violationId, itemIds: ['item-7', 'item-8'], evidence });
+    expect((await explain(bare.data.violationId)).inputs.violation).toMatchObject({ itemIds: ['item-1'], evidence: [] });
+    await testbed.rows('UPDATE violation SET evidence = NULL WHERE violation_id = $1', [bare.data.violationId]);
+    expect((await explain(bare.data.violationId)).inputs.violation.evidence).toBeNull();
+  });
+
   it('explains a SERIOUS violation counted on top of an earlier one: table cell, totals before and after, the prior decision, reproduced', async () => {
     const merchantId = aMerchantId('explain');
     const first = aViolationEvent({ merchantId, occurredAt: '2026-11-20T10:00:00+08:00' });

@@ -16,6 +16,8 @@ interface ViolationRow {
   scenario: Scenario | null;
   occurred_at: Date;
   detected_by: string;
+  item_ids: string[];
+  evidence: { kind: string; uri: string; sha256: string }[] | null;
   natural_year: number;
   track: 'GENERAL' | 'SERIOUS';
   base_points: number;
@@ -79,7 +81,7 @@ export class ExplainAssessmentHandler {
       ruleVersion: row.rule_version,
       ruleContentHash: ruleSet.contentHash,
       inputs: {
-        violation: { violationId: row.violation_id, merchantId: row.merchant_id, code: row.code, severity: row.severity, scenario: row.scenario, occurredAt: formatShanghai(facts.occurredAt), detectedBy: row.detected_by },
+        violation: { violationId: row.violation_id, merchantId: row.merchant_id, code: row.code, severity: row.severity, scenario: row.scenario, occurredAt: formatShanghai(facts.occurredAt), detectedBy: row.detected_by, itemIds: row.item_ids, evidence: row.evidence },
         naturalYear: row.natural_year,
         track: row.track,
         totalsBefore: before as { general: number; serious: number } | null,
