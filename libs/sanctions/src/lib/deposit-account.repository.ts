@@ -10,6 +10,8 @@ export interface MerchantProfileColumns {
   trademarkStatus: TrademarkStatus;
   categories: readonly string[];
   examEligible: boolean;
+  /** The marketplace the profile names (null: the deployment's default). */
+  marketplace: string | null;
 }
 
 /** A merchant's account: its deposit ledger, and the measures that matter to it (supervision, termination) not lifted yet. */
@@ -17,6 +19,8 @@ export interface DepositAccountRecord {
   merchantId: string;
   ledger: DepositLedgerAccount;
   openMeasures: OpenMeasureRecord[];
+  /** From the latest profile (null: none named, or no profile yet: the deployment's default). */
+  marketplace: string | null;
 }
 
 /** An account to write: its ledger after the batch, and the profile when one came. */
@@ -34,10 +38,11 @@ interface AccountRow {
   refunds_fen: string;
   fines_charged_fen: string;
   top_up_due_at: Date | null;
+  marketplace: string | null;
   open_measures: Parameters<typeof openMeasureOf>[0][];
 }
 
-const COLUMNS = `merchant_id, required_fen::text, initial_fen::text, payments_fen::text, refunds_fen::text, fines_charged_fen::text, top_up_due_at,
+const COLUMNS = `merchant_id, required_fen::text, initial_fen::text, payments_fen::text, refunds_fen::text, fines_charged_fen::text, top_up_due_at, marketplace,
   ${openMeasuresJson(`m.merchant_id = merchant_account.merchant_id AND m.type IN ('STORE_SUPERVISION', 'TERMINATION')`)} AS open_measures`;
 
 const fen = (v: string | null) => (v === null ? null : BigInt(v));
@@ -57,6 +62,7 @@ function recordOf(row: AccountRow): DepositAccountRecord {
       terminated: openMeasures.some((m) => m.type === 'TERMINATION'),
     },
     openMeasures,
+    marketplace: row.marketplace,
   };
 }
 
@@ -98,9 +104,10 @@ export class DepositAccountRepository {
          trademark_status = CASE WHEN c.has_profile THEN c.trademark_status ELSE a.trademark_status END,
          categories = CASE WHEN c.has_profile THEN c.categories ELSE a.categories END,
          exam_eligible = CASE WHEN c.has_profile THEN c.exam_eligible ELSE a.exam_eligible END,
+         marketplace = CASE WHEN c.has_profile THEN c.marketplace ELSE a.marketplace END,
          updated_at = $13
-       FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::timestamptz[], $8::boolean[], $9::text[], $10::text[], $11::jsonb[], $12::boolean[])
-         AS c (merchant_id, required_fen, initial_fen, payments_fen, refunds_fen, fines_charged_fen, top_up_due_at, has_profile, store_type, trademark_status, categories, exam_eligible)
+       FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::timestamptz[], $8::boolean[], $9::text[], $10::text[], $11::jsonb[], $12::boolean[], $14::text[])
+         AS c (merchant_id, required_fen, initial_fen, payments_fen, refunds_fen, fines_charged_fen, top_up_due_at, has_profile, store_type, trademark_status, categories, exam_eligible, marketplace)
        WHERE a.merchant_id = c.merchant_id`,
       [
         accounts.map((a) => a.merchantId),
@@ -116,6 +123,7 @@ export class DepositAccountRepository {
         accounts.map((a) => (a.profile ? JSON.stringify(a.profile.categories) : null)),
         accounts.map((a) => a.profile?.examEligible ?? null),
         now,
+        accounts.map((a) => a.profile?.marketplace ?? null),
       ],
     );
   }

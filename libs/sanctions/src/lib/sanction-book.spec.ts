@@ -31,7 +31,7 @@ class MemoryAccounts extends DepositAccountRepository {
   records = new Map<string, DepositAccountRecord>();
   written: DepositAccountChange[] = [];
   override async lockOrCreate(_tx: Tx, ids: readonly string[]): Promise<DepositAccountRecord[]> {
-    return ids.map((id) => this.records.get(id) ?? { merchantId: id, ledger: emptyDepositLedger(), openMeasures: [] });
+    return ids.map((id) => this.records.get(id) ?? { merchantId: id, ledger: emptyDepositLedger(), openMeasures: [], marketplace: null });
   }
   override async write(_tx: Tx, accounts: readonly DepositAccountChange[]): Promise<void> {
     this.written.push(...accounts);
@@ -61,7 +61,7 @@ const ladderSanction = (merchantId: string, n: number) => {
 describe('SanctionBook: one transaction of sanctions and deposits, decided in memory, written set-wise', () => {
   it('imposes with its fine charged after the sanction event, sees the first fine in the second, and forfeits what is left', async () => {
     const { book, accounts, sanctions, published, committed, alarm } = setUp();
-    accounts.records.set('m-1', { merchantId: 'm-1', ledger: withDeposit(100_000n * CNY), openMeasures: [] });
+    accounts.records.set('m-1', { merchantId: 'm-1', ledger: withDeposit(100_000n * CNY), openMeasures: [], marketplace: null });
     await book.load({ merchants: ['m-1'] });
     const first = book.impose(ladderSanction('m-1', 12));
     book.impose(ladderSanction('m-1', 24));
@@ -91,7 +91,7 @@ describe('SanctionBook: one transaction of sanctions and deposits, decided in me
       { id: '2', sanctionId: 's-1', merchantId: 'm-1', type: 'MARKETING_BAN', endsAt: now },
     ];
     sanctions.records.push({ sanctionId: 's-1', merchantId: 'm-1', fineFen: 3_000_000n, fineRefundedFen: 1_000_000n, revoked: false, measures: open });
-    accounts.records.set('m-1', { merchantId: 'm-1', ledger: withDeposit(5_000_000n, { finesChargedFen: 3_000_000n, refundsFen: 1_000_000n }), openMeasures: [] });
+    accounts.records.set('m-1', { merchantId: 'm-1', ledger: withDeposit(5_000_000n, { finesChargedFen: 3_000_000n, refundsFen: 1_000_000n }), openMeasures: [], marketplace: null });
     await book.load({ merchants: ['m-1'], sanctions: ['s-1'] });
     expect(book.revoke('s-1', 'APPEAL_ACCEPTED')).toBe(true);
     expect(book.revoke('s-1', 'APPEAL_ACCEPTED')).toBe(false);
@@ -111,6 +111,7 @@ describe('SanctionBook: one transaction of sanctions and deposits, decided in me
       merchantId: 'm-1',
       ledger: withDeposit(5_000_000n, { finesChargedFen: 2_000_000n, topUpDueAt: due }),
       openMeasures: [{ id: '7', sanctionId: 's-sup', merchantId: 'm-1', type: 'STORE_SUPERVISION', endsAt: null }],
+      marketplace: null,
     });
     await book.load({ merchants: ['m-1'] });
     expect(book.supervised('m-1')).toBe(true);

@@ -1,3 +1,4 @@
+import { MerchantAccountMarketplace1765100500000 } from './merchant-account-marketplace.migration';
 import { SanctionRuleIdentity1764900300000 } from './sanction-rule-identity.migration';
 import { ForgeryCaseClaims1765100100000 } from './forgery-case-claims.migration';
 import { ForgeryCaseNumbers1764800000000 } from './forgery-case-numbers.migration';
@@ -8,4 +9,4 @@ import { SanctionTaskKeys1764800100000 } from './sanction-task-keys.migration';
 import { SanctionTables1763856200000 } from './sanctions.migration';
 
 /** The sanction service's own migrations, in order. */
-export const SANCTION_MIGRATIONS = [SanctionTables1763856200000, SanctionRemedies1763900300000, SanctionIndexes1764700000000, ForgeryCaseNumbers1764800000000, SanctionTaskKeys1764800100000, SanctionRuleIdentity1764900300000, SanctionTaskGroups1765000200000, ForgeryCaseClaims1765100100000];
+export const SANCTION_MIGRATIONS = [SanctionTables1763856200000, SanctionRemedies1763900300000, SanctionIndexes1764700000000, ForgeryCaseNumbers1764800000000, SanctionTaskKeys1764800100000, SanctionRuleIdentity1764900300000, SanctionTaskGroups1765000200000, ForgeryCaseClaims1765100100000, MerchantAccountMarketplace1765100500000];

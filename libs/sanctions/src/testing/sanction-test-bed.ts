@@ -48,7 +48,7 @@ export function sanctionHandlers(replica: { dataSource: DataSource; runner: Tran
     ladder: new ImposeLadderSanctionsHandler(clock, rules, new LadderRepository(), books, options.rulebooks),
     profiles: new RecordMerchantProfilesHandler(clock, books),
     forgery: new OpenForgeryCasesHandler(clock, rules, cases, books),
-    payments: new RecordDepositPaymentHandler(replica.dataSource, replica.runner, accounts, books, { DEPOSIT_PAYMENT_MAX_FEN: options.paymentMaxFen ?? 1_000_000_000 }, clock),
+    payments: new RecordDepositPaymentHandler(replica.dataSource, replica.runner, accounts, books, { DEPOSIT_PAYMENT_MAX_FEN: options.paymentMaxFen ?? 1_000_000_000 }, clock, rules),
     topUps: new TopUpDueHandler(rules, books),
     remediation: new RemediateForgeryCaseHandler(replica.dataSource, replica.runner, rules, cases, books, clock),
     lifts: new LiftMeasuresHandler(replica.dataSource, replica.runner, sanctions, books, rules, clock),

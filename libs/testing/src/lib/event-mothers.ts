@@ -47,6 +47,8 @@ export interface ProfileEventOptions {
   email?: string;
   phone?: string;
   locale?: 'zh-CN' | 'en';
+  /** Absent: the profile names none (the deployment's default marketplace). */
+  marketplace?: string;
 }
 
 export function aProfileEvent(o: ProfileEventOptions) {
@@ -64,6 +66,7 @@ export function aProfileEvent(o: ProfileEventOptions) {
       trademarkStatus: o.trademarkStatus ?? 'R',
       categories: o.categories ?? [],
       examEligible: o.examEligible ?? false,
+      ...(o.marketplace ? { marketplace: o.marketplace } : {}),
       ...(o.webhookUrl || o.email || o.phone || o.locale
         ? { contact: { ...(o.webhookUrl ? { webhookUrl: o.webhookUrl } : {}), ...(o.email ? { email: o.email } : {}), ...(o.phone ? { phone: o.phone } : {}), ...(o.locale ? { locale: o.locale } : {}) } }
         : {}),

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Requires } from '@penalty/auth';
-import { Actor, ProblemException, validRequest } from '@penalty/runtime';
+import { ActingFor, Actor, ProblemException, validRequest, type MarketplaceScope } from '@penalty/runtime';
 import { DepositDto, DepositPaymentRequest } from './deposit-payment.request';
 import { RecordDepositPaymentHandler } from './record-deposit-payment.handler';
 
@@ -20,8 +20,9 @@ export class DepositsController {
   @ApiOperation({ summary: "The merchant's deposit: requirement, balance, shortfall and top-up deadline" })
   @ApiOkResponse({ type: DepositDto })
   @ApiNotFoundResponse({ description: 'MERCHANT.NOT_FOUND: no deposit is known for the merchant' })
-  get(@Param('merchantId') merchantId: string): Promise<DepositDto> {
-    return this.deposits.position(merchantId);
+  @ApiForbiddenResponse({ description: "AUTH.MARKETPLACE_FORBIDDEN: the merchant's marketplace is not one the operator's roles are for" })
+  get(@Param('merchantId') merchantId: string, @ActingFor() scope: MarketplaceScope): Promise<DepositDto> {
+    return this.deposits.position(merchantIdOf(merchantId), scope);
   }
 
   @Post('payments')
@@ -31,8 +32,9 @@ export class DepositsController {
   @ApiBody({ type: DepositPaymentRequest })
   @ApiOkResponse({ type: DepositDto, description: 'The payment was recorded before (same payment id and amount): the deposit as it is, nothing recorded again' })
   @ApiConflictResponse({ description: 'DEPOSIT.PAYMENT_ID_REUSED: the payment id was used with another amount, or the state changed meanwhile' })
-  async pay(@Param('merchantId') merchantId: string, @Body() body: unknown, @Actor() actor: string, @Res({ passthrough: true }) response: Response): Promise<DepositDto> {
-    const { recorded, deposit } = await this.deposits.pay(merchantIdOf(merchantId), validRequest(DepositPaymentRequest, body), actor);
+  @ApiForbiddenResponse({ description: "AUTH.MARKETPLACE_FORBIDDEN: the merchant's marketplace is not one the operator's roles are for" })
+  async pay(@Param('merchantId') merchantId: string, @Body() body: unknown, @Actor() actor: string, @ActingFor() scope: MarketplaceScope, @Res({ passthrough: true }) response: Response): Promise<DepositDto> {
+    const { recorded, deposit } = await this.deposits.pay(merchantIdOf(merchantId), validRequest(DepositPaymentRequest, body), actor, scope);
     response.status(recorded ? 201 : 200);
     return deposit;
   }

@@ -40,6 +40,22 @@ describe('record deposit payments (real PostgreSQL and Kafka)', () => {
     expect(await testbed.rows(`SELECT count(*)::int AS n FROM audit_entry WHERE merchant_id = $1 AND action = 'DEPOSIT.PAYMENT'`, [merchantId])).toEqual([{ n: 1 }]);
   });
 
+  it("reads and pays a deposit only for operators whose roles are for the merchant's marketplace (from its latest profile)", async () => {
+    const merchantId = aMerchantId('pay-scope');
+    await replica.inbox.apply(testbed.batch(Topics.MerchantsProfilesV1, [aProfileEvent({ merchantId, marketplace: 'tmall-global' })]), (b) => handlers.profiles.handle(b));
+    const forbidden = { status: 403, code: 'AUTH.MARKETPLACE_FORBIDDEN' };
+    await expect(handlers.payments.pay(merchantId, { paymentId: `p-${merchantId}`, amountFen: 1_000 }, 'admin-tmall', ['tmall'])).rejects.toMatchObject(forbidden);
+    await expect(handlers.payments.position(merchantId, ['tmall'])).rejects.toMatchObject(forbidden);
+    expect(await testbed.rows('SELECT count(*)::int AS n FROM deposit_payment WHERE merchant_id = $1', [merchantId])).toEqual([{ n: 0 }]);
+    expect(await handlers.payments.pay(merchantId, { paymentId: `p-${merchantId}`, amountFen: 1_000 }, 'admin-global', ['tmall-global'])).toMatchObject({ recorded: true });
+    expect(await handlers.payments.position(merchantId, ['tmall', 'tmall-global'])).toMatchObject({ balanceFen: 5_001_000 });
+    // A profile without a marketplace: the deployment's default one (tmall) again.
+    await withProfile(merchantId);
+    await expect(handlers.payments.position(merchantId, ['tmall-global'])).rejects.toMatchObject(forbidden);
+    expect(await handlers.payments.position(merchantId, ['tmall'])).toMatchObject({ balanceFen: 5_001_000 });
+    expect(await handlers.payments.position(merchantId)).toMatchObject({ balanceFen: 5_001_000 });
+  });
+
   it('refuses a payment above the configured maximum with a 400 naming amountFen', async () => {
     const merchantId = aMerchantId('max');
     const small = sanctionHandlers(replica, clock, { paymentMaxFen: 10_000 });

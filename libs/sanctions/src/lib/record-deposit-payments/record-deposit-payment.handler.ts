@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ledgerBalanceFen, ledgerShortfallFen, type Clock } from '@penalty/domain';
+import { ledgerBalanceFen, ledgerShortfallFen, RuleBook, type Clock } from '@penalty/domain';
 import { TransactionRunner } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
-import { CLOCK, ProblemException } from '@penalty/runtime';
+import { assertActsFor, CLOCK, ProblemException, type MarketplaceScope } from '@penalty/runtime';
 import { DepositAccountRepository } from '../deposit-account.repository';
 import { SANCTION_CONFIG, type SanctionConfig } from '../sanction.config';
 import { SanctionBooks } from '../sanction-book';
@@ -14,7 +14,9 @@ import { depositDto, type DepositDto, type DepositPaymentRequest } from './depos
  * Deposit payments over HTTP (section 7): recorded once per payment id, posted to the ledger (which
  * may close the top-up window and end supervision), audited, all in one transaction. A payment above
  * DEPOSIT_PAYMENT_MAX_FEN is refused (400), and one the ledger cannot hold exactly (409
- * DEPOSIT.LIMIT_EXCEEDED): no amount can overflow.
+ * DEPOSIT.LIMIT_EXCEEDED): no amount can overflow. A deposit belongs to the marketplace of the
+ * merchant's latest profile: an operator whose roles are for other marketplaces neither reads nor pays
+ * it (403 AUTH.MARKETPLACE_FORBIDDEN).
  */
 @Injectable()
 export class RecordDepositPaymentHandler {
@@ -25,12 +27,15 @@ export class RecordDepositPaymentHandler {
     private readonly books: SanctionBooks,
     @Inject(SANCTION_CONFIG) private readonly config: Pick<SanctionConfig, 'DEPOSIT_PAYMENT_MAX_FEN'>,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly rules: RuleBook,
   ) {}
 
-  async pay(merchantId: string, request: DepositPaymentRequest, actor: string): Promise<{ recorded: boolean; deposit: DepositDto }> {
+  /** `scope`: the marketplaces the operator's roles are for (undefined: every one). */
+  async pay(merchantId: string, request: DepositPaymentRequest, actor: string, scope?: MarketplaceScope): Promise<{ recorded: boolean; deposit: DepositDto }> {
     if (request.amountFen > this.config.DEPOSIT_PAYMENT_MAX_FEN) {
       throw ProblemException.validation([{ field: 'amountFen', message: `amountFen must not be greater than ${this.config.DEPOSIT_PAYMENT_MAX_FEN} (DEPOSIT_PAYMENT_MAX_FEN)` }]);
     }
+    if (scope !== undefined) this.assertActsFor(scope, merchantId, await this.accounts.find(this.dataSource, merchantId));
     const amountFen = BigInt(request.amountFen);
     const now = this.clock.now();
     return this.runner.run(async (tx) => {
@@ -55,11 +60,17 @@ export class RecordDepositPaymentHandler {
   }
 
   /** The merchant's deposit as it is; 404 for a merchant never heard of. Reads only (no lane, no lock). */
-  async position(merchantId: string): Promise<DepositDto> {
+  async position(merchantId: string, scope?: MarketplaceScope): Promise<DepositDto> {
     const account = await this.accounts.find(this.dataSource, merchantId);
     if (!account) throw new SanctionError('MERCHANT.NOT_FOUND', `No deposit is known for merchant ${merchantId}.`);
+    this.assertActsFor(scope, merchantId, account);
     const { ledger } = account;
     const balanceFen = ledgerBalanceFen(ledger);
     return depositDto({ merchantId, requiredFen: ledger.requiredFen, balanceFen, shortfallFen: ledgerShortfallFen({ requiredFen: ledger.requiredFen, balanceFen }), topUpDueAt: ledger.topUpDueAt });
+  }
+
+  /** A merchant not heard of yet is the default marketplace's (its first profile or fine creates the account there). */
+  private assertActsFor(scope: MarketplaceScope, merchantId: string, account: { marketplace: string | null } | null): void {
+    assertActsFor(scope, account?.marketplace ?? this.rules.defaultMarketplace, `The deposit of merchant ${merchantId}`);
   }
 }

@@ -24,7 +24,7 @@ export class RecordMerchantProfilesHandler {
     for (const inbound of events) {
       const p = inbound.event.data as MerchantProfileUpdatedV1;
       try {
-        book.recordProfile(p.merchantId, { storeType: p.storeType, trademarkStatus: p.trademarkStatus, categories: p.categories, examEligible: p.examEligible });
+        book.recordProfile(p.merchantId, { storeType: p.storeType, trademarkStatus: p.trademarkStatus, categories: p.categories, examEligible: p.examEligible, marketplace: p.marketplace ?? null });
         book.post(p.merchantId, { kind: 'REQUIREMENT', requiredFen: BigInt(depositRequirementFen(p)) });
       } catch (error) {
         throw rejectionOf(inbound, error);
