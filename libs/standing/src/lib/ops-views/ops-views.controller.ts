@@ -153,7 +153,7 @@ export class OpsViewsController {
   })
   @ApiQuery({ name: 'range', required: false, enum: DECISION_RANGES, description: 'The last hour by minute, 24 hours by hour, 7 or 30 days by day (default 24h)' })
   @ApiOkResponse({ type: DecisionsDto })
-  decisions(@Query() raw: Record<string, unknown>, @ActingFor() scope?: MarketplaceScope): Promise<DecisionsDto> {
+  async decisions(@Query() raw: Record<string, unknown>, @ActingFor() scope?: MarketplaceScope): Promise<DecisionsDto> {
     return readDecisions(this.reader(scope), validRequest(DecisionsQuery, raw));
   }
 
@@ -168,7 +168,7 @@ export class OpsViewsController {
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_SANCTIONS_PAGE, default: 20 } })
   @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, maximum: MAX_SANCTIONS_OFFSET, default: 0 } })
   @ApiOkResponse({ type: DecisionSanctionsPageDto })
-  decisionSanctions(@Query() raw: Record<string, unknown>, @ActingFor() scope?: MarketplaceScope): Promise<DecisionSanctionsPageDto> {
+  async decisionSanctions(@Query() raw: Record<string, unknown>, @ActingFor() scope?: MarketplaceScope): Promise<DecisionSanctionsPageDto> {
     return readDecisionSanctions(this.reader(scope), validRequest(DecisionSanctionsQuery, raw));
   }
 
