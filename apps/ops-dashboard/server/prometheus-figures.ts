@@ -130,10 +130,9 @@ export class PrometheusFigures {
     const response = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) }).catch((error: Error) => {
       throw new PrometheusError(`Prometheus cannot be reached: ${error.message}`);
     });
-    // Prometheus answers 400 and 422 with an error envelope; anything else that is not JSON says only its status.
-    const body = await response.json().catch(() => {
-      throw new PrometheusError(`Prometheus answered HTTP ${response.status} without a JSON body`);
-    });
+    // Prometheus answers a refused query (400, 422, 503 on a timeout) with an error envelope, which says why; anything else says its status.
+    const body: unknown = await response.json().catch(() => undefined);
+    if (!response.ok && (body as { status?: unknown } | undefined)?.status !== 'error') throw new PrometheusError(`Prometheus answered HTTP ${response.status}`);
     return body;
   }
 }

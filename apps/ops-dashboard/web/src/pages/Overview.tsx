@@ -109,7 +109,8 @@ export function Overview() {
     return () => clearInterval(timer);
   }, [range]);
 
-  // Over an hour the chart reads /live/history (Prometheus's history, or what this server kept) once a minute.
+  // Over an hour the chart reads /live/history (Prometheus's history, or what this server kept) once a minute, and again when Prometheus answers again.
+  const sourceAnswers = source?.available;
   useEffect(() => {
     setLonger(undefined);
     setHistoryFailed(false);
@@ -125,7 +126,7 @@ export function Overview() {
     void load();
     const timer = setInterval(load, 60_000);
     return () => clearInterval(timer);
-  }, [range]);
+  }, [range, sourceAnswers]);
 
   const points = range === '1h' ? stream : (longer?.points ?? []);
   const deadLetters = latest?.deadLetters.reduce((n, d) => n + d.count, 0) ?? 0;
