@@ -44,5 +44,7 @@ describe('decision ranges and their buckets (Asia/Shanghai)', () => {
     expect(bucketAt(window, new Date('2026-11-20T00:00:00+08:00'))).toEqual({ from: new Date('2026-11-20T00:00:00+08:00'), to: new Date('2026-11-21T00:00:00+08:00') });
     expect(bucketAt(window, new Date('2026-11-20T08:00:00+08:00'))).toBeUndefined();
     expect(bucketAt(window, new Date('2026-11-01T00:00:00+08:00'))).toBeUndefined();
+    // An instant Date cannot read is no bucket either (no 500 behind the validator).
+    expect(bucketAt(window, new Date('not a date'))).toBeUndefined();
   });
 });

@@ -47,7 +47,7 @@ export function rangeWindow(range: DecisionRange, now: Date): RangeWindow {
 /** The index of the bucket `instant` falls in, or undefined outside the window. */
 export function bucketIndex(window: RangeWindow, instant: Date): number | undefined {
   const t = instant.getTime();
-  if (t < window.from.getTime() || t >= window.to.getTime()) return undefined;
+  if (Number.isNaN(t) || t < window.from.getTime() || t >= window.to.getTime()) return undefined;
   return Math.floor((t - window.from.getTime()) / UNIT_MS[window.unit]);
 }
 
