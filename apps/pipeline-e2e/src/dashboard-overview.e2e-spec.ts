@@ -1,9 +1,11 @@
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { axeFindings } from './axe-findings';
 import { launchChromium } from './chromium';
 import { Topics } from '@penalty/contracts';
 import { aMerchantId, aProfileEvent, aViolationEvent, DashboardProcess, PipelineStack, PrometheusStandIn, TopicRecorder, type StandInSeries } from '@penalty/testing';
 
+const repoRoot = path.resolve(__dirname, '../../..');
 const ADMIN = { username: 'root-admin', password: 'correct horse battery staple' };
 
 /** What the stand-in's Prometheus holds: constant rates and gauges, recognisable on the page. */
@@ -148,6 +150,7 @@ describe('ops dashboard Overview: time ranges, drill-down, Prometheus (real Kafk
     expect(await drawer().getByTitle(sanctionId, { exact: true }).count()).toBe(1);
     await drawer().getByTitle('STORE_SHIELDING', { exact: true }).waitFor();
     expect(await drawer().innerText()).toContain('Node 12 · 24 h');
+    await page.screenshot({ path: path.join(repoRoot, 'docs/screenshots/overview-drill-down.png'), fullPage: true });
     expect(await axeFindings(page, 'Overview, sanctions of a node (en)')).toEqual([]);
     await page.keyboard.press('Escape');
     await drawer().waitFor({ state: 'hidden' });
