@@ -180,6 +180,14 @@ describe('ops dashboard Overview: time ranges, drill-down, Prometheus (real Kafk
     expect(findings).toEqual([]);
   });
 
+  it('stops at boot on a malformed PROMETHEUS_URL, naming it', async () => {
+    const misconfigured = new DashboardProcess(stack, { PROMETHEUS_URL: 'prometheus:9090' });
+    const refusal = await misconfigured.start().then(() => undefined, (error: Error) => error.message);
+    await misconfigured.stop();
+    expect(refusal).toContain('exited with 1');
+    expect(refusal).toContain('PROMETHEUS_URL must be an http or https URL');
+  });
+
   it('shows a Prometheus that fails as such, logs it once and keeps serving, and recovers when it answers', async () => {
     prometheus.failing = true;
     await page.getByTestId('prometheus-unavailable').waitFor({ timeout: 15_000 });
