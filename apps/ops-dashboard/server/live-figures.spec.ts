@@ -37,4 +37,15 @@ describe('live figures from Prometheus metrics', () => {
     history.add(at('2026-11-23T01:00:01Z'));
     expect(history.all().map((f) => f.at)).toEqual(['2026-11-23T00:30:00.000Z', '2026-11-23T01:00:01.000Z']);
   });
+
+  it('gives the two rates since an instant, for the charts', () => {
+    const history = new FigureHistory();
+    history.add(figuresBetween(new Map([['scoring-service', scrape(100, 90)]]), new Map([['scoring-service', scrape(150, 130)]]), 5, new Date('2026-11-23T00:00:00Z')));
+    history.add(figuresBetween(new Map(), new Map(), 1, new Date('2026-11-23T00:10:00Z')));
+    expect(history.pointsSince(new Date('2026-11-23T00:00:00Z'))).toEqual([
+      { at: '2026-11-23T00:00:00.000Z', violationsPerSecond: 10, decisionsPerSecond: 8 },
+      { at: '2026-11-23T00:10:00.000Z', violationsPerSecond: 0, decisionsPerSecond: 0 },
+    ]);
+    expect(history.pointsSince(new Date('2026-11-23T00:05:00Z')).map((p) => p.at)).toEqual(['2026-11-23T00:10:00.000Z']);
+  });
 });

@@ -22,12 +22,16 @@ export function parsePrometheusText(text: string): Sample[] {
   return samples;
 }
 
-export interface Figures {
+/** The two rates the Overview charts over time. */
+export interface FigurePoint {
   at: string;
   /** violations.detected.v1 events read by the scoring service, per second. */
   violationsPerSecond: number;
   /** Decisions published (penalties, sanctions, remedies, notifications), per second. */
   decisionsPerSecond: number;
+}
+
+export interface Figures extends FigurePoint {
   consumerLag: { service: string; topic: string; partition: string; lag: number }[];
   deadLetters: { service: string; topic: string; reason: string; count: number }[];
   outboxBacklog: { service: string; backlog: number }[];
@@ -71,5 +75,10 @@ export class FigureHistory {
 
   all(): Figures[] {
     return [...this.figures];
+  }
+
+  /** The two rates since `since`: this process's scrapes, so the last hour at most. */
+  pointsSince(since: Date): FigurePoint[] {
+    return this.figures.filter((f) => Date.parse(f.at) >= since.getTime()).map(({ at, violationsPerSecond, decisionsPerSecond }) => ({ at, violationsPerSecond, decisionsPerSecond }));
   }
 }

@@ -61,6 +61,10 @@ four services, so it gets what each of them needs.
   value: {{ printf "http://%s-sanction-service" $fullname | quote }}
 - name: NOTIFICATION_URL
   value: {{ printf "http://%s-notification-service" $fullname | quote }}
+{{- with (index $v.apps "ops-dashboard").prometheusUrl }}
+- name: PROMETHEUS_URL
+  value: {{ . | quote }}
+{{- end }}
 {{- else }}
 - name: KAFKA_BROKERS
   value: {{ required "kafka.brokers is required (host:port[,host:port…])" $v.kafka.brokers | quote }}

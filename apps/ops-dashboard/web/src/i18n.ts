@@ -195,6 +195,27 @@ const WORDS = {
   attempts: ['尝试次数', 'Attempts'],
   year: ['年度', 'Year'],
   reference: ['关联对象', 'Reference'],
+  // Overview: time ranges, drill-down, the live figures' source.
+  timeRange: ['时间范围', 'Time range'],
+  range1h: ['1 小时', '1 h'],
+  range24h: ['24 小时', '24 h'],
+  range7d: ['7 天', '7 d'],
+  range30d: ['30 天', '30 d'],
+  liveFigures: ['实时指标', 'Live figures'],
+  sanctionsByNode: ['处罚（按节点）', 'Sanctions by node'],
+  sanctionsOverTime: ['处罚（按时段）', 'Sanctions over time'],
+  sanctionsInRange: ['范围内处罚', 'Sanctions in range'],
+  sourcePrometheus: ['来源：Prometheus', 'Source: Prometheus'],
+  sourceScrape: ['来源：本服务器采集', "Source: this server's scrape"],
+  prometheusUnavailable: ['Prometheus 暂不可用，实时指标暂停更新', 'Prometheus is unavailable: the live figures are paused'],
+  scrapeKeepsLastHour: ['本服务器只保留最近一小时；设置 PROMETHEUS_URL 可查看更长的历史', 'This server keeps the last hour only; set PROMETHEUS_URL for a longer history'],
+  showSanctions: ['查看处罚', 'Show the sanctions'],
+  sanctionsOf: ['处罚明细', 'Sanctions'],
+  sanctionId: ['处罚编号', 'Sanction'],
+  measures: ['措施', 'Measures'],
+  fine: ['罚款', 'Fine'],
+  decidedAt: ['决定时间', 'Decided'],
+  noSanctions: ['没有处罚', 'No sanctions'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;

@@ -288,8 +288,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sanctions imposed and fines charged, today by node and per day for the last 30 days (Asia/Shanghai) */
+        /**
+         * Sanctions imposed and fines charged (Asia/Shanghai): today by node, per day for the last 30 days, and for the range asked by node and by bucket
+         * @description An operator whose roles are for some marketplaces counts those marketplaces' merchants only
+         */
         get: operations["OpsViewsController_decisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/decisions/sanctions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sanctions behind a bar of the decisions' charts: of a range, of one of its buckets, of one node; newest first, paged
+         * @description An operator whose roles are for some marketplaces sees those marketplaces' merchants only
+         */
+        get: operations["OpsViewsController_decisionSanctions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -615,6 +638,12 @@ export interface components {
             /** @description One result per event, in the order of the request */
             results: components["schemas"]["BatchItemResultDto"][];
         };
+        BucketDecisionsDto: {
+            finesFen: number;
+            sanctions: number;
+            /** @description The bucket's start (RFC 3339, +08:00) */
+            start: string;
+        };
         CreateApiKeyRequest: {
             /**
              * @description Which system holds it
@@ -682,9 +711,49 @@ export interface components {
             /** @enum {string} */
             referenceKind: "SANCTION" | "VIOLATION" | "FORGERY_CASE" | "DEPOSIT";
         };
+        DecisionSanctionDto: {
+            /** @description When it was decided (RFC 3339, +08:00) */
+            decidedAt: string;
+            /** @description The fine in fen */
+            fineFen: number | null;
+            /** @description The merchant's marketplace (its profile's, else the deployment's default) */
+            marketplace: string;
+            /** @description The measures the sanction imposed, by type */
+            measures: string[];
+            merchantId: string;
+            /** @description As in the decisions' `byNode` */
+            node: string;
+            sanctionId: string;
+        };
+        DecisionSanctionsPageDto: {
+            /** @description Newest first */
+            items: components["schemas"]["DecisionSanctionDto"][];
+            limit: number;
+            offset: number;
+            /** @description Sanctions matching, over every page */
+            total: number;
+        };
         DecisionsDto: {
+            /**
+             * @description The buckets' length
+             * @enum {string}
+             */
+            bucket: "minute" | "hour" | "day";
+            /** @description Each bucket of the range, oldest first */
+            buckets: components["schemas"]["BucketDecisionsDto"][];
+            /** @description In the range, by node, most sanctions first */
+            byNode: components["schemas"]["NodeDecisionsDto"][];
             /** @description Each of the last 30 days, oldest first */
             days: components["schemas"]["DayDecisionsDto"][];
+            /** @description The range's start, inclusive (RFC 3339, +08:00) */
+            from: string;
+            /**
+             * @description The range of `byNode` and `buckets`
+             * @enum {string}
+             */
+            range: "1h" | "24h" | "7d" | "30d";
+            /** @description The range's end, exclusive: the end of the current bucket (RFC 3339, +08:00) */
+            to: string;
             /** @description Today (Asia/Shanghai), by node */
             today: components["schemas"]["NodeDecisionsDto"][];
         };
@@ -2167,7 +2236,10 @@ export interface operations {
     };
     OpsViewsController_decisions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The last hour by minute, 24 hours by hour, 7 or 30 days by day (default 24h) */
+                range?: "1h" | "24h" | "7d" | "30d";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2180,6 +2252,61 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DecisionsDto"];
+                };
+            };
+            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    OpsViewsController_decisionSanctions: {
+        parameters: {
+            query?: {
+                /** @description A `start` of the decisions' `buckets` for the same range */
+                bucket?: string;
+                limit?: number;
+                /** @description A `node` of the decisions' `byNode` */
+                node?: string;
+                offset?: number;
+                /** @description As for the decisions (default 24h) */
+                range?: "1h" | "24h" | "7d" | "30d";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionSanctionsPageDto"];
                 };
             };
             /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */

@@ -1,19 +1,17 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
 import { CATALOGUE, DEPOSIT_TABLE_FEN, formatShanghai, naturalYearOf, RuleBook, SCENARIOS, startOfNaturalYear, type Clock } from '@penalty/domain';
-import { ActingFor, ApiListOkResponse, CLOCK, ProblemException, type MarketplaceScope } from '@penalty/runtime';
+import { ActingFor, ApiListOkResponse, CLOCK, ProblemException, validRequest, type MarketplaceScope } from '@penalty/runtime';
 import { assertMerchantInScope } from '../merchant-scope';
-
-const DAY_MS = 86_400_000;
-const SHANGHAI_MS = 8 * 3_600_000;
-/** Midnight Asia/Shanghai of the day `now` falls in. */
-const startOfShanghaiDay = (now: Date) => new Date(Math.floor((now.getTime() + SHANGHAI_MS) / DAY_MS) * DAY_MS - SHANGHAI_MS);
+import { DECISION_RANGES } from '../ops-decisions/decision-ranges';
+import { readDecisionSanctions, readDecisions, type DecisionsReader } from '../ops-decisions/decisions.read';
+import { DecisionSanctionsPageDto, DecisionSanctionsQuery, DecisionsDto, DecisionsQuery, MAX_SANCTIONS_OFFSET, MAX_SANCTIONS_PAGE } from '../ops-decisions/decisions.query';
 
 /**
  * Views for the ops dashboard over the api's read model: a merchant's timeline, the review queue across
- * merchants, today's and the last 30 days' decisions, and the rule data the services run with.
+ * merchants, the decisions over a time range (and the sanctions behind each bar of their charts), and the rule data the services run with.
  */
 /** A merchant's points in one natural year. */
 export class YearPointsDto {
@@ -69,23 +67,6 @@ export class RulesDataDto {
   @ApiProperty({ description: 'Exam scenarios and their points', type: 'object', additionalProperties: true }) scenarios: object;
   @ApiProperty({ description: 'The deposit requirement table (fen)', type: 'object', additionalProperties: true }) depositTableFen: object;
   @ApiProperty({ description: 'Start of the current natural year (RFC 3339, +08:00)' }) currentNaturalYearStarts: string;
-}
-
-export class NodeDecisionsDto {
-  @ApiProperty({ description: "A ladder node ('12', or 'GENERAL 5' for a GENERAL ladder's) or the kind of a sanction outside the ladders" }) node: string;
-  @ApiProperty({ type: 'integer' }) sanctions: number;
-  @ApiProperty({ type: 'integer' }) finesFen: number;
-}
-
-export class DayDecisionsDto {
-  @ApiProperty({ description: 'YYYY-MM-DD, Asia/Shanghai' }) day: string;
-  @ApiProperty({ type: 'integer' }) sanctions: number;
-  @ApiProperty({ type: 'integer' }) finesFen: number;
-}
-
-export class DecisionsDto {
-  @ApiProperty({ type: [NodeDecisionsDto], description: 'Today (Asia/Shanghai), by node' }) today: NodeDecisionsDto[];
-  @ApiProperty({ type: [DayDecisionsDto], description: 'Each of the last 30 days, oldest first' }) days: DayDecisionsDto[];
 }
 
 @ApiTags('operations')
@@ -166,34 +147,33 @@ export class OpsViewsController {
   }
 
   @Get('decisions')
-  @ApiOperation({ summary: 'Sanctions imposed and fines charged, today by node and per day for the last 30 days (Asia/Shanghai)' })
+  @ApiOperation({
+    summary: 'Sanctions imposed and fines charged (Asia/Shanghai): today by node, per day for the last 30 days, and for the range asked by node and by bucket',
+    description: "An operator whose roles are for some marketplaces counts those marketplaces' merchants only",
+  })
+  @ApiQuery({ name: 'range', required: false, enum: DECISION_RANGES, description: 'The last hour by minute, 24 hours by hour, 7 or 30 days by day (default 24h)' })
   @ApiOkResponse({ type: DecisionsDto })
-  async decisions(): Promise<DecisionsDto> {
-    const now = this.clock.now();
-    const today = startOfShanghaiDay(now);
-    const since = new Date(today.getTime() - 29 * DAY_MS);
-    const rows: { decided_at: Date; fine_fen: string | null; node: string }[] = await this.dataSource.query(
-      // A GENERAL ladder's node is named with its track: its node 12 is not the SERIOUS ladder's.
-      `SELECT decided_at, fine_fen, CASE WHEN track = 'GENERAL' THEN 'GENERAL ' || node ELSE coalesce(node::text, kind, 'UNKNOWN') END AS node
-       FROM standing_sanction WHERE decided_at >= $1`,
-      [since],
-    );
-    const byNode = new Map<string, { sanctions: number; finesFen: number }>();
-    const byDay = new Map<string, { sanctions: number; finesFen: number }>();
-    for (let d = 0; d < 30; d++) byDay.set(formatShanghai(new Date(since.getTime() + d * DAY_MS)).slice(0, 10), { sanctions: 0, finesFen: 0 });
-    for (const row of rows) {
-      const fine = Number(row.fine_fen ?? 0);
-      const day = byDay.get(formatShanghai(new Date(row.decided_at)).slice(0, 10));
-      if (day) {
-        day.sanctions += 1;
-        day.finesFen += fine;
-      }
-      if (new Date(row.decided_at).getTime() >= today.getTime()) {
-        const node = byNode.get(row.node) ?? { sanctions: 0, finesFen: 0 };
-        byNode.set(row.node, { sanctions: node.sanctions + 1, finesFen: node.finesFen + fine });
-      }
-    }
-    return { today: [...byNode].map(([node, v]) => ({ node, ...v })), days: [...byDay].map(([day, v]) => ({ day, ...v })) };
+  async decisions(@Query() raw: Record<string, unknown>, @ActingFor() scope?: MarketplaceScope): Promise<DecisionsDto> {
+    return readDecisions(this.reader(scope), validRequest(DecisionsQuery, raw));
+  }
+
+  @Get('decisions/sanctions')
+  @ApiOperation({
+    summary: "The sanctions behind a bar of the decisions' charts: of a range, of one of its buckets, of one node; newest first, paged",
+    description: "An operator whose roles are for some marketplaces sees those marketplaces' merchants only",
+  })
+  @ApiQuery({ name: 'range', required: false, enum: DECISION_RANGES, description: 'As for the decisions (default 24h)' })
+  @ApiQuery({ name: 'node', required: false, description: "A `node` of the decisions' `byNode`", schema: { type: 'string', minLength: 1, maxLength: 64 } })
+  @ApiQuery({ name: 'bucket', required: false, description: "A `start` of the decisions' `buckets` for the same range", schema: { type: 'string', format: 'date-time' } })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_SANCTIONS_PAGE, default: 20 } })
+  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, maximum: MAX_SANCTIONS_OFFSET, default: 0 } })
+  @ApiOkResponse({ type: DecisionSanctionsPageDto })
+  async decisionSanctions(@Query() raw: Record<string, unknown>, @ActingFor() scope?: MarketplaceScope): Promise<DecisionSanctionsPageDto> {
+    return readDecisionSanctions(this.reader(scope), validRequest(DecisionSanctionsQuery, raw));
+  }
+
+  private reader(scope: MarketplaceScope | undefined): DecisionsReader {
+    return { dataSource: this.dataSource, now: this.clock.now(), scope, defaultMarketplace: this.rules.defaultMarketplace };
   }
 
   @Get('rules')
