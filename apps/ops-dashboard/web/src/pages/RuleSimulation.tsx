@@ -153,7 +153,7 @@ export function RuleSimulation({ marketplace, versionId, ruleData, onClose }: { 
           { title: t('requestedBy'), dataIndex: 'requestedBy' },
           { title: t('period'), key: 'period', render: (_: unknown, r) => `${r.from.slice(0, 10)} – ${r.to.slice(0, 10)}` },
           { title: t('status'), dataIndex: 'status', render: (s: string) => <EnumText kind="simulationStatus" value={s} /> },
-          { title: '', key: 'open', render: (_: unknown, r) => <Button size="small" data-testid={`open-simulation-${r.runId}`} aria-label={`${t('open')} ${shanghaiTime(r.requestedAt)}`} onClick={() => open(r.runId)}>{t('open')}</Button> },
+          { title: '', key: 'open', render: (_: unknown, r) => <Button size="small" data-testid={`open-simulation-${r.runId}`} onClick={() => open(r.runId)}>{t('open')}</Button> },
         ]} />
     </Card>
   );
