@@ -12,6 +12,9 @@ const SECOND_ADMIN = { username: 'admin.li', password: 'a second admin passphras
 const DAY_MS = 86_400_000;
 const SHANGHAI_MS = 8 * 3_600_000;
 const screenshots = path.resolve(__dirname, '../../../docs/screenshots');
+/** As the dashboard shows money (web/src/format.ts). */
+const YUAN = new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' });
+const yuan = (fen: number) => YUAN.format(fen / 100);
 
 /** Waits until `read` answers what `done` accepts, else fails with the last answer. */
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
@@ -101,17 +104,17 @@ describe('ops dashboard: a rule change drafted, simulated, approved and applied 
     const created = await fetch(`${stack.service('api').baseUrl}/v1/operators`, { method: 'POST', headers: await stack.operatorHeaders('admin'), body: JSON.stringify({ ...SECOND_ADMIN, roles: ['admin'] }) });
     expect(created.status).toBe(201);
 
-    // History: a STANDARD counterfeit (12 serious points: the 12-point node) and a MINOR one (6, unchanged by the draft), two days ago.
+    // History, two days ago: a STANDARD counterfeit (12 serious points: the 12-point node), two of them
+    // (24: the 24-point node too) and a MINOR one (6, a cell the draft leaves alone).
     const reachesNode = aMerchantId('rc-node');
+    const twice = aMerchantId('rc-twice');
     const minor = aMerchantId('rc-minor');
     const twoDaysAgo = shanghaiInstant(Date.now() - 2 * DAY_MS);
-    const stored = [
-      aViolationEvent({ merchantId: reachesNode, code: 'COUNTERFEIT_GOODS', severity: 'STANDARD', occurredAt: twoDaysAgo }),
-      aViolationEvent({ merchantId: minor, code: 'COUNTERFEIT_GOODS', severity: 'MINOR', occurredAt: twoDaysAgo }),
-    ];
+    const standard = (merchantId: string) => aViolationEvent({ merchantId, code: 'COUNTERFEIT_GOODS', severity: 'STANDARD', occurredAt: twoDaysAgo });
+    const stored = [standard(reachesNode), standard(twice), standard(twice), aViolationEvent({ merchantId: minor, code: 'COUNTERFEIT_GOODS', severity: 'MINOR', occurredAt: twoDaysAgo })];
     await stack.publish(Topics.ViolationsDetectedV1, stored);
     const judged = await until(() => Promise.all(stored.map((v) => explain(v.data.violationId))), (r) => r.every((e) => e.status === 200), 'the scoring service judged the history', 60_000);
-    expect(judged.map((e) => [e.body.ruleVersion, e.body.outcome.points])).toEqual([['2022-06-27', 12], ['2022-06-27', 6]]);
+    expect(judged.map((e) => [e.body.ruleVersion, e.body.outcome.points])).toEqual([['2022-06-27', 12], ['2022-06-27', 12], ['2022-06-27', 12], ['2022-06-27', 6]]);
 
     // Admin A drafts from the version in force, effective in three days, and changes one points cell.
     const versionId = `rc-${randomUUID().slice(0, 6)}`;
@@ -128,7 +131,8 @@ describe('ops dashboard: a rule change drafted, simulated, approved and applied 
     await row.getByTestId('version-status').filter({ hasText: 'Draft' }).waitFor();
     const editor = page.locator('#rule-data-json');
     await editor.waitFor();
-    const ruleData = JSON.parse(await editor.inputValue()) as { points: { SERIOUS: { STANDARD: number } } };
+    const ruleData = JSON.parse(await editor.inputValue()) as { points: { SERIOUS: { STANDARD: number } }; ladders: { SERIOUS: { node: number; fineFen: number | null }[] } };
+    const fineAt = (node: number) => ruleData.ladders.SERIOUS.find((step) => step.node === node)!.fineFen!;
     expect(ruleData.points.SERIOUS.STANDARD).toBe(12);
     ruleData.points.SERIOUS.STANDARD = 6;
     await editor.fill(JSON.stringify(ruleData, null, 2));
@@ -148,20 +152,30 @@ describe('ops dashboard: a rule change drafted, simulated, approved and applied 
     const report = simulation.getByTestId('simulation-report');
     await report.waitFor({ timeout: 60_000 });
 
-    // Totals: one merchant of two changes; the 12-point node is reached by one merchant-year less.
-    await report.getByTestId('merchants-changed').filter({ hasText: '1 / 2' }).waitFor();
+    // Totals: two merchants of three change; the 12-point node is reached by one merchant-year less
+    // (12 → 6), the 24-point one by none any more (24 → 12); their fines go with them.
+    await report.getByTestId('merchants-changed').filter({ hasText: '2 / 3' }).waitFor();
     const nodeRows = (await report.getByTestId('simulation-nodes').locator('tbody tr.ant-table-row').allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
-    expect(nodeRows).toContainEqual(['Serious', '12', '1', '0', '0', '1']);
-    expect(nodeRows.filter((r) => r[4] !== '0' || (r[5] !== '0' && r[1] !== '12'))).toEqual([]);
+    expect(nodeRows).toContainEqual(['Serious', '12', '2', '1', '0', '1']);
+    expect(nodeRows).toContainEqual(['Serious', '24', '1', '0', '0', '1']);
+    expect(nodeRows.filter((r) => r[4] !== '0' || (r[5] !== '0' && r[1] !== '12' && r[1] !== '24'))).toEqual([]);
+    await report.getByTestId('fines-before-after').filter({ hasText: `${yuan(2 * fineAt(12) + fineAt(24))} → ${yuan(fineAt(12))}` }).waitFor();
     expect(await report.getByTestId('simulation-nodes-chart').locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
-    // The merchant table: only the merchant whose points change, 12 → 6 serious.
+    // The merchant table, sorted and paged by the service: by id, then by the change of serious points (most lost first).
     const merchantRows = report.getByTestId('simulation-merchants').locator('tbody tr.ant-table-row');
-    expect(await merchantRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row-key')))).toEqual([reachesNode]);
-    await merchantRows.first().getByText('12 → 6').waitFor();
-    // The sample names the violation, the versions and the reason.
-    const sampleRow = report.getByTestId('simulation-sample').locator('tbody tr.ant-table-row');
-    expect(await sampleRow.count()).toBe(1);
-    const sampleText = await sampleRow.first().innerText();
+    const rowKeys = () => merchantRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row-key') ?? ''));
+    await until(rowKeys, (keys) => JSON.stringify(keys) === JSON.stringify([reachesNode, twice].sort()), 'the changed merchants by id');
+    await report.getByTestId('simulation-merchants-total').filter({ hasText: 'Total 2' }).waitFor();
+    await merchantRows.filter({ hasText: reachesNode }).getByText('12 → 6').waitFor();
+    await merchantRows.filter({ hasText: twice }).getByText('24 → 12').waitFor();
+    await merchantRows.filter({ hasText: twice }).getByText(`${yuan(fineAt(12) + fineAt(24))} → ${yuan(fineAt(12))}`).waitFor();
+    await report.locator('.ant-table-thead th', { hasText: 'Points · Serious' }).click();
+    await until(rowKeys, (keys) => JSON.stringify(keys) === JSON.stringify([twice, reachesNode]), 'sorted by the change of serious points');
+    await report.locator('.ant-table-thead th[aria-sort="ascending"]', { hasText: 'Points · Serious' }).waitFor();
+    // The sample names the violations, the versions and the reasons.
+    const sampleRows = report.getByTestId('simulation-sample').locator('tbody tr.ant-table-row');
+    expect(await sampleRows.count()).toBe(3);
+    const sampleText = await sampleRows.filter({ hasText: reachesNode }).innerText();
     expect(sampleText).toContain(`2022-06-27 → ${versionId}`);
     expect(sampleText).toContain('12 → 6');
     expect(sampleText).toMatch(/points: .*12.* → .*6/);
@@ -171,8 +185,19 @@ describe('ops dashboard: a rule change drafted, simulated, approved and applied 
     const lines = readFileSync((await download.path())!, 'utf8').split('\r\n');
     expect(lines[0]).toMatch(/^\uFEFFMerchant,/);
     const year = Number(shanghaiInstant(Date.now() - 2 * DAY_MS).slice(0, 4));
-    expect(lines.filter((l) => l.startsWith(reachesNode))).toEqual([expect.stringContaining(`${reachesNode},${year}: 0/12,${year}: 0/6,`)]);
+    // Every changed merchant, in the order shown.
+    expect(lines.slice(1).filter((l) => l !== '').map((l) => l.split(',')[0])).toEqual([twice, reachesNode]);
+    expect(lines.find((l) => l.startsWith(reachesNode))).toContain(`${reachesNode},${year}: 0/12,${year}: 0/6,`);
+    expect(lines.find((l) => l.startsWith(twice))).toContain(`${twice},${year}: 0/24,${year}: 0/12,`);
+    expect(lines.find((l) => l.startsWith(twice))).toContain(`,${fineAt(12) + fineAt(24)},${fineAt(12)},`);
     expect(lines.filter((l) => l.startsWith(minor))).toEqual([]);
+
+    // The paging api behind the table answers a bad query with a 400 naming each parameter, never a 500.
+    const runs = (await (await fetch(`${stack.service('scoring-service').baseUrl}/v1/simulations?draftVersion=${versionId}`, { headers: await stack.operatorHeaders('viewer') })).json()) as { items: { runId: string }[] };
+    expect(runs.items).toHaveLength(1);
+    const bad = await fetch(`${stack.service('scoring-service').baseUrl}/v1/simulations/${runs.items[0].runId}/merchants?limit=0&sort=points&offset=x`, { headers: await stack.operatorHeaders('viewer') });
+    expect(bad.status).toBe(400);
+    expect([...new Set(((await bad.json()) as { errors: { field: string }[] }).errors.map((e) => e.field))].sort()).toEqual(['limit', 'offset', 'sort']);
 
     // The run is listed with the draft's earlier simulations, and opens again after the panel was closed.
     const runRows = simulation.getByTestId('simulation-runs').locator('tbody tr.ant-table-row');
@@ -181,7 +206,8 @@ describe('ops dashboard: a rule change drafted, simulated, approved and applied 
     await simulation.waitFor({ state: 'detached' });
     await page.getByTestId(`simulate-${versionId}`).click();
     await page.getByTestId('simulation-runs').locator('tbody tr.ant-table-row button').click();
-    await page.getByTestId('simulation-report').getByTestId('merchants-changed').filter({ hasText: '1 / 2' }).waitFor();
+    await page.getByTestId('simulation-report').getByTestId('merchants-changed').filter({ hasText: '2 / 3' }).waitFor();
+    await page.getByTestId('simulation-merchants').locator('tbody tr.ant-table-row').nth(1).waitFor();
     await page.waitForLoadState('networkidle');
     await page.screenshot({ path: path.join(screenshots, 'rules-simulation.png'), fullPage: true });
     expect(await axeInBothLanguages(page, 'Rules (simulation)')).toEqual([]);

@@ -67,15 +67,13 @@ const sanctionsText = (j: Judgement) => j.sanctions.map((s) => (s.kind === 'LADD
 const forgeryText = (j: Judgement) => j.forgery.map((f) => `#${f.caseNumber} ${f.outcome}`).join(', ') || '—';
 const arrow = (before: string, after: string) => (before === after ? before : `${before} → ${after}`);
 
+/** The scoring service's sort keys of a run's merchants (GET /v1/simulations/{runId}/merchants): the id, or the change of points per track or of fines. */
 type SortKey = 'merchantId' | 'serious' | 'general' | 'fines';
-const sortValue = (d: Difference, key: SortKey): number | string => {
-  switch (key) {
-    case 'merchantId': return d.merchantId;
-    case 'serious': return total(d.after, 'SERIOUS') - total(d.before, 'SERIOUS');
-    case 'general': return total(d.after, 'GENERAL') - total(d.before, 'GENERAL');
-    case 'fines': return d.after.finesFen - d.before.finesFen;
-  }
-};
+interface MerchantPage { items: Difference[]; total: number; kept: number }
+/** The most merchants one page may hold (the report keeps 500 at most). */
+const EXPORT_PAGE = 500;
+const merchantsPath = (runId: string, q: { key: SortKey; order: 'ascend' | 'descend'; limit: number; offset: number }) =>
+  `/v1/simulations/${runId}/merchants?${new URLSearchParams({ sort: q.key, order: q.order === 'ascend' ? 'asc' : 'desc', limit: String(q.limit), offset: String(q.offset) })}`;
 
 /**
  * Rulebook section 9.2 on the Rules page: simulate a draft over the marketplace's stored violations of
@@ -93,8 +91,8 @@ export function RuleSimulation({ marketplace, versionId, ruleData, onClose }: { 
   const polling = useRef<string | undefined>(undefined);
 
   const loadRuns = useCallback(async () => {
-    const r = await call<{ items: SimulationRun[] }>('scoring-service', `/v1/simulations?${new URLSearchParams({ marketplace })}`);
-    setRuns(r.items.filter((i) => i.draftVersion === versionId));
+    const r = await call<{ items: SimulationRun[] }>('scoring-service', `/v1/simulations?${new URLSearchParams({ marketplace, draftVersion: versionId })}`);
+    setRuns(r.items);
   }, [marketplace, versionId]);
   useEffect(() => {
     setRun(undefined);
@@ -164,6 +162,17 @@ function SimulationReportView({ run, report }: { run: SimulationRun; report: Rep
   const codes = useCodes();
   const [sort, setSort] = useState<{ key: SortKey; order: 'ascend' | 'descend' }>({ key: 'merchantId', order: 'ascend' });
   const [page, setPage] = useState({ current: 1, pageSize: 20 });
+  const [merchants, setMerchants] = useState<MerchantPage>();
+  const [loading, setLoading] = useState(false);
+  useEffect(() => {
+    let current = true;
+    setLoading(true);
+    call<MerchantPage>('scoring-service', merchantsPath(run.runId, { ...sort, limit: page.pageSize, offset: (page.current - 1) * page.pageSize }))
+      .then((r) => current && setMerchants(r))
+      .catch(() => current && setMerchants(undefined))
+      .finally(() => current && setLoading(false));
+    return () => void (current = false);
+  }, [run.runId, sort, page]);
   const trackLetter = (track: Track) => codes('track', track);
   const nodeData = report.nodes.map((n) => ({ name: `${trackLetter(n.track)} ${n.node}`, newlyReaching: n.newlyReaching, noLongerReaching: n.noLongerReaching }));
   const fineData = [{ name: t('finesCharged'), before: report.finesFen.before / 100, after: report.finesFen.after / 100 }];
@@ -171,11 +180,6 @@ function SimulationReportView({ run, report }: { run: SimulationRun; report: Rep
     { name: t('finedInsteadOfClearedOut'), cases: report.forgery.finedInsteadOfClearedOut },
     { name: t('clearedOutInsteadOfFined'), cases: report.forgery.clearedOutInsteadOfFined },
   ];
-  const sorted = [...report.differences].sort((a, b) => {
-    const [x, y] = [sortValue(a, sort.key), sortValue(b, sort.key)];
-    const c = typeof x === 'string' ? x.localeCompare(y as string) : x - (y as number);
-    return (sort.order === 'ascend' ? c : -c) || a.merchantId.localeCompare(b.merchantId);
-  });
   const csvColumns: CsvColumn<Difference>[] = [
     { header: t('merchant'), value: (d) => d.merchantId },
     { header: `${t('points')} (${t('general')}/${t('serious')}) · ${t('before')}`, value: (d) => pointsText(d.before) },
@@ -189,9 +193,16 @@ function SimulationReportView({ run, report }: { run: SimulationRun; report: Rep
     { header: `${t('forgeryCases')} · ${t('before')}`, value: (d) => forgeryText(d.before) },
     { header: `${t('forgeryCases')} · ${t('after')}`, value: (d) => forgeryText(d.after) },
   ];
-  const exportCsv = () => {
+  /** Every merchant the report keeps, in the order shown, page by page from the service, as a CSV download. */
+  const exportCsv = async () => {
+    const rows: Difference[] = [];
+    for (let offset = 0; ; offset += EXPORT_PAGE) {
+      const r = await call<MerchantPage>('scoring-service', merchantsPath(run.runId, { ...sort, limit: EXPORT_PAGE, offset }));
+      rows.push(...r.items);
+      if (r.items.length < EXPORT_PAGE || rows.length >= r.kept) break;
+    }
     const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([toCsv(sorted, csvColumns)], { type: 'text/csv;charset=utf-8' }));
+    link.href = URL.createObjectURL(new Blob([toCsv(rows, csvColumns)], { type: 'text/csv;charset=utf-8' }));
     link.download = `simulation-${run.draftVersion}-${run.runId.slice(0, 8)}.csv`;
     link.click();
     URL.revokeObjectURL(link.href);
@@ -285,11 +296,11 @@ function SimulationReportView({ run, report }: { run: SimulationRun; report: Rep
 
       <Space style={{ margin: '16px 0 8px' }} wrap>
         <h3 style={{ fontSize: 16, margin: 0 }}>{t('merchantsChanged')}</h3>
-        <span data-testid="simulation-merchants-total">{t('total')} {report.differencesTotal ?? report.differences.length}{(report.differencesTotal ?? 0) > report.differences.length ? ` (${t('simulationRowsKept')} ${report.differences.length})` : ''}</span>
-        <Button size="small" id="simulation-export" onClick={exportCsv}>{t('exportCsv')}</Button>
+        {merchants && <span data-testid="simulation-merchants-total">{t('total')} {merchants.total}{merchants.total > merchants.kept ? ` (${t('simulationRowsKept')} ${merchants.kept})` : ''}</span>}
+        <Button size="small" id="simulation-export" onClick={() => void exportCsv()}>{t('exportCsv')}</Button>
       </Space>
-      <Table<Difference> size="small" rowKey="merchantId" dataSource={sorted} data-testid="simulation-merchants" columns={columns}
-        pagination={{ ...page, showSizeChanger: true, pageSizeOptions: [10, 20, 50, 100] }}
+      <Table<Difference> size="small" rowKey="merchantId" dataSource={merchants?.items ?? []} loading={loading} data-testid="simulation-merchants" columns={columns}
+        pagination={{ ...page, total: merchants?.kept ?? 0, showSizeChanger: true, pageSizeOptions: [10, 20, 50, 100] }}
         onChange={(p, _f, sorter) => {
           const one = Array.isArray(sorter) ? sorter[0] : sorter;
           const key = (one?.order ? one.columnKey : 'merchantId') as SortKey;
