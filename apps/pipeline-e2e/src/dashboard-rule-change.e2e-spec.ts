@@ -42,7 +42,7 @@ interface Explanation { ruleVersion: string; ruleContentHash: string; outcome: {
  * merchants it changes (charts, table, CSV, sample with reasons; earlier runs reopened); the author's
  * approval is refused, a second admin's goes through; the services' clocks are moved past the date
  * (restarted with CLOCK_OFFSET_MS) and a new violation is judged by the new version, which its
- * explanation and the merchant page show.
+ * explanation (the api's and the dashboard's page of it) and the merchant page's points show.
  */
 describe('ops dashboard: a rule change drafted, simulated, approved and applied (real Kafka + PostgreSQL)', () => {
   const stack = new PipelineStack({ env: { BOOTSTRAP_ADMIN_USERNAME: ADMIN.username, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, COOKIE_SECURE: 'false' } });
@@ -253,6 +253,18 @@ describe('ops dashboard: a rule change drafted, simulated, approved and applied 
     await until(() => timeline.innerText(), (text) => /Serious\s*6\b/.test(text), 'the timeline shows the 6-point assessment', 30_000);
     const years = after.page.getByTestId('points-by-year').locator('tbody tr.ant-table-row');
     await until(() => years.allInnerTexts(), (rows) => rows.some((r) => r.replace(/\s+/g, ' ').trim() === `${year} 0 18`), 'points by year: 18 serious');
+
+    // The decision's explanation page names the new version and the cell that gave 6 points.
+    await open(after.page, `#/decisions/${latest.data.violationId}`);
+    const explanationCard = after.page.getByTestId('decision-explanation');
+    await explanationCard.getByTestId('explained-version').filter({ hasText: versionId }).waitFor();
+    expect(await explanationCard.getByTestId('explained-points').innerText()).toBe('6');
+    const ruleRows = (await explanationCard.getByTestId('explained-rules').locator('tbody tr.ant-table-row').allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
+    expect(ruleRows).toEqual([[ 'POINTS_TABLE', '1', expect.any(String), expect.stringContaining('"points":6')]]);
+    expect(await explanationCard.getByText('yes', { exact: true }).count()).toBe(1); // reproduced
+    await explanationCard.getByRole('link', { name: reachesNode }).waitFor();
+    await after.page.waitForLoadState('networkidle');
+    expect(await axeInBothLanguages(after.page, 'Decision explanation')).toEqual([]);
     await after.context.close();
   });
 });

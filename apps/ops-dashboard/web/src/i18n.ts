@@ -225,6 +225,16 @@ const WORDS = {
   changedDecisions: ['有变化的决定（样本及原因）', 'Changed decisions (sample, with reasons)'],
   occurredAt: ['发生时间', 'Occurred'],
   nodes: ['节点', 'Nodes'],
+  // A decision's explanation (#/decisions/<id>).
+  decisionExplanation: ['决定说明', "The decision's explanation"],
+  ruleVersionApplied: ['适用的规则版本', 'Rule version applied'],
+  reproduced: ['按同一版本重算一致', 'Reproduced under the same version'],
+  yes: ['是', 'yes'],
+  no: ['否', 'no'],
+  ruleApplied: ['适用的规则', 'Rule applied'],
+  section: ['规则章节', 'Section'],
+  statement: ['规则内容', 'Statement'],
+  values: ['取值', 'Values'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;
