@@ -169,7 +169,9 @@ describe('ops dashboard: a rule change drafted, simulated, approved and applied 
     await merchantRows.filter({ hasText: reachesNode }).getByText('12 → 6').waitFor();
     await merchantRows.filter({ hasText: twice }).getByText('24 → 12').waitFor();
     await merchantRows.filter({ hasText: twice }).getByText(`${yuan(fineAt(12) + fineAt(24))} → ${yuan(fineAt(12))}`).waitFor();
-    await report.locator('.ant-table-thead th', { hasText: 'Points · Serious' }).click();
+    // From the keyboard: the sortable header takes the focus and sorts on Enter.
+    await report.locator('.ant-table-thead th', { hasText: 'Points · Serious' }).focus();
+    await page.keyboard.press('Enter');
     await until(rowKeys, (keys) => JSON.stringify(keys) === JSON.stringify([twice, reachesNode]), 'sorted by the change of serious points');
     await report.locator('.ant-table-thead th[aria-sort="ascending"]', { hasText: 'Points · Serious' }).waitFor();
     // The sample names the violations, the versions and the reasons.

@@ -229,7 +229,7 @@ function SimulationReportView({ run, report }: { run: SimulationRun; report: Rep
     <div data-testid="simulation-report">
       <Descriptions size="small" bordered column={3} data-testid="simulation-totals" style={{ marginBottom: 16 }}
         items={[
-          { key: 'period', label: t('period'), children: `${run.from} – ${run.to}` },
+          { key: 'period', label: t('period'), children: `${run.from.slice(0, 10)} – ${run.to.slice(0, 10)} (UTC+8)` },
           { key: 'violations', label: t('violationsReplayed'), children: `${report.violations} (+${report.history} ${t('history')})` },
           { key: 'merchants', label: t('merchantsChanged'), children: <span data-testid="merchants-changed">{report.merchantsChanged} / {report.merchants}</span> },
           { key: 'decisions', label: t('decisionsChanged'), children: report.decisionsChanged },
