@@ -148,9 +148,21 @@ describe('ops dashboard: a rule change drafted, simulated, approved and applied 
     expect(await page.locator('#simulation-to').inputValue()).toBe(shanghaiDateIn(1));
     expect(await page.locator('#simulation-from').inputValue()).toBe(`${Number(shanghaiDateIn(0).slice(0, 4)) - 1}${shanghaiDateIn(0).slice(4)}`);
     await simulation.getByTestId('simulation-runs').getByText('Not simulated yet').waitFor();
+    // The page starts the run (queued, progress 0) and polls it until it is done (progress 1).
+    const seen: { method: string; status: string; progress: number }[] = [];
+    page.on('response', (response) => {
+      // The run's own reads (GET …/simulations/<runId>) and its start (POST …/simulations), not the list of runs.
+      const { pathname } = new URL(response.url());
+      const start = response.request().method() === 'POST' && pathname.endsWith('/svc/scoring-service/v1/simulations');
+      if (!start && !/\/svc\/scoring-service\/v1\/simulations\/[0-9a-f-]{36}$/.test(pathname)) return;
+      void response.json().then((run: { status: string; progress: number }) => seen.push({ method: response.request().method(), status: run.status, progress: run.progress })).catch(() => undefined);
+    });
     await page.locator('#simulation-run').click();
     const report = simulation.getByTestId('simulation-report');
     await report.waitFor({ timeout: 60_000 });
+    await until(async () => seen, (s) => s.some((r) => r.method === 'GET' && r.status === 'DONE'), 'the page polled the run to its end');
+    expect(seen[0]).toEqual({ method: 'POST', status: 'QUEUED', progress: 0 });
+    expect(seen.filter((r) => r.method === 'GET').at(-1)).toEqual({ method: 'GET', status: 'DONE', progress: 1 });
 
     // Totals: two merchants of three change; the 12-point node is reached by one merchant-year less
     // (12 → 6), the 24-point one by none any more (24 → 12); their fines go with them.
