@@ -216,6 +216,48 @@ const WORDS = {
   fine: ['罚款', 'Fine'],
   decidedAt: ['决定时间', 'Decided'],
   noSanctions: ['没有处罚', 'No sanctions'],
+  // The Rules page's simulation of a draft (rulebook section 9.2).
+  simulate: ['模拟', 'Simulate'],
+  simulation: ['规则变更模拟', 'Simulation of the change'],
+  close: ['关闭', 'Close'],
+  periodFrom: ['期间自', 'Period from'],
+  periodTo: ['期间至（不含）', 'Period to (exclusive)'],
+  runSimulation: ['开始模拟', 'Run the simulation'],
+  simulationPeriodHint: [
+    '用该草稿重放本平台在此期间内已存储的违规（期初所在自然年更早的违规作为历史），与当时生效的版本比较。只读：不发布任何消息，不改变任何决定。',
+    "Replays the marketplace's stored violations of the period (earlier ones of its first natural year as history) under this draft and under the versions in force then. Read-only: publishes nothing, changes no decision.",
+  ],
+  progress: ['进度', 'Progress'],
+  simulationFailed: ['模拟失败', 'The simulation failed'],
+  earlierSimulations: ['该版本的历次模拟', "This version's simulations"],
+  noSimulations: ['尚未模拟', 'Not simulated yet'],
+  requestedAt: ['发起时间', 'Requested'],
+  requestedBy: ['发起人', 'Requested by'],
+  period: ['期间', 'Period'],
+  open: ['打开', 'Open'],
+  violationsReplayed: ['重放的违规', 'Violations replayed'],
+  history: ['条历史', 'as history'],
+  merchantsChanged: ['判定有变化的商家', 'Merchants whose judgement changes'],
+  decisionsChanged: ['有变化的决定', 'Decisions changed'],
+  finedInsteadOfClearedOut: ['改为罚款（原清退）', 'Fined instead of cleared out'],
+  clearedOutInsteadOfFined: ['改为清退（原罚款）', 'Cleared out instead of fined'],
+  nodesReached: ['达到节点的商家（按自然年）', 'Merchant-years reaching each node'],
+  newlyReaching: ['新达到', 'Newly reaching'],
+  noLongerReaching: ['不再达到', 'No longer reaching'],
+  simulationRowsKept: ['报告保存了前', 'the report keeps the first'],
+  changedDecisions: ['有变化的决定（样本及原因）', 'Changed decisions (sample, with reasons)'],
+  occurredAt: ['发生时间', 'Occurred'],
+  nodes: ['节点', 'Nodes'],
+  // A decision's explanation (#/decisions/<id>).
+  decisionExplanation: ['决定说明', "The decision's explanation"],
+  ruleVersionApplied: ['适用的规则版本', 'Rule version applied'],
+  reproduced: ['按同一版本重算一致', 'Reproduced under the same version'],
+  yes: ['是', 'yes'],
+  no: ['否', 'no'],
+  ruleApplied: ['适用的规则', 'Rule applied'],
+  section: ['规则章节', 'Section'],
+  statement: ['规则内容', 'Statement'],
+  values: ['取值', 'Values'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;
@@ -478,6 +520,18 @@ const CODES = {
     'FORGERY.NOTHING_TO_REVIEW': ['没有待审核的整改材料', 'No remediation under review'],
     'FORGERY.CASE_NOT_FOUND': ['找不到该造假案件', 'No such forgery case'],
     'ROUTE.NOT_FOUND': ['该服务不处理此类申诉', 'Not this service’s appeals'],
+  },
+  // The Rules page's simulation of a draft.
+  simulationStatus: {
+    QUEUED: ['排队中', 'Queued'],
+    RUNNING: ['运行中', 'Running'],
+    DONE: ['已完成', 'Done'],
+    FAILED: ['失败', 'Failed'],
+  },
+  changedDecision: {
+    POINTS: ['扣分', 'Points'],
+    LADDER_NODE: ['节点处罚', 'Ladder node'],
+    FORGERY: ['资质造假', 'Qualification forgery'],
   },
 } as const satisfies Record<string, Record<string, readonly [string, string]>>;
 

@@ -17,6 +17,7 @@ const ReviewQueue = lazy(() => import('./pages/ReviewQueue').then((m) => ({ defa
 const DeadLetters = lazy(() => import('./pages/DeadLetters').then((m) => ({ default: m.DeadLetters })));
 const Rules = lazy(() => import('./pages/Rules').then((m) => ({ default: m.Rules })));
 const Access = lazy(() => import('./pages/Access').then((m) => ({ default: m.Access })));
+const DecisionExplanation = lazy(() => import('./pages/DecisionExplanation').then((m) => ({ default: m.DecisionExplanation })));
 
 /**
  * Who is signed in, from the dashboard server's GET /session: 200 {signedIn: false} without a session,
@@ -29,12 +30,13 @@ async function currentOperator(): Promise<Me | null> {
   return session.signedIn ? { subject: session.subject, roles: session.roles } : null;
 }
 
-type Page = { name: 'overview' | 'merchants' | 'reviewQueue' | 'deadLetters' | 'rules' | 'access' } | { name: 'merchant'; merchantId: string };
+type Page = { name: 'overview' | 'merchants' | 'reviewQueue' | 'deadLetters' | 'rules' | 'access' } | { name: 'merchant'; merchantId: string } | { name: 'decision'; decisionId: string };
 
 /** The page in the URL hash (#/merchants/m-1), so a page can be linked and reloaded. */
 function pageFromHash(): Page {
   const [, first, second] = window.location.hash.split('/');
   if (first === 'merchants' && second) return { name: 'merchant', merchantId: decodeURIComponent(second) };
+  if (first === 'decisions' && second) return { name: 'decision', decisionId: decodeURIComponent(second) };
   if (first === 'merchants' || first === 'reviewQueue' || first === 'deadLetters' || first === 'rules' || first === 'access') return { name: first };
   return { name: 'overview' };
 }
@@ -54,7 +56,7 @@ function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24 }}>
         <span style={{ color: '#fff', fontWeight: 600 }}>Penalty platform</span>
         <nav aria-label={t('mainMenu')} style={{ flex: 1, minWidth: 0 }}>
-          <Menu theme="dark" mode="horizontal" selectedKeys={[page.name === 'merchant' ? 'merchants' : page.name]}
+          <Menu theme="dark" mode="horizontal" selectedKeys={[page.name === 'merchant' || page.name === 'decision' ? 'merchants' : page.name]}
             onClick={(e) => go(`#/${e.key}`)}
             items={[
               { key: 'overview', label: t('overview') },
@@ -80,6 +82,7 @@ function Shell({ me, lang, setLang, signOut }: { me: Me; lang: Lang; setLang: (l
           {page.name === 'deadLetters' && <DeadLetters me={me} />}
           {page.name === 'rules' && <Rules me={me} />}
           {page.name === 'access' && <Access me={me} />}
+          {page.name === 'decision' && <DecisionExplanation decisionId={page.decisionId} />}
         </Suspense>
       </Layout.Content>
     </Layout>

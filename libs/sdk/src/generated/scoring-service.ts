@@ -292,6 +292,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/simulations/{runId}/merchants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of the merchants whose judgement a DONE simulation's draft changes (those its report keeps), sorted */
+        get: operations["SimulationsController_merchants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -540,6 +557,18 @@ export interface components {
              * @example 2026-12-01T00:00:00+08:00
              */
             to: string;
+        };
+        SimulationMerchantPageDto: {
+            /** @description Per merchant whose judgement changes: marketplace, merchantId, before and after (points per track and natural year, nodes, sanctions, fines, forgery outcomes) */
+            items: {
+                [key: string]: unknown;
+            }[];
+            /** @description Of them, those the report keeps (the first 500), which the pages go through */
+            kept: number;
+            limit: number;
+            offset: number;
+            /** @description Merchants whose judgement changes, all counted */
+            total: number;
         };
         SimulationRunDto: {
             draftVersion: string;
@@ -1895,6 +1924,8 @@ export interface operations {
     SimulationsController_list: {
         parameters: {
             query?: {
+                /** @description Only the runs of this draft (its version id) */
+                draftVersion?: string;
                 marketplace?: string;
             };
             header?: never;
@@ -1913,7 +1944,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            /** @description REQUEST.INVALID: each bad query parameter named; or a query value that is not valid text (NUL, invalid UTF-8) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2067,6 +2098,79 @@ export interface operations {
             };
             /** @description SIMULATION.NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SimulationsController_merchants: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description Default asc */
+                order?: "asc" | "desc";
+                /** @description merchantId (default), or the change (after minus before) of GENERAL points, SERIOUS points or fines */
+                sort?: "merchantId" | "general" | "serious" | "fines";
+            };
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationMerchantPageDto"];
+                };
+            };
+            /** @description REQUEST.INVALID: each bad query parameter named; or a path or query value that is not valid text (NUL, invalid UTF-8) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (checked before the body is read) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The principal may not call this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description SIMULATION.NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description SIMULATION.NOT_DONE: the run is queued, running or failed */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

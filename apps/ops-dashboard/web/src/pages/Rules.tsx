@@ -5,6 +5,7 @@ import { EnumText } from '../components/EnumText';
 import { useReasonDialog } from '../components/ReasonDialog';
 import { shanghaiTime, yuan } from '../format';
 import { useCodes, useT } from '../i18n';
+import { RuleSimulation } from './RuleSimulation';
 
 /** A ladder step's measures, each in the page's language with its code on hover. */
 const measureTags = (measures: string[]) => measures.map((m) => <Tag key={m}><EnumText kind="measure" value={m} /></Tag>);
@@ -63,6 +64,7 @@ function RulebookEditor({ me }: { me: Me }) {
   const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [refusal, setRefusal] = useState<string>();
   const [drafting, setDrafting] = useState<RulebookVersion>();
+  const [simulating, setSimulating] = useState<string>();
   const [draftProblems, setDraftProblems] = useState<FieldProblem[]>([]);
   const [draftForm] = Form.useForm<{ versionId: string; effectiveFrom: string; leadTimeDays?: number }>();
 
@@ -78,6 +80,7 @@ function RulebookEditor({ me }: { me: Me }) {
   }, [marketplace]);
   useEffect(() => {
     setEditing(undefined);
+    setSimulating(undefined);
     setDiff({});
     void load().catch(() => setVersions([]));
   }, [load]);
@@ -131,6 +134,7 @@ function RulebookEditor({ me }: { me: Me }) {
   };
   const versionOptions = versions.map((v) => ({ value: v.versionId, label: `${v.versionId} · ${codes('rulebookStatus', v.status)}` }));
   const editingVersion = versions.find((v) => v.versionId === editing && v.status === 'DRAFT');
+  const simulatedVersion = versions.find((v) => v.versionId === simulating && v.status === 'DRAFT');
 
   return (
     <>
@@ -158,6 +162,7 @@ function RulebookEditor({ me }: { me: Me }) {
                 <Space size="small" wrap>
                   {v.status !== 'WITHDRAWN' && <Button size="small" data-testid={`draft-from-${v.versionId}`} onClick={() => { setDraftProblems([]); setDrafting(v); }}>{t('draftFrom')}</Button>}
                   {v.status === 'DRAFT' && <Button size="small" data-testid={`edit-${v.versionId}`} onClick={() => edit(v)}>{t('edit')}</Button>}
+                  {v.status === 'DRAFT' && <Button size="small" data-testid={`simulate-${v.versionId}`} onClick={() => setSimulating(v.versionId)}>{t('simulate')}</Button>}
                   {v.status === 'DRAFT' && <Button size="small" type="primary" data-testid={`approve-${v.versionId}`} onClick={() => void act(() => call<RulebookVersion>('api', `${versionsPath(v.marketplace)}/${encodeURIComponent(v.versionId)}/approval`, {}), t('approved'))}>{t('approve')}</Button>}
                   {(v.status === 'DRAFT' || v.status === 'APPROVED' || v.status === 'ANNOUNCED') && (
                     <Button size="small" danger data-testid={`withdraw-${v.versionId}`}
@@ -183,6 +188,11 @@ function RulebookEditor({ me }: { me: Me }) {
           )}
           <Button type="primary" id="save-draft" style={{ marginTop: 8 }} onClick={() => void save()}>{t('save')}</Button>
         </Card>
+      )}
+
+      {simulatedVersion && (
+        <RuleSimulation key={`${simulatedVersion.marketplace}/${simulatedVersion.versionId}`} marketplace={simulatedVersion.marketplace} versionId={simulatedVersion.versionId}
+          ruleData={simulatedVersion.ruleData} onClose={() => setSimulating(undefined)} />
       )}
 
       <Card title={t('diff')} data-testid="rulebook-diff">

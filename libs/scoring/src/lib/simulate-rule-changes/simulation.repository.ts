@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { SimulationReport } from '@penalty/domain';
+import type { MerchantDifference, SimulationReport } from '@penalty/domain';
 
 export interface SimulationRunRow {
   run_id: string;
@@ -48,12 +48,20 @@ export class SimulationRepository {
     return (await db.query('SELECT * FROM simulation_run WHERE run_id = $1', [runId]))[0];
   }
 
-  async recent(db: DataSource, marketplace: string | undefined, limit: number): Promise<SimulationRunRow[]> {
+  async recent(db: DataSource, filter: { marketplace?: string; draftVersion?: string }, limit: number): Promise<SimulationRunRow[]> {
     return db.query(
       `SELECT run_id, marketplace, draft_version, period_from, period_to, requested_by, requested_at, status, progress, finished_at, error, NULL AS report, '{}'::jsonb AS rule_data
-       FROM simulation_run WHERE $1::text IS NULL OR marketplace = $1 ORDER BY requested_at DESC LIMIT $2`,
-      [marketplace ?? null, limit],
+       FROM simulation_run WHERE ($1::text IS NULL OR marketplace = $1) AND ($3::text IS NULL OR draft_version = $3) ORDER BY requested_at DESC LIMIT $2`,
+      [filter.marketplace ?? null, limit, filter.draftVersion ?? null],
     );
+  }
+
+  /** A run's status and the merchants its report keeps (with the count of all), without the rest of the report. */
+  async differences(db: DataSource, runId: string): Promise<{ status: SimulationRunRow['status']; differences: MerchantDifference[] | null; total: number | null } | undefined> {
+    return (await db.query(
+      `SELECT status, report->'differences' AS differences, (report->>'differencesTotal')::int AS total FROM simulation_run WHERE run_id = $1`,
+      [runId],
+    ))[0];
   }
 
   /** Takes the oldest queued run, or one whose runner stopped beating; no two replicas take the same. */

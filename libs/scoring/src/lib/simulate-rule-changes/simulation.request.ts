@@ -1,6 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsObject, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsObject, IsOptional, Matches, Max, Min } from 'class-validator';
 import { MARKETPLACE_PATTERN, RULEBOOK_VERSION_ID_PATTERN } from '@penalty/domain';
+import { SIMULATION_MERCHANT_SORTS, type SimulationMerchantSort } from './simulation-merchants';
 
 const MARKETPLACE = MARKETPLACE_PATTERN;
 const VERSION_ID = RULEBOOK_VERSION_ID_PATTERN;
@@ -47,4 +49,57 @@ export class SimulationRunDto {
     description: 'DONE: what the draft would change (totals per node, fines, forgery outcomes, the merchants whose judgement changes (at most 500, differencesTotal counts all), a sample of changed decisions with reasons)',
   })
   report: Record<string, unknown> | null;
+}
+
+/** GET /v1/simulations: filters of the latest runs. */
+export class SimulationListQuery {
+  @ApiPropertyOptional({ pattern: MARKETPLACE.source })
+  @IsOptional()
+  @Matches(MARKETPLACE, { message: 'must be 1 to 32 characters of a-z, 0-9 and -' })
+  marketplace?: string;
+
+  @ApiPropertyOptional({ description: "Only the runs of this draft (its version id)", pattern: VERSION_ID.source })
+  @IsOptional()
+  @Matches(VERSION_ID, { message: 'draftVersion must be a version id' })
+  draftVersion?: string;
+}
+
+export const MAX_SIMULATION_MERCHANT_PAGE = 500;
+
+/** GET /v1/simulations/{runId}/merchants: a page of the merchants whose judgement the draft changes. */
+export class SimulationMerchantsQuery {
+  @ApiPropertyOptional({ enum: SIMULATION_MERCHANT_SORTS, default: 'merchantId', description: 'merchantId, or the change (after minus before) of GENERAL points, SERIOUS points or fines' })
+  @IsOptional()
+  @IsIn(SIMULATION_MERCHANT_SORTS)
+  sort?: SimulationMerchantSort;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_SIMULATION_MERCHANT_PAGE, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1)
+  @Max(MAX_SIMULATION_MERCHANT_PAGE)
+  limit?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_SIMULATION_MERCHANT_PAGE, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'offset must be an integer' })
+  @Min(0)
+  @Max(MAX_SIMULATION_MERCHANT_PAGE)
+  offset?: number;
+}
+
+export class SimulationMerchantPageDto {
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: "Per merchant whose judgement changes: marketplace, merchantId, before and after (points per track and natural year, nodes, sanctions, fines, forgery outcomes)" })
+  items: Record<string, unknown>[];
+  @ApiProperty({ type: 'integer', description: 'Merchants whose judgement changes, all counted' }) total: number;
+  @ApiProperty({ type: 'integer', description: 'Of them, those the report keeps (the first 500), which the pages go through' }) kept: number;
+  @ApiProperty({ type: 'integer' }) limit: number;
+  @ApiProperty({ type: 'integer' }) offset: number;
 }

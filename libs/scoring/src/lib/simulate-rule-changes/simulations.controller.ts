@@ -1,16 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
-import { formatShanghai, MARKETPLACE_PATTERN, validateRuleData, type Clock } from '@penalty/domain';
+import { formatShanghai, validateRuleData, type Clock } from '@penalty/domain';
 import { Actor, ApiListOkResponse, CLOCK, ProblemException, validRequest } from '@penalty/runtime';
-import { SimulateRuleChangeRequest, SimulationRunDto } from './simulation.request';
+import { MAX_SIMULATION_MERCHANT_PAGE, SimulateRuleChangeRequest, SimulationListQuery, SimulationMerchantPageDto, SimulationMerchantsQuery, SimulationRunDto } from './simulation.request';
+import { pageOfDifferences, SIMULATION_MERCHANT_SORTS } from './simulation-merchants';
 import { SimulationRepository, type SimulationRunRow } from './simulation.repository';
 import { SimulationRunner } from './simulation-runner';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MARKETPLACE = MARKETPLACE_PATTERN;
 
 const dtoOf = (r: SimulationRunRow): SimulationRunDto => ({
   runId: r.run_id,
@@ -69,12 +69,33 @@ export class SimulationsController {
     return dtoOf(run);
   }
 
+  @Get(':runId/merchants')
+  @ApiOperation({ summary: "A page of the merchants whose judgement a DONE simulation's draft changes (those its report keeps), sorted" })
+  // Each parameter by name: the DTO's enums would not reach the document through @ApiQuery({ type }).
+  @ApiQuery({ name: 'sort', required: false, enum: SIMULATION_MERCHANT_SORTS, description: 'merchantId (default), or the change (after minus before) of GENERAL points, SERIOUS points or fines' })
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: 'Default asc' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_SIMULATION_MERCHANT_PAGE, default: 20 } })
+  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, maximum: MAX_SIMULATION_MERCHANT_PAGE, default: 0 } })
+  @ApiOkResponse({ type: SimulationMerchantPageDto })
+  @ApiBadRequestResponse({ description: 'REQUEST.INVALID: each bad query parameter named; or a path or query value that is not valid text (NUL, invalid UTF-8)' })
+  @ApiNotFoundResponse({ description: 'SIMULATION.NOT_FOUND' })
+  @ApiConflictResponse({ description: 'SIMULATION.NOT_DONE: the run is queued, running or failed' })
+    async merchants(@Param('runId') runId: string, @Query() raw: Record<string, unknown>): Promise<SimulationMerchantPageDto> {
+    const query = validRequest(SimulationMerchantsQuery, raw);
+    const run = UUID.test(runId) ? await this.runs.differences(this.dataSource, runId) : undefined;
+    if (!run) throw ProblemException.notFound('SIMULATION.NOT_FOUND', `No simulation ${runId}.`);
+    if (run.status !== 'DONE' || !run.differences) throw new ProblemException(HttpStatus.CONFLICT, 'SIMULATION.NOT_DONE', 'Conflict', `Simulation ${runId} is ${run.status}: its merchants are known once it is DONE.`);
+    const page = { sort: query.sort ?? 'merchantId', order: query.order ?? 'asc', limit: query.limit ?? 20, offset: query.offset ?? 0 } as const;
+    return { items: pageOfDifferences(run.differences, page) as unknown as Record<string, unknown>[], total: run.total ?? run.differences.length, kept: run.differences.length, limit: page.limit, offset: page.offset };
+  }
+
   @Get()
   @ApiOperation({ summary: 'The latest simulations (without their reports), newest first' })
-  @ApiQuery({ name: 'marketplace', required: false, schema: { type: 'string', pattern: MARKETPLACE.source } })
+  @ApiQuery({ type: SimulationListQuery })
   @ApiListOkResponse(SimulationRunDto)
-  async list(@Query('marketplace') marketplace: unknown): Promise<{ items: SimulationRunDto[] }> {
-    if (marketplace !== undefined && (typeof marketplace !== 'string' || !MARKETPLACE.test(marketplace))) throw ProblemException.validation([{ field: 'marketplace', message: 'must be 1 to 32 characters of a-z, 0-9 and -' }]);
-    return { items: (await this.runs.recent(this.dataSource, marketplace as string | undefined, 50)).map(dtoOf) };
+  @ApiBadRequestResponse({ description: 'REQUEST.INVALID: each bad query parameter named; or a query value that is not valid text (NUL, invalid UTF-8)' })
+  async list(@Query() raw: Record<string, unknown>): Promise<{ items: SimulationRunDto[] }> {
+    const query = validRequest(SimulationListQuery, raw);
+    return { items: (await this.runs.recent(this.dataSource, query, 50)).map(dtoOf) };
   }
 }

@@ -73,7 +73,18 @@ describe('simulating a draft over stored violations (real PostgreSQL)', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(testbed.recorder.messages.length).toBe(messagesBefore);
     expect(await testbed.rows('SELECT count(*)::int AS rows FROM violation')).toEqual([{ rows: violationsBefore }]);
-    expect((await controller.list(undefined)).items.map((i) => i.runId)).toContain(requested.runId);
+    expect((await controller.list({})).items.map((i) => i.runId)).toContain(requested.runId);
+    expect((await controller.list({ marketplace: 'tmall', draftVersion: 'forgery-2022' })).items.map((i) => i.runId)).toEqual([requested.runId]);
+    expect((await controller.list({ draftVersion: 'another-draft' })).items).toEqual([]);
+
+    // Its merchants page by page, sorted by the change of their fines (both fined the same: by id).
+    const ids = [fined1.data.merchantId, fined2.data.merchantId].sort();
+    const first = await controller.merchants(requested.runId, { sort: 'fines', order: 'desc', limit: '1', offset: '0' });
+    expect({ ...first, items: first.items.map((i) => i.merchantId) }).toEqual({ items: [ids[0]], total: 2, kept: 2, limit: 1, offset: 0 });
+    expect((await controller.merchants(requested.runId, { limit: '1', offset: '1' })).items.map((i) => i.merchantId)).toEqual([ids[1]]);
+    expect((await controller.merchants(requested.runId, { order: 'desc' })).items.map((i) => i.merchantId)).toEqual([...ids].reverse());
+    const row = (await controller.merchants(requested.runId, {})).items[0] as { before: { finesFen: number }; after: { finesFen: number } };
+    expect(row.after.finesFen).toBeGreaterThan(row.before.finesFen);
   });
 
   it('refuses invalid rule data naming each field, and a period that ends before it starts', async () => {
@@ -85,5 +96,12 @@ describe('simulating a draft over stored violations (real PostgreSQL)', () => {
     const backwards = await controller.request({ marketplace: 'tmall', draftVersion: 'x', ruleData: ruleDataOf(RULE_SETS[1]), from: '2022-06-27T00:00:00+08:00', to: '2022-01-01T00:00:00+08:00' }, 'alice').catch((e: unknown) => e);
     expect((backwards as ProblemException).errors).toEqual([{ field: 'to', message: 'must be after from' }]);
     expect(await controller.get('00000000-0000-4000-8000-000000000000').catch((e: unknown) => e)).toMatchObject({ status: 404, code: 'SIMULATION.NOT_FOUND' });
+    expect(await controller.merchants('00000000-0000-4000-8000-000000000000', {}).catch((e: unknown) => e)).toMatchObject({ status: 404, code: 'SIMULATION.NOT_FOUND' });
+    // Bad paging and filters are a 400 naming each parameter, never a 500.
+    const queued = await controller.request({ marketplace: 'tmall', draftVersion: 'x', ruleData: ruleDataOf(RULE_SETS[1]), from: '2022-01-01T00:00:00+08:00', to: '2022-06-27T00:00:00+08:00' }, 'alice');
+    const badPage = await controller.merchants(queued.runId, { limit: '0', offset: '-1', sort: 'points', order: 'up' }).catch((e: unknown) => e);
+    expect((badPage as ProblemException).errors?.map((e) => e.field).sort()).toEqual(['limit', 'offset', 'order', 'sort']);
+    expect(((await controller.list({ marketplace: 'Tmall!', draftVersion: ' ' }).catch((e: unknown) => e)) as ProblemException).errors?.map((e) => e.field)).toEqual(['marketplace', 'draftVersion']);
+    expect(await controller.merchants(queued.runId, { limit: 'many' }).catch((e: unknown) => e)).toMatchObject({ status: 400 });
   });
 });
