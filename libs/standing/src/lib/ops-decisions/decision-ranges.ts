@@ -44,6 +44,9 @@ export function rangeWindow(range: DecisionRange, now: Date): RangeWindow {
   return { range, unit, from: starts[0], to: new Date(last + size), starts };
 }
 
+/** How long each of the window's buckets is. */
+export const bucketLengthMs = (window: RangeWindow): number => UNIT_MS[window.unit];
+
 /** The index of the bucket `instant` falls in, or undefined outside the window. */
 export function bucketIndex(window: RangeWindow, instant: Date): number | undefined {
   const t = instant.getTime();

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { formatShanghai } from '@penalty/domain';
 import { ProblemException } from '@penalty/runtime';
-import { bucketAt, bucketIndex, rangeWindow } from './decision-ranges';
+import { bucketAt, bucketLengthMs, rangeWindow } from './decision-ranges';
 import type { DecisionSanctionsPageDto, DecisionSanctionsQuery, DecisionsDto, DecisionsQuery } from './decisions.query';
 
 /** Who asks: the operator's marketplaces (absent: every one) and the marketplace of a merchant without a profile. */
@@ -22,39 +22,47 @@ const SANCTIONS_IN_WINDOW = `
   WHERE s.decided_at >= $3 AND s.decided_at < $4 AND ($2::text[] IS NULL OR coalesce(p.marketplace, $1) = ANY($2::text[]))`;
 
 type Totals = { sanctions: number; finesFen: number };
-const add = (map: Map<string, Totals>, key: string, fine: number) => {
+const add = (map: Map<string, Totals>, key: string, sanctions: number, finesFen: number) => {
   const totals = map.get(key) ?? { sanctions: 0, finesFen: 0 };
-  map.set(key, { sanctions: totals.sanctions + 1, finesFen: totals.finesFen + fine });
+  map.set(key, { sanctions: totals.sanctions + sanctions, finesFen: totals.finesFen + finesFen });
 };
+
+/**
+ * The sanctions counted by PostgreSQL, per bucket and node: the last 30 days by day ($5: the first
+ * day's start in epoch ms), and the asked range by its buckets ($6: its start, $7: the bucket's length
+ * in ms, $8/$9: the range). At most 30 rows per node, plus one per bucket and node: never a row per
+ * sanction, however many the month holds.
+ */
+const COUNTS_SQL = `
+  WITH w AS (${SANCTIONS_IN_WINDOW})
+  SELECT 'day' AS grain, floor((extract(epoch FROM w.decided_at) * 1000 - $5) / 86400000)::int AS bucket, w.node,
+         count(*)::int AS sanctions, coalesce(sum(w.fine_fen), 0)::text AS fines_fen
+  FROM w GROUP BY 2, 3
+  UNION ALL
+  SELECT 'range', floor((extract(epoch FROM w.decided_at) * 1000 - $6) / $7)::int, w.node, count(*)::int, coalesce(sum(w.fine_fen), 0)::text
+  FROM w WHERE w.decided_at >= $8 AND w.decided_at < $9 GROUP BY 2, 3`;
 
 /** Today by node and the last 30 days by day (as before), and the asked range by node and by bucket. */
 export async function readDecisions(reader: DecisionsReader, query: DecisionsQuery): Promise<DecisionsDto> {
   const window = rangeWindow(query.range ?? '24h', reader.now);
   const month = rangeWindow('30d', reader.now);
-  const today = month.starts[29];
-  // The 30 days cover every range: one read.
-  const rows: { decided_at: Date; fine_fen: string | null; node: string }[] = await reader.dataSource.query(SANCTIONS_IN_WINDOW, [
+  // The 30 days cover every range: one statement.
+  const rows: { grain: 'day' | 'range'; bucket: number; node: string; sanctions: number; fines_fen: string }[] = await reader.dataSource.query(COUNTS_SQL, [
     reader.defaultMarketplace, reader.scope ?? null, month.from, month.to,
+    month.from.getTime(), window.from.getTime(), bucketLengthMs(window), window.from, window.to,
   ]);
   const byToday = new Map<string, Totals>();
   const byRangeNode = new Map<string, Totals>();
   const days = month.starts.map(() => ({ sanctions: 0, finesFen: 0 }));
   const buckets = window.starts.map(() => ({ sanctions: 0, finesFen: 0 }));
   for (const row of rows) {
-    const at = new Date(row.decided_at);
-    const fine = Number(row.fine_fen ?? 0);
-    const day = bucketIndex(month, at);
-    if (day !== undefined) {
-      days[day].sanctions += 1;
-      days[day].finesFen += fine;
-    }
-    if (at.getTime() >= today.getTime()) add(byToday, row.node, fine);
-    const bucket = bucketIndex(window, at);
-    if (bucket !== undefined) {
-      buckets[bucket].sanctions += 1;
-      buckets[bucket].finesFen += fine;
-      add(byRangeNode, row.node, fine);
-    }
+    const fines = Number(row.fines_fen);
+    const totals = row.grain === 'day' ? days[row.bucket] : buckets[row.bucket];
+    if (!totals) continue;
+    totals.sanctions += row.sanctions;
+    totals.finesFen += fines;
+    if (row.grain === 'day' && row.bucket === days.length - 1) add(byToday, row.node, row.sanctions, fines);
+    if (row.grain === 'range') add(byRangeNode, row.node, row.sanctions, fines);
   }
   return {
     today: [...byToday].map(([node, v]) => ({ node, ...v })),
