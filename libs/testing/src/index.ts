@@ -7,3 +7,4 @@ export * from './lib/handler-testbed';
 export * from './lib/dashboard-process';
 export * from './lib/local-kafka';
 export * from './lib/identity-provider-process';
+export * from './lib/http-controllers';
