@@ -193,6 +193,19 @@ const WORDS = {
   attempts: ['尝试次数', 'Attempts'],
   year: ['年度', 'Year'],
   reference: ['关联对象', 'Reference'],
+  all: ['全部', 'all'],
+  searchAudit: ['搜索操作人、对象、商家或原因', 'Search actor, subject, merchant or reason'],
+  searchDeadLetters: ['搜索消息键或错误信息', 'Search key or message'],
+  searchReviewQueue: ['搜索商家或案件 ID', 'Search merchant or item id'],
+  topic: ['主题', 'Topic'],
+  messageKey: ['消息键', 'Key'],
+  replayState: ['重放状态', 'Replay'],
+  replayedYes: ['已重放', 'Replayed'],
+  replayedNo: ['未重放', 'Not replayed'],
+  claimState: ['认领状态', 'Claim'],
+  claimedAny: ['已认领', 'Claimed'],
+  service: ['服务', 'Service'],
+  actions: ['操作', 'Actions'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;
