@@ -199,7 +199,7 @@ const WORDS = {
   searchReviewQueue: ['搜索商家或案件 ID', 'Search merchant or item id'],
   topic: ['主题', 'Topic'],
   messageKey: ['消息键', 'Key'],
-  replayState: ['重放状态', 'Replay'],
+  replayedBy: ['重放人', 'Replayed by'],
   replayedYes: ['已重放', 'Replayed'],
   replayedNo: ['未重放', 'Not replayed'],
   claimState: ['认领状态', 'Claim'],
@@ -478,6 +478,9 @@ export function useCodes(): (group: CodeGroup, code: string) => string {
   const lang = useContext(LangContext);
   return (group, code) => (CODES[group] as Record<string, readonly [string, string]>)[code]?.[lang === 'zh' ? 0 : 1] ?? code;
 }
+
+/** Every code of a group that has a label (a filter's choices). */
+export const codesOf = (group: CodeGroup): string[] => Object.keys(CODES[group]);
 
 export const LangContext = createContext<Lang>('zh');
 

@@ -31,6 +31,10 @@ describe('table queries', () => {
     expect(ids({ sort: { key: 'attempts', order: 'desc' }, filters: { channel: 'EMAIL' }, offset: 1, limit: 1 })).toEqual(['a']);
     expect(pageOfRows(rows, query({ search: 'C' }), cell, ['id'])).toEqual({ items: [rows[2]], total: 1 });
     expect(pageOfRows(rows, query({ filters: { channel: 'EMAIL' }, limit: 1 }), cell, ['id']).total).toBe(3);
+    // A cell of several values (an operator's roles) matches as the column says.
+    const operators = [{ id: 'ann', roles: ['viewer', 'admin'] }, { id: 'ben', roles: ['reviewer'] }];
+    const roles = pageOfRows(operators, query({ filters: { roles: 'admin' } }), (o, key) => String(o[key as keyof typeof o]), ['id'], (o, _key, value) => o.roles.includes(value));
+    expect(roles.items.map((o) => o.id)).toEqual(['ann']);
   });
 
   it('reads every row of a filter page by page, stopping at the total or the cap', async () => {

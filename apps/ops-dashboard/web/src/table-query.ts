@@ -52,15 +52,22 @@ export function compareCells(a: CellValue, b: CellValue, order: SortOrder): numb
 export type CellOf<Row> = (row: Row, key: string) => CellValue;
 
 /**
- * A page of rows in hand, as the api would answer it: filtered (each filter by equality), searched
+ * A page of rows in hand, as the api would answer it: filtered (each filter by equality, or as `matches`
+ * says for a cell of several values), searched
  * (a case-insensitive substring of any searchable cell), sorted (stable: equal rows keep their order)
  * and sliced.
  */
-export function pageOfRows<Row>(rows: readonly Row[], query: TableQuery, cell: CellOf<Row>, searchable: readonly string[]): TablePage<Row> {
+export function pageOfRows<Row>(
+  rows: readonly Row[],
+  query: TableQuery,
+  cell: CellOf<Row>,
+  searchable: readonly string[],
+  matches: (row: Row, key: string, value: string) => boolean = (row, key, value) => String(cell(row, key) ?? '') === value,
+): TablePage<Row> {
   const text = query.search.trim().toLowerCase();
   const kept = rows.filter(
     (row) =>
-      Object.entries(query.filters).every(([key, value]) => value === '' || String(cell(row, key) ?? '') === value) &&
+      Object.entries(query.filters).every(([key, value]) => value === '' || matches(row, key, value)) &&
       (text === '' || searchable.some((key) => String(cell(row, key) ?? '').toLowerCase().includes(text))),
   );
   const sort = query.sort;

@@ -17,6 +17,8 @@ export interface DataColumn<Row> {
   firstOrder?: SortOrder;
   /** A filter above the table offering these values (the api's parameter named `filterParam ?? key`). */
   filter?: { value: string; label: ReactNode }[];
+  /** Whether a row in hand passes the filter's value (default: its value equals it). */
+  matches?: (row: Row, value: string) => boolean;
   filterParam?: string;
   /** Always shown, not in the chooser. */
   fixed?: boolean;
@@ -98,7 +100,13 @@ export function DataTable<Row extends object>(props: DataTableProps<Row>) {
   const rowsInHand = 'rows' in source ? source.rows : undefined;
   // Rows in hand answer a query as the api would.
   const read: RowSource<Row> = useMemo(
-    () => server ?? (async (q: TableQuery) => pageOfRows(rowsInHand ?? [], q, cell, searchKeysRef.current ?? columnsRef.current.map((c) => c.key))),
+    () =>
+      server ??
+      (async (q: TableQuery) =>
+        pageOfRows(rowsInHand ?? [], q, cell, searchKeysRef.current ?? columnsRef.current.map((c) => c.key), (row, key, value) => {
+          const matches = columnsRef.current.find((c) => c.key === key)?.matches;
+          return matches ? matches(row, value) : String(cell(row, key) ?? '') === value;
+        })),
     [server, rowsInHand, cell],
   );
   const query = useMemo(() => {
