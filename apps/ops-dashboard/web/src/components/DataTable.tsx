@@ -128,7 +128,7 @@ export function DataTable<Row extends object>(props: DataTableProps<Row>) {
   const latest = useRef(0);
   const load = useCallback((quiet: boolean) => {
     const ticket = ++latest.current;
-    if (!quiet) setLoading(true);
+    if (!quiet && server) setLoading(true);
     read({ ...query, offset: (page.current - 1) * page.pageSize, limit: page.pageSize })
       // An answer to a superseded request is dropped, so a slow one never overwrites a newer page.
       .then((r) => ticket === latest.current && setResult(r))

@@ -4,7 +4,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { call, type Me } from '../api';
 import { toCsv } from '../csv';
 import { shanghaiTime, timeLeft, yuan } from '../format';
-import { useCodes, useT } from '../i18n';
+import { codesOf, useCodes, useT, type CodeGroup } from '../i18n';
+import { tableSearchParams, type TableQuery } from '../table-query';
+import { DataTable } from '../components/DataTable';
 import { Countdown } from '../components/Countdown';
 import { EnumText } from '../components/EnumText';
 import { ShortId } from '../components/ShortId';
@@ -218,6 +220,38 @@ export function Merchants({ open }: { open: (merchantId: string) => void }) {
 
 type Measure = Standing['activeMeasures'][number];
 type TimelineEvent = TimelineData['events'][number];
+type Deadline = Cases['deadlines'][number];
+type Appeal = Cases['appeals'][number];
+type ForgeryCase = Cases['forgeryCases'][number];
+type YearPoints = TimelineData['years'][number];
+/** One empty list for every table without rows yet (a new array each render would ask again each render). */
+const NONE: never[] = [];
+/** GET …/notifications' page bound (limit ≤ 100). */
+const NOTIFICATIONS_MAX_PAGE = 100;
+
+/** A merchant's notifications on every channel with their delivery status: sorted, filtered and paged by the notification service. */
+function NotificationsTable({ merchantId }: { merchantId: string }) {
+  const t = useT();
+  const codes = useCodes();
+  const source = useCallback(async (query: TableQuery) => {
+    const r = await call<{ items: Notification[]; total: number }>('notification-service', `/v1/merchants/${encodeURIComponent(merchantId)}/notifications?${tableSearchParams(query)}`);
+    return { items: r.items, total: r.total };
+  }, [merchantId]);
+  return (
+    <DataTable<Notification> id="notifications" rowKey={(n) => n.notificationId} source={{ server: source, maxPageSize: NOTIFICATIONS_MAX_PAGE }} exportName={`notifications-${merchantId}`} refreshMs={3_000}
+      columns={[
+        { key: 'notificationId', title: 'ID', render: (n) => <ShortId id={n.notificationId} /> },
+        { key: 'channel', title: t('channel'), sortable: true, render: (n) => <EnumText kind="channel" value={n.channel} />, filter: codesOf('channel').map((c) => ({ value: c, label: codes('channel', c) })) },
+        { key: 'template', title: t('template'), sortable: true },
+        {
+          key: 'status', title: t('status'), sortable: true, filter: codesOf('notificationStatus').map((s) => ({ value: s, label: codes('notificationStatus', s) })),
+          render: (n) => <Tag color={n.status === 'DELIVERED' ? 'green' : n.status === 'FAILED' ? 'red' : 'blue'}><EnumText kind="notificationStatus" value={n.status} /></Tag>,
+        },
+        { key: 'attempts', title: t('attempts'), sortable: true, firstOrder: 'desc' },
+        { key: 'createdAt', title: t('createdAt'), sortable: true, firstOrder: 'desc', render: (n) => shanghaiTime(n.createdAt) },
+      ]} />
+  );
+}
 
 /** The active measures by sanction, each with what imposed it (from the timeline), in the order first seen. */
 function bySanction(measures: Measure[], events: TimelineEvent[]): { sanctionId: string; imposed?: TimelineEvent; measures: Measure[] }[] {
@@ -229,16 +263,16 @@ function bySanction(measures: Measure[], events: TimelineEvent[]): { sanctionId:
 /** One merchant: a summary first, then measures by sanction, exam chances, cases, timeline, notifications and the audit trail. */
 export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me }) {
   const t = useT();
+  const codes = useCodes();
+  const codeOptions = (group: CodeGroup) => codesOf(group).map((c) => ({ value: c, label: <span title={c}>{codes(group, c)}</span> }));
   const [standing, setStanding] = useState<Standing>();
   const [cases, setCases] = useState<Cases>();
-  const [notifications, setNotifications] = useState<Notification[]>([]);
   const [timeline, setTimeline] = useState<TimelineData>();
   const load = useCallback(() => {
     const id = encodeURIComponent(merchantId);
     void call<Standing>('api', `/v1/merchants/${id}/standing`).then(setStanding).catch(() => undefined);
     void call<Cases>('api', `/v1/merchants/${id}/cases`).then(setCases).catch(() => undefined);
     void call<TimelineData>('api', `/v1/ops/merchants/${id}/timeline`).then(setTimeline).catch(() => undefined);
-    void call<{ items: Notification[] }>('notification-service', `/v1/merchants/${id}/notifications?limit=50`).then((r) => setNotifications(r.items)).catch(() => undefined);
   }, [merchantId]);
   useEffect(() => {
     load();
@@ -275,12 +309,12 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
         </Col>
         <Col span={12}>
           <Card title={t('deadlines')}>
-            <Table size="small" pagination={false} rowKey={(d) => `${d.kind}/${d.reference}/${d.closesAt}`} dataSource={cases?.deadlines ?? []} data-testid="deadlines"
+            <DataTable<Deadline> id="deadlines" rowKey={(d) => `${d.kind}/${d.reference}/${d.closesAt}`} source={{ rows: cases?.deadlines ?? NONE }} exportName={`deadlines-${merchantId}`}
               columns={[
-                { title: t('kind'), dataIndex: 'kind', render: (v: string) => <EnumText kind="deadlineKind" value={v} /> },
-                { title: t('deadline'), dataIndex: 'closesAt', render: shanghaiTime },
-                { title: t('timeLeft'), dataIndex: 'closesAt', render: (v: string) => <Countdown deadline={v} /> },
-                { title: t('reference'), key: 'reference', render: (_: unknown, d: Cases['deadlines'][number]) => <span><EnumText kind="referenceKind" value={d.referenceKind} /> <ShortId id={d.reference} /></span> },
+                { key: 'kind', title: t('kind'), sortable: true, render: (d) => <EnumText kind="deadlineKind" value={d.kind} />, filter: codeOptions('deadlineKind') },
+                { key: 'closesAt', title: t('deadline'), sortable: true, render: (d) => shanghaiTime(d.closesAt) },
+                { key: 'timeLeft', title: t('timeLeft'), value: (d) => d.closesAt, noExport: true, render: (d) => <Countdown deadline={d.closesAt} /> },
+                { key: 'reference', title: t('reference'), value: (d) => `${d.referenceKind} ${d.reference}`, render: (d) => <span><EnumText kind="referenceKind" value={d.referenceKind} /> <ShortId id={d.reference} /></span> },
               ]} />
           </Card>
         </Col>
@@ -301,11 +335,11 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
                 </Space>
               }
               extra={admin && <LiftSanctionButton sanctionId={s.sanctionId} measureTypes={s.measures.map((m) => m.type)} onLifted={load} />}>
-              <Table size="small" pagination={false} rowKey={(m) => `${m.sanctionId}/${m.type}`} dataSource={s.measures}
+              <DataTable<Measure> id={`measures-${s.sanctionId}`} columnsKey="table.measures.columns" rowKey={(m) => `${m.sanctionId}/${m.type}`} source={{ rows: s.measures }} exportName={`measures-${s.sanctionId}`}
                 columns={[
-                  { title: t('kind'), dataIndex: 'type', render: (v: string) => <Tag color="red"><EnumText kind="measure" value={v} /></Tag> },
-                  { title: t('endsAt'), dataIndex: 'endsAt', render: (v: string | null) => (v ? shanghaiTime(v) : t('permanent')) },
-                  { title: t('timeLeft'), dataIndex: 'endsAt', render: (v: string | null) => timeLeft(v) },
+                  { key: 'type', title: t('kind'), sortable: true, render: (m) => <Tag color="red"><EnumText kind="measure" value={m.type} /></Tag> },
+                  { key: 'endsAt', title: t('endsAt'), sortable: true, render: (m) => (m.endsAt ? shanghaiTime(m.endsAt) : t('permanent')) },
+                  { key: 'timeLeft', title: t('timeLeft'), value: (m) => timeLeft(m.endsAt), render: (m) => timeLeft(m.endsAt) },
                 ]} />
             </Card>
           ))}
@@ -315,25 +349,26 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
       <Row gutter={16} style={{ marginTop: 16 }}>
         <Col span={12}>
           <Card title={t('appeals')}>
-            <Table size="small" pagination={false} rowKey="appealId" dataSource={cases?.appeals ?? []} data-testid="merchant-appeals"
+            <DataTable<Appeal> id="merchant-appeals" rowKey={(a) => a.appealId} source={{ rows: cases?.appeals ?? NONE }} exportName={`appeals-${merchantId}`}
               columns={[
-                { title: 'ID', dataIndex: 'appealId', render: (id: string) => <ShortId id={id} /> },
-                { title: t('subject'), key: 'subject', render: (_: unknown, a: Cases['appeals'][number]) => <span><EnumText kind="subjectKind" value={a.subjectKind} /> <ShortId id={a.subjectId} /></span> },
-                { title: t('round'), dataIndex: 'round' },
-                { title: t('status'), dataIndex: 'status', render: (v: string) => <EnumText kind="appealStatus" value={v} /> },
-                { title: t('rejectionReason'), dataIndex: 'rejectionReason', render: (v: string | null) => <EnumText kind="rejectionReason" value={v} /> },
-                { title: t('submittedAt'), dataIndex: 'filedAt', render: shanghaiTime },
+                { key: 'appealId', title: 'ID', render: (a) => <ShortId id={a.appealId} /> },
+                { key: 'subjectKind', title: t('subject'), sortable: true, filter: codeOptions('subjectKind'), value: (a) => a.subjectKind, render: (a) => <span><EnumText kind="subjectKind" value={a.subjectKind} /> <ShortId id={a.subjectId} /></span> },
+                { key: 'subjectId', title: `${t('subject')} ID`, hidden: true },
+                { key: 'round', title: t('round'), sortable: true },
+                { key: 'status', title: t('status'), sortable: true, filter: codeOptions('appealStatus'), render: (a) => <EnumText kind="appealStatus" value={a.status} /> },
+                { key: 'rejectionReason', title: t('rejectionReason'), render: (a) => <EnumText kind="rejectionReason" value={a.rejectionReason} /> },
+                { key: 'filedAt', title: t('submittedAt'), sortable: true, firstOrder: 'desc', render: (a) => shanghaiTime(a.filedAt) },
               ]} />
           </Card>
         </Col>
         <Col span={12}>
           <Card title={t('forgeryCases')}>
-            <Table size="small" pagination={false} rowKey="caseId" dataSource={cases?.forgeryCases ?? []}
+            <DataTable<ForgeryCase> id="merchant-forgery-cases" rowKey={(c) => c.caseId} source={{ rows: cases?.forgeryCases ?? NONE }} exportName={`forgery-cases-${merchantId}`}
               columns={[
-                { title: '#', dataIndex: 'caseNumber' },
-                { title: 'ID', dataIndex: 'caseId', render: (id: string) => <ShortId id={id} /> },
-                { title: t('status'), dataIndex: 'status', render: (v: string) => <EnumText kind="forgeryCase" value={v} /> },
-                { title: t('deadline'), dataIndex: 'remediationClosesAt', render: shanghaiTime },
+                { key: 'caseNumber', title: '#', sortable: true },
+                { key: 'caseId', title: 'ID', render: (c) => <ShortId id={c.caseId} /> },
+                { key: 'status', title: t('status'), sortable: true, filter: codeOptions('forgeryCase'), render: (c) => <EnumText kind="forgeryCase" value={c.status} /> },
+                { key: 'remediationClosesAt', title: t('deadline'), sortable: true, render: (c) => shanghaiTime(c.remediationClosesAt) },
               ]} />
           </Card>
         </Col>
@@ -341,8 +376,12 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
       <Row gutter={16} style={{ marginTop: 16 }}>
         <Col span={8}>
           <Card title={t('pointsByYear')}>
-            <Table size="small" pagination={false} rowKey="naturalYear" dataSource={timeline?.years ?? []} data-testid="points-by-year"
-              columns={[{ title: t('year'), dataIndex: 'naturalYear' }, { title: t('general'), dataIndex: 'general' }, { title: t('serious'), dataIndex: 'serious' }]} />
+            <DataTable<YearPoints> id="points-by-year" rowKey={(y) => String(y.naturalYear)} source={{ rows: timeline?.years ?? NONE }} exportName={`points-${merchantId}`}
+              columns={[
+                { key: 'naturalYear', title: t('year'), sortable: true, firstOrder: 'desc', fixed: true },
+                { key: 'general', title: t('general'), sortable: true, firstOrder: 'desc' },
+                { key: 'serious', title: t('serious'), sortable: true, firstOrder: 'desc' },
+              ]} />
           </Card>
         </Col>
         <Col span={16}>
@@ -364,14 +403,7 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
         </Col>
       </Row>
       <Card title={t('notifications')} style={{ marginTop: 16 }}>
-        <Table size="small" rowKey="notificationId" dataSource={notifications} pagination={{ pageSize: 10 }}
-          columns={[
-            { title: 'ID', dataIndex: 'notificationId', render: (id: string) => <ShortId id={id} /> },
-            { title: t('channel'), dataIndex: 'channel', render: (v: string) => <EnumText kind="channel" value={v} /> },
-            { title: t('template'), dataIndex: 'template' },
-            { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'DELIVERED' ? 'green' : s === 'FAILED' ? 'red' : 'blue'}><EnumText kind="notificationStatus" value={s} /></Tag> },
-            { title: t('attempts'), dataIndex: 'attempts' },
-          ]} />
+        <NotificationsTable merchantId={merchantId} />
       </Card>
       <AuditCard merchantId={merchantId} />
     </div>
