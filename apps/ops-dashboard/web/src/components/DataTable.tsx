@@ -44,7 +44,7 @@ export interface DataTableProps<Row> {
   /** The CSV file's name before its time stamp. */
   exportName: string;
   /** A free-text search box (the api's `query`; in hand: these columns' values). */
-  search?: { placeholder: string; keys?: string[] };
+  search?: { placeholder: string; keys?: string[]; width?: number };
   pageSize?: number;
   /** Asks again every so often (a live page), keeping the page. */
   refreshMs?: number;
@@ -54,7 +54,10 @@ export interface DataTableProps<Row> {
   onRows?: (rows: Row[]) => void;
   /** Where the chooser remembers the shown columns (default `table.${id}.columns`). */
   columnsKey?: string;
+  /** The page's own controls, before the chooser and the export (filters that are not a column's). */
   toolbar?: ReactNode;
+  /** Filters the page's own controls set (the api's parameter → value; undefined: none); a change starts again at the first page. */
+  extraFilters?: Readonly<Record<string, string | undefined>>;
   tableProps?: Omit<TableProps<Row>, 'columns' | 'dataSource' | 'pagination' | 'onChange' | 'rowKey' | 'loading'>;
 }
 
@@ -109,11 +112,19 @@ export function DataTable<Row extends object>(props: DataTableProps<Row>) {
         })),
     [server, rowsInHand, cell],
   );
+  // The page's filters by value (a new object each render is the same filter).
+  const extra = JSON.stringify(Object.entries(props.extraFilters ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
   const query = useMemo(() => {
     // The api names a filter by its parameter; rows in hand by the column.
     const named = Object.entries(filters).map(([key, value]) => [server ? (columnsRef.current.find((c) => c.key === key)?.filterParam ?? key) : key, value]);
-    return { sort, filters: Object.fromEntries(named) as Record<string, string>, search: text };
-  }, [sort, filters, text, server]);
+    return { sort, filters: Object.fromEntries([...(JSON.parse(extra) as [string, string][]), ...named]) as Record<string, string>, search: text };
+  }, [sort, filters, text, server, extra]);
+  const extraSeen = useRef(extra);
+  useEffect(() => {
+    if (extraSeen.current === extra) return;
+    extraSeen.current = extra;
+    setPage((p) => (p.current === 1 ? p : { ...p, current: 1 }));
+  }, [extra]);
 
   useEffect(() => localStorage.setItem(columnsKey, JSON.stringify(shown)), [columnsKey, shown]);
   // Typing waits for a pause before it asks, and starts again at the first page.
@@ -212,17 +223,17 @@ export function DataTable<Row extends object>(props: DataTableProps<Row>) {
     <div>
       <Space wrap size={8} style={{ marginBottom: 8 }}>
         {search && (
-          <Input.Search id={`${id}-search`} placeholder={search.placeholder} aria-label={search.placeholder} value={typed} onChange={(e) => setTyped(e.target.value)} style={{ width: 260 }} allowClear size="small" />
+          <Input.Search id={`${id}-search`} placeholder={search.placeholder} aria-label={search.placeholder} value={typed} onChange={(e) => setTyped(e.target.value)} style={{ width: search.width ?? 260 }} allowClear size="small" />
         )}
         {columns.filter((c) => c.filter).map((c) => (
           <Select key={c.key} id={`${id}-filter-${c.key}`} aria-label={c.title} placeholder={`${c.title}: ${t('all')}`} allowClear size="small" style={{ minWidth: 160 }}
-            value={filters[c.key]} onChange={(v?: string) => setFilter(c.key, v)} options={c.filter} popupMatchSelectWidth={false} />
+            value={filters[c.key]} onChange={(v?: string) => setFilter(c.key, v)} options={c.filter} popupMatchSelectWidth={false} virtual={false} />
         ))}
+        {toolbar}
         <Popover content={chooser} trigger="click" placement="bottomLeft">
           <Button id={`${id}-columns-button`} size="small">{t('columns')}</Button>
         </Popover>
         <Button id={`${id}-export`} size="small" onClick={() => void exportCsv()} loading={exporting}>{t('exportCsv')}</Button>
-        {toolbar}
       </Space>
       <Table<Row> size="small" {...tableProps} rowKey={(row) => rowKey(row) as Key} dataSource={result.items} columns={antdColumns} loading={loading} onChange={onChange} data-testid={testId}
         pagination={{

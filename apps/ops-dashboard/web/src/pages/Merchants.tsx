@@ -1,8 +1,6 @@
-import { App, Button, Card, Checkbox, Col, Descriptions, Empty, Input, Popover, Row, Select, Space, Switch, Table, Tag, Timeline, type TableColumnsType, type TablePaginationConfig } from 'antd';
-import type { SorterResult } from 'antd/es/table/interface';
+import { Card, Col, Descriptions, Empty, Row, Select, Space, Switch, Tag, Timeline } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { call, type Me } from '../api';
-import { toCsv } from '../csv';
 import { shanghaiTime, timeLeft, yuan } from '../format';
 import { codesOf, useCodes, useT, type CodeGroup } from '../i18n';
 import { tableSearchParams, type TableQuery } from '../table-query';
@@ -49,171 +47,56 @@ interface FoundMerchant {
   /** A test merchant (the api's rule: an id starting with test- or demo-). */
   test: boolean;
 }
-interface SearchPage {
-  items: FoundMerchant[];
-  total: number;
-  limit: number;
-  offset: number;
-}
 type SortKey = Exclude<keyof FoundMerchant, 'test'>;
-type Sort = { key: SortKey; order: 'ascend' | 'descend' };
 
 const STATES = ['ACTIVE_MEASURES', 'TOP_UP_OPEN', 'SUPERVISED', 'TERMINATED', 'EXAM_CHANCE_HELD'] as const;
-/** Columns the operator may hide; the id stays, it opens the merchant. */
-const OPTIONAL_COLUMNS = ['displayName', 'storeName', 'marketplace', 'general', 'serious'] as const satisfies readonly SortKey[];
-type OptionalColumn = (typeof OPTIONAL_COLUMNS)[number];
-const COLUMNS_KEY = 'merchants.columns';
-/** The api's page and offset bounds (GET /v1/ops/merchants: limit ≤ 200, offset ≤ 10,000). */
-const EXPORT_PAGE = 200;
-const EXPORT_MAX_ROWS = 10_000;
-
-/** The first page, the same object when already there (no second request). */
-const firstPage = (p: { current: number; pageSize: number }) => (p.current === 1 ? p : { ...p, current: 1 });
-
-function storedColumns(): OptionalColumn[] {
-  try {
-    const stored: unknown = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null');
-    if (Array.isArray(stored)) return OPTIONAL_COLUMNS.filter((c) => stored.includes(c));
-  } catch {
-    // A malformed value reads as none stored.
-  }
-  return [...OPTIONAL_COLUMNS];
-}
-
-/** The search's query string for a filter, a sort and a page. */
-function searchPath(filter: { query: string; marketplace?: string; state?: string; withTest: boolean }, sort: Sort | undefined, limit: number, offset: number): string {
-  const params = new URLSearchParams({ query: filter.query, limit: String(limit), offset: String(offset) });
-  if (!filter.withTest) params.set('testMerchants', 'exclude');
-  if (filter.marketplace) params.set('marketplace', filter.marketplace);
-  if (filter.state) params.set('state', filter.state);
-  if (sort) {
-    params.set('sort', sort.key);
-    params.set('order', sort.order === 'ascend' ? 'asc' : 'desc');
-  }
-  return `/v1/ops/merchants?${params}`;
-}
+/** GET /v1/ops/merchants' page bound (limit ≤ 200). */
+const SEARCH_MAX_PAGE = 200;
 
 /** Merchants found by part of their id or names, filtered, sorted and paged by the api; exported as CSV. */
 export function Merchants({ open }: { open: (merchantId: string) => void }) {
   const t = useT();
   const codes = useCodes();
-  const { message } = App.useApp();
-  const [typed, setTyped] = useState('');
-  const [query, setQuery] = useState('');
   const [marketplace, setMarketplace] = useState<string>();
   const [state, setState] = useState<string>();
   // Test merchants are hidden until the operator asks for them.
   const [withTest, setWithTest] = useState(false);
-  const [sort, setSort] = useState<Sort>();
-  const [page, setPage] = useState({ current: 1, pageSize: 50 });
-  const [result, setResult] = useState<SearchPage>({ items: [], total: 0, limit: 50, offset: 0 });
-  const [loading, setLoading] = useState(false);
-  const [exporting, setExporting] = useState(false);
   const [marketplaces, setMarketplaces] = useState<string[]>([]);
-  const [shown, setShown] = useState<OptionalColumn[]>(storedColumns);
-
   useEffect(() => void call<{ items: string[] }>('api', '/v1/rulebooks').then((r) => setMarketplaces(r.items)).catch(() => undefined), []);
-  // Typing waits for a pause before it asks the api, and starts again at the first page.
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      setQuery(typed.trim());
-      setPage(firstPage);
-    }, 300);
-    return () => clearTimeout(timer);
-  }, [typed]);
-  useEffect(() => {
-    let current = true;
-    setLoading(true);
-    call<SearchPage>('api', searchPath({ query, marketplace, state, withTest }, sort, page.pageSize, (page.current - 1) * page.pageSize))
-      .then((r) => current && setResult(r))
-      .catch((e: Error) => current && void message.error(e.message))
-      .finally(() => current && setLoading(false));
-    // An answer to a superseded request is dropped, so a slow one never overwrites a newer page.
-    return () => void (current = false);
-  }, [query, marketplace, state, withTest, sort, page, message]);
-  useEffect(() => localStorage.setItem(COLUMNS_KEY, JSON.stringify(shown)), [shown]);
+  const source = useCallback(async (query: TableQuery) => {
+    const r = await call<{ items: FoundMerchant[]; total: number }>('api', `/v1/ops/merchants?${tableSearchParams(query)}`);
+    return { items: r.items, total: r.total };
+  }, []);
 
   const label = (key: SortKey): string => (key === 'merchantId' ? t('merchant') : key === 'general' || key === 'serious' ? `${t('points')} · ${t(key)}` : t(key));
   const code = (group: 'marketplace', value: string) => <span title={value}>{codes(group, value)}</span>;
-  const sortable = (key: SortKey) => ({
-    key,
-    dataIndex: key,
-    title: label(key),
-    sorter: true,
-    sortOrder: sort?.key === key ? sort.order : null,
-    // Points are read most-first; ids and names alphabetically.
-    sortDirections: (key === 'general' || key === 'serious' ? ['descend', 'ascend'] : ['ascend', 'descend']) as ('ascend' | 'descend')[],
-  });
-  const columns: TableColumnsType<FoundMerchant> = [
-    { ...sortable('merchantId'), render: (id: string, m: FoundMerchant) => <Space size={4}><a data-testid={`merchant-${id}`}>{id}</a>{m.test && <Tag>{t('testMerchant')}</Tag>}</Space> },
-    { ...sortable('displayName'), render: (v: string | null) => v ?? '—' },
-    { ...sortable('storeName'), render: (v: string | null) => v ?? '—' },
-    { ...sortable('marketplace'), render: (v: string) => code('marketplace', v) },
-    sortable('general'),
-    { ...sortable('serious'), render: (n: number) => <Tag color={n >= 12 ? 'red' : n > 0 ? 'orange' : 'default'}>{n}</Tag> },
-  ].filter((c) => c.key === 'merchantId' || shown.includes(c.key as OptionalColumn));
-
-  const onChange = (pagination: TablePaginationConfig, _filters: unknown, sorter: SorterResult<FoundMerchant> | SorterResult<FoundMerchant>[]) => {
-    const one = Array.isArray(sorter) ? sorter[0] : sorter;
-    const next: Sort | undefined = one?.order && one.columnKey ? { key: one.columnKey as SortKey, order: one.order } : undefined;
-    const sortChanged = next?.key !== sort?.key || next?.order !== sort?.order;
-    if (sortChanged) setSort(next);
-    const pageSize = pagination.pageSize ?? page.pageSize;
-    setPage({ current: sortChanged || pageSize !== page.pageSize ? 1 : (pagination.current ?? 1), pageSize });
-  };
-
-  /** Every row of the current filter and sort (up to 10,000), page by page, as a CSV download. */
-  const exportCsv = async () => {
-    setExporting(true);
-    try {
-      const rows: FoundMerchant[] = [];
-      for (let offset = 0; offset < EXPORT_MAX_ROWS; offset += EXPORT_PAGE) {
-        const r = await call<SearchPage>('api', searchPath({ query, marketplace, state, withTest }, sort, EXPORT_PAGE, offset));
-        rows.push(...r.items);
-        if (r.items.length < EXPORT_PAGE || rows.length >= r.total) break;
-      }
-      const keys: SortKey[] = ['merchantId', ...OPTIONAL_COLUMNS.filter((c) => shown.includes(c))];
-      const csv = toCsv(rows, keys.map((key) => ({ header: label(key), value: (row: FoundMerchant) => row[key] })));
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-      link.download = `merchants-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}.csv`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-      if (result.total > EXPORT_MAX_ROWS) void message.warning(t('exportCapped'));
-    } catch (e) {
-      void message.error((e as Error).message);
-    } finally {
-      setExporting(false);
-    }
-  };
-
-  const chooser = (
-    <Checkbox.Group value={shown} onChange={(v) => setShown(OPTIONAL_COLUMNS.filter((c) => v.includes(c)))} data-testid="merchant-columns"
-      style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
-      options={OPTIONAL_COLUMNS.map((c) => ({ value: c, label: label(c) }))} />
-  );
   return (
     <Card title={t('merchants')}>
-      <Space wrap style={{ marginBottom: 16 }}>
-        <Input.Search placeholder={t('search')} aria-label={t('search')} value={typed} onChange={(e) => setTyped(e.target.value)} style={{ width: 320 }} id="merchant-search" allowClear />
-        <Select id="merchant-marketplace" aria-label={t('marketplace')} placeholder={t('allMarketplaces')} allowClear style={{ width: 180 }} value={marketplace}
-          onChange={(v?: string) => { setMarketplace(v); setPage(firstPage); }}
-          options={marketplaces.map((m) => ({ value: m, label: code('marketplace', m) }))} />
-        <Select id="merchant-state" aria-label={t('state')} placeholder={t('allStates')} allowClear style={{ width: 200 }} value={state}
-          onChange={(v?: string) => { setState(v); setPage(firstPage); }}
-          options={STATES.map((s) => ({ value: s, label: <span title={s}>{codes('state', s)}</span> }))} />
-        <Popover content={chooser} trigger="click" placement="bottomLeft">
-          <Button id="merchant-columns-button">{t('columns')}</Button>
-        </Popover>
-        <Space size={6}>
-          <Switch id="merchant-show-test" checked={withTest} onChange={(v) => { setWithTest(v); setPage(firstPage); }} aria-label={t('showTestMerchants')} />
-          <label htmlFor="merchant-show-test">{t('showTestMerchants')}</label>
-        </Space>
-        <Button id="merchant-export" onClick={() => void exportCsv()} loading={exporting}>{t('exportCsv')}</Button>
-      </Space>
-      <Table<FoundMerchant> size="small" rowKey="merchantId" dataSource={result.items} columns={columns} loading={loading} onChange={onChange} data-testid="merchants"
-        onRow={(r) => ({ onClick: () => open(r.merchantId), style: { cursor: 'pointer' } })}
-        pagination={{ ...page, total: result.total, showSizeChanger: true, pageSizeOptions: [20, 50, 100, 200], showTotal: (n) => <span data-testid="merchants-total">{t('total')} {n}</span> }} />
+      <DataTable<FoundMerchant> id="merchant" testId="merchants" columnsKey="merchants.columns" exportName="merchants" rowKey={(m) => m.merchantId}
+        source={{ server: source, maxPageSize: SEARCH_MAX_PAGE }} pageSize={50} search={{ placeholder: t('search'), width: 320 }}
+        extraFilters={{ marketplace, state, testMerchants: withTest ? undefined : 'exclude' }}
+        tableProps={{ onRow: (r) => ({ onClick: () => open(r.merchantId), style: { cursor: 'pointer' } }) }}
+        toolbar={
+          <>
+            <Select id="merchant-marketplace" aria-label={t('marketplace')} placeholder={t('allMarketplaces')} allowClear size="small" style={{ width: 180 }} value={marketplace}
+              onChange={(v?: string) => setMarketplace(v)} options={marketplaces.map((m) => ({ value: m, label: code('marketplace', m) }))} />
+            <Select id="merchant-state" aria-label={t('state')} placeholder={t('allStates')} allowClear size="small" style={{ width: 200 }} value={state}
+              onChange={(v?: string) => setState(v)} options={STATES.map((s) => ({ value: s, label: <span title={s}>{codes('state', s)}</span> }))} />
+            <Space size={6}>
+              <Switch id="merchant-show-test" size="small" checked={withTest} onChange={setWithTest} aria-label={t('showTestMerchants')} />
+              <label htmlFor="merchant-show-test">{t('showTestMerchants')}</label>
+            </Space>
+          </>
+        }
+        columns={[
+          { key: 'merchantId', title: label('merchantId'), sortable: true, fixed: true, render: (m) => <Space size={4}><a data-testid={`merchant-${m.merchantId}`}>{m.merchantId}</a>{m.test && <Tag>{t('testMerchant')}</Tag>}</Space> },
+          { key: 'displayName', title: label('displayName'), sortable: true, render: (m) => m.displayName ?? '—' },
+          { key: 'storeName', title: label('storeName'), sortable: true, render: (m) => m.storeName ?? '—' },
+          { key: 'marketplace', title: label('marketplace'), sortable: true, render: (m) => code('marketplace', m.marketplace) },
+          // Points are read most-first; ids and names alphabetically.
+          { key: 'general', title: label('general'), sortable: true, firstOrder: 'desc' },
+          { key: 'serious', title: label('serious'), sortable: true, firstOrder: 'desc', render: (m) => <Tag color={m.serious >= 12 ? 'red' : m.serious > 0 ? 'orange' : 'default'}>{m.serious}</Tag> },
+        ]} />
     </Card>
   );
 }
