@@ -65,6 +65,8 @@ async function chooseFilter(on: Page, selectId: string, option: string): Promise
 
 /** Unticks a column in a table's column chooser and checks that its header is gone. */
 async function hideColumn(on: Page, tableId: string, title: string): Promise<void> {
+  // Away from the header just clicked, whose sort tooltip would lie over the toolbar.
+  await on.mouse.move(0, 0);
   await on.locator(`#${tableId}-columns-button`).click();
   await on.getByTestId(`${tableId}-columns`).getByLabel(title, { exact: true }).uncheck();
   await on.locator(`#${tableId}-columns-button`).click();

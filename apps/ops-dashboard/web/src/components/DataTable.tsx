@@ -235,7 +235,8 @@ export function DataTable<Row extends object>(props: DataTableProps<Row>) {
         </Popover>
         <Button id={`${id}-export`} size="small" onClick={() => void exportCsv()} loading={exporting}>{t('exportCsv')}</Button>
       </Space>
-      <Table<Row> size="small" {...tableProps} rowKey={(row) => rowKey(row) as Key} dataSource={result.items} columns={antdColumns} loading={loading} onChange={onChange} data-testid={testId}
+      {/* The sort hint on the sorter icon only: over the whole header it covered the toolbar above. */}
+      <Table<Row> size="small" showSorterTooltip={{ target: 'sorter-icon' }} {...tableProps} rowKey={(row) => rowKey(row) as Key} dataSource={result.items} columns={antdColumns} loading={loading} onChange={onChange} data-testid={testId}
         pagination={{
           ...page, total: result.total, showSizeChanger: result.total > PAGE_SIZES[0], hideOnSinglePage: false,
           pageSizeOptions: PAGE_SIZES.filter((n) => !('server' in source) || n <= source.maxPageSize),
