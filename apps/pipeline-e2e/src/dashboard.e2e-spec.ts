@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { axeFindings } from './axe-findings';
 import { launchChromium } from './chromium';
 import { Topics } from '@penalty/contracts';
 import { aMerchantId, aProfileEvent, aViolationEvent, DashboardProcess, PipelineStack, TopicRecorder } from '@penalty/testing';
@@ -18,6 +19,62 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
   }
   return last;
 }
+
+/** An RFC 4180 document (the dashboard's exports) as rows of fields, the UTF-8 byte order mark checked and dropped. */
+function parseCsv(text: string): string[][] {
+  expect(text.startsWith('\uFEFF')).toBe(true);
+  expect(text.endsWith('\r\n')).toBe(true);
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === ',') {
+      row.push(field);
+      field = '';
+    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
+      rows.push([...row, field]);
+      row = [];
+      field = '';
+      i++;
+    } else {
+      field += c;
+    }
+  }
+  return rows;
+}
+
+/** Clicks a table's Export CSV and reads the file the browser downloaded. */
+async function exportedCsv(on: Page, tableId: string): Promise<string[][]> {
+  const [download] = await Promise.all([on.waitForEvent('download'), on.locator(`#${tableId}-export`).click()]);
+  expect(download.suggestedFilename()).toMatch(/^[a-z0-9-]+-\d{8}-\d{6}\.csv$/);
+  return parseCsv(readFileSync((await download.path())!, 'utf8'));
+}
+
+/** Chooses a value in one of a table's filters (an antd Select above it). */
+async function chooseFilter(on: Page, selectId: string, option: string): Promise<void> {
+  await on.locator(`#${selectId}`).click();
+  await on.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+}
+
+/** Unticks a column in a table's column chooser and checks that its header is gone. */
+async function hideColumn(on: Page, tableId: string, title: string): Promise<void> {
+  // Away from the header just clicked, whose sort tooltip would lie over the toolbar.
+  await on.mouse.move(0, 0);
+  await on.locator(`#${tableId}-columns-button`).click();
+  await on.getByTestId(`${tableId}-columns`).getByLabel(title, { exact: true }).uncheck();
+  await on.locator(`#${tableId}-columns-button`).click();
+  await until(() => on.getByTestId(tableId).locator('thead th', { hasText: title }).count(), (n) => n === 0, `${title} hidden`);
+}
+
+/** Each shown row's text in a table, in order. */
+const rowTexts = (on: Page, tableId: string) => on.getByTestId(tableId).locator('tbody tr.ant-table-row').allInnerTexts();
 
 const REVIEWER = { username: 'rev.zhang', password: 'a reviewer passphrase for e2e' };
 
@@ -331,6 +388,108 @@ describe('ops dashboard in a real browser (real Kafka + PostgreSQL)', () => {
     const audit = admin.getByTestId('merchant-audit');
     for (const action of ['EXAM.GRANT', 'EXAM.VOID', 'DEPOSIT.PAYMENT', 'SANCTION.LIFT']) await audit.getByTitle(action, { exact: true }).waitFor({ timeout: 15_000 });
     await admin.screenshot({ path: path.join(screenshots, 'merchant-operator-actions.png'), fullPage: true });
+    await close();
+  });
+
+  it('sorts, filters, hides a column and exports the filtered rows as CSV on the notifications, audit and dead-letter tables', async () => {
+    const api = stack.service('api').baseUrl;
+    const adminHeaders = await stack.operatorHeaders('admin');
+    // A merchant with notifications: the points assessed and the sanction imposed, each in the inbox.
+    const merchantId = aMerchantId('tables');
+    await stack.publish(Topics.MerchantsProfilesV1, [aProfileEvent({ merchantId })]);
+    await stack.publish(Topics.ViolationsDetectedV1, [aViolationEvent({ merchantId, code: 'COUNTERFEIT_GOODS', severity: 'STANDARD' })]);
+    type Notification = { notificationId: string; channel: string; status: string; attempts: number; createdAt: string };
+    const inbox = (order: 'asc' | 'desc') =>
+      fetch(`${stack.service('notification-service').baseUrl}/v1/merchants/${merchantId}/notifications?channel=INBOX&sort=createdAt&order=${order}&limit=100`, { headers: adminHeaders })
+        .then((r) => r.json() as Promise<{ items: Notification[]; total: number }>);
+    await until(() => inbox('asc'), (r) => r.total >= 2, 'two inbox notifications', 60_000);
+    // The decision's notifications all written (the same count three seconds apart) before the page is read.
+    let notifications = await inbox('asc');
+    for (let settled = false; !settled; ) {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const again = await inbox('asc');
+      settled = again.total === notifications.total;
+      notifications = again;
+    }
+    // Two operators created (audited), and three poison messages dead-lettered: two invalid, one unparseable.
+    for (const username of ['tables.ann', 'tables.bob']) {
+      const created = await fetch(`${api}/v1/operators`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ username, password: 'a table passphrase for e2e', roles: ['viewer'] }) });
+      expect(created.status).toBe(201);
+    }
+    const [poisonA, poisonB, poisonC] = [aMerchantId('tblpoison-a'), aMerchantId('tblpoison-b'), aMerchantId('tblpoison-c')];
+    await stack.publish(Topics.ViolationsDetectedV1, [aViolationEvent({ merchantId: poisonA, severity: 'HUGE' as never }), aViolationEvent({ merchantId: poisonB, severity: 'HUGE' as never })]);
+    await stack.publishRaw(Topics.ViolationsDetectedV1, [{ key: poisonC, value: 'not json {' }]);
+    type DeadLetter = { key: string; reason: string; sourceTopic: string; deadAt: string; replayedAt: string | null; message: string };
+    const letters = () => fetch(`${api}/v1/ops/dead-letters?query=tblpoison&limit=100`, { headers: adminHeaders }).then((r) => r.json() as Promise<{ items: DeadLetter[]; total: number }>);
+    await until(() => letters(), (r) => r.total === 3, 'three dead letters', 60_000);
+
+    const { admin, close } = await adminPage();
+
+    // Notifications on the merchant's page: the inbox's only, oldest first, without the template.
+    await admin.goto(`${dashboardUrl}/#/merchants/${merchantId}`);
+    await admin.getByTestId('notifications').locator('tbody tr.ant-table-row').first().waitFor({ timeout: 30_000 });
+    await chooseFilter(admin, 'notifications-filter-channel', 'Inbox');
+    await until(() => admin.getByTestId('notifications-total').innerText(), (text) => text.endsWith(` ${notifications.total}`), 'the inbox total');
+    const createdHeader = admin.getByTestId('notifications').locator('thead th', { hasText: 'Created' });
+    await createdHeader.click();
+    await until(() => createdHeader.getAttribute('aria-sort'), (v) => v === 'descending', 'newest first');
+    await createdHeader.click();
+    await until(() => createdHeader.getAttribute('aria-sort'), (v) => v === 'ascending', 'oldest first');
+    // Each row names its notification by the id's last 8 characters (time-ordered ids share their first).
+    const rowIds = async () => (await rowTexts(admin, 'notifications')).map((text) => notifications.items.find((n) => text.includes(n.notificationId.slice(-8)))?.notificationId ?? text);
+    await until(rowIds, (ids) => ids.join() === notifications.items.map((n) => n.notificationId).join(), 'inbox oldest first');
+    await hideColumn(admin, 'notifications', 'Template');
+    const notificationCsv = await exportedCsv(admin, 'notifications');
+    expect(notificationCsv).toEqual([
+      ['ID', 'Channel', 'Status', 'Attempts', 'Created'],
+      ...notifications.items.map((n) => [n.notificationId, 'INBOX', n.status, String(n.attempts), n.createdAt]),
+    ]);
+    expect(await axeFindings(admin, "a merchant's tables with a filter chosen")).toEqual([]);
+
+    // The api's audit trail on Access: operator accounts created, by part of the name, each way by time, without the reason.
+    await admin.getByRole('menuitem', { name: 'Access' }).click();
+    await admin.locator('#audit-search').fill('tables.');
+    await chooseFilter(admin, 'audit-filter-action', 'Operator created');
+    await until(() => admin.getByTestId('audit-total').innerText(), (text) => text.endsWith(' 2'), 'two accounts created');
+    const whenHeader = admin.getByTestId('audit').locator('thead th', { hasText: 'When' });
+    await whenHeader.click();
+    await until(() => whenHeader.getAttribute('aria-sort'), (v) => v === 'descending', 'newest first');
+    await until(async () => (await rowTexts(admin, 'audit')).map((text) => (text.includes('tables.bob') ? 'bob' : text.includes('tables.ann') ? 'ann' : text)), (names) => names.join() === 'bob,ann', 'bob then ann');
+    await whenHeader.click();
+    await until(async () => (await rowTexts(admin, 'audit')).map((text) => (text.includes('tables.bob') ? 'bob' : 'ann')), (names) => names.join() === 'ann,bob', 'ann then bob');
+    await hideColumn(admin, 'audit', 'Reason');
+    type Entry = { occurredAt: string; actor: string; action: string; subjectType: string; subjectId: string; merchantId: string };
+    const trail = (await (await fetch(`${api}/v1/audit?action=OPERATOR.CREATE&query=tables.&sort=occurredAt&order=asc`, { headers: adminHeaders })).json()) as { items: Entry[] };
+    expect(trail.items.map((e) => e.subjectId)).toEqual(['tables.ann', 'tables.bob']);
+    const auditCsv = await exportedCsv(admin, 'audit');
+    expect(auditCsv).toEqual([
+      ['When', 'Who', 'What', 'Subject', 'ID', 'Merchant'],
+      ...trail.items.map((e) => [e.occurredAt, e.actor, 'OPERATOR.CREATE', 'OPERATOR', e.subjectId, e.merchantId]),
+    ]);
+
+    // Dead letters: the two invalid ones of this test, by key Z to A, without the detail.
+    await admin.getByRole('menuitem', { name: 'Dead letters' }).click();
+    await admin.locator('#dead-letters-search').fill('tblpoison');
+    await until(() => admin.getByTestId('dead-letters-total').innerText(), (text) => text.endsWith(' 3'), 'three dead letters');
+    await chooseFilter(admin, 'dead-letters-filter-reason', 'Data invalid');
+    await until(() => admin.getByTestId('dead-letters-total').innerText(), (text) => text.endsWith(' 2'), 'the two invalid ones');
+    const keyHeader = admin.getByTestId('dead-letters').locator('thead th', { hasText: 'Key' });
+    await keyHeader.click();
+    await until(async () => (await rowTexts(admin, 'dead-letters')).map((text) => (text.includes(poisonA) ? 'a' : text.includes(poisonB) ? 'b' : text)), (keys) => keys.join() === 'a,b', 'a then b');
+    await keyHeader.click();
+    await until(async () => (await rowTexts(admin, 'dead-letters')).map((text) => (text.includes(poisonA) ? 'a' : text.includes(poisonB) ? 'b' : text)), (keys) => keys.join() === 'b,a', 'b then a');
+    await hideColumn(admin, 'dead-letters', 'Detail');
+    const byKey = new Map((await letters()).items.map((d) => [d.key, d]));
+    const deadCsv = await exportedCsv(admin, 'dead-letters');
+    expect(deadCsv).toEqual([
+      ['Topic', 'Reason', 'Key', 'Dead-lettered', 'Replayed'],
+      ...[poisonB, poisonA].map((key) => [byKey.get(key)!.sourceTopic, 'DATA_INVALID', key, byKey.get(key)!.deadAt, '']),
+    ]);
+    expect(await axeFindings(admin, 'dead letters with a filter chosen')).toEqual([]);
+    // The chosen columns are remembered: after a reload the detail is still hidden.
+    await admin.reload();
+    await admin.getByTestId('dead-letters').locator('thead th', { hasText: 'Key' }).waitFor();
+    expect(await admin.getByTestId('dead-letters').locator('thead th', { hasText: 'Detail' }).count()).toBe(0);
     await close();
   });
 

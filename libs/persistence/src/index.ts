@@ -6,5 +6,6 @@ export * from './lib/scheduled-task.migration';
 export * from './lib/audit-trail.migration';
 export * from './lib/audit-trail';
 export * from './lib/audit-trail.controller';
+export * from './lib/audit-trail.query';
 export * from './lib/pipeline-migrations';
 export * from './lib/retention-indexes.migration';

@@ -15,3 +15,4 @@ export * from './lib/tracing';
 export * from './lib/logging';
 export * from './lib/http-telemetry';
 export * from './lib/explanation.dto';
+export * from './lib/table-page';

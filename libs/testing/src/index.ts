@@ -8,3 +8,4 @@ export * from './lib/dashboard-process';
 export * from './lib/local-kafka';
 export * from './lib/identity-provider-process';
 export * from './lib/prometheus-stand-in';
+export * from './lib/http-controllers';

@@ -258,6 +258,19 @@ const WORDS = {
   section: ['规则章节', 'Section'],
   statement: ['规则内容', 'Statement'],
   values: ['取值', 'Values'],
+  all: ['全部', 'all'],
+  searchAudit: ['搜索操作人、对象、商家或原因', 'Search actor, subject, merchant or reason'],
+  searchDeadLetters: ['搜索消息键或错误信息', 'Search key or message'],
+  searchReviewQueue: ['搜索商家或案件 ID', 'Search merchant or item id'],
+  topic: ['主题', 'Topic'],
+  messageKey: ['消息键', 'Key'],
+  replayedBy: ['重放人', 'Replayed by'],
+  replayedYes: ['已重放', 'Replayed'],
+  replayedNo: ['未重放', 'Not replayed'],
+  claimState: ['认领状态', 'Claim'],
+  claimedAny: ['已认领', 'Claimed'],
+  service: ['服务', 'Service'],
+  actions: ['操作', 'Actions'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;
@@ -542,6 +555,9 @@ export function useCodes(): (group: CodeGroup, code: string) => string {
   const lang = useContext(LangContext);
   return (group, code) => (CODES[group] as Record<string, readonly [string, string]>)[code]?.[lang === 'zh' ? 0 : 1] ?? code;
 }
+
+/** Every code of a group that has a label (a filter's choices). */
+export const codesOf = (group: CodeGroup): string[] => Object.keys(CODES[group]);
 
 export const LangContext = createContext<Lang>('zh');
 

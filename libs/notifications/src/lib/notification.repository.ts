@@ -3,9 +3,28 @@ import { DataSource } from 'typeorm';
 import type { NotificationChannel } from '@penalty/domain';
 import type { Tx } from '@penalty/messaging';
 import { NotificationIds } from './notification-id';
+import { orderByClause, type SortOrder } from '@penalty/runtime';
+import type { NotificationSort } from './read-notifications/notification-list.dto';
 import type { PageStart } from './read-notifications/notification-list.request';
 
 export type NotificationStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+
+/** Which of a merchant's notifications a page shows and in what order (the default: every one, newest first). */
+export interface NotificationView {
+  channel?: NotificationChannel;
+  status?: NotificationStatus;
+  sort?: NotificationSort;
+  order?: SortOrder;
+  offset?: number;
+}
+
+const NOTIFICATION_SORT_COLUMNS: Record<NotificationSort, string> = {
+  createdAt: 'created_at',
+  channel: 'channel',
+  template: 'template',
+  status: 'status',
+  attempts: 'attempts',
+};
 
 /** A notification row to write (its id is made when it is written). */
 export interface NotificationToWrite {
@@ -160,14 +179,17 @@ export class NotificationRepository {
   }
 
   /**
-   * One merchant's notifications (of one channel, or all), newest first, `limit` of them from `start`;
-   * undefined when the cursor names no notification of the merchant.
+   * One merchant's notifications (filtered by channel and status, or all), newest first unless sorted,
+   * `limit` of them from `start` and `offset`, each row with the total (count(*) OVER ()); undefined when
+   * the cursor names no notification of the merchant.
    */
-  async page(merchantId: string, limit: number, start: PageStart | undefined, channel?: NotificationChannel): Promise<NotificationRow[] | undefined> {
-    const params: unknown[] = [merchantId, limit];
+  async page(merchantId: string, limit: number, start: PageStart | undefined, view: NotificationView = {}): Promise<(NotificationRow & { total: number })[] | undefined> {
+    const params: unknown[] = [merchantId];
+    const bind = (value: unknown) => `$${params.push(value)}`;
     const where = ['merchant_id = $1'];
-    if (channel) where.push(`channel = $${params.push(channel)}`);
-    if (start?.kind === 'time') where.push(`created_at < $${params.push(start.before)}`);
+    if (view.channel) where.push(`channel = ${bind(view.channel)}`);
+    if (view.status) where.push(`status = ${bind(view.status)}`);
+    if (start?.kind === 'time') where.push(`created_at < ${bind(start.before)}`);
     if (start?.kind === 'cursor') {
       const [cursor]: { created_at: Date }[] = await this.dataSource.query(
         'SELECT created_at FROM notification WHERE notification_id = $1 AND merchant_id = $2',
@@ -175,13 +197,14 @@ export class NotificationRepository {
       );
       if (!cursor) return undefined;
       // Ties on created_at (one batch, several channels) are broken by the id, as in ORDER BY.
-      where.push(`(created_at, notification_id) < ($${params.push(cursor.created_at)}, $${params.push(start.notificationId)}::uuid)`);
+      where.push(`(created_at, notification_id) < (${bind(cursor.created_at)}, ${bind(start.notificationId)}::uuid)`);
     }
+    const orderBy = orderByClause(NOTIFICATION_SORT_COLUMNS, view.sort ?? 'createdAt', view.order ?? 'desc', ['created_at DESC', 'notification_id DESC']);
     return this.dataSource.query(
       `SELECT notification_id, channel, template, title, body, cause_event_id, cause_type, status, attempts, next_attempt_at,
-              last_error, created_at, delivered_at
+              last_error, created_at, delivered_at, count(*) OVER ()::int AS total
          FROM notification WHERE ${where.join(' AND ')}
-        ORDER BY created_at DESC, notification_id DESC LIMIT $2`,
+        ${orderBy} LIMIT ${bind(limit)} OFFSET ${bind(view.offset ?? 0)}`,
       params,
     );
   }

@@ -1,16 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { formatShanghai } from '@penalty/domain';
 import { Requires } from '@penalty/auth';
-import { ApiListOkResponse, ProblemException } from '@penalty/runtime';
-import { readAuditTrail, readRecentAudit } from './audit-trail';
-
-function limitOf(limit: string | undefined): number {
-  const max = limit === undefined ? 100 : Number(limit);
-  if (!Number.isInteger(max) || max < 1 || max > 500) throw ProblemException.validation([{ field: 'limit', message: 'must be a whole number from 1 to 500' }]);
-  return max;
-}
+import { TablePageDto, validRequest } from '@penalty/runtime';
+import { readAuditPage, type RecordedAuditEntry } from './audit-trail';
+import { AuditTrailQuery, DEFAULT_AUDIT_PAGE } from './audit-trail.query';
 
 /** One entry of an audit trail as the routes answer it. */
 export class AuditEntryDto {
@@ -25,31 +20,49 @@ export class AuditEntryDto {
   @ApiProperty({ description: 'Asia/Shanghai time, ISO 8601 with offset' }) occurredAt: string;
 }
 
+export class AuditPageDto extends TablePageDto {
+  @ApiProperty({ type: [AuditEntryDto] }) items: AuditEntryDto[];
+}
+
+export class MerchantAuditPageDto extends AuditPageDto {
+  @ApiProperty() merchantId: string;
+}
+
+const entryOf = (e: RecordedAuditEntry): AuditEntryDto => ({ ...e, occurredAt: formatShanghai(e.occurredAt) });
+
+/** The request's filters, sort (newest first by default; names A to Z) and page. */
+function pageRequest(query: AuditTrailQuery) {
+  const sort = query.sort ?? 'occurredAt';
+  return {
+    actor: query.actor, action: query.action, subjectType: query.subjectType, query: query.query,
+    sort, order: query.order ?? (sort === 'occurredAt' ? 'desc' : 'asc'), limit: query.limit ?? DEFAULT_AUDIT_PAGE, offset: query.offset ?? 0,
+  } as const;
+}
+
 /** Every service's audit trail (who changed what, when, why), read where it was written. */
 @ApiTags('audit')
+@ApiBadRequestResponse({ description: 'REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named' })
 @Controller('v1')
 export class AuditTrailController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get('merchants/:merchantId/audit')
   @Requires('viewer')
-  @ApiOperation({ summary: "The merchant's audit trail in this service, newest first" })
-  @ApiListOkResponse(AuditEntryDto, { merchantId: true })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } })
-  async merchantTrail(@Param('merchantId') merchantId: string, @Query('limit') limit?: string): Promise<{ merchantId: string; items: object[] }> {
-    const items = await readAuditTrail(this.dataSource.manager, merchantId, limitOf(limit));
-    return { merchantId, items: items.map((e) => ({ ...e, occurredAt: formatShanghai(e.occurredAt) })) };
+  @ApiOperation({ summary: "The merchant's audit trail in this service, newest first unless sorted; filtered and paged" })
+  @ApiOkResponse({ type: MerchantAuditPageDto })
+  async merchantTrail(@Param('merchantId') merchantId: string, @Query() raw: Record<string, unknown>): Promise<MerchantAuditPageDto> {
+    const request = pageRequest(validRequest(AuditTrailQuery, raw));
+    const { items, total } = await readAuditPage(this.dataSource.manager, { ...request, merchantId });
+    return { merchantId, items: items.map(entryOf), total, limit: request.limit, offset: request.offset };
   }
 
   @Get('audit')
   @Requires('admin')
-  @ApiOperation({ summary: "This service's whole audit trail (operators, API keys, replays and every merchant's), newest first; optionally one actor's" })
-  @ApiListOkResponse(AuditEntryDto)
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } })
-  @ApiQuery({ name: 'actor', required: false, description: "Only this actor's entries", schema: { type: 'string', minLength: 1, maxLength: 200 } })
-  async recent(@Query('limit') limit?: string, @Query('actor') actor?: string): Promise<{ items: object[] }> {
-    if (actor !== undefined && (actor.length === 0 || actor.length > 200)) throw ProblemException.validation([{ field: 'actor', message: 'must be 1 to 200 characters' }]);
-    const items = await readRecentAudit(this.dataSource.manager, limitOf(limit), actor);
-    return { items: items.map((e) => ({ ...e, occurredAt: formatShanghai(e.occurredAt) })) };
+  @ApiOperation({ summary: "This service's whole audit trail (operators, API keys, replays and every merchant's), newest first unless sorted; filtered and paged" })
+  @ApiOkResponse({ type: AuditPageDto })
+  async recent(@Query() raw: Record<string, unknown>): Promise<AuditPageDto> {
+    const request = pageRequest(validRequest(AuditTrailQuery, raw));
+    const { items, total } = await readAuditPage(this.dataSource.manager, request);
+    return { items: items.map(entryOf), total, limit: request.limit, offset: request.offset };
   }
 }

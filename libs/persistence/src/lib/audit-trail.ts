@@ -1,4 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { orderByClause, substringPattern, totalOfPage, type SortOrder } from '@penalty/runtime';
+import type { AuditSort } from './audit-trail.query';
 
 export interface AuditEntry {
   /** Who: an operator's or a system's identity. */
@@ -43,20 +45,51 @@ const fromRow = (r: AuditRow): RecordedAuditEntry => ({
 
 const COLUMNS = 'id, occurred_at, actor, action, merchant_id, subject_type, subject_id, reason, details';
 
-/** A merchant's audit trail, newest first. */
-export async function readAuditTrail(manager: EntityManager, merchantId: string, limit = 100): Promise<RecordedAuditEntry[]> {
-  const rows: AuditRow[] = await manager.query(
-    `SELECT ${COLUMNS} FROM audit_entry WHERE merchant_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2`,
-    [merchantId, limit],
-  );
-  return rows.map(fromRow);
+/** Which entries a page holds: filters, a whitelisted sort, a page; `merchantId` narrows to one merchant's trail. */
+export interface AuditPageRequest {
+  merchantId?: string;
+  actor?: string;
+  action?: string;
+  subjectType?: string;
+  /** Part of the actor, subject id, merchant id or reason, any case. */
+  query?: string;
+  sort: AuditSort;
+  order: SortOrder;
+  limit: number;
+  offset: number;
 }
 
-/** The whole trail, newest first, optionally one actor's. */
-export async function readRecentAudit(manager: EntityManager, limit = 100, actor?: string): Promise<RecordedAuditEntry[]> {
-  const rows: AuditRow[] = await manager.query(
-    `SELECT ${COLUMNS} FROM audit_entry WHERE ($2::text IS NULL OR actor = $2) ORDER BY occurred_at DESC, id DESC LIMIT $1`,
-    [limit, actor ?? null],
-  );
-  return rows.map(fromRow);
+const SORT_COLUMNS: Record<AuditSort, string> = {
+  occurredAt: 'occurred_at',
+  actor: 'lower(actor)',
+  action: 'action',
+  subjectType: 'subject_type',
+  merchantId: 'merchant_id',
+};
+
+
+/** One page of a trail with the total over every page (count(*) OVER ()); every value a bound parameter. */
+export async function readAuditPage(manager: EntityManager, request: AuditPageRequest): Promise<{ items: RecordedAuditEntry[]; total: number }> {
+  const values: unknown[] = [];
+  const bind = (value: unknown) => `$${values.push(value)}`;
+  const where: string[] = [];
+  if (request.merchantId !== undefined) where.push(`merchant_id = ${bind(request.merchantId)}`);
+  if (request.actor !== undefined) where.push(`actor = ${bind(request.actor)}`);
+  if (request.action !== undefined) where.push(`action = ${bind(request.action)}`);
+  if (request.subjectType !== undefined) where.push(`subject_type = ${bind(request.subjectType)}`);
+  if (request.query) {
+    const pattern = bind(substringPattern(request.query));
+    where.push(`(actor ILIKE ${pattern} OR subject_id ILIKE ${pattern} OR merchant_id ILIKE ${pattern} OR reason ILIKE ${pattern})`);
+  }
+  const text = (limit: number, offset: number) => `
+    SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM audit_entry
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    ${orderByClause(SORT_COLUMNS, request.sort, request.order, ['occurred_at DESC', 'id DESC'])}
+    LIMIT ${limit} OFFSET ${offset}`;
+  const rows: (AuditRow & { total: number })[] = await manager.query(text(request.limit, request.offset), values);
+  const total = await totalOfPage(rows, request.offset, async () => {
+    const [first]: { total: number }[] = await manager.query(text(1, 0), values);
+    return first?.total ?? 0;
+  });
+  return { items: rows.map(fromRow), total };
 }

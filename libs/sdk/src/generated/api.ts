@@ -43,7 +43,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This service's whole audit trail (operators, API keys, replays and every merchant's), newest first; optionally one actor's */
+        /** This service's whole audit trail (operators, API keys, replays and every merchant's), newest first unless sorted; filtered and paged */
         get: operations["AuditTrailController_recent"];
         put?: never;
         post?: never;
@@ -162,7 +162,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The merchant's audit trail in this service, newest first */
+        /** The merchant's audit trail in this service, newest first unless sorted; filtered and paged */
         get: operations["AuditTrailController_merchantTrail"];
         put?: never;
         post?: never;
@@ -254,7 +254,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Dead letters of every topic, newest first, with the reason their consumer gave */
+        /** Dead letters of every topic with the reason their consumer gave, newest first unless sorted; filtered and paged */
         get: operations["DeadLettersController_list"];
         put?: never;
         post?: never;
@@ -362,7 +362,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open appeals and submitted forgery remediations across merchants, soonest deadline first; an operator whose roles are for some marketplaces sees those marketplaces' items only */
+        /** Open appeals and submitted forgery remediations across merchants, soonest deadline first unless sorted; filtered and paged; an operator whose roles are for some marketplaces sees those marketplaces' items only */
         get: operations["OpsViewsController_reviewQueue"];
         put?: never;
         post?: never;
@@ -618,6 +618,15 @@ export interface components {
             subjectId: string;
             subjectType: string;
         };
+        AuditPageDto: {
+            items: components["schemas"]["AuditEntryDto"][];
+            /** @description The page size used */
+            limit: number;
+            /** @description Rows skipped before this page */
+            offset: number;
+            /** @description Rows matching the filters, over every page */
+            total: number;
+        };
         BatchItemResultDto: {
             /** @description The event's id, null when it has none that is a string */
             id: string | null;
@@ -694,6 +703,15 @@ export interface components {
             topic: string;
             /** @description The original message value */
             value: string;
+        };
+        DeadLetterPageDto: {
+            items: components["schemas"]["DeadLetterDto"][];
+            /** @description The page size used */
+            limit: number;
+            /** @description Rows skipped before this page */
+            offset: number;
+            /** @description Rows matching the filters, over every page */
+            total: number;
         };
         DeadLetterRef: {
             /** @description Kafka offset, as a string of digits */
@@ -847,6 +865,16 @@ export interface components {
             /** @description Marketplaces with a rulebook; the deployment default first */
             items: string[];
         };
+        MerchantAuditPageDto: {
+            items: components["schemas"]["AuditEntryDto"][];
+            /** @description The page size used */
+            limit: number;
+            merchantId: string;
+            /** @description Rows skipped before this page */
+            offset: number;
+            /** @description Rows matching the filters, over every page */
+            total: number;
+        };
         MerchantCasesDto: {
             appeals: components["schemas"]["AppealViewDto"][];
             /** @description Deadlines still open at the server's now, soonest first */
@@ -968,6 +996,15 @@ export interface components {
             submittedAt: string | null;
             /** @description FORGERY_REMEDIATION */
             violationId?: string;
+        };
+        ReviewQueuePageDto: {
+            items: components["schemas"]["ReviewItemDto"][];
+            /** @description The page size used */
+            limit: number;
+            /** @description Rows skipped before this page */
+            offset: number;
+            /** @description Rows matching the filters, over every page */
+            total: number;
         };
         ReviseDraftRequest: {
             effectiveFrom?: string;
@@ -1348,11 +1385,7 @@ export interface operations {
     };
     AuditTrailController_recent: {
         parameters: {
-            query?: {
-                /** @description Only this actor's entries */
-                actor?: string;
-                limit?: number;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -1364,12 +1397,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["AuditEntryDto"][];
-                    };
+                    "application/json": components["schemas"]["AuditPageDto"];
                 };
             };
-            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            /** @description REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1704,9 +1735,7 @@ export interface operations {
     };
     AuditTrailController_merchantTrail: {
         parameters: {
-            query?: {
-                limit?: number;
-            };
+            query?: never;
             header?: never;
             path: {
                 merchantId: string;
@@ -1720,13 +1749,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["AuditEntryDto"][];
-                        merchantId: string;
-                    };
+                    "application/json": components["schemas"]["MerchantAuditPageDto"];
                 };
             };
-            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            /** @description REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2098,11 +2124,7 @@ export interface operations {
     };
     DeadLettersController_list: {
         parameters: {
-            query?: {
-                limit?: number;
-                /** @description Only the dead letters of this topic */
-                topic?: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -2114,12 +2136,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["DeadLetterDto"][];
-                    };
+                    "application/json": components["schemas"]["DeadLetterPageDto"];
                 };
             };
-            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            /** @description REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2447,12 +2467,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["ReviewItemDto"][];
-                    };
+                    "application/json": components["schemas"]["ReviewQueuePageDto"];
                 };
             };
-            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            /** @description REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2470,7 +2488,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The principal may not call this route */
+            /** @description AUTH.MARKETPLACE_FORBIDDEN: `marketplace` names one the operator's roles are not for */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -8,7 +8,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This service's whole audit trail (operators, API keys, replays and every merchant's), newest first; optionally one actor's */
+        /** This service's whole audit trail (operators, API keys, replays and every merchant's), newest first unless sorted; filtered and paged */
         get: operations["AuditTrailController_recent"];
         put?: never;
         post?: never;
@@ -25,7 +25,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The merchant's audit trail in this service, newest first */
+        /** The merchant's audit trail in this service, newest first unless sorted; filtered and paged */
         get: operations["AuditTrailController_merchantTrail"];
         put?: never;
         post?: never;
@@ -59,7 +59,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every notification of the merchant on every channel, with its delivery status, newest first. */
+        /** Every notification of the merchant on every channel, with its delivery status, newest first unless sorted; filtered by channel and status, paged by cursor or offset. */
         get: operations["NotificationsController_notifications"];
         put?: never;
         post?: never;
@@ -90,6 +90,15 @@ export interface components {
             subjectId: string;
             subjectType: string;
         };
+        AuditPageDto: {
+            items: components["schemas"]["AuditEntryDto"][];
+            /** @description The page size used */
+            limit: number;
+            /** @description Rows skipped before this page */
+            offset: number;
+            /** @description Rows matching the filters, over every page */
+            total: number;
+        };
         InboxItemDto: {
             body: string;
             /** @description The id of the CloudEvent (decision) that caused this notification. */
@@ -108,6 +117,16 @@ export interface components {
             merchantId: string;
             /** @description Pass as `before` to read the next page; null on the last page. */
             nextBefore: string | null;
+        };
+        MerchantAuditPageDto: {
+            items: components["schemas"]["AuditEntryDto"][];
+            /** @description The page size used */
+            limit: number;
+            merchantId: string;
+            /** @description Rows skipped before this page */
+            offset: number;
+            /** @description Rows matching the filters, over every page */
+            total: number;
         };
         NotificationItemDto: {
             /** @description Delivery attempts made so far. */
@@ -136,11 +155,17 @@ export interface components {
             title: string;
         };
         NotificationPageDto: {
-            /** @description Newest first, every channel. */
+            /** @description Newest first unless sorted, every channel unless filtered. */
             items: components["schemas"]["NotificationItemDto"][];
+            /** @description The page size used */
+            limit: number;
             merchantId: string;
-            /** @description Pass as `before` to read the next page; null on the last page. */
+            /** @description Pass as `before` to read the next page; null on the last page and when sorted otherwise than newest first. */
             nextBefore: string | null;
+            /** @description Rows skipped before this page */
+            offset: number;
+            /** @description Rows matching the filters, over every page */
+            total: number;
         };
         /** @description RFC 9457 problem details; `errors` names each invalid field */
         ProblemDetails: {
@@ -166,11 +191,7 @@ export type $defs = Record<string, never>;
 export interface operations {
     AuditTrailController_recent: {
         parameters: {
-            query?: {
-                /** @description Only this actor's entries */
-                actor?: string;
-                limit?: number;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -182,12 +203,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["AuditEntryDto"][];
-                    };
+                    "application/json": components["schemas"]["AuditPageDto"];
                 };
             };
-            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            /** @description REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -218,9 +237,7 @@ export interface operations {
     };
     AuditTrailController_merchantTrail: {
         parameters: {
-            query?: {
-                limit?: number;
-            };
+            query?: never;
             header?: never;
             path: {
                 merchantId: string;
@@ -234,13 +251,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["AuditEntryDto"][];
-                        merchantId: string;
-                    };
+                    "application/json": components["schemas"]["MerchantAuditPageDto"];
                 };
             };
-            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            /** @description REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -328,8 +342,18 @@ export interface operations {
             query?: {
                 /** @description Only notifications older than this: an RFC 3339 date-time, or the notificationId of the last item of the previous page (`nextBefore`). */
                 before?: string;
+                /** @description Only this channel. */
+                channel?: "INBOX" | "EMAIL" | "SMS" | "WEBHOOK";
                 /** @description Page size. */
                 limit?: number;
+                /** @description Rows to skip (after `before`, if given). */
+                offset?: number;
+                /** @description Default: desc for createdAt and attempts, asc for the others. */
+                order?: "asc" | "desc";
+                /** @description Sort key; ties newest first. `before` pages the default order (createdAt, desc) only. */
+                sort?: "createdAt" | "channel" | "template" | "status" | "attempts";
+                /** @description Only this delivery status. */
+                status?: "PENDING" | "DELIVERED" | "FAILED";
             };
             header?: never;
             path: {

@@ -110,7 +110,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This service's whole audit trail (operators, API keys, replays and every merchant's), newest first; optionally one actor's */
+        /** This service's whole audit trail (operators, API keys, replays and every merchant's), newest first unless sorted; filtered and paged */
         get: operations["AuditTrailController_recent"];
         put?: never;
         post?: never;
@@ -246,7 +246,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The merchant's audit trail in this service, newest first */
+        /** The merchant's audit trail in this service, newest first unless sorted; filtered and paged */
         get: operations["AuditTrailController_merchantTrail"];
         put?: never;
         post?: never;
@@ -405,6 +405,15 @@ export interface components {
             subjectId: string;
             subjectType: string;
         };
+        AuditPageDto: {
+            items: components["schemas"]["AuditEntryDto"][];
+            /** @description The page size used */
+            limit: number;
+            /** @description Rows skipped before this page */
+            offset: number;
+            /** @description Rows matching the filters, over every page */
+            total: number;
+        };
         ClaimAppealRequest: {
             /** @description A colleague to assign it to (the subject they sign in as: their user name, or oidc:<sub>); absent: the caller claims it */
             assignee?: string;
@@ -513,6 +522,16 @@ export interface components {
             measureTypes?: ("STORE_SHIELDING" | "LISTING_RESTRICTION" | "MESSAGING_RESTRICTION" | "STORE_CREATION_RESTRICTION" | "COMMUNITY_RESTRICTION" | "PUBLIC_WARNING" | "MARKETING_BAN" | "DELIST_ALL_ITEMS" | "DELIST_RELATED_ITEMS" | "STORE_CLOSURE" | "TERMINATION" | "ACCOUNT_SEAL" | "DEPOSIT_FORFEITURE" | "BRAND_AUTHORIZATION_REVOCATION" | "STORE_SUPERVISION")[];
             /** @description Why the operator lifts them (kept in the audit trail) */
             reason: string;
+        };
+        MerchantAuditPageDto: {
+            items: components["schemas"]["AuditEntryDto"][];
+            /** @description The page size used */
+            limit: number;
+            merchantId: string;
+            /** @description Rows skipped before this page */
+            offset: number;
+            /** @description Rows matching the filters, over every page */
+            total: number;
         };
         /** @description RFC 9457 problem details; `errors` names each invalid field */
         ProblemDetails: {
@@ -1158,11 +1177,7 @@ export interface operations {
     };
     AuditTrailController_recent: {
         parameters: {
-            query?: {
-                /** @description Only this actor's entries */
-                actor?: string;
-                limit?: number;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -1174,12 +1189,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["AuditEntryDto"][];
-                    };
+                    "application/json": components["schemas"]["AuditPageDto"];
                 };
             };
-            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            /** @description REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1789,9 +1802,7 @@ export interface operations {
     };
     AuditTrailController_merchantTrail: {
         parameters: {
-            query?: {
-                limit?: number;
-            };
+            query?: never;
             header?: never;
             path: {
                 merchantId: string;
@@ -1805,13 +1816,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["AuditEntryDto"][];
-                        merchantId: string;
-                    };
+                    "application/json": components["schemas"]["MerchantAuditPageDto"];
                 };
             };
-            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            /** @description REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named */
             400: {
                 headers: {
                     [name: string]: unknown;

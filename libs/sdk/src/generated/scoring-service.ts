@@ -110,7 +110,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This service's whole audit trail (operators, API keys, replays and every merchant's), newest first; optionally one actor's */
+        /** This service's whole audit trail (operators, API keys, replays and every merchant's), newest first unless sorted; filtered and paged */
         get: operations["AuditTrailController_recent"];
         put?: never;
         post?: never;
@@ -229,7 +229,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The merchant's audit trail in this service, newest first */
+        /** The merchant's audit trail in this service, newest first unless sorted; filtered and paged */
         get: operations["AuditTrailController_merchantTrail"];
         put?: never;
         post?: never;
@@ -428,6 +428,15 @@ export interface components {
             subjectId: string;
             subjectType: string;
         };
+        AuditPageDto: {
+            items: components["schemas"]["AuditEntryDto"][];
+            /** @description The page size used */
+            limit: number;
+            /** @description Rows skipped before this page */
+            offset: number;
+            /** @description Rows matching the filters, over every page */
+            total: number;
+        };
         ClaimAppealRequest: {
             /** @description A colleague to assign it to (the subject they sign in as: their user name, or oidc:<sub>); absent: the caller claims it */
             assignee?: string;
@@ -511,6 +520,16 @@ export interface components {
         GrantExamChanceRequest: {
             /** @description Why (kept in the audit trail) */
             note?: string;
+        };
+        MerchantAuditPageDto: {
+            items: components["schemas"]["AuditEntryDto"][];
+            /** @description The page size used */
+            limit: number;
+            merchantId: string;
+            /** @description Rows skipped before this page */
+            offset: number;
+            /** @description Rows matching the filters, over every page */
+            total: number;
         };
         OperatorReasonRequest: {
             /** @description Why the operator refuses or voids the chance (kept in the audit trail and told to the merchant) */
@@ -1174,11 +1193,7 @@ export interface operations {
     };
     AuditTrailController_recent: {
         parameters: {
-            query?: {
-                /** @description Only this actor's entries */
-                actor?: string;
-                limit?: number;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -1190,12 +1205,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["AuditEntryDto"][];
-                    };
+                    "application/json": components["schemas"]["AuditPageDto"];
                 };
             };
-            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            /** @description REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1722,9 +1735,7 @@ export interface operations {
     };
     AuditTrailController_merchantTrail: {
         parameters: {
-            query?: {
-                limit?: number;
-            };
+            query?: never;
             header?: never;
             path: {
                 merchantId: string;
@@ -1738,13 +1749,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["AuditEntryDto"][];
-                        merchantId: string;
-                    };
+                    "application/json": components["schemas"]["MerchantAuditPageDto"];
                 };
             };
-            /** @description A path parameter, query value or header that is not valid text (NUL, invalid UTF-8), a date-time outside the contract, or a malformed body */
+            /** @description REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -44,7 +44,7 @@ describe("reads by the operator's marketplaces (real PostgreSQL)", () => {
     await infrastructure?.stop();
   });
 
-  const queue = async (scope?: string[]) => (await controller.reviewQueue(scope)).items.map((i) => [i.id, i.marketplace]);
+  const queue = async (scope?: string[]) => (await controller.reviewQueue({}, scope)).items.map((i) => [i.id, i.marketplace]);
 
   it("shows every marketplace's items, each with its merchant's marketplace, to an operator of every marketplace", async () => {
     expect(await queue()).toEqual([['c-global', 'tmall-global'], ['a-global', 'tmall-global'], ['a-home', 'tmall'], ['a-bare', 'tmall']]);

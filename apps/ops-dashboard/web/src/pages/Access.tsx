@@ -1,11 +1,12 @@
-import { App, Button, Card, Checkbox, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Checkbox, Form, Input, Modal, Select, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { call, type Me } from '../api';
 import { useReasonDialog } from '../components/ReasonDialog';
 import { shanghaiTime } from '../format';
 import { EnumText } from '../components/EnumText';
 import { useT } from '../i18n';
-import { AuditTable, type AuditEntry } from '../components/AuditTable';
+import { OperatorAuditTable } from '../components/AuditTable';
+import { DataTable } from '../components/DataTable';
 
 interface Operator { username: string; roles: string[]; marketplaces: string[] | null; createdAt: string; disabledAt: string | null }
 interface ApiKey { keyId: string; name: string; scopes: string[]; createdBy: string; createdAt: string; revokedAt: string | null }
@@ -21,7 +22,7 @@ export function Access({ me }: { me: Me }) {
   const { message, modal } = App.useApp();
   const [operators, setOperators] = useState<Operator[]>([]);
   const [keys, setKeys] = useState<ApiKey[]>([]);
-  const [audit, setAudit] = useState<AuditEntry[]>([]);
+  const [auditVersion, setAuditVersion] = useState(0);
   const [newOperator, setNewOperator] = useState(false);
   const [newKey, setNewKey] = useState(false);
   const [issuedKey, setIssuedKey] = useState<string | null>(null);
@@ -32,7 +33,7 @@ export function Access({ me }: { me: Me }) {
   const load = useCallback(() => {
     void call<{ items: Operator[] }>('api', '/v1/operators').then((r) => setOperators(r.items)).catch(() => undefined);
     void call<{ items: ApiKey[] }>('api', '/v1/api-keys').then((r) => setKeys(r.items)).catch(() => undefined);
-    void call<{ items: AuditEntry[] }>('api', '/v1/audit?limit=50').then((r) => setAudit(r.items)).catch(() => undefined);
+    setAuditVersion((v) => v + 1);
   }, []);
   useEffect(load, [load]);
 
@@ -51,19 +52,22 @@ export function Access({ me }: { me: Me }) {
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }} data-testid="access">
       <Card title={t('operators')} extra={<Button id="new-operator" onClick={() => setNewOperator(true)}>{t('newOperator')}</Button>}>
-        <Table size="small" rowKey="username" dataSource={operators} pagination={false} data-testid="operators"
+        <DataTable<Operator> id="operators" rowKey={(o) => o.username} source={{ rows: operators }} exportName="operators" search={{ placeholder: t('username'), keys: ['username'] }}
           columns={[
-            { title: t('username'), dataIndex: 'username' },
-            { title: t('roles'), dataIndex: 'roles', render: (roles: string[]) => roles.map((r) => <Tag key={r}><EnumText kind="role" value={r} /></Tag>) },
+            { key: 'username', title: t('username'), sortable: true, fixed: true },
             {
-              title: t('rolesFor'), dataIndex: 'marketplaces',
-              render: (marketplaces: string[] | null) => (marketplaces === null ? t('allMarketplaces') : marketplaces.map((m) => <Tag key={m}><EnumText kind="marketplace" value={m} /></Tag>)),
+              key: 'roles', title: t('roles'), value: (o) => o.roles.join(' '), filter: ROLES.map((r) => ({ value: r, label: <EnumText kind="role" value={r} /> })), matches: (o, role) => o.roles.includes(role),
+              render: (o) => o.roles.map((r) => <Tag key={r}><EnumText kind="role" value={r} /></Tag>),
             },
-            { title: t('createdAt'), dataIndex: 'createdAt', render: shanghaiTime },
-            { title: t('status'), dataIndex: 'disabledAt', render: (v: string | null) => (v ? <Tag color="red">{t('disabled')} {shanghaiTime(v)}</Tag> : <Tag color="green">{t('active')}</Tag>) },
             {
-              title: '',
-              render: (_: unknown, o: Operator) => !o.disabledAt && o.username !== me.subject && (
+              key: 'marketplaces', title: t('rolesFor'), value: (o) => (o.marketplaces === null ? '' : o.marketplaces.join(' ')),
+              render: (o) => (o.marketplaces === null ? t('allMarketplaces') : o.marketplaces.map((m) => <Tag key={m}><EnumText kind="marketplace" value={m} /></Tag>)),
+            },
+            { key: 'createdAt', title: t('createdAt'), sortable: true, firstOrder: 'desc', render: (o) => shanghaiTime(o.createdAt) },
+            { key: 'disabledAt', title: t('status'), sortable: true, render: (o) => (o.disabledAt ? <Tag color="red">{t('disabled')} {shanghaiTime(o.disabledAt)}</Tag> : <Tag color="green">{t('active')}</Tag>) },
+            {
+              key: 'actions', title: t('actions'), fixed: true, noExport: true,
+              render: (o) => !o.disabledAt && o.username !== me.subject && (
                 <Button size="small" danger data-testid={`disable-${o.username}`}
                   onClick={() => modal.confirm({ title: `${t('disable')} ${o.username}?`, okText: t('disable'), okButtonProps: { id: 'confirm-disable' }, cancelText: t('cancel'), onOk: () => act(() => call('api', `/v1/operators/${encodeURIComponent(o.username)}/disabling`, {})) })}>
                   {t('disable')}
@@ -73,16 +77,17 @@ export function Access({ me }: { me: Me }) {
           ]} />
       </Card>
       <Card title={t('apiKeys')} extra={<Button id="new-api-key" onClick={() => setNewKey(true)}>{t('newApiKey')}</Button>}>
-        <Table size="small" rowKey="keyId" dataSource={keys} pagination={false} data-testid="api-keys"
+        <DataTable<ApiKey> id="api-keys" rowKey={(k) => k.keyId} source={{ rows: keys }} exportName="api-keys" search={{ placeholder: t('name'), keys: ['name'] }}
           columns={[
-            { title: t('apiKey'), dataIndex: 'keyId', render: (id: string) => <code>pk_{id}_…</code> },
-            { title: t('name'), dataIndex: 'name' },
-            { title: t('scopes'), dataIndex: 'scopes', render: (scopes: string[]) => scopes.map((s) => <Tag key={s}><EnumText kind="apiKeyScope" value={s} /></Tag>) },
-            { title: t('createdAt'), dataIndex: 'createdAt', render: shanghaiTime },
-            { title: t('status'), dataIndex: 'revokedAt', render: (v: string | null) => (v ? <Tag color="red">{t('revoked')} {shanghaiTime(v)}</Tag> : <Tag color="green">{t('active')}</Tag>) },
+            { key: 'keyId', title: t('apiKey'), fixed: true, value: (k) => `pk_${k.keyId}_…`, render: (k) => <code>pk_{k.keyId}_…</code> },
+            { key: 'name', title: t('name'), sortable: true },
+            { key: 'scopes', title: t('scopes'), value: (k) => k.scopes.join(' '), render: (k) => k.scopes.map((s) => <Tag key={s}><EnumText kind="apiKeyScope" value={s} /></Tag>) },
+            { key: 'createdBy', title: t('author'), sortable: true, hidden: true },
+            { key: 'createdAt', title: t('createdAt'), sortable: true, firstOrder: 'desc', render: (k) => shanghaiTime(k.createdAt) },
+            { key: 'revokedAt', title: t('status'), sortable: true, render: (k) => (k.revokedAt ? <Tag color="red">{t('revoked')} {shanghaiTime(k.revokedAt)}</Tag> : <Tag color="green">{t('active')}</Tag>) },
             {
-              title: '',
-              render: (_: unknown, k: ApiKey) => !k.revokedAt && (
+              key: 'actions', title: t('actions'), fixed: true, noExport: true,
+              render: (k) => !k.revokedAt && (
                 <Button size="small" danger data-testid={`revoke-${k.name}`}
                   onClick={() => askReason(`${t('revoke')} ${k.name}`, async (reason) => void (await act(() => call('api', `/v1/api-keys/${k.keyId}/revocation`, { reason }))))}>
                   {t('revoke')}
@@ -92,7 +97,7 @@ export function Access({ me }: { me: Me }) {
           ]} />
       </Card>
       <Card title={t('auditTrail')}>
-        <AuditTable entries={audit} testId="audit" />
+        <OperatorAuditTable refreshKey={auditVersion} />
       </Card>
 
       <Modal open={newOperator} title={t('newOperator')} okText={t('confirm')} cancelText={t('cancel')} okButtonProps={{ id: 'create-operator' }} onCancel={() => setNewOperator(false)}

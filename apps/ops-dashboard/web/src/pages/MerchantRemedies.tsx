@@ -1,12 +1,13 @@
-import { App, Button, Card, Checkbox, Form, Input, InputNumber, Modal, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Checkbox, Form, Input, InputNumber, Modal, Space, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { call, type Me } from '../api';
 import { useReasonDialog } from '../components/ReasonDialog';
 import { shanghaiTime } from '../format';
 import { EnumText } from '../components/EnumText';
 import { ShortId } from '../components/ShortId';
-import { useT } from '../i18n';
-import { AuditTable, type AuditEntry } from '../components/AuditTable';
+import { codesOf, useCodes, useT } from '../i18n';
+import { MerchantAuditTable } from '../components/AuditTable';
+import { DataTable } from '../components/DataTable';
 
 interface ExamChance { chanceId: string; naturalYear: number; status: string; grantedAt: string; expiresAt: string; violationId: string | null; reason: string | null }
 
@@ -32,6 +33,7 @@ function useCommand(reload: () => void) {
 /** The merchant's exam-instead-of-penalty chances; reviewers grant, refuse or void them and record exam results. */
 export function ExamChancesCard({ merchantId, me }: { merchantId: string; me: Me }) {
   const t = useT();
+  const codes = useCodes();
   const [chances, setChances] = useState<ExamChance[]>([]);
   const [askReason, reasonDialog] = useReasonDialog();
   const load = useCallback(
@@ -49,16 +51,19 @@ export function ExamChancesCard({ merchantId, me }: { merchantId: string; me: Me
   return (
     <Card title={t('examChances')} data-testid="exam-chances"
       extra={reviewer && <Button id="grant-exam-chance" onClick={() => askReason(t('grantChance'), (note) => run(() => call('scoring-service', `/v1/merchants/${encodeURIComponent(merchantId)}/exam-chances`, { note })))}>{t('grantChance')}</Button>}>
-      <Table size="small" pagination={false} rowKey="chanceId" dataSource={chances}
+      <DataTable<ExamChance> id="exam-chances-table" rowKey={(c) => c.chanceId} source={{ rows: chances }} exportName="exam-chances"
         columns={[
-          { title: t('year'), dataIndex: 'naturalYear' },
-          { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'PASSED' ? 'green' : s === 'GRANTED' || s === 'CHOSEN' ? 'blue' : 'default'}><EnumText kind="examChance" value={s} /></Tag> },
-          { title: t('expiresAt'), dataIndex: 'expiresAt', render: shanghaiTime },
-          { title: t('violation'), dataIndex: 'violationId', render: (v: string | null) => <ShortId id={v} /> },
-          { title: t('reason'), dataIndex: 'reason', ellipsis: true },
+          { key: 'naturalYear', title: t('year'), sortable: true, firstOrder: 'desc' },
           {
-            title: '',
-            render: (_: unknown, c: ExamChance) => reviewer && (
+            key: 'status', title: t('status'), sortable: true, filter: codesOf('examChance').map((s) => ({ value: s, label: codes('examChance', s) })),
+            render: (c) => <Tag color={c.status === 'PASSED' ? 'green' : c.status === 'GRANTED' || c.status === 'CHOSEN' ? 'blue' : 'default'}><EnumText kind="examChance" value={c.status} /></Tag>,
+          },
+          { key: 'expiresAt', title: t('expiresAt'), sortable: true, render: (c) => shanghaiTime(c.expiresAt) },
+          { key: 'violationId', title: t('violation'), render: (c) => <ShortId id={c.violationId} /> },
+          { key: 'reason', title: t('reason'), ellipsis: true },
+          {
+            key: 'actions', title: t('actions'), fixed: true, noExport: true,
+            render: (c) => reviewer && (
               <Space size="small">
                 {c.status === 'CHOSEN' && <Button size="small" type="primary" onClick={() => void chanceCall(c, 'result', { result: 'PASSED' }).catch(() => undefined)}>{t('examPassed')}</Button>}
                 {c.status === 'CHOSEN' && <Button size="small" onClick={() => void chanceCall(c, 'result', { result: 'FAILED' }).catch(() => undefined)}>{t('examFailed')}</Button>}
@@ -149,22 +154,9 @@ export function RecordPaymentButton({ merchantId, onRecorded }: { merchantId: st
 /** Who did what to this merchant, from the scoring and sanction services' audit trails. */
 export function AuditCard({ merchantId }: { merchantId: string }) {
   const t = useT();
-  const [entries, setEntries] = useState<(AuditEntry & { service: string })[]>([]);
-  useEffect(() => {
-    const id = encodeURIComponent(merchantId);
-    const load = () =>
-      void Promise.all(
-        (['scoring-service', 'sanction-service'] as const).map((service) =>
-          call<{ items: AuditEntry[] }>(service, `/v1/merchants/${id}/audit?limit=100`).then((r) => r.items.map((e) => ({ ...e, service, id: `${service}/${e.id}` }))).catch(() => []),
-        ),
-      ).then((lists) => setEntries(lists.flat().sort((a, b) => Date.parse(b.occurredAt) - Date.parse(a.occurredAt))));
-    load();
-    const timer = setInterval(load, 5_000);
-    return () => clearInterval(timer);
-  }, [merchantId]);
   return (
     <Card title={t('auditTrail')} style={{ marginTop: 16 }}>
-      <AuditTable entries={entries} testId="merchant-audit" />
+      <MerchantAuditTable merchantId={merchantId} />
     </Card>
   );
 }

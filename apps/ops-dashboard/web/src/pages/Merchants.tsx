@@ -1,10 +1,10 @@
-import { App, Button, Card, Checkbox, Col, Descriptions, Empty, Input, Popover, Row, Select, Space, Switch, Table, Tag, Timeline, type TableColumnsType, type TablePaginationConfig } from 'antd';
-import type { SorterResult } from 'antd/es/table/interface';
+import { Card, Col, Descriptions, Empty, Row, Select, Space, Switch, Tag, Timeline } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { call, type Me } from '../api';
-import { toCsv } from '../csv';
 import { shanghaiTime, timeLeft, yuan } from '../format';
-import { useCodes, useT } from '../i18n';
+import { codesOf, useCodes, useT, type CodeGroup } from '../i18n';
+import { tableSearchParams, type TableQuery } from '../table-query';
+import { DataTable } from '../components/DataTable';
 import { Countdown } from '../components/Countdown';
 import { EnumText } from '../components/EnumText';
 import { ShortId } from '../components/ShortId';
@@ -47,177 +47,94 @@ interface FoundMerchant {
   /** A test merchant (the api's rule: an id starting with test- or demo-). */
   test: boolean;
 }
-interface SearchPage {
-  items: FoundMerchant[];
-  total: number;
-  limit: number;
-  offset: number;
-}
 type SortKey = Exclude<keyof FoundMerchant, 'test'>;
-type Sort = { key: SortKey; order: 'ascend' | 'descend' };
 
 const STATES = ['ACTIVE_MEASURES', 'TOP_UP_OPEN', 'SUPERVISED', 'TERMINATED', 'EXAM_CHANCE_HELD'] as const;
-/** Columns the operator may hide; the id stays, it opens the merchant. */
-const OPTIONAL_COLUMNS = ['displayName', 'storeName', 'marketplace', 'general', 'serious'] as const satisfies readonly SortKey[];
-type OptionalColumn = (typeof OPTIONAL_COLUMNS)[number];
-const COLUMNS_KEY = 'merchants.columns';
-/** The api's page and offset bounds (GET /v1/ops/merchants: limit ≤ 200, offset ≤ 10,000). */
-const EXPORT_PAGE = 200;
-const EXPORT_MAX_ROWS = 10_000;
-
-/** The first page, the same object when already there (no second request). */
-const firstPage = (p: { current: number; pageSize: number }) => (p.current === 1 ? p : { ...p, current: 1 });
-
-function storedColumns(): OptionalColumn[] {
-  try {
-    const stored: unknown = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null');
-    if (Array.isArray(stored)) return OPTIONAL_COLUMNS.filter((c) => stored.includes(c));
-  } catch {
-    // A malformed value reads as none stored.
-  }
-  return [...OPTIONAL_COLUMNS];
-}
-
-/** The search's query string for a filter, a sort and a page. */
-function searchPath(filter: { query: string; marketplace?: string; state?: string; withTest: boolean }, sort: Sort | undefined, limit: number, offset: number): string {
-  const params = new URLSearchParams({ query: filter.query, limit: String(limit), offset: String(offset) });
-  if (!filter.withTest) params.set('testMerchants', 'exclude');
-  if (filter.marketplace) params.set('marketplace', filter.marketplace);
-  if (filter.state) params.set('state', filter.state);
-  if (sort) {
-    params.set('sort', sort.key);
-    params.set('order', sort.order === 'ascend' ? 'asc' : 'desc');
-  }
-  return `/v1/ops/merchants?${params}`;
-}
+/** GET /v1/ops/merchants' page bound (limit ≤ 200). */
+const SEARCH_MAX_PAGE = 200;
 
 /** Merchants found by part of their id or names, filtered, sorted and paged by the api; exported as CSV. */
 export function Merchants({ open }: { open: (merchantId: string) => void }) {
   const t = useT();
   const codes = useCodes();
-  const { message } = App.useApp();
-  const [typed, setTyped] = useState('');
-  const [query, setQuery] = useState('');
   const [marketplace, setMarketplace] = useState<string>();
   const [state, setState] = useState<string>();
   // Test merchants are hidden until the operator asks for them.
   const [withTest, setWithTest] = useState(false);
-  const [sort, setSort] = useState<Sort>();
-  const [page, setPage] = useState({ current: 1, pageSize: 50 });
-  const [result, setResult] = useState<SearchPage>({ items: [], total: 0, limit: 50, offset: 0 });
-  const [loading, setLoading] = useState(false);
-  const [exporting, setExporting] = useState(false);
   const [marketplaces, setMarketplaces] = useState<string[]>([]);
-  const [shown, setShown] = useState<OptionalColumn[]>(storedColumns);
-
   useEffect(() => void call<{ items: string[] }>('api', '/v1/rulebooks').then((r) => setMarketplaces(r.items)).catch(() => undefined), []);
-  // Typing waits for a pause before it asks the api, and starts again at the first page.
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      setQuery(typed.trim());
-      setPage(firstPage);
-    }, 300);
-    return () => clearTimeout(timer);
-  }, [typed]);
-  useEffect(() => {
-    let current = true;
-    setLoading(true);
-    call<SearchPage>('api', searchPath({ query, marketplace, state, withTest }, sort, page.pageSize, (page.current - 1) * page.pageSize))
-      .then((r) => current && setResult(r))
-      .catch((e: Error) => current && void message.error(e.message))
-      .finally(() => current && setLoading(false));
-    // An answer to a superseded request is dropped, so a slow one never overwrites a newer page.
-    return () => void (current = false);
-  }, [query, marketplace, state, withTest, sort, page, message]);
-  useEffect(() => localStorage.setItem(COLUMNS_KEY, JSON.stringify(shown)), [shown]);
+  const source = useCallback(async (query: TableQuery) => {
+    const r = await call<{ items: FoundMerchant[]; total: number }>('api', `/v1/ops/merchants?${tableSearchParams(query)}`);
+    return { items: r.items, total: r.total };
+  }, []);
 
   const label = (key: SortKey): string => (key === 'merchantId' ? t('merchant') : key === 'general' || key === 'serious' ? `${t('points')} · ${t(key)}` : t(key));
   const code = (group: 'marketplace', value: string) => <span title={value}>{codes(group, value)}</span>;
-  const sortable = (key: SortKey) => ({
-    key,
-    dataIndex: key,
-    title: label(key),
-    sorter: true,
-    sortOrder: sort?.key === key ? sort.order : null,
-    // Points are read most-first; ids and names alphabetically.
-    sortDirections: (key === 'general' || key === 'serious' ? ['descend', 'ascend'] : ['ascend', 'descend']) as ('ascend' | 'descend')[],
-  });
-  const columns: TableColumnsType<FoundMerchant> = [
-    { ...sortable('merchantId'), render: (id: string, m: FoundMerchant) => <Space size={4}><a data-testid={`merchant-${id}`}>{id}</a>{m.test && <Tag>{t('testMerchant')}</Tag>}</Space> },
-    { ...sortable('displayName'), render: (v: string | null) => v ?? '—' },
-    { ...sortable('storeName'), render: (v: string | null) => v ?? '—' },
-    { ...sortable('marketplace'), render: (v: string) => code('marketplace', v) },
-    sortable('general'),
-    { ...sortable('serious'), render: (n: number) => <Tag color={n >= 12 ? 'red' : n > 0 ? 'orange' : 'default'}>{n}</Tag> },
-  ].filter((c) => c.key === 'merchantId' || shown.includes(c.key as OptionalColumn));
-
-  const onChange = (pagination: TablePaginationConfig, _filters: unknown, sorter: SorterResult<FoundMerchant> | SorterResult<FoundMerchant>[]) => {
-    const one = Array.isArray(sorter) ? sorter[0] : sorter;
-    const next: Sort | undefined = one?.order && one.columnKey ? { key: one.columnKey as SortKey, order: one.order } : undefined;
-    const sortChanged = next?.key !== sort?.key || next?.order !== sort?.order;
-    if (sortChanged) setSort(next);
-    const pageSize = pagination.pageSize ?? page.pageSize;
-    setPage({ current: sortChanged || pageSize !== page.pageSize ? 1 : (pagination.current ?? 1), pageSize });
-  };
-
-  /** Every row of the current filter and sort (up to 10,000), page by page, as a CSV download. */
-  const exportCsv = async () => {
-    setExporting(true);
-    try {
-      const rows: FoundMerchant[] = [];
-      for (let offset = 0; offset < EXPORT_MAX_ROWS; offset += EXPORT_PAGE) {
-        const r = await call<SearchPage>('api', searchPath({ query, marketplace, state, withTest }, sort, EXPORT_PAGE, offset));
-        rows.push(...r.items);
-        if (r.items.length < EXPORT_PAGE || rows.length >= r.total) break;
-      }
-      const keys: SortKey[] = ['merchantId', ...OPTIONAL_COLUMNS.filter((c) => shown.includes(c))];
-      const csv = toCsv(rows, keys.map((key) => ({ header: label(key), value: (row: FoundMerchant) => row[key] })));
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-      link.download = `merchants-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}.csv`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-      if (result.total > EXPORT_MAX_ROWS) void message.warning(t('exportCapped'));
-    } catch (e) {
-      void message.error((e as Error).message);
-    } finally {
-      setExporting(false);
-    }
-  };
-
-  const chooser = (
-    <Checkbox.Group value={shown} onChange={(v) => setShown(OPTIONAL_COLUMNS.filter((c) => v.includes(c)))} data-testid="merchant-columns"
-      style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
-      options={OPTIONAL_COLUMNS.map((c) => ({ value: c, label: label(c) }))} />
-  );
   return (
     <Card title={t('merchants')}>
-      <Space wrap style={{ marginBottom: 16 }}>
-        <Input.Search placeholder={t('search')} aria-label={t('search')} value={typed} onChange={(e) => setTyped(e.target.value)} style={{ width: 320 }} id="merchant-search" allowClear />
-        <Select id="merchant-marketplace" aria-label={t('marketplace')} placeholder={t('allMarketplaces')} allowClear style={{ width: 180 }} value={marketplace}
-          onChange={(v?: string) => { setMarketplace(v); setPage(firstPage); }}
-          options={marketplaces.map((m) => ({ value: m, label: code('marketplace', m) }))} />
-        <Select id="merchant-state" aria-label={t('state')} placeholder={t('allStates')} allowClear style={{ width: 200 }} value={state}
-          onChange={(v?: string) => { setState(v); setPage(firstPage); }}
-          options={STATES.map((s) => ({ value: s, label: <span title={s}>{codes('state', s)}</span> }))} />
-        <Popover content={chooser} trigger="click" placement="bottomLeft">
-          <Button id="merchant-columns-button">{t('columns')}</Button>
-        </Popover>
-        <Space size={6}>
-          <Switch id="merchant-show-test" checked={withTest} onChange={(v) => { setWithTest(v); setPage(firstPage); }} aria-label={t('showTestMerchants')} />
-          <label htmlFor="merchant-show-test">{t('showTestMerchants')}</label>
-        </Space>
-        <Button id="merchant-export" onClick={() => void exportCsv()} loading={exporting}>{t('exportCsv')}</Button>
-      </Space>
-      <Table<FoundMerchant> size="small" rowKey="merchantId" dataSource={result.items} columns={columns} loading={loading} onChange={onChange} data-testid="merchants"
-        onRow={(r) => ({ onClick: () => open(r.merchantId), style: { cursor: 'pointer' } })}
-        pagination={{ ...page, total: result.total, showSizeChanger: true, pageSizeOptions: [20, 50, 100, 200], showTotal: (n) => <span data-testid="merchants-total">{t('total')} {n}</span> }} />
+      <DataTable<FoundMerchant> id="merchant" testId="merchants" columnsKey="merchants.columns" exportName="merchants" rowKey={(m) => m.merchantId}
+        source={{ server: source, maxPageSize: SEARCH_MAX_PAGE }} pageSize={50} search={{ placeholder: t('search'), width: 320 }}
+        extraFilters={{ marketplace, state, testMerchants: withTest ? undefined : 'exclude' }}
+        tableProps={{ onRow: (r) => ({ onClick: () => open(r.merchantId), style: { cursor: 'pointer' } }) }}
+        toolbar={
+          <>
+            <Select id="merchant-marketplace" aria-label={t('marketplace')} placeholder={t('allMarketplaces')} allowClear size="small" style={{ width: 180 }} value={marketplace}
+              onChange={(v?: string) => setMarketplace(v)} options={marketplaces.map((m) => ({ value: m, label: code('marketplace', m) }))} />
+            <Select id="merchant-state" aria-label={t('state')} placeholder={t('allStates')} allowClear size="small" style={{ width: 200 }} value={state}
+              onChange={(v?: string) => setState(v)} options={STATES.map((s) => ({ value: s, label: <span title={s}>{codes('state', s)}</span> }))} />
+            <Space size={6}>
+              <Switch id="merchant-show-test" size="small" checked={withTest} onChange={setWithTest} aria-label={t('showTestMerchants')} />
+              <label htmlFor="merchant-show-test">{t('showTestMerchants')}</label>
+            </Space>
+          </>
+        }
+        columns={[
+          { key: 'merchantId', title: label('merchantId'), sortable: true, fixed: true, render: (m) => <Space size={4}><a data-testid={`merchant-${m.merchantId}`}>{m.merchantId}</a>{m.test && <Tag>{t('testMerchant')}</Tag>}</Space> },
+          { key: 'displayName', title: label('displayName'), sortable: true, render: (m) => m.displayName ?? '—' },
+          { key: 'storeName', title: label('storeName'), sortable: true, render: (m) => m.storeName ?? '—' },
+          { key: 'marketplace', title: label('marketplace'), sortable: true, render: (m) => code('marketplace', m.marketplace) },
+          // Points are read most-first; ids and names alphabetically.
+          { key: 'general', title: label('general'), sortable: true, firstOrder: 'desc' },
+          { key: 'serious', title: label('serious'), sortable: true, firstOrder: 'desc', render: (m) => <Tag color={m.serious >= 12 ? 'red' : m.serious > 0 ? 'orange' : 'default'}>{m.serious}</Tag> },
+        ]} />
     </Card>
   );
 }
 
 type Measure = Standing['activeMeasures'][number];
 type TimelineEvent = TimelineData['events'][number];
+type Deadline = Cases['deadlines'][number];
+type Appeal = Cases['appeals'][number];
+type ForgeryCase = Cases['forgeryCases'][number];
+type YearPoints = TimelineData['years'][number];
+/** One empty list for every table without rows yet (a new array each render would ask again each render). */
+const NONE: never[] = [];
+/** GET …/notifications' page bound (limit ≤ 100). */
+const NOTIFICATIONS_MAX_PAGE = 100;
+
+/** A merchant's notifications on every channel with their delivery status: sorted, filtered and paged by the notification service. */
+function NotificationsTable({ merchantId }: { merchantId: string }) {
+  const t = useT();
+  const codes = useCodes();
+  const source = useCallback(async (query: TableQuery) => {
+    const r = await call<{ items: Notification[]; total: number }>('notification-service', `/v1/merchants/${encodeURIComponent(merchantId)}/notifications?${tableSearchParams(query)}`);
+    return { items: r.items, total: r.total };
+  }, [merchantId]);
+  return (
+    <DataTable<Notification> id="notifications" rowKey={(n) => n.notificationId} source={{ server: source, maxPageSize: NOTIFICATIONS_MAX_PAGE }} exportName={`notifications-${merchantId}`} refreshMs={3_000}
+      columns={[
+        { key: 'notificationId', title: 'ID', render: (n) => <ShortId id={n.notificationId} /> },
+        { key: 'channel', title: t('channel'), sortable: true, render: (n) => <EnumText kind="channel" value={n.channel} />, filter: codesOf('channel').map((c) => ({ value: c, label: codes('channel', c) })) },
+        { key: 'template', title: t('template'), sortable: true },
+        {
+          key: 'status', title: t('status'), sortable: true, filter: codesOf('notificationStatus').map((s) => ({ value: s, label: codes('notificationStatus', s) })),
+          render: (n) => <Tag color={n.status === 'DELIVERED' ? 'green' : n.status === 'FAILED' ? 'red' : 'blue'}><EnumText kind="notificationStatus" value={n.status} /></Tag>,
+        },
+        { key: 'attempts', title: t('attempts'), sortable: true, firstOrder: 'desc' },
+        { key: 'createdAt', title: t('createdAt'), sortable: true, firstOrder: 'desc', render: (n) => shanghaiTime(n.createdAt) },
+      ]} />
+  );
+}
 
 /** The active measures by sanction, each with what imposed it (from the timeline), in the order first seen. */
 function bySanction(measures: Measure[], events: TimelineEvent[]): { sanctionId: string; imposed?: TimelineEvent; measures: Measure[] }[] {
@@ -229,16 +146,16 @@ function bySanction(measures: Measure[], events: TimelineEvent[]): { sanctionId:
 /** One merchant: a summary first, then measures by sanction, exam chances, cases, timeline, notifications and the audit trail. */
 export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me }) {
   const t = useT();
+  const codes = useCodes();
+  const codeOptions = (group: CodeGroup) => codesOf(group).map((c) => ({ value: c, label: <span title={c}>{codes(group, c)}</span> }));
   const [standing, setStanding] = useState<Standing>();
   const [cases, setCases] = useState<Cases>();
-  const [notifications, setNotifications] = useState<Notification[]>([]);
   const [timeline, setTimeline] = useState<TimelineData>();
   const load = useCallback(() => {
     const id = encodeURIComponent(merchantId);
     void call<Standing>('api', `/v1/merchants/${id}/standing`).then(setStanding).catch(() => undefined);
     void call<Cases>('api', `/v1/merchants/${id}/cases`).then(setCases).catch(() => undefined);
     void call<TimelineData>('api', `/v1/ops/merchants/${id}/timeline`).then(setTimeline).catch(() => undefined);
-    void call<{ items: Notification[] }>('notification-service', `/v1/merchants/${id}/notifications?limit=50`).then((r) => setNotifications(r.items)).catch(() => undefined);
   }, [merchantId]);
   useEffect(() => {
     load();
@@ -275,12 +192,12 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
         </Col>
         <Col span={12}>
           <Card title={t('deadlines')}>
-            <Table size="small" pagination={false} rowKey={(d) => `${d.kind}/${d.reference}/${d.closesAt}`} dataSource={cases?.deadlines ?? []} data-testid="deadlines"
+            <DataTable<Deadline> id="deadlines" rowKey={(d) => `${d.kind}/${d.reference}/${d.closesAt}`} source={{ rows: cases?.deadlines ?? NONE }} exportName={`deadlines-${merchantId}`}
               columns={[
-                { title: t('kind'), dataIndex: 'kind', render: (v: string) => <EnumText kind="deadlineKind" value={v} /> },
-                { title: t('deadline'), dataIndex: 'closesAt', render: shanghaiTime },
-                { title: t('timeLeft'), dataIndex: 'closesAt', render: (v: string) => <Countdown deadline={v} /> },
-                { title: t('reference'), key: 'reference', render: (_: unknown, d: Cases['deadlines'][number]) => <span><EnumText kind="referenceKind" value={d.referenceKind} /> <ShortId id={d.reference} /></span> },
+                { key: 'kind', title: t('kind'), sortable: true, render: (d) => <EnumText kind="deadlineKind" value={d.kind} />, filter: codeOptions('deadlineKind') },
+                { key: 'closesAt', title: t('deadline'), sortable: true, render: (d) => shanghaiTime(d.closesAt) },
+                { key: 'timeLeft', title: t('timeLeft'), value: (d) => d.closesAt, noExport: true, render: (d) => <Countdown deadline={d.closesAt} /> },
+                { key: 'reference', title: t('reference'), value: (d) => `${d.referenceKind} ${d.reference}`, render: (d) => <span><EnumText kind="referenceKind" value={d.referenceKind} /> <ShortId id={d.reference} /></span> },
               ]} />
           </Card>
         </Col>
@@ -301,11 +218,11 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
                 </Space>
               }
               extra={admin && <LiftSanctionButton sanctionId={s.sanctionId} measureTypes={s.measures.map((m) => m.type)} onLifted={load} />}>
-              <Table size="small" pagination={false} rowKey={(m) => `${m.sanctionId}/${m.type}`} dataSource={s.measures}
+              <DataTable<Measure> id={`measures-${s.sanctionId}`} columnsKey="table.measures.columns" rowKey={(m) => `${m.sanctionId}/${m.type}`} source={{ rows: s.measures }} exportName={`measures-${s.sanctionId}`}
                 columns={[
-                  { title: t('kind'), dataIndex: 'type', render: (v: string) => <Tag color="red"><EnumText kind="measure" value={v} /></Tag> },
-                  { title: t('endsAt'), dataIndex: 'endsAt', render: (v: string | null) => (v ? shanghaiTime(v) : t('permanent')) },
-                  { title: t('timeLeft'), dataIndex: 'endsAt', render: (v: string | null) => timeLeft(v) },
+                  { key: 'type', title: t('kind'), sortable: true, render: (m) => <Tag color="red"><EnumText kind="measure" value={m.type} /></Tag> },
+                  { key: 'endsAt', title: t('endsAt'), sortable: true, render: (m) => (m.endsAt ? shanghaiTime(m.endsAt) : t('permanent')) },
+                  { key: 'timeLeft', title: t('timeLeft'), value: (m) => timeLeft(m.endsAt), render: (m) => timeLeft(m.endsAt) },
                 ]} />
             </Card>
           ))}
@@ -315,25 +232,26 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
       <Row gutter={16} style={{ marginTop: 16 }}>
         <Col span={12}>
           <Card title={t('appeals')}>
-            <Table size="small" pagination={false} rowKey="appealId" dataSource={cases?.appeals ?? []} data-testid="merchant-appeals"
+            <DataTable<Appeal> id="merchant-appeals" rowKey={(a) => a.appealId} source={{ rows: cases?.appeals ?? NONE }} exportName={`appeals-${merchantId}`}
               columns={[
-                { title: 'ID', dataIndex: 'appealId', render: (id: string) => <ShortId id={id} /> },
-                { title: t('subject'), key: 'subject', render: (_: unknown, a: Cases['appeals'][number]) => <span><EnumText kind="subjectKind" value={a.subjectKind} /> <ShortId id={a.subjectId} /></span> },
-                { title: t('round'), dataIndex: 'round' },
-                { title: t('status'), dataIndex: 'status', render: (v: string) => <EnumText kind="appealStatus" value={v} /> },
-                { title: t('rejectionReason'), dataIndex: 'rejectionReason', render: (v: string | null) => <EnumText kind="rejectionReason" value={v} /> },
-                { title: t('submittedAt'), dataIndex: 'filedAt', render: shanghaiTime },
+                { key: 'appealId', title: 'ID', render: (a) => <ShortId id={a.appealId} /> },
+                { key: 'subjectKind', title: t('subject'), sortable: true, filter: codeOptions('subjectKind'), value: (a) => a.subjectKind, render: (a) => <span><EnumText kind="subjectKind" value={a.subjectKind} /> <ShortId id={a.subjectId} /></span> },
+                { key: 'subjectId', title: `${t('subject')} ID`, hidden: true },
+                { key: 'round', title: t('round'), sortable: true },
+                { key: 'status', title: t('status'), sortable: true, filter: codeOptions('appealStatus'), render: (a) => <EnumText kind="appealStatus" value={a.status} /> },
+                { key: 'rejectionReason', title: t('rejectionReason'), render: (a) => <EnumText kind="rejectionReason" value={a.rejectionReason} /> },
+                { key: 'filedAt', title: t('submittedAt'), sortable: true, firstOrder: 'desc', render: (a) => shanghaiTime(a.filedAt) },
               ]} />
           </Card>
         </Col>
         <Col span={12}>
           <Card title={t('forgeryCases')}>
-            <Table size="small" pagination={false} rowKey="caseId" dataSource={cases?.forgeryCases ?? []}
+            <DataTable<ForgeryCase> id="merchant-forgery-cases" rowKey={(c) => c.caseId} source={{ rows: cases?.forgeryCases ?? NONE }} exportName={`forgery-cases-${merchantId}`}
               columns={[
-                { title: '#', dataIndex: 'caseNumber' },
-                { title: 'ID', dataIndex: 'caseId', render: (id: string) => <ShortId id={id} /> },
-                { title: t('status'), dataIndex: 'status', render: (v: string) => <EnumText kind="forgeryCase" value={v} /> },
-                { title: t('deadline'), dataIndex: 'remediationClosesAt', render: shanghaiTime },
+                { key: 'caseNumber', title: '#', sortable: true },
+                { key: 'caseId', title: 'ID', render: (c) => <ShortId id={c.caseId} /> },
+                { key: 'status', title: t('status'), sortable: true, filter: codeOptions('forgeryCase'), render: (c) => <EnumText kind="forgeryCase" value={c.status} /> },
+                { key: 'remediationClosesAt', title: t('deadline'), sortable: true, render: (c) => shanghaiTime(c.remediationClosesAt) },
               ]} />
           </Card>
         </Col>
@@ -341,8 +259,12 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
       <Row gutter={16} style={{ marginTop: 16 }}>
         <Col span={8}>
           <Card title={t('pointsByYear')}>
-            <Table size="small" pagination={false} rowKey="naturalYear" dataSource={timeline?.years ?? []} data-testid="points-by-year"
-              columns={[{ title: t('year'), dataIndex: 'naturalYear' }, { title: t('general'), dataIndex: 'general' }, { title: t('serious'), dataIndex: 'serious' }]} />
+            <DataTable<YearPoints> id="points-by-year" rowKey={(y) => String(y.naturalYear)} source={{ rows: timeline?.years ?? NONE }} exportName={`points-${merchantId}`}
+              columns={[
+                { key: 'naturalYear', title: t('year'), sortable: true, firstOrder: 'desc', fixed: true },
+                { key: 'general', title: t('general'), sortable: true, firstOrder: 'desc' },
+                { key: 'serious', title: t('serious'), sortable: true, firstOrder: 'desc' },
+              ]} />
           </Card>
         </Col>
         <Col span={16}>
@@ -364,14 +286,7 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
         </Col>
       </Row>
       <Card title={t('notifications')} style={{ marginTop: 16 }}>
-        <Table size="small" rowKey="notificationId" dataSource={notifications} pagination={{ pageSize: 10 }}
-          columns={[
-            { title: 'ID', dataIndex: 'notificationId', render: (id: string) => <ShortId id={id} /> },
-            { title: t('channel'), dataIndex: 'channel', render: (v: string) => <EnumText kind="channel" value={v} /> },
-            { title: t('template'), dataIndex: 'template' },
-            { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'DELIVERED' ? 'green' : s === 'FAILED' ? 'red' : 'blue'}><EnumText kind="notificationStatus" value={s} /></Tag> },
-            { title: t('attempts'), dataIndex: 'attempts' },
-          ]} />
+        <NotificationsTable merchantId={merchantId} />
       </Card>
       <AuditCard merchantId={merchantId} />
     </div>

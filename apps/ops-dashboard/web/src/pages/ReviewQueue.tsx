@@ -1,4 +1,4 @@
-import { App, AutoComplete, Button, Card, Descriptions, Drawer, Input, Modal, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, AutoComplete, Button, Card, Descriptions, Drawer, Input, Modal, Radio, Select, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, call, type Me, type Service } from '../api';
 import { Countdown, useNow } from '../components/Countdown';
@@ -6,8 +6,14 @@ import { EnumText } from '../components/EnumText';
 import { ShortId } from '../components/ShortId';
 import { ViolationEvidence } from '../components/ViolationEvidence';
 import { shanghaiTime } from '../format';
-import { useCodes, useT } from '../i18n';
+import { codesOf, useCodes, useT } from '../i18n';
+import { DataTable } from '../components/DataTable';
+import { tableSearchParams, type TableQuery } from '../table-query';
 
+/** GET /v1/ops/review-queue's page bound (limit ≤ 200). */
+const REVIEW_MAX_PAGE = 200;
+/** No bulk results yet (one array, so the table does not ask again each render). */
+const NO_RESULTS: never[] = [];
 const REJECTION_REASONS = ['MATERIALS_NOT_GENUINE', 'MATERIALS_INCOMPLETE', 'IP_DISPUTE_UNRESOLVED', 'RULES_MISUNDERSTOOD', 'WINDOW_MISSED'];
 /** Which service owns a decision, and under which URL collection its appeals live. */
 const OWNERS: Record<string, { service: Service; collection: string }> = {
@@ -96,12 +102,12 @@ export function ReviewQueue({ me }: { me: Me }) {
   const [bulkOpen, setBulkOpen] = useState(false);
   const [bulkResults, setBulkResults] = useState<(BulkResult & { merchantId: string })[]>();
 
-  const load = useCallback(() => void call<{ items: Item[] }>('api', '/v1/ops/review-queue').then((r) => setItems(r.items)).catch(() => undefined), []);
-  useEffect(() => {
-    load();
-    const timer = setInterval(load, 3_000);
-    return () => clearInterval(timer);
-  }, [load]);
+  const [version, setVersion] = useState(0);
+  const load = useCallback(() => setVersion((v) => v + 1), []);
+  const source = useCallback(async (query: TableQuery) => {
+    const r = await call<{ items: Item[]; total: number }>('api', `/v1/ops/review-queue?${tableSearchParams(query)}`);
+    return { items: r.items, total: r.total };
+  }, []);
   // Admins may list the operator accounts; a reviewer types a colleague's sign-in name (offered from the claims seen).
   useEffect(() => {
     if (!me.roles.includes('admin')) return;
@@ -109,7 +115,7 @@ export function ReviewQueue({ me }: { me: Me }) {
       .then((r) => setOperators(r.items.filter((o) => !o.disabled && !o.disabledAt && o.roles.some((role) => role === 'reviewer' || role === 'admin')).map((o) => o.username)))
       .catch(() => undefined);
   }, [me]);
-  // A selection keeps only appeals still in the queue.
+  // A selection keeps only appeals still in the queue (on the page shown).
   useEffect(() => setSelected((current) => current.filter((id) => items.some((i) => i.id === id))), [items]);
 
   /** A refusal in the operator's words (the service's code translated, its detail after it). */
@@ -134,7 +140,6 @@ export function ReviewQueue({ me }: { me: Me }) {
       } else {
         await call('sanction-service', `/v1/forgery-cases/${item.id}/remediation/review`, { accepted });
       }
-      setItems((current) => current.filter((i) => i.id !== item.id));
     }, t('decided'));
   const claim = (item: Item, assignee?: string) => {
     const { service, path } = workPath(item, 'claim');
@@ -184,55 +189,65 @@ export function ReviewQueue({ me }: { me: Me }) {
           <Button id="decide-selected" type="primary" disabled={selected.length === 0} onClick={() => setBulkOpen(true)}>{t('decideSelected')}</Button>
         </Space>
       }>
-      <Table<Item> rowKey="id" dataSource={items} locale={{ emptyText: t('nothingToReview') }} data-testid="review-queue" size="small"
-        rowSelection={{
-          selectedRowKeys: selected,
-          onChange: (keys) => setSelected(keys.map(String)),
-          // The bulk route decides appeals; a forgery remediation is reviewed on its own.
-          getCheckboxProps: (i) => ({ disabled: i.kind !== 'APPEAL', 'aria-label': `${t('selected')} ${i.merchantId} ${i.id}`, id: `select-${i.id}` }),
+      <DataTable<Item> id="review-queue" rowKey={(i) => i.id} source={{ server: source, maxPageSize: REVIEW_MAX_PAGE }} exportName="review-queue" pageSize={20}
+        search={{ placeholder: t('searchReviewQueue') }} refreshMs={3_000} refreshKey={version} onRows={setItems}
+        tableProps={{
+          locale: { emptyText: t('nothingToReview') },
+          rowSelection: {
+            selectedRowKeys: selected,
+            onChange: (keys) => setSelected(keys.map(String)),
+            // The bulk route decides appeals; a forgery remediation is reviewed on its own.
+            getCheckboxProps: (i) => ({ disabled: i.kind !== 'APPEAL', 'aria-label': `${t('selected')} ${i.merchantId} ${i.id}`, id: `select-${i.id}` }),
+          },
         }}
         columns={[
           {
-            title: t('kind'), key: 'kind',
-            render: (_: unknown, i) => (
+            key: 'kind', title: t('kind'), sortable: true, filter: codesOf('reviewKind').map((k) => ({ value: k, label: codes('reviewKind', k) })),
+            render: (i) => (
               <Space size={4} direction="vertical">
                 <Tag><EnumText kind="reviewKind" value={i.kind} /></Tag>
                 <span><EnumText kind="subjectKind" value={i.subjectKind} /> <ShortId id={i.subjectId} /></span>
               </Space>
             ),
           },
+          { key: 'subjectId', title: t('subject'), hidden: true, value: (i) => `${i.subjectKind} ${i.subjectId}` },
           {
-            title: t('merchant'), dataIndex: 'merchantId',
-            render: (m: string, i) => (
+            key: 'merchantId', title: t('merchant'), sortable: true,
+            render: (i) => (
               <Space size={2} direction="vertical">
-                <span>{m} <Tag><EnumText kind="marketplace" value={i.marketplace} /></Tag></span>
+                <span>{i.merchantId} <Tag><EnumText kind="marketplace" value={i.marketplace} /></Tag></span>
                 <Typography.Text type="secondary" title={t('submittedAt')}>{shanghaiTime(i.submittedAt)}</Typography.Text>
               </Space>
             ),
           },
-          { title: 'ID', dataIndex: 'id', render: (id: string) => <ShortId id={id} testId={`item-id-${id}`} /> },
-          { title: t('round'), key: 'round', render: (_: unknown, i) => i.round ?? (i.caseNumber !== undefined ? `#${i.caseNumber}` : '—') },
+          { key: 'marketplace', title: t('marketplace'), hidden: true, filter: codesOf('marketplace').map((m) => ({ value: m, label: codes('marketplace', m) })), render: (i) => <EnumText kind="marketplace" value={i.marketplace} /> },
+          { key: 'submittedAt', title: t('submittedAt'), sortable: true, firstOrder: 'desc', hidden: true, render: (i) => shanghaiTime(i.submittedAt) },
+          { key: 'id', title: 'ID', render: (i) => <ShortId id={i.id} testId={`item-id-${i.id}`} /> },
+          { key: 'round', title: t('round'), value: (i) => i.round ?? (i.caseNumber !== undefined ? `#${i.caseNumber}` : null) },
           {
-            title: t('deadline'), dataIndex: 'deadline',
-            render: (d: string | null, i) => (
+            key: 'deadline', title: t('deadline'), sortable: true,
+            render: (i) => (
               <Space size={2} direction="vertical">
-                <span>{shanghaiTime(d)}</span>
-                <Countdown deadline={d} testId={`countdown-${i.id}`} />
+                <span>{shanghaiTime(i.deadline)}</span>
+                <Countdown deadline={i.deadline} testId={`countdown-${i.id}`} />
               </Space>
             ),
           },
-          { title: t('claimedBy'), key: 'claimedBy', render: (_: unknown, i) => claimTag(i) },
           {
-            title: t('evidence'), key: 'evidence',
-            render: (_: unknown, i) => (
+            key: 'claimedBy', title: t('claimedBy'), sortable: true, filterParam: 'claim', render: (i) => claimTag(i),
+            filter: [{ value: 'claimed', label: t('claimedAny') }, { value: 'unclaimed', label: t('unclaimed') }],
+          },
+          {
+            key: 'evidence', title: t('evidence'), noExport: true,
+            render: (i) => (
               <Button size="small" onClick={() => setEvidenceOf(i)} data-testid={`evidence-${i.id}`}>
                 {t('evidenceViewer')} ({i.evidence.length})
               </Button>
             ),
           },
           {
-            title: '', key: 'actions',
-            render: (_: unknown, item) => (
+            key: 'actions', title: t('actions'), fixed: true, noExport: true,
+            render: (item) => (
               <Space direction="vertical" size={4}>
                 <Space size={4}>
                   {item.claimedBy === null && <Button size="small" onClick={() => void claim(item)} data-testid={`claim-${item.id}`}>{t('claim')}</Button>}
@@ -259,12 +274,16 @@ export function ReviewQueue({ me }: { me: Me }) {
       <AssignDialog item={assignFor} colleagues={colleagues} onClose={() => setAssignFor(undefined)} assign={(item, assignee) => claim(item, assignee)} />
       <BulkDecisionDialog open={bulkOpen} count={selected.length} onClose={() => setBulkOpen(false)} decide={decideSelected} />
       <Modal open={bulkResults !== undefined} title={t('bulkResults')} onCancel={() => setBulkResults(undefined)} footer={<Button type="primary" onClick={() => setBulkResults(undefined)} id="bulk-results-close">{t('confirm')}</Button>} width={820}>
-        <Table size="small" pagination={false} rowKey="appealId" dataSource={bulkResults ?? []} data-testid="bulk-results"
+        <DataTable<BulkResult & { merchantId: string }> id="bulk-results" rowKey={(r) => r.appealId} source={{ rows: bulkResults ?? NO_RESULTS }} exportName="bulk-decisions"
           columns={[
-            { title: 'ID', dataIndex: 'appealId', render: (id: string) => <ShortId id={id} /> },
-            { title: t('merchant'), dataIndex: 'merchantId' },
-            { title: t('decision'), dataIndex: 'decided', render: (decided: boolean, r) => (decided ? <Tag color="green"><EnumText kind="appealStatus" value={r.status} /></Tag> : <Tag color="red">{t('refused')}</Tag>) },
-            { title: t('reason'), key: 'why', render: (_: unknown, r) => (r.code ? <span><EnumText kind="problem" value={r.code} />{r.detail && <Typography.Text type="secondary"> · {r.detail}</Typography.Text>}</span> : '—') },
+            { key: 'appealId', title: 'ID', render: (r) => <ShortId id={r.appealId} /> },
+            { key: 'merchantId', title: t('merchant'), sortable: true },
+            {
+              key: 'decided', title: t('decision'), sortable: true, value: (r) => (r.decided ? r.status : 'REFUSED'),
+              render: (r) => (r.decided ? <Tag color="green"><EnumText kind="appealStatus" value={r.status} /></Tag> : <Tag color="red">{t('refused')}</Tag>),
+            },
+            { key: 'code', title: t('reason'), sortable: true, render: (r) => (r.code ? <span><EnumText kind="problem" value={r.code} />{r.detail && <Typography.Text type="secondary"> · {r.detail}</Typography.Text>}</span> : '—') },
+            { key: 'detail', title: t('detail'), hidden: true },
           ]} />
       </Modal>
     </Card>
@@ -287,19 +306,13 @@ function EvidenceDrawer({ item, onClose }: { item: Item | undefined; onClose: ()
             <Descriptions.Item label={t('violation')}>{violationId ? <ShortId id={violationId} /> : '—'}</Descriptions.Item>
           </Descriptions>
           <Typography.Title level={5} style={{ marginTop: 16 }}>{t('documents')}</Typography.Title>
-          <Table size="small" pagination={false} rowKey={(d) => `${d.sha256}/${d.kind}`} dataSource={item.evidence} data-testid="evidence-documents"
+          <DataTable<EvidenceDocument> id="evidence-documents" rowKey={(d) => `${d.sha256}/${d.kind}`} source={{ rows: item.evidence }} exportName={`evidence-${item.id}`}
             columns={[
-              { title: t('kind'), dataIndex: 'kind', render: (k: string) => <EnumText kind="evidenceKind" value={k} /> },
-              { title: t('issuer'), dataIndex: 'issuer' },
-              { title: t('validFrom'), dataIndex: 'validFrom', render: shanghaiTime },
-              {
-                title: t('validUntil'), dataIndex: 'validUntil',
-                render: (v: string) => <span>{shanghaiTime(v)} {Date.parse(v) < now && <Tag color="red">{t('expired')}</Tag>}</span>,
-              },
-              {
-                title: t('sha256'), dataIndex: 'sha256',
-                render: (h: string) => <Typography.Text code copyable={{ text: h, tooltips: [t('copy'), t('copied')] }} title={h}>{`${h.slice(0, 16)}…`}</Typography.Text>,
-              },
+              { key: 'kind', title: t('kind'), sortable: true, render: (d) => <EnumText kind="evidenceKind" value={d.kind} /> },
+              { key: 'issuer', title: t('issuer'), sortable: true },
+              { key: 'validFrom', title: t('validFrom'), sortable: true, render: (d) => shanghaiTime(d.validFrom) },
+              { key: 'validUntil', title: t('validUntil'), sortable: true, render: (d) => <span>{shanghaiTime(d.validUntil)} {Date.parse(d.validUntil) < now && <Tag color="red">{t('expired')}</Tag>}</span> },
+              { key: 'sha256', title: t('sha256'), render: (d) => <Typography.Text code copyable={{ text: d.sha256, tooltips: [t('copy'), t('copied')] }} title={d.sha256}>{`${d.sha256.slice(0, 16)}…`}</Typography.Text> },
             ]} />
           <Typography.Title level={5} style={{ marginTop: 16 }}>{t('violationEvidence')}</Typography.Title>
           <ViolationEvidence subject={item} />

@@ -1,16 +1,20 @@
-import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Tabs, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, call, type Me } from '../api';
 import { EnumText } from '../components/EnumText';
 import { useReasonDialog } from '../components/ReasonDialog';
 import { shanghaiTime, yuan } from '../format';
-import { useCodes, useT } from '../i18n';
+import { codesOf, useCodes, useT } from '../i18n';
+import { DataTable } from '../components/DataTable';
 import { RuleSimulation } from './RuleSimulation';
 
 /** A ladder step's measures, each in the page's language with its code on hover. */
 const measureTags = (measures: string[]) => measures.map((m) => <Tag key={m}><EnumText kind="measure" value={m} /></Tag>);
 interface LadderStep { node: number; timedMeasures: string[]; timedMeasureDays: number; marketingBanDays: number; oneOffMeasures: string[]; fineFen: number | null }
 interface RuleVersion { version: string; effectiveFrom: string; points: Record<string, Record<string, number>>; ladders: Record<string, LadderStep[]>; appealWindowDays: number; forgery: Record<string, unknown> }
+type CatalogueEntry = { code: string; track: string; en: string; zh: string };
+type PointsRow = { track: string } & Record<string, number | string>;
+type DepositRow = { store: string } & Record<string, number>;
 interface RulesData { versions: RuleVersion[]; catalogue: Record<string, { code: string; track: string; en: string; zh: string }>; depositTableFen: Record<string, Record<string, number>> }
 
 /** The rulebook editor (versions per marketplace, their differences, drafts and their approval) and the rule data in force. */
@@ -142,23 +146,25 @@ function RulebookEditor({ me }: { me: Me }) {
         extra={<Select id="rules-marketplace" aria-label={t('marketplace')} style={{ width: 180 }} value={marketplace} onChange={setMarketplace}
           options={marketplaces.map((m) => ({ value: m, label: <span title={m}>{codes('marketplace', m)}</span> }))} />}>
         {refusal && <Alert type="error" showIcon title={refusal} closable={{ onClose: () => setRefusal(undefined) }} data-testid="rules-refusal" style={{ marginBottom: 16 }} />}
-        <Table<RulebookVersion> size="small" rowKey="versionId" dataSource={versions} pagination={false} data-testid="versions"
-          rowClassName={(v) => `version-${v.versionId}`}
+        <DataTable<RulebookVersion> id="versions" rowKey={(v) => v.versionId} source={{ rows: versions }} exportName={`rulebook-versions-${marketplace}`} pageSize={20}
+          tableProps={{ rowClassName: (v) => `version-${v.versionId}` }}
           columns={[
-            { title: t('version'), dataIndex: 'versionId' },
-            { title: t('effectiveFrom'), dataIndex: 'effectiveFrom' },
-            { title: t('status'), dataIndex: 'status', render: (s: RulebookVersion['status']) => <Tag color={STATUS_COLORS[s]} title={s} data-testid="version-status">{codes('rulebookStatus', s)}</Tag> },
-            { title: t('origin'), dataIndex: 'origin', render: (o: string) => <span title={o}>{codes('origin', o)}</span> },
-            { title: t('basedOn'), dataIndex: 'basedOn', render: (b: string | null) => b ?? '—' },
-            { title: t('author'), dataIndex: 'author' },
-            { title: t('contributors'), dataIndex: 'contributors', render: (c: string[]) => c.join(', ') || '—' },
-            { title: t('approver'), dataIndex: 'approver', render: (a: string | null) => a ?? '—' },
-            { title: t('leadTimeDays'), dataIndex: 'leadTimeDays', render: (d: number, v) => <span title={shanghaiTime(v.announceAt)}>{d}</span> },
-            { title: t('contentHash'), dataIndex: 'contentHash', render: (h: string) => <Typography.Text code copyable={{ text: h }} title={h}>{h.slice(0, 10)}</Typography.Text> },
+            { key: 'versionId', title: t('version'), sortable: true, fixed: true },
+            { key: 'effectiveFrom', title: t('effectiveFrom'), sortable: true, firstOrder: 'desc' },
+            {
+              key: 'status', title: t('status'), sortable: true, filter: codesOf('rulebookStatus').map((st) => ({ value: st, label: codes('rulebookStatus', st) })),
+              render: (v) => <Tag color={STATUS_COLORS[v.status]} title={v.status} data-testid="version-status">{codes('rulebookStatus', v.status)}</Tag>,
+            },
+            { key: 'origin', title: t('origin'), sortable: true, render: (v) => <span title={v.origin}>{codes('origin', v.origin)}</span> },
+            { key: 'basedOn', title: t('basedOn'), render: (v) => v.basedOn ?? '—' },
+            { key: 'author', title: t('author'), sortable: true },
+            { key: 'contributors', title: t('contributors'), value: (v) => v.contributors.join(', '), render: (v) => v.contributors.join(', ') || '—' },
+            { key: 'approver', title: t('approver'), sortable: true, render: (v) => v.approver ?? '—' },
+            { key: 'leadTimeDays', title: t('leadTimeDays'), sortable: true, render: (v) => <span title={shanghaiTime(v.announceAt)}>{v.leadTimeDays}</span> },
+            { key: 'contentHash', title: t('contentHash'), render: (v) => <Typography.Text code copyable={{ text: v.contentHash }} title={v.contentHash}>{v.contentHash.slice(0, 10)}</Typography.Text> },
             ...(admin ? [{
-              title: '',
-              key: 'actions',
-              render: (_: unknown, v: RulebookVersion) => (
+              key: 'actions', title: t('actions'), fixed: true, noExport: true,
+              render: (v: RulebookVersion) => (
                 <Space size="small" wrap>
                   {v.status !== 'WITHDRAWN' && <Button size="small" data-testid={`draft-from-${v.versionId}`} onClick={() => { setDraftProblems([]); setDrafting(v); }}>{t('draftFrom')}</Button>}
                   {v.status === 'DRAFT' && <Button size="small" data-testid={`edit-${v.versionId}`} onClick={() => edit(v)}>{t('edit')}</Button>}
@@ -202,11 +208,12 @@ function RulebookEditor({ me }: { me: Me }) {
           <Select id="diff-to" aria-label={t('diffTo')} placeholder={t('diffTo')} style={{ width: 240 }} value={diff.to} onChange={(to: string) => setDiff((d) => ({ ...d, to }))} options={versionOptions} />
         </Space>
         {changes && (
-          <Table<Change> size="small" rowKey="path" dataSource={changes} pagination={{ pageSize: 50, hideOnSinglePage: true }} data-testid="diff-changes" locale={{ emptyText: t('noChanges') }}
+          <DataTable<Change> id="diff-changes" rowKey={(c) => c.path} source={{ rows: changes }} exportName={`rulebook-diff-${diff.from ?? ''}-${diff.to ?? ''}`} pageSize={50}
+            search={{ placeholder: t('path'), keys: ['path'] }} tableProps={{ locale: { emptyText: t('noChanges') } }}
             columns={[
-              { title: t('path'), dataIndex: 'path', render: (p: string) => <code>{p}</code> },
-              { title: t('before'), key: 'from', render: (_: unknown, c) => <code>{shown(c.from)}</code> },
-              { title: t('after'), key: 'to', render: (_: unknown, c) => <code>{shown(c.to)}</code> },
+              { key: 'path', title: t('path'), sortable: true, fixed: true, render: (c) => <code>{c.path}</code> },
+              { key: 'from', title: t('before'), value: (c) => shown(c.from), render: (c) => <code>{shown(c.from)}</code> },
+              { key: 'to', title: t('after'), value: (c) => shown(c.to), render: (c) => <code>{shown(c.to)}</code> },
             ]} />
         )}
       </Card>
@@ -230,8 +237,11 @@ function RulebookEditor({ me }: { me: Me }) {
 /** The rule data the services run with, read from the api (the same RuleBook). */
 function RuleDataInForce() {
   const t = useT();
+  const codes = useCodes();
   const [rules, setRules] = useState<RulesData>();
   useEffect(() => void call<RulesData>('api', '/v1/ops/rules').then(setRules).catch(() => undefined), []);
+  const catalogue = useMemo(() => Object.values(rules?.catalogue ?? {}), [rules]);
+  const deposits = useMemo(() => Object.entries(rules?.depositTableFen ?? {}).map(([store, v]) => ({ store, ...v }) as DepositRow), [rules]);
   if (!rules) return null;
   return (
     <div data-testid="rules">
@@ -242,30 +252,40 @@ function RuleDataInForce() {
         children: (
           <Card>
             <p>{t('effectiveFrom')}: {v.effectiveFrom} · appeal window {v.appealWindowDays} days · forgery: {String(v.forgery.kind)}</p>
-            <Table size="small" pagination={false} rowKey="track" dataSource={Object.entries(v.points).map(([track, p]) => ({ track, ...p }))}
+            <DataTable<PointsRow> id={`points-${v.version}`} columnsKey="table.rule-points.columns" rowKey={(r) => r.track} source={{ rows: Object.entries(v.points).map(([track, p]) => ({ track, ...p })) }} exportName={`points-${v.version}`}
               columns={[
-                { title: t('kind'), dataIndex: 'track', render: (tr: string) => <EnumText kind="track" value={tr} /> },
-                ...['MINOR', 'STANDARD', 'SEVERE'].map((c) => ({ title: <EnumText kind="severity" value={c} />, dataIndex: c })),
+                { key: 'track', title: t('kind'), sortable: true, fixed: true, render: (r) => <EnumText kind="track" value={r.track} /> },
+                ...['MINOR', 'STANDARD', 'SEVERE'].map((c) => ({ key: c, title: codes('severity', c), sortable: true })),
               ]} />
             <h4 style={{ marginTop: 16 }}>{t('ladder')}</h4>
-            <Table size="small" pagination={false} rowKey="node" dataSource={v.ladders.SERIOUS}
+            <DataTable<LadderStep> id={`ladder-${v.version}`} columnsKey="table.rule-ladder.columns" rowKey={(l) => String(l.node)} source={{ rows: v.ladders.SERIOUS }} exportName={`ladder-${v.version}`}
               columns={[
-                { title: t('node'), dataIndex: 'node' },
-                { title: t('timedMeasures'), dataIndex: 'timedMeasures', render: (m: string[], s: LadderStep) => <>{measureTags(m)}{m.length > 0 && ` (${s.timedMeasureDays}d)`}</> },
-                { title: <EnumText kind="measure" value="MARKETING_BAN" />, dataIndex: 'marketingBanDays', render: (d: number) => (d ? `${d}d` : '—') },
-                { title: t('permanent'), dataIndex: 'oneOffMeasures', render: (m: string[]) => (m.length ? measureTags(m) : '—') },
-                { title: t('finesCharged'), dataIndex: 'fineFen', render: (f: number | null) => (f === null ? 'deposit' : yuan(f)) },
+                { key: 'node', title: t('node'), sortable: true, fixed: true },
+                { key: 'timedMeasures', title: t('timedMeasures'), value: (l) => l.timedMeasures.join(' '), render: (l) => <>{measureTags(l.timedMeasures)}{l.timedMeasures.length > 0 && ` (${l.timedMeasureDays}d)`}</> },
+                { key: 'marketingBanDays', title: codes('measure', 'MARKETING_BAN'), sortable: true, render: (l) => (l.marketingBanDays ? `${l.marketingBanDays}d` : '—') },
+                { key: 'oneOffMeasures', title: t('permanent'), value: (l) => l.oneOffMeasures.join(' '), render: (l) => (l.oneOffMeasures.length ? measureTags(l.oneOffMeasures) : '—') },
+                { key: 'fineFen', title: t('finesCharged'), sortable: true, render: (l) => (l.fineFen === null ? 'deposit' : yuan(l.fineFen)) },
               ]} />
           </Card>
         ),
       }))} />
       <Card title={t('catalogue')} style={{ marginTop: 16 }}>
-        <Table size="small" rowKey="code" pagination={false} dataSource={Object.values(rules.catalogue)}
-          columns={[{ title: 'code', dataIndex: 'code' }, { title: t('kind'), dataIndex: 'track', render: (tr: string) => <EnumText kind="track" value={tr} /> }, { title: 'zh', dataIndex: 'zh' }, { title: 'en', dataIndex: 'en' }]} />
+        <DataTable<CatalogueEntry> id="catalogue" rowKey={(c) => c.code} source={{ rows: catalogue }} exportName="violation-catalogue" pageSize={50}
+          search={{ placeholder: 'code · zh · en', keys: ['code', 'zh', 'en'] }}
+          columns={[
+            { key: 'code', title: 'code', sortable: true, fixed: true },
+            { key: 'track', title: t('kind'), sortable: true, filter: ['GENERAL', 'SERIOUS'].map((tr) => ({ value: tr, label: codes('track', tr) })), render: (c) => <EnumText kind="track" value={c.track} /> },
+            { key: 'zh', title: 'zh', sortable: true },
+            { key: 'en', title: 'en', sortable: true },
+          ]} />
       </Card>
       <Card title={t('depositTable')} style={{ marginTop: 16 }}>
-        <Table size="small" rowKey="store" pagination={false} dataSource={Object.entries(rules.depositTableFen).map(([store, v]) => ({ store, ...v }))}
-          columns={[{ title: t('storeType'), dataIndex: 'store', render: (r: string) => <EnumText kind="depositRow" value={r} /> }, { title: 'TM', dataIndex: 'TM', render: yuan }, { title: '®', dataIndex: 'R', render: yuan }]} />
+        <DataTable<DepositRow> id="deposit-table" rowKey={(r) => r.store} source={{ rows: deposits }} exportName="deposit-table"
+          columns={[
+            { key: 'store', title: t('storeType'), sortable: true, fixed: true, render: (r) => <EnumText kind="depositRow" value={r.store} /> },
+            { key: 'TM', title: 'TM', sortable: true, value: (r) => r.TM / 100, render: (r) => yuan(r.TM) },
+            { key: 'R', title: '®', sortable: true, value: (r) => r.R / 100, render: (r) => yuan(r.R) },
+          ]} />
       </Card>
     </div>
   );

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { NOTIFICATION_CHANNELS, type NotificationChannel } from '@penalty/domain';
+import { MAX_TABLE_OFFSET, SORT_ORDERS, TablePageDto, type SortOrder } from '@penalty/runtime';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -26,6 +27,40 @@ export class NotificationListQuery {
   @IsOptional()
   @IsString()
   before?: string;
+}
+
+export const NOTIFICATION_SORTS = ['createdAt', 'channel', 'template', 'status', 'attempts'] as const;
+export type NotificationSort = (typeof NOTIFICATION_SORTS)[number];
+
+/** GET …/notifications: the list's query, plus filters, a whitelisted sort and an offset (the merchant search's parameters). */
+export class NotificationTableQuery extends NotificationListQuery {
+  @ApiPropertyOptional({ enum: NOTIFICATION_CHANNELS, description: 'Only this channel.' })
+  @IsOptional()
+  @IsIn(NOTIFICATION_CHANNELS)
+  channel?: NotificationChannel;
+
+  @ApiPropertyOptional({ enum: NOTIFICATION_ROW_STATUSES, description: 'Only this delivery status.' })
+  @IsOptional()
+  @IsIn(NOTIFICATION_ROW_STATUSES)
+  status?: NotificationRowStatus;
+
+  @ApiPropertyOptional({ enum: NOTIFICATION_SORTS, default: 'createdAt', description: 'Sort key; ties newest first. `before` pages the default order (createdAt, desc) only.' })
+  @IsOptional()
+  @IsIn(NOTIFICATION_SORTS)
+  sort?: NotificationSort;
+
+  @ApiPropertyOptional({ enum: SORT_ORDERS, description: 'Default: desc for createdAt and attempts, asc for the others.' })
+  @IsOptional()
+  @IsIn(SORT_ORDERS)
+  order?: SortOrder;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_TABLE_OFFSET, default: 0, description: 'Rows to skip (after `before`, if given).' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'offset must be an integer' })
+  @Min(0)
+  @Max(MAX_TABLE_OFFSET)
+  offset?: number;
 }
 
 export class InboxItemDto {
@@ -97,13 +132,13 @@ export class NotificationItemDto {
   deliveredAt: string | null;
 }
 
-export class NotificationPageDto {
+export class NotificationPageDto extends TablePageDto {
   @ApiProperty()
   merchantId: string;
 
-  @ApiProperty({ type: [NotificationItemDto], description: 'Newest first, every channel.' })
+  @ApiProperty({ type: [NotificationItemDto], description: 'Newest first unless sorted, every channel unless filtered.' })
   items: NotificationItemDto[];
 
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `before` to read the next page; null on the last page.' })
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `before` to read the next page; null on the last page and when sorted otherwise than newest first.' })
   nextBefore: string | null;
 }

@@ -1,5 +1,5 @@
 import { ProblemException } from '@penalty/runtime';
-import { parseNotificationListRequest } from './notification-list.request';
+import { parseNotificationListRequest, parseNotificationTableRequest } from './notification-list.request';
 
 function problemsOf(run: () => unknown): { field: string }[] {
   try {
@@ -43,5 +43,29 @@ describe('parseNotificationListRequest', () => {
   it('names every invalid field at once', () => {
     const fields = problemsOf(() => parseNotificationListRequest('m'.repeat(65), { limit: '-1', before: 'x' })).map((p) => p.field);
     expect(fields.sort()).toEqual(['before', 'limit', 'merchantId']);
+  });
+});
+
+describe('parseNotificationTableRequest', () => {
+  it('defaults to newest first from the start, every channel and status', () => {
+    expect(parseNotificationTableRequest('m-1', {})).toEqual({ merchantId: 'm-1', limit: 20, start: undefined, channel: undefined, status: undefined, sort: 'createdAt', order: 'desc', offset: 0 });
+  });
+
+  it('reads filters, a sort (names A to Z, attempts most first by default) and an offset', () => {
+    expect(parseNotificationTableRequest('m-1', { channel: 'EMAIL', status: 'FAILED', sort: 'template', offset: '40', limit: '20' })).toMatchObject({ channel: 'EMAIL', status: 'FAILED', sort: 'template', order: 'asc', offset: 40, limit: 20 });
+    expect(parseNotificationTableRequest('m-1', { sort: 'attempts' }).order).toBe('desc');
+    expect(parseNotificationTableRequest('m-1', { sort: 'channel', order: 'desc' }).order).toBe('desc');
+  });
+
+  it('keeps the cursor for the newest-first order and refuses it with another', () => {
+    const id = '0b9a6c3e-5f1d-4e8a-9c2b-7d4e1f0a6b35';
+    expect(parseNotificationTableRequest('m-1', { before: id, sort: 'createdAt', order: 'desc' }).start).toEqual({ kind: 'cursor', notificationId: id });
+    expect(problemsOf(() => parseNotificationTableRequest('m-1', { before: id, sort: 'createdAt', order: 'asc' })).map((p) => p.field)).toEqual(['before']);
+    expect(problemsOf(() => parseNotificationTableRequest('m-1', { before: id, sort: 'status' })).map((p) => p.field)).toEqual(['before']);
+  });
+
+  it('names every invalid field', () => {
+    expect(problemsOf(() => parseNotificationTableRequest('m-1', { sort: 'title', order: 'up', channel: 'FAX', status: 'LOST', offset: '-1' })).map((p) => p.field).sort())
+      .toEqual(['channel', 'offset', 'order', 'sort', 'status']);
   });
 });

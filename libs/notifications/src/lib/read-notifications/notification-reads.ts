@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { NotificationChannel } from '@penalty/domain';
-import { ProblemException } from '@penalty/runtime';
-import { NotificationRepository, type NotificationRow } from '../notification.repository';
+import { ProblemException, totalOfPage } from '@penalty/runtime';
+import { NotificationRepository, type NotificationRow, type NotificationView } from '../notification.repository';
 import type { InboxPageDto, NotificationPageDto } from './notification-list.dto';
-import type { NotificationListRequest } from './notification-list.request';
+import type { NotificationListRequest, NotificationTableRequest } from './notification-list.request';
 
 const iso = (at: Date | null): string | null => (at ? at.toISOString() : null);
 
@@ -13,7 +12,7 @@ export class NotificationReads {
   constructor(private readonly notifications: NotificationRepository) {}
 
   async inbox(request: NotificationListRequest): Promise<InboxPageDto> {
-    const rows = await this.page(request, 'INBOX');
+    const rows = await this.page(request, { channel: 'INBOX' });
     return {
       merchantId: request.merchantId,
       items: rows.map((r) => ({ notificationId: r.notification_id, template: r.template, title: r.title, body: r.body, causeEventId: r.cause_event_id, createdAt: r.created_at.toISOString() })),
@@ -21,8 +20,11 @@ export class NotificationReads {
     };
   }
 
-  async all(request: NotificationListRequest): Promise<NotificationPageDto> {
-    const rows = await this.page(request);
+  async all(request: NotificationTableRequest): Promise<NotificationPageDto> {
+    const { channel, status, sort, order, offset } = request;
+    const rows = await this.page(request, { channel, status, sort, order, offset });
+    // A page past the end has no rows to carry the total: it is counted alone.
+    const total = await totalOfPage(rows, offset, async () => (await this.page({ ...request, limit: 1 }, { channel, status }))[0]?.total ?? 0);
     return {
       merchantId: request.merchantId,
       items: rows.map((r) => ({
@@ -39,12 +41,16 @@ export class NotificationReads {
         createdAt: r.created_at.toISOString(),
         deliveredAt: iso(r.delivered_at),
       })),
-      nextBefore: nextBefore(rows, request.limit),
+      // The cursor pages the newest-first order; another sort pages by offset.
+      nextBefore: sort === 'createdAt' && order === 'desc' ? nextBefore(rows, request.limit) : null,
+      total,
+      limit: request.limit,
+      offset,
     };
   }
 
-  private async page({ merchantId, limit, start }: NotificationListRequest, channel?: NotificationChannel): Promise<NotificationRow[]> {
-    const rows = await this.notifications.page(merchantId, limit, start, channel);
+  private async page({ merchantId, limit, start }: NotificationListRequest, view: NotificationView): Promise<(NotificationRow & { total: number })[]> {
+    const rows = await this.notifications.page(merchantId, limit, start, view);
     if (!rows) throw ProblemException.validation([{ field: 'before', message: 'before names no notification of this merchant' }]);
     return rows;
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { InboxPageDto, NotificationListQuery, NotificationPageDto } from './notification-list.dto';
-import { parseNotificationListRequest } from './notification-list.request';
+import { InboxPageDto, NotificationListQuery, NotificationPageDto, NotificationTableQuery } from './notification-list.dto';
+import { parseNotificationListRequest, parseNotificationTableRequest } from './notification-list.request';
 import { NotificationReads } from './notification-reads';
 
 @ApiTags('notifications')
@@ -19,9 +19,9 @@ export class NotificationsController {
   }
 
   @Get('notifications')
-  @ApiOperation({ summary: 'Every notification of the merchant on every channel, with its delivery status, newest first.' })
+  @ApiOperation({ summary: 'Every notification of the merchant on every channel, with its delivery status, newest first unless sorted; filtered by channel and status, paged by cursor or offset.' })
   @ApiOkResponse({ type: NotificationPageDto })
-  notifications(@Param('merchantId') merchantId: string, @Query() query: NotificationListQuery): Promise<NotificationPageDto> {
-    return this.reads.all(parseNotificationListRequest(merchantId, query as Record<string, unknown>));
+  notifications(@Param('merchantId') merchantId: string, @Query() query: NotificationTableQuery): Promise<NotificationPageDto> {
+    return this.reads.all(parseNotificationTableRequest(merchantId, query as Record<string, unknown>));
   }
 }

@@ -1,13 +1,15 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
 import { CATALOGUE, DEPOSIT_TABLE_FEN, formatShanghai, naturalYearOf, RuleBook, SCENARIOS, startOfNaturalYear, type Clock } from '@penalty/domain';
-import { ActingFor, ApiListOkResponse, CLOCK, ProblemException, validRequest, type MarketplaceScope } from '@penalty/runtime';
+import { ActingFor, CLOCK, ProblemException, scopeText, totalOfPage, validRequest, type MarketplaceScope } from '@penalty/runtime';
 import { assertMerchantInScope } from '../merchant-scope';
 import { DECISION_RANGES } from '../ops-decisions/decision-ranges';
 import { readDecisionSanctions, readDecisions, type DecisionsReader } from '../ops-decisions/decisions.read';
 import { DecisionSanctionsPageDto, DecisionSanctionsQuery, DecisionsDto, DecisionsQuery, MAX_SANCTIONS_OFFSET, MAX_SANCTIONS_PAGE } from '../ops-decisions/decisions.query';
+import { ReviewQueuePageDto, ReviewQueueQuery, type ReviewItemDto } from '../review-queue/review-queue.query';
+import { reviewQueueSql } from '../review-queue/review-queue.sql';
 
 /**
  * Views for the ops dashboard over the api's read model: a merchant's timeline, the review queue across
@@ -40,24 +42,6 @@ export class TimelineDto {
   @ApiProperty() merchantId: string;
   @ApiProperty({ type: [YearPointsDto], description: 'Newest year first' }) years: YearPointsDto[];
   @ApiProperty({ type: [TimelineEventDto], description: 'Newest first' }) events: TimelineEventDto[];
-}
-
-/** An item waiting for a reviewer: an open appeal or a submitted forgery remediation. */
-export class ReviewItemDto {
-  @ApiProperty({ enum: ['APPEAL', 'FORGERY_REMEDIATION'] }) kind: string;
-  @ApiProperty({ description: 'The appeal id or the forgery case id' }) id: string;
-  @ApiProperty() merchantId: string;
-  @ApiProperty({ description: "The merchant's marketplace (its profile's, else the deployment's default)" }) marketplace: string;
-  @ApiProperty({ description: 'What is appealed (SANCTION, PENALTY, …) or FORGERY_CASE' }) subjectKind: string;
-  @ApiProperty() subjectId: string;
-  @ApiProperty({ required: false, type: 'integer', description: 'APPEAL: 1 or 2' }) round?: number;
-  @ApiProperty({ required: false, type: 'integer', description: 'FORGERY_REMEDIATION' }) caseNumber?: number;
-  @ApiProperty({ required: false, description: 'FORGERY_REMEDIATION' }) violationId?: string;
-  @ApiProperty({ nullable: true, type: 'string', description: 'RFC 3339, +08:00' }) submittedAt: string | null;
-  @ApiProperty({ nullable: true, type: 'string', description: 'The deadline of the decision, if any (RFC 3339, +08:00)' }) deadline: string | null;
-  @ApiProperty({ description: 'Evidence documents as filed', type: 'array', items: { type: 'object' } }) evidence: object[];
-  @ApiProperty({ nullable: true, type: 'string', description: 'The reviewer who claimed it (only they decide it)' }) claimedBy: string | null;
-  @ApiProperty({ nullable: true, type: 'string', description: 'RFC 3339, +08:00' }) claimedAt: string | null;
 }
 
 /** The rule data the services run with. */
@@ -107,43 +91,31 @@ export class OpsViewsController {
 
   @Get('review-queue')
   @Requires('reviewer')
-  @ApiOperation({ summary: "Open appeals and submitted forgery remediations across merchants, soonest deadline first; an operator whose roles are for some marketplaces sees those marketplaces' items only" })
-  @ApiListOkResponse(ReviewItemDto)
-  async reviewQueue(@ActingFor() scope?: MarketplaceScope): Promise<{ items: ReviewItemDto[] }> {
-    // The merchant's marketplace, and the operator's scope (NULL: every marketplace).
-    const marketplace = 'coalesce(p.marketplace, $1)';
-    const inScope = `($2::text[] IS NULL OR ${marketplace} = ANY($2::text[]))`;
-    const params = [this.rules.defaultMarketplace, scope ?? null];
-    const [appeals, remediations] = await Promise.all([
-      this.dataSource.query(
-        `SELECT a.appeal_id, a.merchant_id, ${marketplace} AS marketplace, a.subject_kind, a.subject_id, a.round, a.filed_at, a.evidence, a.claimed_by, a.claimed_at, s.appeal_deadline
-         FROM standing_appeal a LEFT JOIN standing_sanction s ON a.subject_kind = 'SANCTION' AND s.sanction_id = a.subject_id
-         LEFT JOIN standing_profile p ON p.merchant_id = a.merchant_id
-         WHERE a.status = 'PENDING' AND ${inScope}`,
-        params,
-      ),
-      this.dataSource.query(
-        `SELECT c.case_id, c.merchant_id, ${marketplace} AS marketplace, c.violation_id, c.case_number, c.remediation_closes_at, coalesce(c.submitted_at, c.updated_at) AS submitted_at,
-           c.documents, c.claimed_by, c.claimed_at
-         FROM standing_forgery_case c LEFT JOIN standing_profile p ON p.merchant_id = c.merchant_id
-         WHERE c.status = 'REMEDIATION_SUBMITTED' AND ${inScope}`,
-        params,
-      ),
-    ]);
+  @ApiOperation({ summary: "Open appeals and submitted forgery remediations across merchants, soonest deadline first unless sorted; filtered and paged; an operator whose roles are for some marketplaces sees those marketplaces' items only" })
+  @ApiOkResponse({ type: ReviewQueuePageDto })
+  @ApiBadRequestResponse({ description: 'REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named' })
+  @ApiForbiddenResponse({ description: "AUTH.MARKETPLACE_FORBIDDEN: `marketplace` names one the operator's roles are not for" })
+  async reviewQueue(@Query() raw: Record<string, unknown>, @ActingFor() scope?: MarketplaceScope): Promise<ReviewQueuePageDto> {
+    const query = validRequest(ReviewQueueQuery, raw);
+    if (query.marketplace && scope && !scope.includes(query.marketplace)) {
+      throw new ProblemException(403, 'AUTH.MARKETPLACE_FORBIDDEN', 'Forbidden', `Your roles are for ${scopeText(scope)}, not for ${query.marketplace}.`);
+    }
+    const offset = query.offset ?? 0;
+    const params = { defaultMarketplace: this.rules.defaultMarketplace, scope, limit: query.limit ?? null, offset };
+    const { text, values } = reviewQueueSql(query, params);
+    const rows: Record<string, any>[] = await this.dataSource.query(text, values);
+    const total = await totalOfPage(rows as { total: number }[], offset, async () => {
+      const count = reviewQueueSql(query, { ...params, limit: 1, offset: 0 });
+      const [first]: { total: number }[] = await this.dataSource.query(count.text, count.values);
+      return first?.total ?? 0;
+    });
     const at = (v: Date | string | null) => (v ? formatShanghai(new Date(v)) : null);
-    const items = [
-      ...appeals.map((a: Record<string, any>) => ({
-        kind: 'APPEAL', id: a.appeal_id, merchantId: a.merchant_id, marketplace: a.marketplace, subjectKind: a.subject_kind, subjectId: a.subject_id, round: a.round,
-        submittedAt: at(a.filed_at), deadline: at(a.appeal_deadline), evidence: a.evidence, claimedBy: a.claimed_by ?? null, claimedAt: at(a.claimed_at),
-      })),
-      ...remediations.map((c: Record<string, any>) => ({
-        kind: 'FORGERY_REMEDIATION', id: c.case_id, merchantId: c.merchant_id, marketplace: c.marketplace, subjectKind: 'FORGERY_CASE', subjectId: c.case_id, caseNumber: c.case_number,
-        violationId: c.violation_id, submittedAt: at(c.submitted_at), deadline: at(c.remediation_closes_at), evidence: c.documents ?? [], claimedBy: c.claimed_by ?? null, claimedAt: at(c.claimed_at),
-      })),
-    ];
-    // Soonest deadline first; items without one (penalty appeals) by submission.
-    items.sort((a, b) => (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999') || String(a.submittedAt).localeCompare(String(b.submittedAt)));
-    return { items };
+    const items: ReviewItemDto[] = rows.map((r) => ({
+      kind: r.kind, id: r.id, merchantId: r.merchant_id, marketplace: r.marketplace, subjectKind: r.subject_kind, subjectId: r.subject_id,
+      ...(r.kind === 'APPEAL' ? { round: r.round } : { caseNumber: r.case_number, violationId: r.violation_id }),
+      submittedAt: at(r.submitted_at), deadline: at(r.deadline), evidence: r.evidence ?? [], claimedBy: r.claimed_by ?? null, claimedAt: at(r.claimed_at),
+    }));
+    return { items, total, limit: query.limit ?? items.length, offset };
   }
 
   @Get('decisions')

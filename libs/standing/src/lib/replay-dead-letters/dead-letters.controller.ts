@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Length, Matches, Max, Min, MinLength, ValidateNested } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -7,7 +7,8 @@ import { Requires } from '@penalty/auth';
 import type { Clock } from '@penalty/domain';
 import { appendToOutbox, TransactionRunner } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
-import { Actor, CLOCK, ProblemException, validRequest, ApiListOkResponse } from '@penalty/runtime';
+import { Actor, CLOCK, orderByClause, ProblemException, substringPattern, TablePageDto, totalOfPage, validRequest } from '@penalty/runtime';
+import { DEFAULT_DEAD_LETTER_PAGE, DeadLetterListQuery, type DeadLetterSort } from './dead-letter-list.query';
 
 export class DeadLetterRef {
   @ApiProperty() @IsString() @Length(1, 300) topic: string;
@@ -61,6 +62,18 @@ export class DeadLetterDto {
   @ApiProperty({ type: String, nullable: true }) replayedBy: string | null;
 }
 
+export class DeadLetterPageDto extends TablePageDto {
+  @ApiProperty({ type: [DeadLetterDto] }) items: DeadLetterDto[];
+}
+
+const DEAD_LETTER_SORT_COLUMNS: Record<DeadLetterSort, string> = {
+  deadAt: 'dead_at',
+  sourceTopic: 'source_topic',
+  reason: 'reason',
+  key: 'message_key',
+  replayedAt: 'replayed_at',
+};
+
 export class ReplayResultDto {
   @ApiProperty({ description: 'Dead letters published to their source topic again by this request' }) replayed: number;
   @ApiProperty({ description: 'Dead letters of the request that had been replayed before (not again)' }) alreadyReplayed: number;
@@ -76,22 +89,42 @@ export class DeadLettersController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Dead letters of every topic, newest first, with the reason their consumer gave' })
-  @ApiQuery({ name: 'topic', required: false, description: 'Only the dead letters of this topic', schema: { type: 'string' } })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } })
-  @ApiListOkResponse(DeadLetterDto)
-  async list(@Query('topic') topic?: string, @Query('limit') limit = '200'): Promise<{ items: DeadLetterDto[] }> {
-    const max = Number(limit);
-    if (!Number.isInteger(max) || max < 1 || max > 1000) throw ProblemException.validation([{ field: 'limit', message: 'must be a whole number from 1 to 1000' }]);
-    const rows: DeadLetterRow[] = await this.dataSource.query(
-      `SELECT * FROM dead_letter WHERE ($1::text IS NULL OR topic = $1) ORDER BY dead_at DESC, topic, partition, "offset" DESC LIMIT $2`,
-      [topic ?? null, max],
-    );
+  @ApiOperation({ summary: 'Dead letters of every topic with the reason their consumer gave, newest first unless sorted; filtered and paged' })
+  @ApiOkResponse({ type: DeadLetterPageDto })
+  @ApiBadRequestResponse({ description: 'REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named' })
+  async list(@Query() raw: Record<string, unknown>): Promise<DeadLetterPageDto> {
+    const query = validRequest(DeadLetterListQuery, raw);
+    const sort = query.sort ?? 'deadAt';
+    const order = query.order ?? (sort === 'deadAt' || sort === 'replayedAt' ? 'desc' : 'asc');
+    const limit = query.limit ?? DEFAULT_DEAD_LETTER_PAGE;
+    const offset = query.offset ?? 0;
+    const values: unknown[] = [];
+    const bind = (value: unknown) => `$${values.push(value)}`;
+    const where: string[] = [];
+    if (query.topic !== undefined) where.push(`topic = ${bind(query.topic)}`);
+    if (query.sourceTopic !== undefined) where.push(`source_topic = ${bind(query.sourceTopic)}`);
+    if (query.reason !== undefined) where.push(`reason = ${bind(query.reason)}`);
+    if (query.replayed !== undefined) where.push(query.replayed === 'yes' ? 'replayed_at IS NOT NULL' : 'replayed_at IS NULL');
+    if (query.query) {
+      const pattern = bind(substringPattern(query.query));
+      where.push(`(message_key ILIKE ${pattern} OR message ILIKE ${pattern})`);
+    }
+    const text = (pageLimit: number, pageOffset: number) => `
+      SELECT *, count(*) OVER ()::int AS total FROM dead_letter
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ${orderByClause(DEAD_LETTER_SORT_COLUMNS, sort, order, ['dead_at DESC', 'topic', 'partition', '"offset" DESC'])}
+      LIMIT ${pageLimit} OFFSET ${pageOffset}`;
+    const rows: (DeadLetterRow & { total: number })[] = await this.dataSource.query(text(limit, offset), values);
+    const total = await totalOfPage(rows, offset, async () => {
+      const [first]: { total: number }[] = await this.dataSource.query(text(1, 0), values);
+      return first?.total ?? 0;
+    });
     return {
       items: rows.map((r) => ({
         topic: r.topic, partition: r.partition, offset: String(r.offset), key: r.message_key, value: r.value, reason: r.reason, message: r.message,
         sourceTopic: r.source_topic, deadAt: new Date(r.dead_at).toISOString(), replayedAt: r.replayed_at ? new Date(r.replayed_at).toISOString() : null, replayedBy: r.replayed_by,
       })),
+      total, limit, offset,
     };
   }
 

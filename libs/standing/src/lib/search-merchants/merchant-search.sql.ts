@@ -1,3 +1,4 @@
+import { substringPattern } from '@penalty/runtime';
 import type { MerchantSearchQuery, MerchantSort, MerchantState } from './merchant-search.query';
 
 const SORT_COLUMNS: Record<MerchantSort, string> = {
@@ -21,8 +22,6 @@ const STATE_CONDITIONS: Record<MerchantState, string> = {
 /** A test merchant's id (TEST_MERCHANT_ID in merchant-search.query.ts): `test-` or `demo-` first, any case. */
 const TEST_MERCHANT_SQL = `d.merchant_id ~* '^(test|demo)-'`;
 
-/** LIKE's own wildcards in the query are escaped: it matches literally, as a substring. */
-export const substringPattern = (query: string) => `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * One statement: every merchant the read model knows (a profile, points or a sanction), with its
