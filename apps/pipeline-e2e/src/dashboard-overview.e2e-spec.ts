@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { axeFindings } from './axe-findings';
 import { launchChromium } from './chromium';
+import { chooseFilter, exportedCsv, rowTexts, until } from './dashboard-tables';
 import { Topics } from '@penalty/contracts';
 import { aMerchantId, aProfileEvent, aViolationEvent, DashboardProcess, PipelineStack, PrometheusStandIn, TopicRecorder, type StandInSeries } from '@penalty/testing';
 
@@ -13,7 +14,13 @@ function prometheusAnswers(query: string): StandInSeries[] | undefined {
   const constant = (metric: Record<string, string>, value: number): StandInSeries => ({ metric, valueAt: () => value });
   if (query.startsWith('sum(rate(penalty_events_consumed_total{service="scoring-service",topic="violations.detected.v1"}')) return [constant({}, 4.2)];
   if (query.startsWith('sum(rate(penalty_outbox_published_total{')) return [constant({}, 1.5)];
-  if (query.includes('penalty_consumer_lag')) return [constant({ service: 'scoring-service', topic: 'violations.detected.v1', partition: '0' }, 17)];
+  if (query.includes('penalty_consumer_lag')) {
+    return [
+      constant({ service: 'scoring-service', topic: 'violations.detected.v1', partition: '1' }, 0),
+      constant({ service: 'scoring-service', topic: 'violations.detected.v1', partition: '0' }, 17),
+      constant({ service: 'sanction-service', topic: 'penalties.assessed.v1', partition: '2' }, 5),
+    ];
+  }
   if (query.includes('penalty_outbox_backlog')) return [constant({ service: 'sanction-service' }, 3)];
   return undefined;
 }
@@ -119,6 +126,28 @@ describe('ops dashboard Overview: time ranges, drill-down, Prometheus (real Kafk
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'range' }] });
     expect((await fetch(`${dashboard.url}/live/history?range=1h`)).status).toBe(401);
+  });
+
+  it('lists the consumer lag most behind first, sorted, filtered and exported', async () => {
+    const lagRows = () => rowTexts(page, 'consumer-lag');
+    const cells = (rows: string[]) => rows.map((r) => r.split('\t').map((c) => c.trim()));
+    await until(lagRows, (rows) => rows.length === 3, 'three partitions');
+    expect(cells(await lagRows())).toEqual([
+      ['scoring-service', 'violations.detected.v1', '0', '17'],
+      ['sanction-service', 'penalties.assessed.v1', '2', '5'],
+      ['scoring-service', 'violations.detected.v1', '1', '0'],
+    ]);
+    await page.getByTestId('consumer-lag').locator('thead th', { hasText: 'Partition' }).click();
+    await until(async () => cells(await lagRows()).map((r) => r[2]), (p) => p.join() === '0,1,2', 'sorted by partition');
+    await chooseFilter(page, 'consumer-lag-filter-lag', 'Behind');
+    await until(async () => cells(await lagRows()).map((r) => r[3]), (lags) => lags.join() === '17,5', 'only the partitions behind');
+    expect(await exportedCsv(page, 'consumer-lag')).toEqual([
+      ['Service', 'Topic', 'Partition', 'Consumer lag'],
+      ['scoring-service', 'violations.detected.v1', '0', '17'],
+      ['sanction-service', 'penalties.assessed.v1', '2', '5'],
+    ]);
+    await chooseFilter(page, 'consumer-lag-filter-service', 'sanction-service');
+    await until(lagRows, (rows) => rows.length === 1, 'one service behind');
   });
 
   it("switches the range of every chart: the decisions by minute, hour and day, the node's sanctions counted in each", async () => {

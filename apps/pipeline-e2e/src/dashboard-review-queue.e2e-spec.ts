@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
+import { until } from './dashboard-tables';
 import { axeFindings } from './axe-findings';
 import { Topics } from '@penalty/contracts';
 import { aMerchantId, aProfileEvent, aViolationEvent, DashboardProcess, PipelineStack, TopicRecorder } from '@penalty/testing';
@@ -22,18 +23,6 @@ const violationEvidenceOf = (merchantId: string) => ({
 });
 
 interface AuditEntry { action: string; actor: string; reason: string }
-
-/** Waits until `read` answers what `done` accepts (the page re-renders after the api answers), else fails with the last answer. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = await read();
-  }
-  return last;
-}
 
 /**
  * Issue 13 items 3 and 4 in Debian's Chromium against the real stack: the review queue worked by two

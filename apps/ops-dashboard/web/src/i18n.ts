@@ -271,6 +271,9 @@ const WORDS = {
   claimedAny: ['已认领', 'Claimed'],
   service: ['服务', 'Service'],
   actions: ['操作', 'Actions'],
+  partition: ['分区', 'Partition'],
+  lagBehind: ['有积压', 'Behind'],
+  lagCaughtUp: ['已追上', 'Caught up'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;

@@ -1,9 +1,10 @@
 import { Alert, Card, Col, Drawer, Row, Segmented, Statistic, Table, Tag } from 'antd';
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FigurePoint, Figures } from '../../../server/live-figures';
 import { ApiError, call } from '../api';
 import { bucketLabel, CHART_RANGES, pointLabel, type BucketUnit, type ChartRange } from '../chart-ranges';
+import { DataTable } from '../components/DataTable';
 import { EnumText } from '../components/EnumText';
 import { ShortId } from '../components/ShortId';
 import { shanghaiTime, yuan } from '../format';
@@ -214,8 +215,7 @@ export function Overview() {
         </Col>
         <Col span={12}>
           <Card title={t('consumerLag')}>
-            <Table size="small" pagination={{ pageSize: 8 }} rowKey={(r) => `${r.service}/${r.topic}/${r.partition}`} dataSource={latest?.consumerLag ?? []}
-              columns={[{ title: 'service', dataIndex: 'service' }, { title: 'topic', dataIndex: 'topic' }, { title: 'partition', dataIndex: 'partition' }, { title: t('consumerLag'), dataIndex: 'lag' }]} />
+            <ConsumerLagTable rows={latest?.consumerLag ?? NO_LAG} />
           </Card>
         </Col>
       </Row>
@@ -259,5 +259,32 @@ function DrillDrawer({ drill, onClose }: { drill: Drill | undefined; onClose: ()
           { title: t('decidedAt'), dataIndex: 'decidedAt', render: (at: string) => shanghaiTime(at) },
         ]} />
     </Drawer>
+  );
+}
+
+type LagRow = Figures['consumerLag'][number];
+const NO_LAG: LagRow[] = [];
+
+/**
+ * Each consumer's lag per topic and partition, most behind first: sorted, filtered (service, topic,
+ * behind or caught up), searched and exported in the browser (the figures come whole with each scrape).
+ */
+function ConsumerLagTable({ rows }: { rows: readonly LagRow[] }) {
+  const t = useT();
+  const sorted = useMemo(() => [...rows].sort((a, b) => b.lag - a.lag || a.service.localeCompare(b.service) || a.topic.localeCompare(b.topic) || Number(a.partition) - Number(b.partition)), [rows]);
+  const options = (key: 'service' | 'topic') => [...new Set(rows.map((r) => r[key]))].sort().map((value) => ({ value, label: value }));
+  return (
+    <DataTable<LagRow> id="consumer-lag" testId="consumer-lag" rowKey={(r) => `${r.service}/${r.topic}/${r.partition}`} source={{ rows: sorted }} exportName="consumer-lag" pageSize={8}
+      search={{ placeholder: t('topic'), keys: ['topic'] }}
+      columns={[
+        { key: 'service', title: t('service'), sortable: true, filter: options('service') },
+        { key: 'topic', title: t('topic'), sortable: true, filter: options('topic') },
+        { key: 'partition', title: t('partition'), sortable: true, value: (r) => Number(r.partition) },
+        {
+          key: 'lag', title: t('consumerLag'), sortable: true, firstOrder: 'desc',
+          filter: [{ value: 'behind', label: t('lagBehind') }, { value: 'caughtUp', label: t('lagCaughtUp') }],
+          matches: (r, value) => (value === 'behind' ? r.lag > 0 : r.lag === 0),
+        },
+      ]} />
   );
 }
