@@ -206,15 +206,16 @@ describe('ops dashboard: the review queue as a team, readable pages (real Kafka 
     // The sanction's violation as the detecting system reported it: its listings, each evidence item's kind, place (a link only for a web address) and hash.
     const violationEvidence = b.page.getByTestId('violation-evidence');
     const reported = violationEvidenceOf(claimedM);
-    for (const itemId of reported.itemIds) await violationEvidence.getByText(itemId, { exact: true }).waitFor();
-    await violationEvidence.getByTitle('COUNTERFEIT_GOODS', { exact: true }).waitFor();
-    expect(await violationEvidence.locator('tbody tr.ant-table-row').count()).toBe(1);
-    const evidenceItems = violationEvidence.getByTestId('violation-evidence-item');
-    expect(await evidenceItems.count()).toBe(2);
-    expect(await evidenceItems.nth(0).locator('a').getAttribute('href')).toBe(reported.evidence[0].uri);
-    await evidenceItems.nth(0).getByTitle('e'.repeat(64)).waitFor();
-    expect(await evidenceItems.nth(1).locator('a').count()).toBe(0);
-    await evidenceItems.nth(1).getByText(reported.evidence[1].uri, { exact: true }).waitFor();
+    const evidenceRows = violationEvidence.locator('tbody tr.ant-table-row');
+    await until(() => evidenceRows.count(), (n) => n === 2, 'a row per evidence item');
+    for (const itemId of reported.itemIds) expect(await violationEvidence.getByText(itemId, { exact: true }).count()).toBe(2);
+    expect(await violationEvidence.getByTitle('COUNTERFEIT_GOODS', { exact: true }).count()).toBe(2);
+    const testPurchase = evidenceRows.filter({ hasText: 'TEST_PURCHASE' });
+    expect(await testPurchase.locator('a').getAttribute('href')).toBe(reported.evidence[0].uri);
+    await testPurchase.getByTitle('e'.repeat(64)).waitFor();
+    const snapshot = evidenceRows.filter({ hasText: 'LISTING_SNAPSHOT' });
+    expect(await snapshot.locator('a').count()).toBe(0);
+    await snapshot.getByText(reported.evidence[1].uri, { exact: true }).waitFor();
     expect(await axeFindings(b.page, 'Review queue, evidence viewer (en)')).toEqual([]);
     await b.page.keyboard.press('Escape');
     await b.page.getByTestId('evidence-drawer').waitFor({ state: 'detached' });

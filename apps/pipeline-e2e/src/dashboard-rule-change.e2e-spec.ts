@@ -268,8 +268,9 @@ describe('ops dashboard: a rule change drafted, simulated, approved and applied 
     const years = after.page.getByTestId('points-by-year').locator('tbody tr.ant-table-row');
     await until(() => years.allInnerTexts(), (rows) => rows.some((r) => r.replace(/\s+/g, ' ').trim() === `${year} 0 18`), 'points by year: 18 serious');
 
-    // The decision's explanation page names the new version and the cell that gave 6 points.
-    await open(after.page, `#/decisions/${latest.data.violationId}`);
+    // From the timeline's entry, the decision's explanation page names the new version and the cell that gave 6 points.
+    await timeline.getByTestId(`explain-${latest.data.violationId}`).click();
+    await after.page.waitForFunction((id) => (globalThis as unknown as { location: { hash: string } }).location.hash === `#/decisions/${id}`, latest.data.violationId);
     const explanationCard = after.page.getByTestId('decision-explanation');
     await explanationCard.getByTestId('explained-version').filter({ hasText: versionId }).waitFor();
     expect(await explanationCard.getByTestId('explained-points').innerText()).toBe('6');

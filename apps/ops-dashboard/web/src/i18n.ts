@@ -250,6 +250,7 @@ const WORDS = {
   nodes: ['节点', 'Nodes'],
   // A decision's explanation (#/decisions/<id>).
   decisionExplanation: ['决定说明', "The decision's explanation"],
+  whyThisDecision: ['依据说明', 'Why'],
   ruleVersionApplied: ['适用的规则版本', 'Rule version applied'],
   reproduced: ['按同一版本重算一致', 'Reproduced under the same version'],
   yes: ['是', 'yes'],

@@ -254,7 +254,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Dead letters of every topic with the reason their consumer gave, newest first unless sorted; filtered and paged */
+        /** Dead letters of every topic with the reason their consumer gave, newest first unless sorted; filtered and paged. An operator whose roles are for some marketplaces sees those of their merchants only */
         get: operations["DeadLettersController_list"];
         put?: never;
         post?: never;
@@ -2207,7 +2207,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The principal may not call this route */
+            /** @description AUTH.MARKETPLACE_FORBIDDEN: a dead letter of another marketplace's merchant, or of none, for an admin whose roles are for some marketplaces (nothing is replayed) */
             403: {
                 headers: {
                     [name: string]: unknown;

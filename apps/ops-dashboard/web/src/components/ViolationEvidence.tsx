@@ -1,7 +1,8 @@
-import { Alert, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { call } from '../api';
 import { useT } from '../i18n';
+import { DataTable } from './DataTable';
 import { EnumText } from './EnumText';
 import { ShortId } from './ShortId';
 
@@ -35,46 +36,55 @@ async function violationIdsOf(subject: EvidenceSubject): Promise<string[]> {
 /** Only web addresses become links; any other URI (an object store's) is shown as written. */
 const isWebAddress = (uri: string) => /^https?:\/\//i.test(uri);
 
-/** The violations behind a review item, each with its item ids and the evidence it came with (kind, where it is kept, SHA-256). */
-export function ViolationEvidence({ subject }: { subject: EvidenceSubject }) {
+/** One row a violation's evidence item (a violation without any: one row, its evidence empty or not kept). */
+interface EvidenceRow {
+  violationId: string;
+  code: string;
+  itemIds: string[];
+  item: { kind: string; uri: string; sha256: string } | null;
+  /** false: assessed before the platform kept evidence. */
+  kept: boolean;
+}
+
+const rowsOf = (violations: readonly ExplainedViolation[]): EvidenceRow[] =>
+  violations.flatMap((v): EvidenceRow[] => {
+    const base = { violationId: v.violationId, code: v.code, itemIds: v.itemIds, kept: v.evidence !== null };
+    return v.evidence && v.evidence.length > 0 ? v.evidence.map((item) => ({ ...base, item })) : [{ ...base, item: null }];
+  });
+
+const NO_ROWS: EvidenceRow[] = [];
+
+/** The violations behind a review item, each with its item ids and the evidence it came with (kind, where it is kept, SHA-256): a row per evidence item. */
+export function ViolationEvidence({ subject, exportName }: { subject: EvidenceSubject; exportName: string }) {
   const t = useT();
-  const [violations, setViolations] = useState<ExplainedViolation[]>();
+  const [rows, setRows] = useState<EvidenceRow[]>();
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     let current = true;
     violationIdsOf(subject)
       .then((ids) => Promise.all(ids.map((id) => call<{ inputs: { violation: ExplainedViolation } }>('scoring-service', `/v1/decisions/${encodeURIComponent(id)}/explanation`))))
-      .then((explained) => current && setViolations(explained.map((e) => e.inputs.violation)))
+      .then((explained) => current && setRows(rowsOf(explained.map((e) => e.inputs.violation))))
       .catch(() => current && setFailed(true));
     return () => {
       current = false;
     };
   }, [subject.subjectKind, subject.subjectId, subject.violationId]);
   if (failed) return <Alert type="warning" showIcon message={t('violationEvidenceFailed')} />;
-  if (violations?.length === 0) return <Typography.Text type="secondary">{t('violationEvidenceNone')}</Typography.Text>;
+  if (rows?.length === 0) return <Typography.Text type="secondary">{t('violationEvidenceNone')}</Typography.Text>;
   return (
-    <Table<ExplainedViolation> size="small" pagination={false} rowKey="violationId" dataSource={violations ?? []} loading={violations === undefined} data-testid="violation-evidence"
+    <DataTable<EvidenceRow> id="violation-evidence" testId="violation-evidence" rowKey={(r) => `${r.violationId}/${r.item?.sha256 ?? ''}/${r.item?.uri ?? ''}`} source={{ rows: rows ?? NO_ROWS }} exportName={exportName}
       columns={[
-        { title: t('violation'), dataIndex: 'violationId', render: (id: string) => <ShortId id={id} /> },
-        { title: t('violationType'), dataIndex: 'code', render: (code: string) => <EnumText kind="violationCode" value={code} /> },
-        { title: t('itemIds'), dataIndex: 'itemIds', render: (ids: string[]) => (ids.length > 0 ? <Space size={4} wrap>{ids.map((id) => <Tag key={id}>{id}</Tag>)}</Space> : t('noEvidence')) },
+        { key: 'violationId', title: t('violation'), sortable: true, render: (r) => <ShortId id={r.violationId} /> },
+        { key: 'code', title: t('violationType'), render: (r) => <EnumText kind="violationCode" value={r.code} /> },
+        { key: 'itemIds', title: t('itemIds'), value: (r) => r.itemIds.join(' '), render: (r) => (r.itemIds.length > 0 ? <Space size={4} wrap>{r.itemIds.map((id) => <Tag key={id}>{id}</Tag>)}</Space> : t('noEvidence')) },
+        { key: 'kind', title: t('kind'), sortable: true, value: (r) => r.item?.kind ?? '', render: (r) => (r.item ? <Tag>{r.item.kind}</Tag> : r.kept ? t('noEvidence') : <Typography.Text type="secondary">{t('violationEvidenceNotKept')}</Typography.Text>) },
         {
-          title: t('evidence'), dataIndex: 'evidence',
-          render: (evidence: ExplainedViolation['evidence']) => {
-            if (evidence === null) return <Typography.Text type="secondary">{t('violationEvidenceNotKept')}</Typography.Text>;
-            if (evidence.length === 0) return t('noEvidence');
-            return (
-              <Space direction="vertical" size={2}>
-                {evidence.map((e) => (
-                  <span key={`${e.sha256}/${e.uri}`} data-testid="violation-evidence-item">
-                    <Tag>{e.kind}</Tag>
-                    {isWebAddress(e.uri) ? <a href={e.uri} target="_blank" rel="noopener noreferrer">{e.uri}</a> : <Typography.Text code>{e.uri}</Typography.Text>}{' '}
-                    <Typography.Text code copyable={{ text: e.sha256, tooltips: [t('copy'), t('copied')] }} title={e.sha256}>{`${e.sha256.slice(0, 12)}…`}</Typography.Text>
-                  </span>
-                ))}
-              </Space>
-            );
-          },
+          key: 'uri', title: t('evidence'), value: (r) => r.item?.uri ?? '',
+          render: (r) => r.item && (isWebAddress(r.item.uri) ? <a href={r.item.uri} target="_blank" rel="noopener noreferrer">{r.item.uri}</a> : <Typography.Text code>{r.item.uri}</Typography.Text>),
+        },
+        {
+          key: 'sha256', title: t('sha256'), value: (r) => r.item?.sha256 ?? '',
+          render: (r) => r.item && <Typography.Text code copyable={{ text: r.item.sha256, tooltips: [t('copy'), t('copied')] }} title={r.item.sha256}>{`${r.item.sha256.slice(0, 12)}…`}</Typography.Text>,
         },
       ]} />
   );

@@ -275,7 +275,12 @@ export function MerchantPage({ merchantId, me }: { merchantId: string; me: Me })
                 <Space wrap size={4}>
                   <span>{shanghaiTime(e.at)} ·</span>
                   <b><EnumText kind="timelineKind" value={e.kind} /></b>
-                  {e.violationId && <><ShortId id={e.violationId} /> · {e.track && <EnumText kind="track" value={e.track} />} {e.points}{e.waiver && <> (<EnumText kind="waiver" value={e.waiver} />)</>}</>}
+                  {e.violationId && (
+                    <>
+                      <ShortId id={e.violationId} /> · {e.track && <EnumText kind="track" value={e.track} />} {e.points}{e.waiver && <> (<EnumText kind="waiver" value={e.waiver} />)</>}
+                      {' · '}<a href={`#/decisions/${encodeURIComponent(e.violationId)}`} data-testid={`explain-${e.violationId}`}>{t('whyThisDecision')}</a>
+                    </>
+                  )}
                   {e.kind === 'SANCTION_IMPOSED' && <>{e.cause && <EnumText kind="sanctionCause" value={e.cause} />}{e.node ? ` ${e.node}` : ''} · {yuan(e.fineFen)}</>}
                   {e.sanctionId && <ShortId id={e.sanctionId} />}
                   {e.measureTypes?.map((m) => <Tag key={m}><EnumText kind="measure" value={m} /></Tag>)}

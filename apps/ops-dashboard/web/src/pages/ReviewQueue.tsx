@@ -315,7 +315,7 @@ function EvidenceDrawer({ item, onClose }: { item: Item | undefined; onClose: ()
               { key: 'sha256', title: t('sha256'), render: (d) => <Typography.Text code copyable={{ text: d.sha256, tooltips: [t('copy'), t('copied')] }} title={d.sha256}>{`${d.sha256.slice(0, 16)}…`}</Typography.Text> },
             ]} />
           <Typography.Title level={5} style={{ marginTop: 16 }}>{t('violationEvidence')}</Typography.Title>
-          <ViolationEvidence subject={item} />
+          <ViolationEvidence subject={item} exportName={`violation-evidence-${item.id}`} />
         </div>
       )}
     </Drawer>

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { FixedClock } from '@penalty/domain';
+import { FixedClock, RuleBook } from '@penalty/domain';
 import { TransactionRunner } from '@penalty/messaging';
 import { openServiceDatabase } from '@penalty/persistence';
 import { CLOCK } from '@penalty/runtime';
@@ -29,7 +29,7 @@ describe('dead letters list (real PostgreSQL, over HTTP)', () => {
       ('penalties.assessed.v1.dlq', 0, 5, NULL, '{}', '{}', 'RETRIES_EXHAUSTED', 'database unavailable', 'penalties.assessed.v1', '2026-11-23T10:04:00+08:00', NULL, NULL)`);
     const clock = new FixedClock('2026-11-23T12:00:00+08:00');
     const noWrites = { run: () => Promise.reject(new Error('listing writes nothing')) };
-    http = await serveControllers([DeadLettersController], [{ provide: DataSource, useValue: ds }, { provide: TransactionRunner, useValue: noWrites }, { provide: CLOCK, useValue: clock }]);
+    http = await serveControllers([DeadLettersController], [{ provide: DataSource, useValue: ds }, { provide: TransactionRunner, useValue: noWrites }, { provide: CLOCK, useValue: clock }, { provide: RuleBook, useValue: new RuleBook() }]);
   }, 120_000);
 
   afterAll(async () => {

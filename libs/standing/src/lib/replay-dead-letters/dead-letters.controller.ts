@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Length, Matches, Max, Min, MinLength, ValidateNested } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Requires } from '@penalty/auth';
-import type { Clock } from '@penalty/domain';
+import { RuleBook, type Clock } from '@penalty/domain';
 import { appendToOutbox, TransactionRunner } from '@penalty/messaging';
 import { recordAudit } from '@penalty/persistence';
-import { Actor, CLOCK, orderByClause, ProblemException, substringPattern, TablePageDto, totalOfPage, validRequest } from '@penalty/runtime';
+import { ActingFor, Actor, assertActsFor, CLOCK, orderByClause, ProblemException, scopeText, substringPattern, TablePageDto, totalOfPage, validRequest, type MarketplaceScope } from '@penalty/runtime';
 import { DEFAULT_DEAD_LETTER_PAGE, DeadLetterListQuery, type DeadLetterSort } from './dead-letter-list.query';
 
 export class DeadLetterRef {
@@ -79,6 +79,13 @@ export class ReplayResultDto {
   @ApiProperty({ description: 'Dead letters of the request that had been replayed before (not again)' }) alreadyReplayed: number;
 }
 
+/**
+ * A dead letter's marketplace: that of the merchant its key names (the profile's, else `defaultParam`,
+ * the deployment's default), as merchant search has it. A dead letter without a key is no merchant's.
+ */
+const marketplaceOfDeadLetter = (defaultParam: string) =>
+  `coalesce((SELECT p.marketplace FROM standing_profile p WHERE p.merchant_id = dead_letter.message_key), ${defaultParam})`;
+
 @ApiTags('operations')
 @Controller('v1/ops/dead-letters')
 export class DeadLettersController {
@@ -86,13 +93,14 @@ export class DeadLettersController {
     private readonly dataSource: DataSource,
     private readonly runner: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly rules: RuleBook,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Dead letters of every topic with the reason their consumer gave, newest first unless sorted; filtered and paged' })
+  @ApiOperation({ summary: "Dead letters of every topic with the reason their consumer gave, newest first unless sorted; filtered and paged. An operator whose roles are for some marketplaces sees those of their merchants only" })
   @ApiOkResponse({ type: DeadLetterPageDto })
   @ApiBadRequestResponse({ description: 'REQUEST.INVALID: a filter, sort key, order, limit or offset out of bounds, each field named' })
-  async list(@Query() raw: Record<string, unknown>): Promise<DeadLetterPageDto> {
+  async list(@Query() raw: Record<string, unknown>, @ActingFor() scope?: MarketplaceScope): Promise<DeadLetterPageDto> {
     const query = validRequest(DeadLetterListQuery, raw);
     const sort = query.sort ?? 'deadAt';
     const order = query.order ?? (sort === 'deadAt' || sort === 'replayedAt' ? 'desc' : 'asc');
@@ -105,6 +113,8 @@ export class DeadLettersController {
     if (query.sourceTopic !== undefined) where.push(`source_topic = ${bind(query.sourceTopic)}`);
     if (query.reason !== undefined) where.push(`reason = ${bind(query.reason)}`);
     if (query.replayed !== undefined) where.push(query.replayed === 'yes' ? 'replayed_at IS NOT NULL' : 'replayed_at IS NULL');
+    // An operator whose roles are for some marketplaces sees their merchants' dead letters only (none without a key).
+    if (scope !== undefined) where.push(`message_key IS NOT NULL AND ${marketplaceOfDeadLetter(bind(this.rules.defaultMarketplace))} = ANY(${bind(scope)}::text[])`);
     if (query.query) {
       const pattern = bind(substringPattern(query.query));
       where.push(`(message_key ILIKE ${pattern} OR message ILIKE ${pattern})`);
@@ -135,8 +145,10 @@ export class DeadLettersController {
   @ApiBody({ type: ReplayRequest })
   @ApiCreatedResponse({ type: ReplayResultDto })
   @ApiNotFoundResponse({ description: 'DEAD_LETTER.NOT_FOUND: no dead letter at that topic, partition and offset' })
-  async replay(@Body() body: unknown, @Actor() actor: string): Promise<ReplayResultDto> {
+  @ApiForbiddenResponse({ description: "AUTH.MARKETPLACE_FORBIDDEN: a dead letter of another marketplace's merchant, or of none, for an admin whose roles are for some marketplaces (nothing is replayed)" })
+  async replay(@Body() body: unknown, @Actor() actor: string, @ActingFor() scope?: MarketplaceScope): Promise<ReplayResultDto> {
     const request = validRequest(ReplayRequest, body);
+    if (scope !== undefined) await this.assertInScope(request.deadLetters, scope);
     const now = this.clock.now();
     return this.runner.run(async ({ manager }) => {
       let replayed = 0;
@@ -161,5 +173,19 @@ export class DeadLettersController {
       }
       return { replayed, alreadyReplayed };
     });
+  }
+
+  /** Refuses the whole replay when any known dead letter is another marketplace's merchant's, or no merchant's (unknown ones are the transaction's 404). */
+  private async assertInScope(refs: readonly DeadLetterRef[], scope: readonly string[]): Promise<void> {
+    const rows: { topic: string; partition: number; offset: string; message_key: string | null; marketplace: string }[] = await this.dataSource.query(
+      `SELECT topic, partition, "offset"::text AS "offset", message_key, ${marketplaceOfDeadLetter('$1')} AS marketplace
+         FROM dead_letter JOIN unnest($2::text[], $3::int[], $4::bigint[]) AS r (topic, partition, "offset") USING (topic, partition, "offset")`,
+      [this.rules.defaultMarketplace, refs.map((r) => r.topic), refs.map((r) => r.partition), refs.map((r) => r.offset)],
+    );
+    for (const row of rows) {
+      const what = `Dead letter ${row.topic}[${row.partition}]@${row.offset}`;
+      if (row.message_key === null) throw new ProblemException(403, 'AUTH.MARKETPLACE_FORBIDDEN', 'Forbidden', `${what} names no merchant; only an operator of every marketplace replays it (your roles are for ${scopeText(scope)}).`);
+      assertActsFor(scope, row.marketplace, what);
+    }
   }
 }
