@@ -4,7 +4,8 @@ import helmet from 'helmet';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import path from 'node:path';
 import { trustedProxies } from '@penalty/auth';
-import { FigureHistory, figuresBetween, parsePrometheusText, type FigurePoint, type Sample } from './live-figures';
+import { lagPage, parseLagQuery } from './consumer-lag';
+import { FigureHistory, figuresBetween, parsePrometheusText, type FigurePoint, type Figures, type Sample } from './live-figures';
 import { LIVE_RANGE_STEPS, LIVE_RANGES, PrometheusFigures, type LiveRange } from './prometheus-figures';
 
 /**
@@ -90,7 +91,11 @@ const listeners = new Set<express.Response>();
 let previous = new Map<string, Sample[]>();
 let previousAt = Date.now();
 
+/** The latest figures (this process's scrape or Prometheus's): what /live/consumer-lag pages. */
+let latestFigures: Figures | undefined;
+
 const broadcast = (event: string, data: unknown) => {
+  if (event === 'figures') latestFigures = data as Figures;
   for (const listener of listeners) listener.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 };
 
@@ -234,6 +239,14 @@ app.get('/live/history', async (req, res) => {
     prometheusFailed(error);
     problem(res.set('retry-after', '5'), 503, 'LIVE.PROMETHEUS_UNAVAILABLE', `The figures' history cannot be read from Prometheus now: ${liveSource.detail}`);
   }
+});
+
+// The consumer-lag table, paged here from the latest figures: sorted, filtered and counted as the api's tables are.
+app.get('/live/consumer-lag', async (req, res) => {
+  if (!(await signedIn(req, res, 'read the consumer lag'))) return;
+  const parsed = parseLagQuery(req.query as Record<string, unknown>);
+  if ('errors' in parsed) return void problem(res, 400, 'REQUEST.INVALID', 'The request has invalid fields.', parsed.errors);
+  res.set('cache-control', 'no-store').json(lagPage(latestFigures?.consumerLag ?? [], parsed.query));
 });
 
 // The build's files, precompressed by it (vite.config.mts writes a .br and a .gz beside each): brotli or

@@ -148,6 +148,15 @@ describe('ops dashboard Overview: time ranges, drill-down, Prometheus (real Kafk
     ]);
     await chooseFilter(page, 'consumer-lag-filter-service', 'sanction-service');
     await until(lagRows, (rows) => rows.length === 1, 'one service behind');
+    // Paged by the dashboard server from its latest figures, with the api tables' parameters.
+    const lag = async (query: string, withSession = true) => {
+      const response = await fetch(`${dashboard.url}/live/consumer-lag?${query}`, { headers: withSession ? { cookie: await cookie() } : {} });
+      return { status: response.status, body: (await response.json()) as { items?: { partition: string; lag: number }[]; total?: number; code?: string; errors?: { field: string }[] } };
+    };
+    expect(await lag('sort=lag&order=desc&limit=2&offset=0')).toMatchObject({ status: 200, body: { total: 3, items: [{ partition: '0', lag: 17 }, { partition: '2', lag: 5 }] } });
+    expect(await lag('state=caughtUp')).toMatchObject({ status: 200, body: { total: 1, items: [{ partition: '1', lag: 0 }] } });
+    expect(await lag('sort=merchant&limit=501')).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'sort' }, { field: 'limit' }] } });
+    expect((await lag('', false)).status).toBe(401);
   });
 
   it("switches the range of every chart: the decisions by minute, hour and day, the node's sanctions counted in each", async () => {

@@ -1,10 +1,11 @@
 import { Alert, Card, Col, Drawer, Row, Segmented, Statistic, Table, Tag } from 'antd';
-import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useState, type KeyboardEvent } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FigurePoint, Figures } from '../../../server/live-figures';
 import { ApiError, call } from '../api';
 import { bucketLabel, CHART_RANGES, pointLabel, type BucketUnit, type ChartRange } from '../chart-ranges';
 import { DataTable } from '../components/DataTable';
+import { tableSearchParams, type TableQuery } from '../table-query';
 import { EnumText } from '../components/EnumText';
 import { ShortId } from '../components/ShortId';
 import { shanghaiTime, yuan } from '../format';
@@ -265,25 +266,31 @@ function DrillDrawer({ drill, onClose }: { drill: Drill | undefined; onClose: ()
 type LagRow = Figures['consumerLag'][number];
 const NO_LAG: LagRow[] = [];
 
+/** The services and topics the lag filters offer: those of the latest figures the stream brought. */
+const choices = (rows: readonly LagRow[], key: 'service' | 'topic') => [...new Set(rows.map((r) => r[key]))].sort().map((value) => ({ value, label: value }));
+
 /**
  * Each consumer's lag per topic and partition, most behind first: sorted, filtered (service, topic,
- * behind or caught up), searched and exported in the browser (the figures come whole with each scrape).
+ * behind or caught up), searched, paged and exported by the dashboard server from its latest figures
+ * (GET /live/consumer-lag), read again as they change.
  */
 function ConsumerLagTable({ rows }: { rows: readonly LagRow[] }) {
   const t = useT();
-  const sorted = useMemo(() => [...rows].sort((a, b) => b.lag - a.lag || a.service.localeCompare(b.service) || a.topic.localeCompare(b.topic) || Number(a.partition) - Number(b.partition)), [rows]);
-  const options = (key: 'service' | 'topic') => [...new Set(rows.map((r) => r[key]))].sort().map((value) => ({ value, label: value }));
+  const source = useCallback(async (query: TableQuery) => {
+    const response = await fetch(`/live/consumer-lag?${tableSearchParams(query)}`, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`consumer lag: HTTP ${response.status}`);
+    return (await response.json()) as { items: LagRow[]; total: number };
+  }, []);
   return (
-    <DataTable<LagRow> id="consumer-lag" testId="consumer-lag" rowKey={(r) => `${r.service}/${r.topic}/${r.partition}`} source={{ rows: sorted }} exportName="consumer-lag" pageSize={8}
-      search={{ placeholder: t('topic'), keys: ['topic'] }}
+    <DataTable<LagRow> id="consumer-lag" testId="consumer-lag" rowKey={(r) => `${r.service}/${r.topic}/${r.partition}`} source={{ server: source, maxPageSize: 500 }} exportName="consumer-lag" pageSize={8}
+      refreshKey={rows} search={{ placeholder: t('topic') }}
       columns={[
-        { key: 'service', title: t('service'), sortable: true, filter: options('service') },
-        { key: 'topic', title: t('topic'), sortable: true, filter: options('topic') },
+        { key: 'service', title: t('service'), sortable: true, filter: choices(rows, 'service') },
+        { key: 'topic', title: t('topic'), sortable: true, filter: choices(rows, 'topic') },
         { key: 'partition', title: t('partition'), sortable: true, value: (r) => Number(r.partition) },
         {
-          key: 'lag', title: t('consumerLag'), sortable: true, firstOrder: 'desc',
+          key: 'lag', title: t('consumerLag'), sortable: true, firstOrder: 'desc', filterParam: 'state',
           filter: [{ value: 'behind', label: t('lagBehind') }, { value: 'caughtUp', label: t('lagCaughtUp') }],
-          matches: (r, value) => (value === 'behind' ? r.lag > 0 : r.lag === 0),
         },
       ]} />
   );
