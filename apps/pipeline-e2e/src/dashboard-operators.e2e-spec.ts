@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
-import { axeFindings } from './axe-findings';
+import { axeInBothLanguages, openRoute, type Operator, signInToDashboard } from './dashboard-session';
 import { Topics } from '@penalty/contracts';
 import { aMerchantId, aProfileEvent, aViolationEvent, DashboardProcess, PipelineStack } from '@penalty/testing';
 
@@ -43,35 +43,9 @@ describe('ops dashboard: merchant search and the rulebook editor (real Kafka + P
   let browser: Browser;
   const cspViolations: string[] = [];
 
-  async function signedIn(operator: { username: string; password: string }): Promise<{ page: Page; context: BrowserContext }> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true, reducedMotion: 'reduce' });
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
-    });
-    await page.goto(dashboard.url);
-    await page.locator('#username').fill(operator.username);
-    await page.locator('#password').fill(operator.password);
-    await page.locator('#sign-in').click();
-    await page.getByTestId('me').filter({ hasText: operator.username }).waitFor();
-    await page.getByText('EN', { exact: true }).click();
-    return { page, context };
-  }
+  const signedIn = (operator: Operator) => signInToDashboard(browser, dashboard.url, operator, cspViolations, { width: 1440, acceptDownloads: true });
 
-  const open = (page: Page, hash: string) => page.evaluate((h) => void ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
-
-
-  /** axe in English, then in Chinese (and back to English). */
-  async function axeInBothLanguages(page: Page, name: string): Promise<string[]> {
-    const findings = await axeFindings(page, `${name} (en)`);
-    await page.getByText('中文', { exact: true }).click();
-    await page.waitForFunction(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === 'zh-CN');
-    await page.waitForLoadState('networkidle');
-    findings.push(...(await axeFindings(page, `${name} (zh)`)));
-    await page.getByText('EN', { exact: true }).click();
-    await page.waitForFunction(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === 'en');
-    return findings;
-  }
+  const open = openRoute;
 
   beforeAll(async () => {
     await stack.start();

@@ -1,5 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from './chromium';
+import { axeInBothLanguages, openRoute, type Operator, signInToDashboard, toChinese, toEnglish } from './dashboard-session';
 import { until } from './dashboard-tables';
 import { axeFindings } from './axe-findings';
 import { Topics } from '@penalty/contracts';
@@ -38,40 +39,9 @@ describe('ops dashboard: the review queue as a team, readable pages (real Kafka 
   let browser: Browser;
   const cspViolations: string[] = [];
 
-  async function signedIn(operator: { username: string; password: string }): Promise<{ page: Page; context: BrowserContext }> {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-US', reducedMotion: 'reduce' });
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
-    });
-    await page.goto(dashboard.url);
-    await page.locator('#username').fill(operator.username);
-    await page.locator('#password').fill(operator.password);
-    await page.locator('#sign-in').click();
-    await page.getByTestId('me').filter({ hasText: operator.username }).waitFor();
-    await page.getByText('EN', { exact: true }).click();
-    return { page, context };
-  }
+  const signedIn = (operator: Operator) => signInToDashboard(browser, dashboard.url, operator, cspViolations, { width: 1600 });
 
-  const open = (page: Page, hash: string) => page.evaluate((h) => void ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
-  const toChinese = async (page: Page) => {
-    await page.getByText('中文', { exact: true }).click();
-    await page.waitForFunction(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === 'zh-CN');
-  };
-  const toEnglish = async (page: Page) => {
-    await page.getByText('EN', { exact: true }).click();
-    await page.waitForFunction(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === 'en');
-  };
-
-
-  async function axeInBothLanguages(page: Page, name: string): Promise<string[]> {
-    const findings = await axeFindings(page, `${name} (en)`);
-    await toChinese(page);
-    await page.waitForLoadState('networkidle');
-    findings.push(...(await axeFindings(page, `${name} (zh)`)));
-    await toEnglish(page);
-    return findings;
-  }
+  const open = openRoute;
 
   /** A merchant past the 12-point node: its sanction's id. */
   async function sanctioned(merchantId: string): Promise<string> {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from './chromium';
-import { axeFindings } from './axe-findings';
+import { axeInBothLanguages, openRoute, type Operator, signInToDashboard } from './dashboard-session';
 import { Topics } from '@penalty/contracts';
 import { aMerchantId, aViolationEvent, DashboardProcess, PipelineStack, SERVICE_APPS } from '@penalty/testing';
 
@@ -50,33 +50,8 @@ describe('ops dashboard: a rule change drafted, simulated, approved and applied 
   let browser: Browser;
   const cspViolations: string[] = [];
 
-  async function signedIn(operator: { username: string; password: string }): Promise<{ page: Page; context: BrowserContext }> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true, reducedMotion: 'reduce' });
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
-    });
-    await page.goto(dashboard.url);
-    await page.locator('#username').fill(operator.username);
-    await page.locator('#password').fill(operator.password);
-    await page.locator('#sign-in').click();
-    await page.getByTestId('me').filter({ hasText: operator.username }).waitFor();
-    await page.getByText('EN', { exact: true }).click();
-    return { page, context };
-  }
-  const open = (page: Page, hash: string) => page.evaluate((h) => void ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
-
-  /** axe in English, then in Chinese (and back to English). */
-  async function axeInBothLanguages(page: Page, name: string): Promise<string[]> {
-    const findings = await axeFindings(page, `${name} (en)`);
-    await page.getByText('中文', { exact: true }).click();
-    await page.waitForFunction(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === 'zh-CN');
-    await page.waitForLoadState('networkidle');
-    findings.push(...(await axeFindings(page, `${name} (zh)`)));
-    await page.getByText('EN', { exact: true }).click();
-    await page.waitForFunction(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === 'en');
-    return findings;
-  }
+  const signedIn = (operator: Operator) => signInToDashboard(browser, dashboard.url, operator, cspViolations, { width: 1440, acceptDownloads: true });
+  const open = openRoute;
 
   const explain = async (violationId: string): Promise<{ status: number; body: Explanation }> => {
     const response = await fetch(`${stack.service('scoring-service').baseUrl}/v1/decisions/${violationId}/explanation`, { headers: await stack.operatorHeaders('viewer') });

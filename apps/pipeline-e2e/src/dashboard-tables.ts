@@ -63,7 +63,14 @@ export async function hideColumn(on: Page, tableId: string, title: string): Prom
   // Away from the header just clicked, whose sort tooltip would lie over the toolbar.
   await on.mouse.move(0, 0);
   await on.locator(`#${tableId}-columns-button`).click();
-  await on.getByTestId(`${tableId}-columns`).getByLabel(title, { exact: true }).uncheck();
+  const box = on.getByTestId(`${tableId}-columns`).getByLabel(title, { exact: true });
+  // A click that lands while the popover still opens (or the table re-renders its page) may not take:
+  // it is clicked again only once the first has had two seconds to show.
+  for (let attempt = 0; attempt < 3 && (await box.isChecked()); attempt++) {
+    await box.click();
+    await until(() => box.isChecked(), (checked) => !checked, `${title} unticked`, 2_000).catch(() => undefined);
+  }
+  expect(await box.isChecked()).toBe(false);
   await on.locator(`#${tableId}-columns-button`).click();
   await until(() => on.getByTestId(tableId).locator('thead th', { hasText: title }).count(), (n) => n === 0, `${title} hidden`);
 }

@@ -55,8 +55,10 @@ export class SimulationsController {
     await this.runs.queue(this.dataSource, {
       run_id: runId, marketplace: request.marketplace, draft_version: request.draftVersion, rule_data: request.ruleData, period_from: from, period_to: to, requested_by: actor, requested_at: this.clock.now(),
     });
+    // The run as accepted (QUEUED), read before the runner is woken: what it has become is GET's to say.
+    const queued = dtoOf((await this.runs.find(this.dataSource, runId))!);
     this.runner.wake();
-    return dtoOf((await this.runs.find(this.dataSource, runId))!);
+    return queued;
   }
 
   @Get(':runId')
