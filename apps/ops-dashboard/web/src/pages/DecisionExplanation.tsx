@@ -1,6 +1,7 @@
-import { Alert, Card, Descriptions, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Descriptions, Tag, Typography } from 'antd';
 import { useContext, useEffect, useState } from 'react';
 import { ApiError, call } from '../api';
+import { DataTable } from '../components/DataTable';
 import { EnumText } from '../components/EnumText';
 import { shanghaiTime } from '../format';
 import { LangContext, useT } from '../i18n';
@@ -61,12 +62,13 @@ export function DecisionExplanation({ decisionId }: { decisionId: string }) {
                 children: explanation.reproduced === null ? '—' : <Tag color={explanation.reproduced ? 'green' : 'red'}>{t(explanation.reproduced ? 'yes' : 'no')}</Tag>,
               },
             ]} />
-          <Table size="small" rowKey={(r) => `${r.rule}-${r.section}`} pagination={false} dataSource={explanation.rules} data-testid="explained-rules"
+          <DataTable<AssessmentExplanation['rules'][number]> id="explained-rules" testId="explained-rules" rowKey={(r) => `${r.rule}-${r.section}`} source={{ rows: explanation.rules }}
+            exportName={`explanation-${explanation.decisionId}`}
             columns={[
-              { title: t('ruleApplied'), dataIndex: 'rule', render: (r: string) => <code>{r}</code> },
-              { title: t('section'), dataIndex: 'section' },
-              { title: t('statement'), key: 'text', render: (_: unknown, r) => (lang === 'zh' ? r.text.zh : r.text.en) },
-              { title: t('values'), dataIndex: 'values', render: (v: Record<string, unknown>) => <code>{JSON.stringify(v)}</code> },
+              { key: 'rule', title: t('ruleApplied'), sortable: true, render: (r) => <code>{r.rule}</code> },
+              { key: 'section', title: t('section'), sortable: true },
+              { key: 'text', title: t('statement'), value: (r) => (lang === 'zh' ? r.text.zh : r.text.en) },
+              { key: 'values', title: t('values'), value: (r) => JSON.stringify(r.values), render: (r) => <code>{JSON.stringify(r.values)}</code> },
             ]} />
         </>
       )}

@@ -1,4 +1,4 @@
-import { Alert, Card, Col, Drawer, Row, Segmented, Statistic, Table, Tag } from 'antd';
+import { Alert, Card, Col, Drawer, Row, Segmented, Statistic, Tag } from 'antd';
 import { useCallback, useEffect, useState, type KeyboardEvent } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FigurePoint, Figures } from '../../../server/live-figures';
@@ -49,7 +49,10 @@ interface Drill {
 }
 
 const RANGE_WORDS = { '1h': 'range1h', '24h': 'range24h', '7d': 'range7d', '30d': 'range30d' } as const;
+const NO_NODES: ({ node: string } & Totals)[] = [];
 const DRILL_PAGE = 10;
+/** The api's largest page of a bar's sanctions (MAX_SANCTIONS_PAGE): what an export asks at a time. */
+const DRILL_PAGE_MAX = 200;
 
 /** A bar that opens its sanctions on a click, or on Enter or Space once focused (Tab); a bar without any is not a control. */
 function drillBar<T extends Totals>(label: (entry: T) => string, open: (entry: T) => void, testId: (entry: T) => string) {
@@ -206,11 +209,14 @@ export function Overview() {
                   shape={drillBar<{ node: string } & Totals>((n) => `${t('node')} ${nodeText(n.node)}: ${n.sanctions} ${t('sanctions')} · ${t('showSanctions')}`, (n) => openNode(n.node), (n) => `node-bar-${n.node}`)} />
               </BarChart>
             </ResponsiveContainer>
-            <Table size="small" pagination={false} rowKey="node" dataSource={decisions?.byNode ?? []} data-testid="nodes-table"
+            <DataTable<{ node: string } & Totals> id="nodes" testId="nodes-table" rowKey={(r) => r.node} source={{ rows: decisions?.byNode ?? NO_NODES }} exportName={`sanctions-by-node-${range}`}
               columns={[
-                { title: t('node'), dataIndex: 'node', render: (node: string) => <EnumText kind="sanctionCause" value={node} /> },
-                { title: t('sanctionsInRange'), dataIndex: 'sanctions', render: (n: number, row) => <a href="#" role="button" onClick={(e) => (e.preventDefault(), openNode(row.node))} aria-label={`${t('node')} ${nodeText(row.node)}: ${n} ${t('sanctions')} · ${t('showSanctions')}`}>{n}</a> },
-                { title: t('finesCharged'), dataIndex: 'finesFen', render: (f: number) => yuan(f) },
+                { key: 'node', title: t('node'), sortable: true, render: (r) => <EnumText kind="sanctionCause" value={r.node} /> },
+                {
+                  key: 'sanctions', title: t('sanctionsInRange'), sortable: true, firstOrder: 'desc',
+                  render: (r) => <a href="#" role="button" onClick={(e) => (e.preventDefault(), openNode(r.node))} aria-label={`${t('node')} ${nodeText(r.node)}: ${r.sanctions} ${t('sanctions')} · ${t('showSanctions')}`}>{r.sanctions}</a>,
+                },
+                { key: 'finesFen', title: t('finesCharged'), sortable: true, firstOrder: 'desc', render: (r) => yuan(r.finesFen) },
               ]} />
           </Card>
         </Col>
@@ -228,37 +234,36 @@ export function Overview() {
 /** The sanctions behind the opened bar, paged by the api, each merchant linking to its page. */
 function DrillDrawer({ drill, onClose }: { drill: Drill | undefined; onClose: () => void }) {
   const t = useT();
-  const [page, setPage] = useState<{ items: DecisionSanction[]; total: number }>();
-  const [offset, setOffset] = useState(0);
   const [error, setError] = useState<string>();
-  useEffect(() => setOffset(0), [drill]);
-  useEffect(() => {
-    setError(undefined);
-    if (!drill) return setPage(undefined);
-    const params = new URLSearchParams({ range: drill.range, limit: String(DRILL_PAGE), offset: String(offset) });
+  useEffect(() => setError(undefined), [drill]);
+  // Newest first, a page at a time, as the api answers them (its drill-down has no other order).
+  const source = useCallback(async (query: TableQuery) => {
+    if (!drill) return { items: [], total: 0 };
+    const params = new URLSearchParams({ range: drill.range, limit: String(query.limit), offset: String(query.offset) });
     if (drill.node !== undefined) params.set('node', drill.node);
     if (drill.bucket !== undefined) params.set('bucket', drill.bucket);
-    let current = true;
-    call<{ items: DecisionSanction[]; total: number }>('api', `/v1/ops/decisions/sanctions?${params}`)
-      .then((p) => current && setPage(p))
-      .catch((e: unknown) => current && setError(e instanceof ApiError ? e.message : String(e)));
-    return () => {
-      current = false;
-    };
-  }, [drill, offset]);
+    try {
+      return await call<{ items: DecisionSanction[]; total: number }>('api', `/v1/ops/decisions/sanctions?${params}`);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+      throw e;
+    }
+  }, [drill]);
   return (
     <Drawer open={drill !== undefined} onClose={onClose} width={900} destroyOnHidden title={drill && `${t('sanctionsOf')} · ${drill.title}`}>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
-      <Table<DecisionSanction> size="small" rowKey="sanctionId" data-testid="drill-sanctions" dataSource={page?.items ?? []} loading={!page && !error} locale={{ emptyText: t('noSanctions') }}
-        pagination={{ current: offset / DRILL_PAGE + 1, pageSize: DRILL_PAGE, total: page?.total ?? 0, showSizeChanger: false, onChange: (p) => setOffset((p - 1) * DRILL_PAGE) }}
-        columns={[
-          { title: t('merchant'), dataIndex: 'merchantId', render: (id: string) => <a href={`#/merchants/${encodeURIComponent(id)}`} data-testid={`drill-merchant-${id}`}>{id}</a> },
-          { title: t('sanctionId'), dataIndex: 'sanctionId', render: (id: string) => <ShortId id={id} testId={`drill-sanction-${id}`} /> },
-          { title: t('node'), dataIndex: 'node', render: (node: string) => <EnumText kind="sanctionCause" value={node} /> },
-          { title: t('measures'), dataIndex: 'measures', render: (measures: string[]) => measures.map((m, i) => <span key={m}>{i > 0 && '、'}<EnumText kind="measure" value={m} /></span>) },
-          { title: t('fine'), dataIndex: 'fineFen', render: (f: number | null) => yuan(f) },
-          { title: t('decidedAt'), dataIndex: 'decidedAt', render: (at: string) => shanghaiTime(at) },
-        ]} />
+      {drill && (
+        <DataTable<DecisionSanction> id="drill" testId="drill-sanctions" rowKey={(r) => r.sanctionId} source={{ server: source, maxPageSize: DRILL_PAGE_MAX }} exportName={`sanctions-${drill.range}`} pageSize={DRILL_PAGE}
+          tableProps={{ locale: { emptyText: t('noSanctions') } }}
+          columns={[
+            { key: 'merchantId', title: t('merchant'), render: (r) => <a href={`#/merchants/${encodeURIComponent(r.merchantId)}`} data-testid={`drill-merchant-${r.merchantId}`}>{r.merchantId}</a> },
+            { key: 'sanctionId', title: t('sanctionId'), render: (r) => <ShortId id={r.sanctionId} testId={`drill-sanction-${r.sanctionId}`} /> },
+            { key: 'node', title: t('node'), render: (r) => <EnumText kind="sanctionCause" value={r.node} /> },
+            { key: 'measures', title: t('measures'), value: (r) => r.measures.join(' '), render: (r) => r.measures.map((m, i) => <span key={m}>{i > 0 && '、'}<EnumText kind="measure" value={m} /></span>) },
+            { key: 'fineFen', title: t('fine'), render: (r) => yuan(r.fineFen) },
+            { key: 'decidedAt', title: t('decidedAt'), render: (r) => shanghaiTime(r.decidedAt) },
+          ]} />
+      )}
     </Drawer>
   );
 }

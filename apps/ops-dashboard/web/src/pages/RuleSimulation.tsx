@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ApiError, call } from '../api';
 import { toCsv, type CsvColumn } from '../csv';
+import { DataTable } from '../components/DataTable';
 import { EnumText } from '../components/EnumText';
 import { ShortId } from '../components/ShortId';
 import { shanghaiTime, yuan } from '../format';
@@ -145,13 +146,14 @@ export function RuleSimulation({ marketplace, versionId, ruleData, onClose }: { 
       {run?.status === 'DONE' && run.report && <SimulationReportView run={run} report={run.report} />}
 
       <h3 style={{ fontSize: 16, marginTop: 24 }}>{t('earlierSimulations')}</h3>
-      <Table<SimulationRun> size="small" rowKey="runId" dataSource={runs} pagination={{ pageSize: 10, hideOnSinglePage: true }} data-testid="simulation-runs" locale={{ emptyText: t('noSimulations') }}
+      <DataTable<SimulationRun> id="simulation-runs" testId="simulation-runs" rowKey={(r) => r.runId} source={{ rows: runs }} exportName={`simulations-${versionId}`} pageSize={10}
+        tableProps={{ locale: { emptyText: t('noSimulations') } }}
         columns={[
-          { title: t('requestedAt'), dataIndex: 'requestedAt', render: (v: string) => shanghaiTime(v) },
-          { title: t('requestedBy'), dataIndex: 'requestedBy' },
-          { title: t('period'), key: 'period', render: (_: unknown, r) => `${r.from.slice(0, 10)} – ${r.to.slice(0, 10)}` },
-          { title: t('status'), dataIndex: 'status', render: (s: string) => <EnumText kind="simulationStatus" value={s} /> },
-          { title: '', key: 'open', render: (_: unknown, r) => <Button size="small" data-testid={`open-simulation-${r.runId}`} onClick={() => open(r.runId)}>{t('open')}</Button> },
+          { key: 'requestedAt', title: t('requestedAt'), sortable: true, firstOrder: 'desc', render: (r) => shanghaiTime(r.requestedAt) },
+          { key: 'requestedBy', title: t('requestedBy'), sortable: true },
+          { key: 'period', title: t('period'), value: (r) => `${r.from.slice(0, 10)} – ${r.to.slice(0, 10)}` },
+          { key: 'status', title: t('status'), sortable: true, render: (r) => <EnumText kind="simulationStatus" value={r.status} /> },
+          { key: 'open', title: '', fixed: true, noExport: true, render: (r) => <Button size="small" data-testid={`open-simulation-${r.runId}`} onClick={() => open(r.runId)}>{t('open')}</Button> },
         ]} />
     </Card>
   );
@@ -284,15 +286,17 @@ function SimulationReportView({ run, report }: { run: SimulationRun; report: Rep
           </div>
         </Col>
       </Row>
-      <Table<NodeChange> size="small" rowKey={(n) => `${n.track}-${n.node}`} dataSource={report.nodes} pagination={false} data-testid="simulation-nodes" style={{ marginTop: 8 }}
-        columns={[
-          { title: t('kind'), dataIndex: 'track', render: (tr: string) => <EnumText kind="track" value={tr} /> },
-          { title: t('node'), dataIndex: 'node' },
-          { title: t('before'), dataIndex: 'reachedBefore' },
-          { title: t('after'), dataIndex: 'reachedAfter' },
-          { title: t('newlyReaching'), dataIndex: 'newlyReaching' },
-          { title: t('noLongerReaching'), dataIndex: 'noLongerReaching' },
-        ]} />
+      <div style={{ marginTop: 8 }}>
+        <DataTable<NodeChange> id="simulation-nodes" testId="simulation-nodes" rowKey={(n) => `${n.track}-${n.node}`} source={{ rows: report.nodes }} exportName={`simulation-nodes-${run.runId}`}
+          columns={[
+            { key: 'track', title: t('kind'), sortable: true, render: (n) => <EnumText kind="track" value={n.track} /> },
+            { key: 'node', title: t('node'), sortable: true },
+            { key: 'reachedBefore', title: t('before'), sortable: true },
+            { key: 'reachedAfter', title: t('after'), sortable: true },
+            { key: 'newlyReaching', title: t('newlyReaching'), sortable: true, firstOrder: 'desc' },
+            { key: 'noLongerReaching', title: t('noLongerReaching'), sortable: true, firstOrder: 'desc' },
+          ]} />
+      </div>
 
       <Space style={{ margin: '16px 0 8px' }} wrap>
         <h3 style={{ fontSize: 16, margin: 0 }}>{t('merchantsChanged')}</h3>
@@ -311,15 +315,15 @@ function SimulationReportView({ run, report }: { run: SimulationRun; report: Rep
         }} />
 
       <h3 style={{ fontSize: 16, marginTop: 16 }}>{t('changedDecisions')}</h3>
-      <Table<ChangedDecision> size="small" rowKey="violationId" dataSource={report.sample} pagination={{ pageSize: 10, hideOnSinglePage: true }} data-testid="simulation-sample"
+      <DataTable<ChangedDecision> id="simulation-sample" testId="simulation-sample" rowKey={(c) => c.violationId} source={{ rows: report.sample }} exportName={`simulation-sample-${run.runId}`} pageSize={10}
         columns={[
-          { title: t('violation'), dataIndex: 'violationId', render: (id: string) => <ShortId id={id} /> },
-          { title: t('merchant'), dataIndex: 'merchantId', render: (id: string) => <code>{id}</code> },
-          { title: t('occurredAt'), dataIndex: 'occurredAt', render: (v: string) => shanghaiTime(v) },
-          { title: t('kind'), dataIndex: 'kinds', render: (kinds: string[]) => kinds.map((k) => <Tag key={k}><EnumText kind="changedDecision" value={k} /></Tag>) },
-          { title: t('version'), key: 'version', render: (_: unknown, c) => arrow(c.before.ruleVersion, c.after.ruleVersion) },
-          { title: t('points'), key: 'points', render: (_: unknown, c) => arrow(String(c.before.points ?? '—'), String(c.after.points ?? '—')) },
-          { title: t('reason'), dataIndex: 'reason' },
+          { key: 'violationId', title: t('violation'), render: (c) => <ShortId id={c.violationId} /> },
+          { key: 'merchantId', title: t('merchant'), sortable: true, render: (c) => <code>{c.merchantId}</code> },
+          { key: 'occurredAt', title: t('occurredAt'), sortable: true, render: (c) => shanghaiTime(c.occurredAt) },
+          { key: 'kinds', title: t('kind'), value: (c) => c.kinds.join(' '), render: (c) => c.kinds.map((k) => <Tag key={k}><EnumText kind="changedDecision" value={k} /></Tag>) },
+          { key: 'version', title: t('version'), value: (c) => `${c.before.ruleVersion} → ${c.after.ruleVersion}`, render: (c) => arrow(c.before.ruleVersion, c.after.ruleVersion) },
+          { key: 'points', title: t('points'), value: (c) => `${c.before.points ?? ''} → ${c.after.points ?? ''}`, render: (c) => arrow(String(c.before.points ?? '—'), String(c.after.points ?? '—')) },
+          { key: 'reason', title: t('reason') },
         ]} />
     </div>
   );
