@@ -169,8 +169,8 @@ describe('ops dashboard: a rule change drafted, simulated, approved and applied 
     expect(sampleText).toContain('12 → 6');
     expect(sampleText).toMatch(/points: .*12.* → .*6/);
     // The CSV export: the changed merchant, before and after.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#simulation-export').click()]);
-    expect(download.suggestedFilename()).toMatch(new RegExp(`^simulation-${versionId}-[0-9a-f]{8}\\.csv$`));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#simulation-merchants-export').click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^simulation-${versionId}-[0-9a-f]{8}-\\d{8}-\\d{6}\\.csv$`));
     const lines = readFileSync((await download.path())!, 'utf8').split('\r\n');
     expect(lines[0]).toMatch(/^\uFEFFMerchant,/);
     const year = Number(shanghaiInstant(Date.now() - 2 * DAY_MS).slice(0, 4));

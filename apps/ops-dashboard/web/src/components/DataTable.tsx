@@ -26,6 +26,8 @@ export interface DataColumn<Row> {
   hidden?: boolean;
   /** Not in the CSV (action buttons). */
   noExport?: boolean;
+  /** In the CSV as these columns instead of one (e.g. a `before → after` cell as a before and an after). */
+  exportAs?: { header: string; value: (row: Row) => CellValue }[];
   ellipsis?: boolean;
   width?: number;
 }
@@ -200,7 +202,7 @@ export function DataTable<Row extends object>(props: DataTableProps<Row>) {
       const pageSize = 'server' in source ? (source.exportPageSize ?? Math.min(200, source.maxPageSize)) : Math.max(1, source.rows.length);
       const { rows, capped } = await readAllRows(read, query, pageSize);
       const exported = visible.filter((c) => !c.noExport);
-      const csv = toCsv(rows, exported.map((c) => ({ header: c.title, value: (row: Row) => cell(row, c.key) })));
+      const csv = toCsv(rows, exported.flatMap((c) => c.exportAs ?? [{ header: c.title, value: (row: Row) => cell(row, c.key) }]));
       const link = document.createElement('a');
       link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
       link.download = exportFileName(exportName, new Date());

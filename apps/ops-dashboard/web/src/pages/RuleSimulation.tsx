@@ -1,9 +1,9 @@
-import { Alert, Button, Card, Col, Descriptions, Input, Progress, Row, Space, Table, Tag, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Input, Progress, Row, Space, Tag } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ApiError, call } from '../api';
-import { toCsv, type CsvColumn } from '../csv';
-import { DataTable } from '../components/DataTable';
+import { DataTable, type DataColumn } from '../components/DataTable';
+import type { TableQuery } from '../table-query';
 import { EnumText } from '../components/EnumText';
 import { ShortId } from '../components/ShortId';
 import { shanghaiTime, yuan } from '../format';
@@ -68,13 +68,9 @@ const sanctionsText = (j: Judgement) => j.sanctions.map((s) => (s.kind === 'LADD
 const forgeryText = (j: Judgement) => j.forgery.map((f) => `#${f.caseNumber} ${f.outcome}`).join(', ') || '—';
 const arrow = (before: string, after: string) => (before === after ? before : `${before} → ${after}`);
 
-/** The scoring service's sort keys of a run's merchants (GET /v1/simulations/{runId}/merchants): the id, or the change of points per track or of fines. */
-type SortKey = 'merchantId' | 'serious' | 'general' | 'fines';
 interface MerchantPage { items: Difference[]; total: number; kept: number }
 /** The most merchants one page may hold (the report keeps 500 at most). */
 const EXPORT_PAGE = 500;
-const merchantsPath = (runId: string, q: { key: SortKey; order: 'ascend' | 'descend'; limit: number; offset: number }) =>
-  `/v1/simulations/${runId}/merchants?${new URLSearchParams({ sort: q.key, order: q.order === 'ascend' ? 'asc' : 'desc', limit: String(q.limit), offset: String(q.offset) })}`;
 
 /**
  * Rulebook section 9.2 on the Rules page: simulate a draft over the marketplace's stored violations of
@@ -162,19 +158,14 @@ export function RuleSimulation({ marketplace, versionId, ruleData, onClose }: { 
 function SimulationReportView({ run, report }: { run: SimulationRun; report: Report }) {
   const t = useT();
   const codes = useCodes();
-  const [sort, setSort] = useState<{ key: SortKey; order: 'ascend' | 'descend' }>({ key: 'merchantId', order: 'ascend' });
-  const [page, setPage] = useState({ current: 1, pageSize: 20 });
   const [merchants, setMerchants] = useState<MerchantPage>();
-  const [loading, setLoading] = useState(false);
-  useEffect(() => {
-    let current = true;
-    setLoading(true);
-    call<MerchantPage>('scoring-service', merchantsPath(run.runId, { ...sort, limit: page.pageSize, offset: (page.current - 1) * page.pageSize }))
-      .then((r) => current && setMerchants(r))
-      .catch(() => current && setMerchants(undefined))
-      .finally(() => current && setLoading(false));
-    return () => void (current = false);
-  }, [run.runId, sort, page]);
+  // The service's page of the merchants the report keeps, in the table's order (by id unless sorted).
+  const source = useCallback(async (query: TableQuery) => {
+    const params = new URLSearchParams({ sort: query.sort?.key ?? 'merchantId', order: query.sort?.order ?? 'asc', limit: String(query.limit), offset: String(query.offset) });
+    const page = await call<MerchantPage>('scoring-service', `/v1/simulations/${run.runId}/merchants?${params}`);
+    setMerchants(page);
+    return { items: page.items, total: page.kept };
+  }, [run.runId]);
   const trackLetter = (track: Track) => codes('track', track);
   const nodeData = report.nodes.map((n) => ({ name: `${trackLetter(n.track)} ${n.node}`, newlyReaching: n.newlyReaching, noLongerReaching: n.noLongerReaching }));
   const fineData = [{ name: t('finesCharged'), before: report.finesFen.before / 100, after: report.finesFen.after / 100 }];
@@ -182,46 +173,22 @@ function SimulationReportView({ run, report }: { run: SimulationRun; report: Rep
     { name: t('finedInsteadOfClearedOut'), cases: report.forgery.finedInsteadOfClearedOut },
     { name: t('clearedOutInsteadOfFined'), cases: report.forgery.clearedOutInsteadOfFined },
   ];
-  const csvColumns: CsvColumn<Difference>[] = [
-    { header: t('merchant'), value: (d) => d.merchantId },
-    { header: `${t('points')} (${t('general')}/${t('serious')}) · ${t('before')}`, value: (d) => pointsText(d.before) },
-    { header: `${t('points')} (${t('general')}/${t('serious')}) · ${t('after')}`, value: (d) => pointsText(d.after) },
-    { header: `${t('nodes')} · ${t('before')}`, value: (d) => nodesText(d.before) },
-    { header: `${t('nodes')} · ${t('after')}`, value: (d) => nodesText(d.after) },
-    { header: `${t('sanctions')} · ${t('before')}`, value: (d) => sanctionsText(d.before) },
-    { header: `${t('sanctions')} · ${t('after')}`, value: (d) => sanctionsText(d.after) },
-    { header: `${t('finesCharged')} (fen) · ${t('before')}`, value: (d) => d.before.finesFen },
-    { header: `${t('finesCharged')} (fen) · ${t('after')}`, value: (d) => d.after.finesFen },
-    { header: `${t('forgeryCases')} · ${t('before')}`, value: (d) => forgeryText(d.before) },
-    { header: `${t('forgeryCases')} · ${t('after')}`, value: (d) => forgeryText(d.after) },
+  const beforeAfter = (header: string, of: (j: Judgement) => string | number) => [
+    { header: `${header} · ${t('before')}`, value: (d: Difference) => of(d.before) },
+    { header: `${header} · ${t('after')}`, value: (d: Difference) => of(d.after) },
   ];
-  /** Every merchant the report keeps, in the order shown, page by page from the service, as a CSV download. */
-  const exportCsv = async () => {
-    const rows: Difference[] = [];
-    for (let offset = 0; ; offset += EXPORT_PAGE) {
-      const r = await call<MerchantPage>('scoring-service', merchantsPath(run.runId, { ...sort, limit: EXPORT_PAGE, offset }));
-      rows.push(...r.items);
-      if (r.items.length < EXPORT_PAGE || rows.length >= r.kept) break;
-    }
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([toCsv(rows, csvColumns)], { type: 'text/csv;charset=utf-8' }));
-    link.download = `simulation-${run.draftVersion}-${run.runId.slice(0, 8)}.csv`;
-    link.click();
-    URL.revokeObjectURL(link.href);
-  };
-  const sortOrder = (key: SortKey) => (sort.key === key ? sort.order : null);
-  const columns: TableColumnsType<Difference> = [
-    { title: t('merchant'), key: 'merchantId', sorter: true, sortOrder: sortOrder('merchantId'), render: (_: unknown, d) => <code>{d.merchantId}</code> },
-    { title: `${t('points')} · ${t('general')}`, key: 'general', sorter: true, sortOrder: sortOrder('general'), render: (_: unknown, d) => arrow(String(total(d.before, 'GENERAL')), String(total(d.after, 'GENERAL'))) },
-    { title: `${t('points')} · ${t('serious')}`, key: 'serious', sorter: true, sortOrder: sortOrder('serious'), render: (_: unknown, d) => arrow(String(total(d.before, 'SERIOUS')), String(total(d.after, 'SERIOUS'))) },
-    { title: `${t('year')} (${t('general')}/${t('serious')})`, key: 'years', render: (_: unknown, d) => arrow(pointsText(d.before), pointsText(d.after)) },
-    { title: t('nodes'), key: 'nodes', render: (_: unknown, d) => arrow(nodesText(d.before), nodesText(d.after)) },
-    { title: t('sanctions'), key: 'sanctions', render: (_: unknown, d) => arrow(sanctionsText(d.before), sanctionsText(d.after)) },
-    { title: t('finesCharged'), key: 'fines', sorter: true, sortOrder: sortOrder('fines'), render: (_: unknown, d) => arrow(yuan(d.before.finesFen), yuan(d.after.finesFen)) },
+  const pointsHeader = `${t('points')} (${t('general')}/${t('serious')})`;
+  const columns: DataColumn<Difference>[] = [
+    { key: 'merchantId', title: t('merchant'), sortable: true, fixed: true, render: (d) => <code>{d.merchantId}</code> },
+    { key: 'general', title: `${t('points')} · ${t('general')}`, sortable: true, render: (d) => arrow(String(total(d.before, 'GENERAL')), String(total(d.after, 'GENERAL'))), exportAs: [] },
+    { key: 'serious', title: `${t('points')} · ${t('serious')}`, sortable: true, render: (d) => arrow(String(total(d.before, 'SERIOUS')), String(total(d.after, 'SERIOUS'))), exportAs: [] },
+    { key: 'years', title: `${t('year')} (${t('general')}/${t('serious')})`, render: (d) => arrow(pointsText(d.before), pointsText(d.after)), exportAs: beforeAfter(pointsHeader, pointsText) },
+    { key: 'nodes', title: t('nodes'), render: (d) => arrow(nodesText(d.before), nodesText(d.after)), exportAs: beforeAfter(t('nodes'), nodesText) },
+    { key: 'sanctions', title: t('sanctions'), render: (d) => arrow(sanctionsText(d.before), sanctionsText(d.after)), exportAs: beforeAfter(t('sanctions'), sanctionsText) },
+    { key: 'fines', title: t('finesCharged'), sortable: true, render: (d) => arrow(yuan(d.before.finesFen), yuan(d.after.finesFen)), exportAs: beforeAfter(`${t('finesCharged')} (fen)`, (j) => j.finesFen) },
     {
-      title: t('forgeryCases'),
-      key: 'forgery',
-      render: (_: unknown, d) => (d.before.forgery.length + d.after.forgery.length === 0 ? '—' : (
+      key: 'forgery', title: t('forgeryCases'), exportAs: beforeAfter(t('forgeryCases'), forgeryText),
+      render: (d) => (d.before.forgery.length + d.after.forgery.length === 0 ? '—' : (
         <>{d.before.forgery.map((f) => <Tag key={`b${f.violationId}`}>#{f.caseNumber} <EnumText kind="forgeryCase" value={f.outcome} /></Tag>)} → {d.after.forgery.map((f) => <Tag key={`a${f.violationId}`}>#{f.caseNumber} <EnumText kind="forgeryCase" value={f.outcome} /></Tag>)}</>
       )),
     },
@@ -300,19 +267,10 @@ function SimulationReportView({ run, report }: { run: SimulationRun; report: Rep
 
       <Space style={{ margin: '16px 0 8px' }} wrap>
         <h3 style={{ fontSize: 16, margin: 0 }}>{t('merchantsChanged')}</h3>
-        {merchants && <span data-testid="simulation-merchants-total">{t('total')} {merchants.total}{merchants.total > merchants.kept ? ` (${t('simulationRowsKept')} ${merchants.kept})` : ''}</span>}
-        <Button size="small" id="simulation-export" onClick={() => void exportCsv()}>{t('exportCsv')}</Button>
+        {merchants && merchants.total > merchants.kept && <span data-testid="simulation-merchants-kept">{t('total')} {merchants.total} ({t('simulationRowsKept')} {merchants.kept})</span>}
       </Space>
-      <Table<Difference> size="small" rowKey="merchantId" dataSource={merchants?.items ?? []} loading={loading} data-testid="simulation-merchants" columns={columns}
-        pagination={{ ...page, total: merchants?.kept ?? 0, showSizeChanger: true, pageSizeOptions: [10, 20, 50, 100] }}
-        onChange={(p, _f, sorter) => {
-          const one = Array.isArray(sorter) ? sorter[0] : sorter;
-          const key = (one?.order ? one.columnKey : 'merchantId') as SortKey;
-          const order = one?.order ?? 'ascend';
-          const sortChanged = key !== sort.key || order !== sort.order;
-          setSort({ key, order });
-          setPage({ current: sortChanged ? 1 : (p.current ?? 1), pageSize: p.pageSize ?? page.pageSize });
-        }} />
+      <DataTable<Difference> id="simulation-merchants" testId="simulation-merchants" rowKey={(d) => d.merchantId} source={{ server: source, maxPageSize: EXPORT_PAGE, exportPageSize: EXPORT_PAGE }}
+        exportName={`simulation-${run.draftVersion}-${run.runId.slice(0, 8)}`} pageSize={20} columns={columns} />
 
       <h3 style={{ fontSize: 16, marginTop: 16 }}>{t('changedDecisions')}</h3>
       <DataTable<ChangedDecision> id="simulation-sample" testId="simulation-sample" rowKey={(c) => c.violationId} source={{ rows: report.sample }} exportName={`simulation-sample-${run.runId}`} pageSize={10}
